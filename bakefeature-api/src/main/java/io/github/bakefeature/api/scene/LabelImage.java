@@ -1,0 +1,59 @@
+package io.github.bakefeature.api.scene;
+
+/**
+ * A per-pixel class map: class ids {@code 0..C-1} or {@link #UNLABELLED}, row-major. Used for
+ * scribbles (sparse) and for dense ground truth or predictions. On disk the scene format stores
+ * {@code id + 1} with 0 meaning unlabelled; this type stores the id itself. The array is owned by
+ * the image and must not be mutated.
+ */
+public record LabelImage(int width, int height, short[] labels) {
+  /** Marks a pixel without a label (scribbles) or to be ignored (ground truth). */
+  public static final short UNLABELLED = -1;
+
+  public LabelImage {
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException("image size must be positive, found " + width + "x" + height);
+    }
+    if (labels == null || labels.length != width * height) {
+      throw new IllegalArgumentException("expected " + (width * height) + " labels for a " + width
+          + "x" + height + " image, found " + (labels == null ? "null" : labels.length));
+    }
+  }
+
+  /** An image with every pixel unlabelled. */
+  public static LabelImage unlabelled(int width, int height) {
+    short[] l = new short[width * height];
+    java.util.Arrays.fill(l, UNLABELLED);
+    return new LabelImage(width, height, l);
+  }
+
+  /** Class id of pixel (x, y), or {@link #UNLABELLED}. */
+  public int get(int x, int y) {
+    return labels[y * width + x];
+  }
+
+  /** Number of labelled pixels. */
+  public int labelledCount() {
+    int n = 0;
+    for (short s : labels) {
+      if (s >= 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Largest class id present, or -1 if none. */
+  public int maxLabel() {
+    int m = -1;
+    for (short s : labels) {
+      m = Math.max(m, s);
+    }
+    return m;
+  }
+
+  @Override
+  public String toString() {
+    return "LabelImage[" + width + "x" + height + "]";
+  }
+}

@@ -1,0 +1,46 @@
+package io.github.bakefeature.api.scene;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A posed RGB-D sequence: frames of equal image size, the box in which the field is fitted, and
+ * the semantic class names (possibly none before anyone has labelled).
+ *
+ * <p>A scene is validated when it is opened: a {@code Scene} object never stands for a
+ * half-loaded folder. Implementations are thread-safe.
+ */
+public interface Scene {
+
+  /** Folder the scene was read from, if it lives on disk. */
+  Optional<Path> directory();
+
+  /** Number of frames, at least 1. */
+  int size();
+
+  /** Frame {@code index}, {@code 0 <= index < size()}. */
+  Frame frame(int index);
+
+  /** All frames in order; unmodifiable. */
+  List<Frame> frames();
+
+  /** World-space box (metres) that contains the observed surfaces and cameras. */
+  Aabb bounds();
+
+  /** Names of the semantic classes, class id = list index; may be empty. */
+  List<String> classNames();
+
+  /** Width of every image in pixels. */
+  default int width() {
+    return frame(0).intrinsics().width();
+  }
+
+  /** Height of every image in pixels. */
+  default int height() {
+    return frame(0).intrinsics().height();
+  }
+
+  /** Whether any frame carries dense ground-truth classes. */
+  boolean hasGroundTruth();
+}

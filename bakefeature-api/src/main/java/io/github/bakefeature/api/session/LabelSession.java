@@ -1,0 +1,109 @@
+package io.github.bakefeature.api.session;
+
+import io.github.bakefeature.api.annotation.SemanticClass;
+import io.github.bakefeature.api.annotation.Stroke;
+import io.github.bakefeature.api.field.RenderOutput;
+import io.github.bakefeature.api.field.RenderedView;
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.api.scene.Scene;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The interactive labelling loop of the paper's tool (section III-E): a person adds classes and
+ * draws strokes on frames while a background thread keeps fitting the field to the scene and to
+ * every annotation made so far; at any time any frame can be segmented or rendered.
+ *
+ * <p><b>Persistence.</b> Every annotation change is saved before the call returns, atomically, in
+ * the scene's {@code semantic/} PNGs plus a session file (classes, colours, history), so a crash
+ * loses at most the change in flight.
+ *
+ * <p><b>Threading.</b> All methods are thread-safe. Annotation calls never wait for a training
+ * step; the trainer picks up a change within one step. {@link #segment} and {@link #render} see
+ * the model between two steps (never a half-updated one) and block training for at most one
+ * step.
+ */
+public interface LabelSession extends AutoCloseable {
+
+  /** The scene being labelled. */
+  Scene scene();
+
+  // ---- classes -------------------------------------------------------------------------------
+
+  /** The classes in id order; unmodifiable snapshot. */
+  List<SemanticClass> classes();
+
+  /** Adds a class with the next free id and returns it. */
+  SemanticClass addClass(String name, int colour);
+
+  /** Renames class {@code classId}. */
+  void renameClass(int classId, String name);
+
+  /** Changes the display colour ({@code 0xRRGGBB}) of class {@code classId}. */
+  void recolourClass(int classId, int colour);
+
+  // ---- annotations ---------------------------------------------------------------------------
+
+  /** Applies a paint or erase stroke to {@code frame} (one undo step). */
+  void applyStroke(int frame, Stroke stroke);
+
+  /** Removes every scribble of {@code frame} (one undo step). */
+  void clearFrame(int frame);
+
+  /** Undoes the latest change of the whole history; false if there is none. */
+  boolean undo();
+
+  /** Redoes the latest undone change; false if there is none. */
+  boolean redo();
+
+  boolean canUndo();
+
+  boolean canRedo();
+
+  /** The current scribbles of {@code frame} (a copy). */
+  LabelImage scribbles(int frame);
+
+  /** Indices of frames that carry at least one scribbled pixel, ascending. */
+  List<Integer> annotatedFrames();
+
+  // ---- training ------------------------------------------------------------------------------
+
+  /** Pauses background training after the current step. */
+  void pause();
+
+  /** Resumes background training. */
+  void resume();
+
+  boolean isPaused();
+
+  /** The latest training progress. */
+  TrainingProgress progress();
+
+  // ---- results -------------------------------------------------------------------------------
+
+  /** Dense segmentation of {@code frame} with the current model. */
+  Segmentation segment(int frame);
+
+  /** Renders {@code frame} with the current model. */
+  RenderedView render(int frame, Set<RenderOutput> outputs);
+
+  /**
+   * The frame a person should look at next: the one where the model is least certain (lowest
+   * mean confidence, estimated on a subsample of pixels).
+   */
+  int suggestNextFrame();
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  void addListener(SessionListener listener);
+
+  void removeListener(SessionListener listener);
+
+  /** Saves a model checkpoint next to the session file so a reopened session resumes training. */
+  void saveCheckpoint() throws IOException;
+
+  /** Stops the training thread, saves, and releases native memory. Idempotent. */
+  @Override
+  void close();
+}

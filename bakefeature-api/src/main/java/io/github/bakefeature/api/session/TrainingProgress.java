@@ -1,0 +1,21 @@
+package io.github.bakefeature.api.session;
+
+import java.util.Map;
+
+/**
+ * A snapshot of the background training: the step count, the latest weighted loss terms
+ * ({@code "rgb"}, {@code "depth"}, {@code "semantic"}, {@code "feature"}, {@code "total"}),
+ * throughput, seconds since the last annotation change, and whether training is paused.
+ */
+public record TrainingProgress(
+    long step,
+    Map<String, Double> losses,
+    double stepsPerSecond,
+    double secondsSinceLastAnnotation,
+    boolean paused,
+    long annotatedPixels) {
+
+  public TrainingProgress {
+    losses = Map.copyOf(losses);
+  }
+}

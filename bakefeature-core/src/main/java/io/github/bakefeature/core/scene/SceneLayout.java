@@ -1,0 +1,35 @@
+package io.github.bakefeature.core.scene;
+
+/**
+ * File names of the scene format (the paper tool's format, ARCHITECTURE.md):
+ *
+ * <pre>
+ * rgb/00000.png|jpg        8-bit colour
+ * depth/00000.png          uint16 millimetres, 0 = invalid (may be smaller than rgb by an integer factor)
+ * pose/00000.txt           4x4 world-to-camera, OpenCV axes, metres
+ * intrinsics.txt           3x3 or 4x4 K for the rgb resolution
+ * bbox.txt                 min x y z, max x y z (metres); computed from depth when missing
+ * semantic/00000.png       scribbles: 0 = unlabelled, k + 1 = class k
+ * gt_semantic/00000.png    dense ground truth, same encoding as semantic/
+ * metadata.json            {"n_classes": C, "classes": [names]}
+ * </pre>
+ */
+public final class SceneLayout {
+  public static final String RGB = "rgb";
+  public static final String DEPTH = "depth";
+  public static final String POSE = "pose";
+  public static final String SEMANTIC = "semantic";
+  public static final String GT_SEMANTIC = "gt_semantic";
+  public static final String INTRINSICS = "intrinsics.txt";
+  public static final String BBOX = "bbox.txt";
+  public static final String METADATA = "metadata.json";
+  /** Depth PNG unit. */
+  public static final double METRES_PER_DEPTH_UNIT = 0.001;
+
+  private SceneLayout() {}
+
+  /** Zero-padded frame name for index i ({@code 00042}). */
+  public static String frameName(int index) {
+    return String.format("%05d", index);
+  }
+}

@@ -1,0 +1,2 @@
+/** JMH micro-benchmarks and the end-to-end benchmark harness. */
+package io.github.bakefeature.benchmarks;
