@@ -1,0 +1,18 @@
+package io.github.bakefeature.core.data;
+
+/**
+ * Per-pixel feature targets for the feature loss (eq. 11): the encoded feature {@code enc(f)} of
+ * the extracted feature map at an image pixel, looked up by nearest neighbour. Implemented by the
+ * feature cache. Thread-safe for concurrent lookups.
+ */
+public interface FeatureSource {
+
+  /** Feature dimension D. */
+  int dimension();
+
+  /**
+   * Writes the encoded feature of pixel (px, py) of scene frame {@code frame} (image coordinates
+   * at the scene's full resolution) to {@code out[offset .. offset + dimension())}.
+   */
+  void lookup(int frame, int px, int py, float[] out, int offset);
+}

@@ -1,0 +1,218 @@
+package io.github.bakefeature.core.fields;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import io.github.bakefeature.api.field.Encoding;
+import io.github.bakefeature.core.encodings.TrainableEncoding;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * The paper's scene model (Fig. 2): a position encoding feeds a density MLP that outputs density
+ * and geometric features; heads map them to colour (with the view direction's spherical
+ * harmonics), to a D-dimensional feature (the map that is baked), and to C semantic logits (from
+ * {@code [relu(feature), geo]}). Methods without features use {@code geo} alone for semantics.
+ *
+ * <p>Not thread-safe: one trainer mutates it; readers work on {@link #copy() copies}.
+ */
+public final class SemanticField {
+  private FieldConfig config;
+  private final Encoding position;
+  private final Encoding direction;
+  private final Mlp density;
+  private final Mlp colour;
+  private final Mlp colourDir;
+  private final Mlp feature;
+  private Mlp semantic;
+  private final Mlp semanticFeature;
+
+  private SemanticField(FieldConfig config, Encoding position, Encoding direction, Mlp density, Mlp colour,
+                        Mlp colourDir, Mlp feature, Mlp semantic, Mlp semanticFeature) {
+    this.config = config;
+    this.position = position;
+    this.direction = direction;
+    this.density = density;
+    this.colour = colour;
+    this.colourDir = colourDir;
+    this.feature = feature;
+    this.semantic = semantic;
+    this.semanticFeature = semanticFeature;
+  }
+
+  /** A freshly initialised field. */
+  public static SemanticField create(FieldConfig c) {
+    Encoding pos = PositionEncodings.create(c);
+    Encoding dir = PositionEncodings.direction();
+    int h = c.hiddenWidth();
+    int g = c.geoFeatures();
+    long s = c.seed();
+    Mlp density = Mlp.create(s + 1, pos.outputDimension(), h, h, 1 + g);
+    Mlp colour = Mlp.create(s + 2, g, h, h, 3);
+    Mlp colourDir = Mlp.create(s + 3, dir.outputDimension(), h);
+    Mlp feature = c.method().usesFeatures() ? Mlp.create(s + 4, g, h, h, c.featureDimension()) : null;
+    Mlp semantic = Mlp.create(s + 5, g, h, c.classCount());
+    Mlp semanticFeature = c.method().usesFeatures() ? Mlp.create(s + 6, c.featureDimension(), h) : null;
+    return new SemanticField(c, pos, dir, density, colour, colourDir, feature, semantic, semanticFeature);
+  }
+
+  public FieldConfig config() {
+    return config;
+  }
+
+  public Encoding positionEncoding() {
+    return position;
+  }
+
+  public Encoding directionEncoding() {
+    return direction;
+  }
+
+  /** The position encoding if it has parameters, else null. */
+  public TrainableEncoding trainableEncoding() {
+    return position instanceof TrainableEncoding t ? t : null;
+  }
+
+  /** The MLPs in a fixed order (optimiser states and checkpoints rely on it); absent heads are null. */
+  public Mlp[] mlps() {
+    return new Mlp[] {density, colour, colourDir, feature, semantic, semanticFeature};
+  }
+
+  /** Names matching {@link #mlps()}. */
+  public static String[] mlpNames() {
+    return new String[] {"density", "colour", "colourDir", "feature", "semantic", "semanticFeature"};
+  }
+
+  public int classCount() {
+    return config.classCount();
+  }
+
+  public int featureDimension() {
+    return config.featureDimension();
+  }
+
+  /**
+   * Grows the semantic output layer to {@code classes} (existing logits keep their weights).
+   *
+   * @return whether the layer changed (its optimiser state must then be reset)
+   */
+  public boolean growClasses(int classes) {
+    if (classes <= config.classCount()) {
+      return false;
+    }
+    semantic = semantic.withOutputWidth(classes, config.seed() + 100 + classes);
+    config = config.withClassCount(classes);
+    return true;
+  }
+
+  /** Multiply-adds per sample of all MLPs (per-ray direction projection excluded). */
+  public long macsPerSample() {
+    long m = density.macsPerRow() + colour.macsPerRow() + semantic.macsPerRow();
+    if (feature != null) {
+      m += feature.macsPerRow() + semanticFeature.macsPerRow();
+    }
+    return m;
+  }
+
+  /** Multiply-adds per sample of the density MLP alone. */
+  public long densityMacsPerSample() {
+    return density.macsPerRow();
+  }
+
+  /** A deep copy (parameters only; optimiser state stays with the trainer). */
+  public SemanticField copy() {
+    return new SemanticField(config, PositionEncodings.copy(position), direction, density.copy(), colour.copy(),
+        colourDir.copy(), feature == null ? null : feature.copy(), semantic.copy(),
+        semanticFeature == null ? null : semanticFeature.copy());
+  }
+
+  /** Binds all MLP parameters as DJL arrays in {@code manager}. */
+  public Bound bind(NDManager manager, boolean requiresGradient) {
+    return new Bound(manager, requiresGradient);
+  }
+
+  public void writeState(DataOutputStream out) throws IOException {
+    PositionEncodings.writeState(position, out);
+    for (Mlp m : mlps()) {
+      out.writeBoolean(m != null);
+      if (m != null) {
+        m.writeState(out);
+      }
+    }
+  }
+
+  /** Reads a field written by {@link #writeState} with configuration {@code c}. */
+  public static SemanticField readState(FieldConfig c, DataInputStream in) throws IOException {
+    SemanticField f = create(c);
+    PositionEncodings.readState(f.position, in);
+    Mlp[] m = new Mlp[6];
+    for (int i = 0; i < 6; i++) {
+      m[i] = in.readBoolean() ? Mlp.readState(in) : null;
+    }
+    if ((m[3] == null) == c.method().usesFeatures() || m[0] == null || m[1] == null || m[2] == null || m[4] == null) {
+      throw new IOException("checkpoint's networks do not match method " + c.method());
+    }
+    if (m[0].inputWidth() != f.position.outputDimension() || m[4].outputWidth() != c.classCount()) {
+      throw new IOException("checkpoint's networks do not match its configuration (density input "
+          + m[0].inputWidth() + " vs encoding " + f.position.outputDimension() + ", classes "
+          + m[4].outputWidth() + " vs " + c.classCount() + ")");
+    }
+    return new SemanticField(c, f.position, f.direction, m[0], m[1], m[2], m[3], m[4], m[5]);
+  }
+
+  /** The field's networks as DJL arrays for one step or render call. */
+  public final class Bound {
+    private final Mlp.Bound[] nets;
+
+    private Bound(NDManager m, boolean grad) {
+      Mlp[] all = mlps();
+      nets = new Mlp.Bound[all.length];
+      for (int i = 0; i < all.length; i++) {
+        nets[i] = all[i] == null ? null : all[i].bind(m, grad);
+      }
+    }
+
+    /** {@code enc(x) [N, P] -> [N, 1 + geo]}: raw density pre-activation and geometric features. */
+    public NDArray densityOutput(NDArray encodedPositions) {
+      return nets[0].forward(encodedPositions);
+    }
+
+    /** Density (1/metre) from the density output: truncated exponential, {@code [...]}. */
+    public NDArray sigma(NDArray densityOutput) {
+      return densityOutput.get("..., 0").clip(-15f, 15f).exp();
+    }
+
+    /** Geometric features from the density output, {@code [..., geo]}. */
+    public NDArray geo(NDArray densityOutput) {
+      return densityOutput.get("..., 1:");
+    }
+
+    /**
+     * Colour in [0, 1], {@code [..., 3]}.
+     *
+     * @param encodedDirections SH of the view direction, broadcastable against {@code geo}'s
+     *     leading dimensions (e.g. {@code [R, 1, 16]} for {@code geo [R, S, 15]})
+     */
+    public NDArray colour(NDArray geo, NDArray encodedDirections) {
+      NDArray dirTerm = nets[2].forward(encodedDirections);
+      return Activation.sigmoid(nets[1].forward(geo, dirTerm));
+    }
+
+    /** The rendered feature f, {@code [..., D]}; only for methods with features. */
+    public NDArray feature(NDArray geo) {
+      return nets[3].forward(geo);
+    }
+
+    /** Semantic logits {@code [..., C]}; {@code feature} is null for methods without features. */
+    public NDArray logits(NDArray geo, NDArray feature) {
+      NDArray extra = feature == null ? null : nets[5].forward(Activation.relu(feature));
+      return nets[4].forward(geo, extra);
+    }
+
+    /** Copies the gradient of MLP {@code i} (in {@link #mlps()} order) into {@code out}. */
+    public void gradients(int i, float[] out) {
+      nets[i].gradients(out, 0);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package io.github.bakefeature.core.pipelines;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bakefeature.api.scene.Aabb;
+import io.github.bakefeature.core.fields.FieldConfig;
+import io.github.bakefeature.core.fields.SemanticField;
+import io.github.bakefeature.core.io.AtomicFiles;
+import io.github.bakefeature.core.optim.Adam;
+import io.github.bakefeature.core.raysamplers.OccupancyGrid;
+import io.github.bakefeature.core.raysamplers.SceneBox;
+import io.github.bakefeature.core.renderers.RenderSettings;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The checkpoint file: everything needed to render a model and, when written by a trainer, to
+ * resume training exactly (MLP and hash grid parameters, the grid's and the MLPs' Adam state,
+ * occupancy grid, step, configurations). Layout: magic, version, a JSON header, binary sections,
+ * and a CRC32 of everything before it, so a truncated or damaged file is refused with a clear
+ * message instead of loading garbage. Written atomically.
+ */
+public final class Checkpoint {
+  private static final byte[] MAGIC = "BAKEFEATURE-CKPT".getBytes(StandardCharsets.US_ASCII);
+  private static final int VERSION = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SemanticFieldModel model;
+  private final TrainerConfig trainerConfig;
+  private final Adam[] adams;
+
+  private Checkpoint(SemanticFieldModel model, TrainerConfig trainerConfig, Adam[] adams) {
+    this.model = model;
+    this.trainerConfig = trainerConfig;
+    this.adams = adams;
+  }
+
+  public SemanticFieldModel model() {
+    return model;
+  }
+
+  /** Trainer settings, or null for a model-only checkpoint. */
+  public TrainerConfig trainerConfig() {
+    return trainerConfig;
+  }
+
+  Adam[] adams() {
+    return adams;
+  }
+
+  /** Writes a checkpoint atomically; {@code trainer} and {@code adams} may be null (model only). */
+  static void write(Path file, SemanticField field, OccupancyGrid occupancy, SceneBox box, long step,
+                    TrainerConfig trainer, Adam[] adams) throws IOException {
+    AtomicFiles.write(file, raw -> {
+      CRC32 crc = new CRC32();
+      DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
+      out.write(MAGIC);
+      out.writeInt(VERSION);
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("config", field.config());
+      header.put("step", step);
+      Aabb b = box.aabb();
+      header.put("bounds", new double[] {b.minX(), b.minY(), b.minZ(), b.maxX(), b.maxY(), b.maxZ()});
+      header.put("trainer", trainer);
+      byte[] json = JSON.writeValueAsBytes(header);
+      out.writeInt(json.length);
+      out.write(json);
+      field.writeState(out);
+      occupancy.writeState(out);
+      out.writeBoolean(adams != null);
+      if (adams != null) {
+        out.writeInt(adams.length);
+        for (Adam a : adams) {
+          out.writeBoolean(a != null);
+          if (a != null) {
+            out.writeInt(a.rowCount() * a.rowWidth());
+            a.writeState(out);
+          }
+        }
+      }
+      out.flush();
+      // The CRC covers everything above; written through the raw stream.
+      new DataOutputStream(raw).writeLong(crc.getValue());
+    });
+  }
+
+  /** Reads and verifies a checkpoint. */
+  public static Checkpoint read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new CheckpointException(file, "checkpoint file does not exist");
+    }
+    long size = Files.size(file);
+    if (size < MAGIC.length + 12) {
+      throw new CheckpointException(file, "not a BakeFeature checkpoint (file is only " + size + " bytes)");
+    }
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      CRC32 crc = new CRC32();
+      CheckedInputStream checked = new CheckedInputStream(raw, crc);
+      DataInputStream in = new DataInputStream(checked);
+      byte[] magic = new byte[MAGIC.length];
+      in.readFully(magic);
+      if (!java.util.Arrays.equals(magic, MAGIC)) {
+        throw new CheckpointException(file, "not a BakeFeature checkpoint (wrong magic bytes)");
+      }
+      int version = in.readInt();
+      if (version != VERSION) {
+        throw new CheckpointException(file, "unsupported checkpoint version " + version + ", expected " + VERSION);
+      }
+      int len = in.readInt();
+      if (len <= 0 || len > 1 << 20) {
+        throw new CheckpointException(file, "corrupt checkpoint header length " + len);
+      }
+      byte[] json = new byte[len];
+      in.readFully(json);
+      JsonNode h = JSON.readTree(json);
+      FieldConfig config = JSON.treeToValue(h.get("config"), FieldConfig.class);
+      long step = h.get("step").asLong();
+      JsonNode bn = h.get("bounds");
+      Aabb bounds = new Aabb(bn.get(0).asDouble(), bn.get(1).asDouble(), bn.get(2).asDouble(),
+          bn.get(3).asDouble(), bn.get(4).asDouble(), bn.get(5).asDouble());
+      TrainerConfig trainer = h.hasNonNull("trainer") ? JSON.treeToValue(h.get("trainer"), TrainerConfig.class) : null;
+      SemanticField field = SemanticField.readState(config, in);
+      OccupancyGrid grid = OccupancyGrid.readState(in);
+      Adam[] adams = null;
+      if (in.readBoolean()) {
+        int n = in.readInt();
+        if (n != SemanticField.mlpNames().length) {
+          throw new CheckpointException(file, "corrupt optimiser section: " + n + " entries");
+        }
+        adams = new Adam[n];
+        for (int i = 0; i < n; i++) {
+          if (in.readBoolean()) {
+            int params = in.readInt();
+            if (params < 0) {
+              throw new CheckpointException(file, "corrupt optimiser section: " + params + " parameters");
+            }
+            adams[i] = FieldTrainer.newAdam(params, trainer == null ? TrainerConfig.builder().build() : trainer);
+            adams[i].readState(in);
+          }
+        }
+      }
+      long expected = crc.getValue();
+      long stored = new DataInputStream(raw).readLong();
+      if (stored != expected) {
+        throw new CheckpointException(file, "checkpoint is corrupt (checksum mismatch)");
+      }
+      SemanticFieldModel model = new SemanticFieldModel(field, grid, new SceneBox(bounds), step, RenderSettings.defaults());
+      return new Checkpoint(model, trainer, adams);
+    } catch (EOFException e) {
+      throw new CheckpointException(file, "checkpoint is truncated");
+    } catch (CheckpointException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new CheckpointException(file, "checkpoint is corrupt (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** A checkpoint file cannot be used; the message names the file. */
+  public static final class CheckpointException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public CheckpointException(Path file, String problem) {
+      super(file + ": " + problem);
+    }
+
+    public CheckpointException(Path file, String problem, Throwable cause) {
+      super(file + ": " + problem, cause);
+    }
+  }
+
+  /** Trainer whose state comes from this checkpoint, continuing on {@code data}. */
+  public FieldTrainer resume(io.github.bakefeature.core.data.TrainingData data) throws IOException {
+    if (trainerConfig == null || adams == null) {
+      throw new IOException("checkpoint holds a model only (no optimiser state); it cannot resume training");
+    }
+    SemanticFieldModel m = model;
+    return new FieldTrainer(m.field(), data, m.box(), trainerConfig, m.occupancy(), adams, m.step());
+  }
+
+  /** Writes a trainer's full state. */
+  public static void save(FieldTrainer t, Path file) throws IOException {
+    write(file, t.field(), t.occupancy(), t.box(), t.step(), t.config(), t.adams());
+  }
+
+}

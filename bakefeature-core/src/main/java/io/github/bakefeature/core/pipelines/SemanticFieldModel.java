@@ -1,0 +1,115 @@
+package io.github.bakefeature.core.pipelines;
+
+import io.github.bakefeature.api.field.FieldModel;
+import io.github.bakefeature.api.field.PointQuery;
+import io.github.bakefeature.api.field.RenderOutput;
+import io.github.bakefeature.api.field.RenderedView;
+import io.github.bakefeature.api.scene.Aabb;
+import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.Pose;
+import io.github.bakefeature.core.fields.SemanticField;
+import io.github.bakefeature.core.raysamplers.OccupancyGrid;
+import io.github.bakefeature.core.raysamplers.SceneBox;
+import io.github.bakefeature.core.renderers.FieldRenderer;
+import io.github.bakefeature.core.renderers.RenderSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * An immutable fitted model: a {@link SemanticField} snapshot, its occupancy grid and scene box.
+ * Safe to render from any number of threads (each call uses its own renderer and DJL manager).
+ * Holds no native memory between calls, so {@link #close()} only marks it closed.
+ */
+public final class SemanticFieldModel implements FieldModel {
+  private final SemanticField field;
+  private final OccupancyGrid occupancy;
+  private final SceneBox box;
+  private final long step;
+  private final RenderSettings settings;
+  private volatile boolean closed;
+
+  SemanticFieldModel(SemanticField field, OccupancyGrid occupancy, SceneBox box, long step, RenderSettings settings) {
+    this.field = field;
+    this.occupancy = occupancy;
+    this.box = box;
+    this.step = step;
+    this.settings = settings;
+  }
+
+  /** Loads a model from a checkpoint written by {@link #save} or by a trainer. */
+  public static SemanticFieldModel load(Path file) throws IOException {
+    return Checkpoint.read(file).model();
+  }
+
+  /** The same model rendered with other settings. */
+  public SemanticFieldModel withRenderSettings(RenderSettings s) {
+    return new SemanticFieldModel(field, occupancy, box, step, s);
+  }
+
+  SemanticField field() {
+    return field;
+  }
+
+  OccupancyGrid occupancy() {
+    return occupancy;
+  }
+
+  SceneBox box() {
+    return box;
+  }
+
+  @Override
+  public String method() {
+    return field.config().method().id();
+  }
+
+  @Override
+  public int featureDimension() {
+    return field.featureDimension();
+  }
+
+  @Override
+  public int classCount() {
+    return field.classCount();
+  }
+
+  @Override
+  public Aabb bounds() {
+    return box.aabb();
+  }
+
+  @Override
+  public long step() {
+    return step;
+  }
+
+  @Override
+  public RenderedView render(CameraIntrinsics camera, Pose pose, Set<RenderOutput> outputs) {
+    checkOpen();
+    return new FieldRenderer(field, occupancy, box, settings).render(camera, pose, outputs, step);
+  }
+
+  @Override
+  public PointQuery query(float[] points, int count) {
+    checkOpen();
+    return FieldRenderer.query(field, box, points, count);
+  }
+
+  @Override
+  public void save(Path file) throws IOException {
+    checkOpen();
+    Checkpoint.write(file, field, occupancy, box, step, null, null);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("model is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

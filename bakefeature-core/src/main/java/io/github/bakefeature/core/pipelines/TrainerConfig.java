@@ -1,0 +1,144 @@
+package io.github.bakefeature.core.pipelines;
+
+/**
+ * Optimisation settings of a {@link FieldTrainer} (defaults from the paper's code where it gives
+ * them: loss weights rgb 1, depth 0.1, semantic 1, feature 0.5; Adam lr 5e-3, betas 0.9/0.99,
+ * eps 1e-15). Build with {@link #builder()}.
+ */
+public record TrainerConfig(
+    int raysPerBatch,
+    int uniformSamples,
+    int surfaceSamples,
+    float surfaceBand,
+    float learningRate,
+    float gridLearningRate,
+    float beta1,
+    float beta2,
+    float epsilon,
+    int decaySteps,
+    float decayFactor,
+    float minLearningRateFraction,
+    float rgbWeight,
+    float depthWeight,
+    float semanticWeight,
+    float featureWeight,
+    int occupancyResolution,
+    int occupancyUpdateEvery,
+    long seed) {
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Learning rate of the MLPs at {@code step}: step decay by {@code decayFactor} every {@code decaySteps}. */
+  public float learningRate(long step) {
+    return schedule(learningRate, step);
+  }
+
+  /** Learning rate of the hash grid at {@code step}. */
+  public float gridLearningRate(long step) {
+    return schedule(gridLearningRate, step);
+  }
+
+  private float schedule(float base, long step) {
+    double f = Math.pow(decayFactor, (double) (step / Math.max(1, decaySteps)));
+    return (float) (base * Math.max(minLearningRateFraction, f));
+  }
+
+  /** Options. */
+  public static final class Builder {
+    private int raysPerBatch = 1024;
+    private int uniformSamples = 12;
+    private int surfaceSamples = 20;
+    private float surfaceBand = 0.02f;
+    private float learningRate = 5e-3f;
+    private float gridLearningRate = 1e-2f;
+    private float beta1 = 0.9f;
+    private float beta2 = 0.99f;
+    private float epsilon = 1e-15f;
+    private int decaySteps = 2000;
+    private float decayFactor = 0.5f;
+    private float minLearningRateFraction = 0.05f;
+    private float rgbWeight = 1f;
+    private float depthWeight = 0.1f;
+    private float semanticWeight = 1f;
+    private float featureWeight = 0.5f;
+    private int occupancyResolution = 64;
+    private int occupancyUpdateEvery = 16;
+    private long seed = 0;
+
+    /** Rays per training step (default 1024). */
+    public Builder optRaysPerBatch(int n) {
+      if (n < 2) {
+        throw new IllegalArgumentException("rays per batch must be >= 2, found " + n);
+      }
+      this.raysPerBatch = n;
+      return this;
+    }
+
+    /** Stratified samples per ray over the scene box (default 12). */
+    public Builder optUniformSamples(int n) {
+      this.uniformSamples = n;
+      return this;
+    }
+
+    /** Samples per ray around the measured depth (default 20). */
+    public Builder optSurfaceSamples(int n) {
+      this.surfaceSamples = n;
+      return this;
+    }
+
+    /** Half-width of the depth band, as a fraction of the scene diagonal (default 0.02). */
+    public Builder optSurfaceBand(float f) {
+      this.surfaceBand = f;
+      return this;
+    }
+
+    /** Adam learning rate of the MLPs (default 5e-3). */
+    public Builder optLearningRate(float lr) {
+      this.learningRate = lr;
+      return this;
+    }
+
+    /** Adam learning rate of the hash grid (default 1e-2, as instant-ngp). */
+    public Builder optGridLearningRate(float lr) {
+      this.gridLearningRate = lr;
+      return this;
+    }
+
+    /** Learning-rate step decay: multiply by {@code factor} every {@code steps} (default 0.5 / 2000). */
+    public Builder optDecay(int steps, float factor) {
+      this.decaySteps = steps;
+      this.decayFactor = factor;
+      return this;
+    }
+
+    /** Loss weights (default rgb 1, depth 0.1, semantic 1, feature 0.5). */
+    public Builder optLossWeights(float rgb, float depth, float semantic, float feature) {
+      this.rgbWeight = rgb;
+      this.depthWeight = depth;
+      this.semanticWeight = semantic;
+      this.featureWeight = feature;
+      return this;
+    }
+
+    /** Occupancy grid resolution (default 64) and update period in steps (default 16). */
+    public Builder optOccupancy(int resolution, int updateEvery) {
+      this.occupancyResolution = resolution;
+      this.occupancyUpdateEvery = updateEvery;
+      return this;
+    }
+
+    /** Seed of ray sampling and jitter (default 0). */
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public TrainerConfig build() {
+      return new TrainerConfig(raysPerBatch, uniformSamples, surfaceSamples, surfaceBand, learningRate,
+          gridLearningRate, beta1, beta2, epsilon, decaySteps, decayFactor, minLearningRateFraction, rgbWeight,
+          depthWeight, semanticWeight, featureWeight, occupancyResolution, occupancyUpdateEvery, seed);
+    }
+  }
+}

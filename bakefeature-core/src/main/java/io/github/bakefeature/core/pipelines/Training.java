@@ -1,0 +1,142 @@
+package io.github.bakefeature.core.pipelines;
+
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.data.FeatureSource;
+import io.github.bakefeature.core.data.TrainingData;
+import io.github.bakefeature.core.fields.FieldConfig;
+import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.fields.SemanticField;
+import io.github.bakefeature.core.raysamplers.SceneBox;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Assembles a {@link FieldTrainer} for a scene: chooses the training resolution, loads the frames,
+ * the labels and the feature targets, and sizes the semantic head. The one place the CLI, label
+ * sessions, the user simulation and the benchmarks set training up, so they all train the same way.
+ *
+ * <pre>{@code
+ * FieldTrainer t = Training.builder(scene)
+ *     .optMethod(MethodPreset.OURS)
+ *     .optFeatures(featureCache)
+ *     .optLabels(Training.Labels.GROUND_TRUTH)
+ *     .build();
+ * for (int i = 0; i < 2000; i++) t.step();
+ * }</pre>
+ */
+public final class Training {
+  /** Where the semantic supervision comes from. */
+  public enum Labels {
+    /** No semantic loss (colour, depth and features only). */
+    NONE,
+    /** The scribbles stored with the scene ({@code semantic/}). */
+    SCRIBBLES,
+    /** Dense ground truth ({@code gt_semantic/}) on the training frames. */
+    GROUND_TRUTH
+  }
+
+  private Training() {}
+
+  public static Builder builder(Scene scene) {
+    return new Builder(scene);
+  }
+
+  /** Options. */
+  public static final class Builder {
+    private final Scene scene;
+    private MethodPreset method = MethodPreset.OURS;
+    private FeatureSource features;
+    private int[] frames;
+    private Labels labels = Labels.SCRIBBLES;
+    private TrainerConfig trainer = TrainerConfig.builder().build();
+    private UnaryOperator<FieldConfig.Builder> fieldOptions = UnaryOperator.identity();
+    private long maxTrainingPixels = 40_000_000L;
+    private int classCount;
+    private long seed;
+
+    Builder(Scene scene) {
+      this.scene = scene;
+    }
+
+    public Builder optMethod(MethodPreset m) {
+      this.method = m;
+      return this;
+    }
+
+    /** Feature targets (required by methods with features). */
+    public Builder optFeatures(FeatureSource f) {
+      this.features = f;
+      return this;
+    }
+
+    /** Scene frames to train on (default all). */
+    public Builder optTrainingFrames(int[] f) {
+      this.frames = f.clone();
+      return this;
+    }
+
+    /** Semantic supervision (default {@link Labels#SCRIBBLES}). */
+    public Builder optLabels(Labels l) {
+      this.labels = l;
+      return this;
+    }
+
+    public Builder optTrainerConfig(TrainerConfig c) {
+      this.trainer = c;
+      return this;
+    }
+
+    /** Adjusts the field architecture (e.g. a smaller hash table in tests). */
+    public Builder optFieldOptions(UnaryOperator<FieldConfig.Builder> f) {
+      this.fieldOptions = f;
+      return this;
+    }
+
+    /** Most training pixels held in memory; frames are downscaled by an integer factor to fit. */
+    public Builder optMaxTrainingPixels(long p) {
+      this.maxTrainingPixels = p;
+      return this;
+    }
+
+    /** Classes the semantic head predicts (default: the scene's class names, at least 2). */
+    public Builder optClassCount(int c) {
+      this.classCount = c;
+      return this;
+    }
+
+    /** Seed of the initialisation (the trainer config has its own sampling seed). */
+    public Builder optSeed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    public FieldTrainer build() throws IOException {
+      if (method.usesFeatures() && features == null) {
+        throw new IllegalArgumentException("method " + method + " needs feature targets (optFeatures), found none");
+      }
+      int[] f = frames != null ? frames : java.util.stream.IntStream.range(0, scene.size()).toArray();
+      int scale = TrainingData.scaleForBudget(scene, f.length, maxTrainingPixels);
+      TrainingData data = TrainingData.load(scene, f, scale, method.usesFeatures() ? features : null);
+      int maxLabel = -1;
+      if (labels != Labels.NONE) {
+        for (int i = 0; i < f.length; i++) {
+          Optional<LabelImage> l = labels == Labels.SCRIBBLES
+              ? scene.frame(f[i]).scribbles() : scene.frame(f[i]).groundTruth();
+          if (l.isPresent()) {
+            data.setLabels(i, l.get());
+            maxLabel = Math.max(maxLabel, l.get().maxLabel());
+          }
+        }
+      }
+      int c = Math.max(2, Math.max(classCount > 0 ? classCount : scene.classNames().size(), maxLabel + 1));
+      FieldConfig.Builder fb = FieldConfig.builder(method).optClassCount(c).optSeed(seed);
+      if (method.usesFeatures()) {
+        fb.optFeatureDimension(features.dimension());
+      }
+      FieldConfig config = fieldOptions.apply(fb).build();
+      return FieldTrainer.create(SemanticField.create(config), data, new SceneBox(scene.bounds()), trainer);
+    }
+  }
+}

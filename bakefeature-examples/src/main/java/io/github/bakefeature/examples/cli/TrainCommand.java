@@ -1,0 +1,121 @@
+package io.github.bakefeature.examples.cli;
+
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.pipelines.Checkpoint;
+import io.github.bakefeature.core.pipelines.Evaluation;
+import io.github.bakefeature.core.pipelines.FieldTrainer;
+import io.github.bakefeature.core.pipelines.StepResult;
+import io.github.bakefeature.core.pipelines.TrainerConfig;
+import io.github.bakefeature.core.pipelines.Training;
+import io.github.bakefeature.core.scene.SceneFolder;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bakefeature train}: fits a field to a scene and reports held-out quality. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Fit the feature-baked semantic field to a scene on the CPU.",
+        "Holds out every N-th frame (--holdout-every) and prints one JSON line per metric on stdout."})
+public final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--scene", required = true, description = "Scene folder.")
+  Path scene;
+
+  @Option(names = "--method", defaultValue = "ours",
+      description = "ours | snerf-freq | snerf-hg | snerf-hg-freq (default: ${DEFAULT-VALUE}).")
+  String method;
+
+  @Option(names = "--iters", defaultValue = "2000", description = "Training steps (default: ${DEFAULT-VALUE}).")
+  int iters;
+
+  @Option(names = "--features", description = "Feature cache folder (default: <scene>/cache/features).")
+  Path features;
+
+  @Option(names = "--extractor", defaultValue = "filterbank",
+      description = "Feature extractor when the cache must be built: filterbank | torchscript:PATH.")
+  String extractor;
+
+  @Option(names = "--labels", defaultValue = "scribbles",
+      description = "Semantic supervision: scribbles (semantic/) | gt (gt_semantic/ on training frames) | none.")
+  String labels;
+
+  @Option(names = "--out", required = true, description = "Checkpoint file to write.")
+  Path out;
+
+  @Option(names = "--holdout-every", defaultValue = "5",
+      description = "Hold out every N-th frame for evaluation, 0 = none (default: ${DEFAULT-VALUE}).")
+  int holdoutEvery;
+
+  @Option(names = "--rays", defaultValue = "1024", description = "Rays per step (default: ${DEFAULT-VALUE}).")
+  int rays;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    if (iters < 0) {
+      throw new IllegalArgumentException("--iters must be >= 0, found " + iters);
+    }
+    MethodPreset preset = MethodPreset.fromId(method);
+    Training.Labels labelMode = switch (labels) {
+      case "scribbles" -> Training.Labels.SCRIBBLES;
+      case "gt" -> Training.Labels.GROUND_TRUTH;
+      case "none" -> Training.Labels.NONE;
+      default -> throw new IllegalArgumentException("--labels must be scribbles, gt or none, found '" + labels + "'");
+    };
+    Scene s = SceneFolder.open(scene);
+    int[] train = holdoutEvery > 1 ? Evaluation.training(s.size(), holdoutEvery, holdoutEvery - 1)
+        : java.util.stream.IntStream.range(0, s.size()).toArray();
+    int[] test = holdoutEvery > 1 ? Evaluation.heldOut(s.size(), holdoutEvery, holdoutEvery - 1) : new int[0];
+    Training.Builder tb = Training.builder(s)
+        .optMethod(preset)
+        .optTrainingFrames(train)
+        .optLabels(labelMode)
+        .optSeed(seed)
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(rays).optSeed(seed).build());
+    if (preset.usesFeatures()) {
+      tb.optFeatures(FeatureTargets.open(s, features, extractor));
+    }
+    FieldTrainer trainer = tb.build();
+    long t0 = System.nanoTime();
+    try (ProgressBar pb = Progress.bar("train " + preset.id(), iters)) {
+      for (int i = 0; i < iters; i++) {
+        StepResult r = trainer.step();
+        pb.step();
+        if (i % 10 == 0 || i == iters - 1) {
+          pb.setExtraMessage(String.format(" loss %.4f rgb %.4f depth %.4f sem %.3f feat %.3f",
+              r.total(), r.rgb(), r.depth(), r.semantic(), r.feature()));
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Checkpoint.save(trainer, out);
+    System.err.println("checkpoint written to " + out.toAbsolutePath());
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("method", preset.id());
+    extra.put("iters", iters);
+    extra.put("train_seconds", Math.round(seconds * 100) / 100.0);
+    extra.put("held_out_frames", test.length);
+    JsonLines.metric(System.out, "steps_per_second", iters / Math.max(1e-9, seconds), extra);
+    if (test.length > 0) {
+      Evaluation e = Evaluation.of(trainer.snapshot(), s, test);
+      JsonLines.metric(System.out, "psnr", e.psnr(), extra);
+      if (!Double.isNaN(e.depthMae())) {
+        JsonLines.metric(System.out, "depth_mae_m", e.depthMae(), extra);
+        JsonLines.metric(System.out, "depth_median_ae_m", e.depthMedianAbsError(), extra);
+        JsonLines.metric(System.out, "depth_median_ae_fraction_of_diagonal",
+            e.depthMedianAbsError() / s.bounds().diagonal(), extra);
+      }
+      if (!Double.isNaN(e.miou())) {
+        JsonLines.metric(System.out, "miou", e.miou(), extra);
+        JsonLines.metric(System.out, "pixel_accuracy", e.pixelAccuracy(), extra);
+      }
+    }
+    return 0;
+  }
+}
