@@ -191,7 +191,7 @@ public final class Checkpoint {
 
   /** Writes a trainer's full state. */
   public static void save(FieldTrainer t, Path file) throws IOException {
-    write(file, t.field(), t.occupancy(), t.box(), t.step(), t.config(), t.adams());
+    write(file, t.field(), t.occupancy(), t.box(), t.iteration(), t.config(), t.adams());
   }
 
 }

@@ -150,7 +150,7 @@ public final class FieldTrainer {
   }
 
   /** Steps taken so far. */
-  public long step() {
+  public long iteration() {
     return step;
   }
 
