@@ -46,15 +46,15 @@ public final class AnalyticRoom {
   }
 
   /**
-   * {@code n} overlapping views on an arc around the sphere, at varying heights, each looking at
-   * a point near the sphere: neighbouring views overlap by most of the image.
+   * {@code n} overlapping views on an arc around the sphere, 0.1 rad apart, at varying heights,
+   * each looking at a point near the sphere: neighbouring views overlap by most of the image.
    */
   public static List<Pose> trajectory(int n) {
     List<Pose> poses = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      double a = -0.9 + 1.2 * i / Math.max(1, n - 1);
-      double[] eye = {-1.3 * Math.cos(a), -1.3 * Math.sin(a) - 0.2, 1.3 + 0.15 * Math.sin(3.0 * i)};
-      double[] target = {SPHERE[0] + 0.1 * Math.sin(i), SPHERE[1], SPHERE[2] + 0.1 * Math.cos(i)};
+      double a = -0.6 + 0.1 * i;
+      double[] eye = {-1.3 * Math.cos(a), -1.3 * Math.sin(a) - 0.2, 1.3 + 0.05 * Math.sin(3.0 * i)};
+      double[] target = {SPHERE[0] + 0.05 * Math.sin(i), SPHERE[1], SPHERE[2] + 0.05 * Math.cos(i)};
       poses.add(lookAt(eye, target));
     }
     return poses;
@@ -134,7 +134,11 @@ public final class AnalyticRoom {
    * truth on every frame and a few scribble strokes on frame 0 (and on frame 1 if there is one).
    */
   public static InMemoryScene scene(int frames, int w, int h, double hfovDegrees) {
-    CameraIntrinsics k = CameraIntrinsics.fromHorizontalFov(w, h, hfovDegrees);
+    return scene(frames, CameraIntrinsics.fromHorizontalFov(w, h, hfovDegrees));
+  }
+
+  /** As {@link #scene(int, int, int, double)} with an arbitrary camera. */
+  public static InMemoryScene scene(int frames, CameraIntrinsics k) {
     InMemoryScene.Builder b = InMemoryScene.builder().optClassNames(CLASSES);
     List<Pose> poses = trajectory(frames);
     for (int i = 0; i < frames; i++) {

@@ -21,6 +21,16 @@ public final class MultiViewConsistency {
 
   /** Error statistics in metres over {@code pixels} overlapping pixels. */
   public record Stats(double median, double p90, int pixels, double overlap) {
+    /** Statistics of pooled errors (sorted in place). */
+    public static Stats of(double[] errors, double overlap) {
+      int n = errors.length;
+      if (n == 0) {
+        return new Stats(Double.NaN, Double.NaN, 0, overlap);
+      }
+      Arrays.sort(errors);
+      return new Stats(errors[n / 2], errors[(int) Math.floor(0.9 * (n - 1))], n, overlap);
+    }
+
     @Override
     public String toString() {
       return String.format(java.util.Locale.ROOT, "median %.5f m, p90 %.5f m over %d pixels (overlap %.2f)",
@@ -39,6 +49,14 @@ public final class MultiViewConsistency {
   /** As {@link #measure(Frame, Frame, int)} on explicit cameras, poses and depth maps. */
   public static Stats measure(CameraIntrinsics ka, Pose pa, DepthImage da, CameraIntrinsics kb, Pose pb,
                               DepthImage db, int step) {
+    double[] overlap = new double[1];
+    double[] e = errors(ka, pa, da, kb, pb, db, step, overlap);
+    return Stats.of(e, overlap[0]);
+  }
+
+  /** The raw per-pixel errors; {@code overlapOut[0]} receives the fraction of A's valid pixels used. */
+  public static double[] errors(CameraIntrinsics ka, Pose pa, DepthImage da, CameraIntrinsics kb, Pose pb,
+                                DepthImage db, int step, double[] overlapOut) {
     double[] dir = new double[3];
     double[] w = new double[3];
     double[] c = new double[3];
@@ -70,12 +88,8 @@ public final class MultiViewConsistency {
         errs[n++] = Math.abs(d - c[2]);
       }
     }
-    if (n == 0) {
-      return new Stats(Double.NaN, Double.NaN, 0, 0);
-    }
-    double[] e = Arrays.copyOf(errs, n);
-    Arrays.sort(e);
-    return new Stats(e[n / 2], e[(int) Math.floor(0.9 * (n - 1))], n, (double) n / Math.max(1, valid));
+    overlapOut[0] = (double) n / Math.max(1, valid);
+    return Arrays.copyOf(errs, n);
   }
 
   /** Bilinear in inverse depth, or NaN at invalid pixels or depth edges. */
