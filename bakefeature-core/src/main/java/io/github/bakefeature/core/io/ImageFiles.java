@@ -81,8 +81,20 @@ public final class ImageFiles {
 
   /** Decodes an image, treating decoder warnings (e.g. a truncated JPEG) as errors. */
   public static BufferedImage decode(Path file) throws InvalidSceneException {
+    return decode(file, readBytes(file));
+  }
+
+  private static byte[] readBytes(Path file) throws InvalidSceneException {
     requireFile(file);
-    try (InputStream raw = Files.newInputStream(file);
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new InvalidSceneException(file, "unreadable (" + e + ")", e);
+    }
+  }
+
+  private static BufferedImage decode(Path file, byte[] bytes) throws InvalidSceneException {
+    try (InputStream raw = new java.io.ByteArrayInputStream(bytes);
          ImageInputStream in = ImageIO.createImageInputStream(raw)) {
       ImageReader reader = readerFor(file, in);
       List<String> warnings = new ArrayList<>();
@@ -184,7 +196,14 @@ public final class ImageFiles {
    * palette images give palette indices).
    */
   public static int[] readChannel(Path file, int[] sizeOut) throws InvalidSceneException {
-    return channel(file, decode(file), sizeOut);
+    byte[] bytes = readBytes(file);
+    GreyPng.Samples fast = GreyPng.decode(file, bytes);
+    if (fast != null) {
+      sizeOut[0] = fast.width();
+      sizeOut[1] = fast.height();
+      return fast.values();
+    }
+    return channel(file, decode(file, bytes), sizeOut);
   }
 
   private static int[] channel(Path file, BufferedImage img, int[] sizeOut) throws InvalidSceneException {
@@ -207,16 +226,29 @@ public final class ImageFiles {
    * depth.
    */
   public static DepthImage readDepth(Path file, double metresPerUnit) throws InvalidSceneException {
-    BufferedImage img = decode(file);
-    Raster r = img.getRaster();
-    int bits = r.getSampleModel().getSampleSize(0);
-    if (r.getNumBands() != 1 || bits != 16 || img.getColorModel() instanceof IndexColorModel) {
-      throw new InvalidSceneException(file, "expected a 16-bit single-channel depth PNG, found "
-          + (img.getColorModel() instanceof IndexColorModel ? "a palette image"
-              : bits + "-bit with " + r.getNumBands() + " channel" + (r.getNumBands() == 1 ? "" : "s")));
-    }
+    byte[] bytes = readBytes(file);
+    GreyPng.Samples fast = GreyPng.decode(file, bytes);
     int[] size = new int[2];
-    int[] raw = channel(file, img, size);
+    int[] raw;
+    if (fast != null) {
+      if (fast.bitDepth() != 16) {
+        throw new InvalidSceneException(file, "expected a 16-bit single-channel depth PNG, found "
+            + fast.bitDepth() + "-bit with 1 channel");
+      }
+      size[0] = fast.width();
+      size[1] = fast.height();
+      raw = fast.values();
+    } else {
+      BufferedImage img = decode(file, bytes);
+      Raster r = img.getRaster();
+      int bits = r.getSampleModel().getSampleSize(0);
+      if (r.getNumBands() != 1 || bits != 16 || img.getColorModel() instanceof IndexColorModel) {
+        throw new InvalidSceneException(file, "expected a 16-bit single-channel depth PNG, found "
+            + (img.getColorModel() instanceof IndexColorModel ? "a palette image"
+                : bits + "-bit with " + r.getNumBands() + " channel" + (r.getNumBands() == 1 ? "" : "s")));
+      }
+      raw = channel(file, img, size);
+    }
     float[] m = new float[raw.length];
     for (int i = 0; i < raw.length; i++) {
       int v = raw[i];
