@@ -24,7 +24,7 @@ import javax.imageio.ImageIO;
  * following the conventions documented by the importers' sources — independently of the
  * importers, so a convention mistake in an importer cannot cancel out here.
  */
-final class ForeignLayouts {
+public final class ForeignLayouts {
   private ForeignLayouts() {}
 
   /**
@@ -33,7 +33,7 @@ final class ForeignLayouts {
    * {@code sparseIds[class]} (0 = void), plus the renderer's vis_sem_class_N.png colour images.
    * The scene's camera must be Semantic-NeRF's (hfov 90 degrees, centred principal point).
    */
-  static void writeReplica(Scene s, Path dir, int[] sparseIds) throws IOException {
+  public static void writeReplica(Scene s, Path dir, int[] sparseIds) throws IOException {
     Files.createDirectories(dir.resolve("rgb"));
     Files.createDirectories(dir.resolve("depth"));
     Files.createDirectories(dir.resolve("semantic_class"));
@@ -71,7 +71,7 @@ final class ForeignLayouts {
    * at +0.5, frames listed in shuffled order, depth PNGs in units of {@code depthUnit} metres (NaN:
    * key omitted, millimetres), optionally {@code depthFactor} times smaller than the images.
    */
-  static Path writeTransforms(Scene s, Path dir, double depthUnit, int depthFactor, long shuffleSeed) throws IOException {
+  public static Path writeTransforms(Scene s, Path dir, double depthUnit, int depthFactor, long shuffleSeed) throws IOException {
     Files.createDirectories(dir.resolve("images"));
     Files.createDirectories(dir.resolve("depths"));
     CameraIntrinsics k = s.frame(0).intrinsics();
@@ -126,7 +126,7 @@ final class ForeignLayouts {
   }
 
   /** 7-Scenes: frame-XXXXXX.color.png|jpg, .depth.png (mm, rounded), .pose.txt camera-to-world OpenCV, K file. */
-  static void writeSevenScenes(Scene s, Path dir, boolean jpeg) throws IOException {
+  public static void writeSevenScenes(Scene s, Path dir, boolean jpeg) throws IOException {
     Files.createDirectories(dir);
     CameraIntrinsics k = s.frame(0).intrinsics();
     Files.writeString(dir.resolve("camera-intrinsics.txt"), String.format(Locale.ROOT,
