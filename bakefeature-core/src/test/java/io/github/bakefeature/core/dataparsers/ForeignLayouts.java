@@ -137,7 +137,7 @@ public final class ForeignLayouts {
       DepthImage d = f.depth().orElseThrow();
       int[] mm = new int[d.metres().length];
       for (int p = 0; p < mm.length; p++) {
-        mm[p] = (int) Math.round(d.metres()[p] * 1000);
+        mm[p] = Math.round(d.metres()[p] * 1000);
       }
       write16(dir.resolve(stem + ".depth.png"), d.width(), d.height(), mm);
       double[] c2w = f.pose().cameraToWorld();
