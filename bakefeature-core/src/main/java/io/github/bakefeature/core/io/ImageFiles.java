@@ -7,27 +7,32 @@ import io.github.bakefeature.api.scene.RgbImage;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferUShort;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads and writes the images of the scene format with {@code javax.imageio}: 8-bit RGB (PNG or
  * JPEG), 16-bit depth PNG in millimetres (0 = invalid) and 8/16-bit label PNGs. Every read error —
- * missing, unreadable, truncated (decoder warnings count as errors) — becomes an
- * {@link InvalidSceneException} naming the file. Writes are atomic.
+ * missing, unreadable, not an image, truncated (decoder warnings count as errors, which is how a
+ * truncated JPEG shows up), wrong channel count or bit depth — becomes an
+ * {@link InvalidSceneException} naming the file and saying what was expected. Writes are atomic.
  */
 public final class ImageFiles {
+  /** Largest depth a 16-bit millimetre PNG can hold; 65535 is reserved as invalid. */
+  public static final double MAX_DEPTH_MM = 0xFFFE;
 
   static {
     ImageIO.setUseCache(false);
@@ -37,42 +42,61 @@ public final class ImageFiles {
 
   /** Width and height of an image from its header, without decoding pixels. */
   public static int[] readSize(Path file) throws InvalidSceneException {
-    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-      if (in == null) {
-        throw new InvalidSceneException(file, "cannot open image file");
-      }
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        throw new InvalidSceneException(file, "not a readable image (expected PNG or JPEG)");
-      }
-      ImageReader reader = readers.next();
+    ImageHeader h = readHeader(file);
+    return new int[] {h.width(), h.height()};
+  }
+
+  /** Size, channels, bit depth and format of an image from its header, without decoding pixels. */
+  public static ImageHeader readHeader(Path file) throws InvalidSceneException {
+    requireFile(file);
+    try (InputStream raw = Files.newInputStream(file);
+         ImageInputStream in = ImageIO.createImageInputStream(raw)) {
+      ImageReader reader = readerFor(file, in);
       try {
         reader.setInput(in, true, true);
-        return new int[] {reader.getWidth(0), reader.getHeight(0)};
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        ImageTypeSpecifier type = reader.getRawImageType(0);
+        int bands = -1;
+        int bits = -1;
+        boolean palette = false;
+        if (type != null) {
+          bands = type.getSampleModel().getNumBands();
+          bits = type.getSampleModel().getSampleSize(0);
+          palette = type.getColorModel() instanceof IndexColorModel;
+        }
+        if (w <= 0 || h <= 0) {
+          throw new InvalidSceneException(file, "image header gives an empty size " + w + "x" + h);
+        }
+        return new ImageHeader(w, h, bands, bits, palette, reader.getFormatName().toLowerCase(Locale.ROOT));
       } finally {
         reader.dispose();
       }
     } catch (InvalidSceneException e) {
       throw e;
-    } catch (NoSuchFileException e) {
-      throw new InvalidSceneException(file, "file does not exist");
     } catch (IOException | RuntimeException e) {
-      throw new InvalidSceneException(file, "unreadable image header (" + e.getMessage() + ")", e);
+      throw new InvalidSceneException(file, "unreadable image header (" + e + ")", e);
     }
   }
 
   /** Decodes an image, treating decoder warnings (e.g. a truncated JPEG) as errors. */
   public static BufferedImage decode(Path file) throws InvalidSceneException {
-    if (!Files.isRegularFile(file)) {
-      throw new InvalidSceneException(file, "file does not exist");
+    return decode(file, readBytes(file));
+  }
+
+  private static byte[] readBytes(Path file) throws InvalidSceneException {
+    requireFile(file);
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new InvalidSceneException(file, "unreadable (" + e + ")", e);
     }
-    try (InputStream raw = Files.newInputStream(file);
+  }
+
+  private static BufferedImage decode(Path file, byte[] bytes) throws InvalidSceneException {
+    try (InputStream raw = new java.io.ByteArrayInputStream(bytes);
          ImageInputStream in = ImageIO.createImageInputStream(raw)) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        throw new InvalidSceneException(file, "not a readable image (expected PNG or JPEG)");
-      }
-      ImageReader reader = readers.next();
+      ImageReader reader = readerFor(file, in);
       List<String> warnings = new ArrayList<>();
       try {
         reader.setInput(in, true, true);
@@ -88,11 +112,36 @@ public final class ImageFiles {
     } catch (InvalidSceneException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new InvalidSceneException(file, "corrupt or truncated image (" + e.getMessage() + ")", e);
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String why = root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root;
+      throw new InvalidSceneException(file, "corrupt or truncated image (" + why + ")", e);
     }
   }
 
-  /** Reads an 8-bit colour image (grey images are replicated to three channels). */
+  private static void requireFile(Path file) throws InvalidSceneException {
+    if (Files.isDirectory(file)) {
+      throw new InvalidSceneException(file, "expected an image file, found a folder");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidSceneException(file, "file does not exist");
+    }
+  }
+
+  private static ImageReader readerFor(Path file, ImageInputStream in) throws InvalidSceneException {
+    if (in == null) {
+      throw new InvalidSceneException(file, "cannot open image file");
+    }
+    Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+    if (!readers.hasNext()) {
+      throw new InvalidSceneException(file, "not a readable image (expected PNG or JPEG)");
+    }
+    return readers.next();
+  }
+
+  /** Reads an 8-bit colour image (grey images are replicated to three channels, alpha dropped). */
   public static RgbImage readRgb(Path file) throws InvalidSceneException {
     return toRgb(decode(file));
   }
@@ -102,12 +151,29 @@ public final class ImageFiles {
     int w = img.getWidth();
     int h = img.getHeight();
     byte[] px = new byte[w * h * 3];
-    if (img.getType() == BufferedImage.TYPE_3BYTE_BGR) {
-      byte[] src = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+    Raster r = img.getRaster();
+    if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
+        && r.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1
+        && db.getData().length == w * h * 3) {
+      byte[] src = db.getData();
       for (int i = 0; i < w * h; i++) {
         px[3 * i] = src[3 * i + 2];
         px[3 * i + 1] = src[3 * i + 1];
         px[3 * i + 2] = src[3 * i];
+      }
+    } else if (r.getNumBands() == 1 && !(img.getColorModel() instanceof IndexColorModel)) {
+      // Grey: copy the stored values. getRGB would treat them as linear and gamma-encode them.
+      int shift = Math.max(0, r.getSampleModel().getSampleSize(0) - 8);
+      int[] row = new int[w];
+      for (int y = 0; y < h; y++) {
+        r.getSamples(0, y, w, 1, 0, row);
+        for (int x = 0; x < w; x++) {
+          byte g = (byte) (row[x] >> shift);
+          int i = (y * w + x) * 3;
+          px[i] = g;
+          px[i + 1] = g;
+          px[i + 2] = g;
+        }
       }
     } else {
       int[] row = new int[w];
@@ -130,7 +196,17 @@ public final class ImageFiles {
    * palette images give palette indices).
    */
   public static int[] readChannel(Path file, int[] sizeOut) throws InvalidSceneException {
-    BufferedImage img = decode(file);
+    byte[] bytes = readBytes(file);
+    GreyPng.Samples fast = GreyPng.decode(file, bytes);
+    if (fast != null) {
+      sizeOut[0] = fast.width();
+      sizeOut[1] = fast.height();
+      return fast.values();
+    }
+    return channel(file, decode(file, bytes), sizeOut);
+  }
+
+  private static int[] channel(Path file, BufferedImage img, int[] sizeOut) throws InvalidSceneException {
     Raster r = img.getRaster();
     int w = img.getWidth();
     int h = img.getHeight();
@@ -144,12 +220,35 @@ public final class ImageFiles {
   }
 
   /**
-   * Reads a 16-bit depth PNG in millimetres (0 and 65535 = invalid) as metres, scaled by
-   * {@code metresPerUnit} (0.001 for millimetres).
+   * Reads a 16-bit single-channel depth PNG (0 and 65535 = invalid) as metres, scaled by
+   * {@code metresPerUnit} (0.001 for millimetres). 8-bit or colour images are rejected: they are
+   * almost always a visualisation saved by mistake, and reading them would give silently wrong
+   * depth.
    */
   public static DepthImage readDepth(Path file, double metresPerUnit) throws InvalidSceneException {
+    byte[] bytes = readBytes(file);
+    GreyPng.Samples fast = GreyPng.decode(file, bytes);
     int[] size = new int[2];
-    int[] raw = readChannel(file, size);
+    int[] raw;
+    if (fast != null) {
+      if (fast.bitDepth() != 16) {
+        throw new InvalidSceneException(file, "expected a 16-bit single-channel depth PNG, found "
+            + fast.bitDepth() + "-bit with 1 channel");
+      }
+      size[0] = fast.width();
+      size[1] = fast.height();
+      raw = fast.values();
+    } else {
+      BufferedImage img = decode(file, bytes);
+      Raster r = img.getRaster();
+      int bits = r.getSampleModel().getSampleSize(0);
+      if (r.getNumBands() != 1 || bits != 16 || img.getColorModel() instanceof IndexColorModel) {
+        throw new InvalidSceneException(file, "expected a 16-bit single-channel depth PNG, found "
+            + (img.getColorModel() instanceof IndexColorModel ? "a palette image"
+                : bits + "-bit with " + r.getNumBands() + " channel" + (r.getNumBands() == 1 ? "" : "s")));
+      }
+      raw = channel(file, img, size);
+    }
     float[] m = new float[raw.length];
     for (int i = 0; i < raw.length; i++) {
       int v = raw[i];
@@ -166,6 +265,9 @@ public final class ImageFiles {
    */
   public static LabelImage readLabels(Path file, boolean zeroBased, int voidValue, int classCount)
       throws InvalidSceneException {
+    if (file.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.jpe?g")) {
+      throw new InvalidSceneException(file, "expected a lossless PNG for labels, found a JPEG file");
+    }
     int[] size = new int[2];
     int[] raw = readChannel(file, size);
     short[] l = new short[raw.length];
@@ -178,8 +280,9 @@ public final class ImageFiles {
       } else {
         id = v - 1;
       }
-      if (classCount > 0 && id >= classCount) {
+      if ((classCount > 0 && id >= classCount) || id > Short.MAX_VALUE) {
         worst = Math.max(worst, v);
+        continue;
       }
       l[i] = (short) id;
     }
@@ -189,6 +292,30 @@ public final class ImageFiles {
           + (zeroBased ? "" : " (0 = unlabelled, k+1 = class k)"));
     }
     return new LabelImage(size[0], size[1], l);
+  }
+
+  /**
+   * Depth enlarged by an integer factor with nearest-neighbour sampling: output pixel (x, y) takes
+   * input pixel (x / f, y / f), which is also the input pixel whose centre is nearest.
+   */
+  public static DepthImage resizeNearest(DepthImage d, int factor) {
+    if (factor < 1) {
+      throw new IllegalArgumentException("factor must be >= 1, found " + factor);
+    }
+    if (factor == 1) {
+      return d;
+    }
+    int w = d.width() * factor;
+    int h = d.height() * factor;
+    float[] out = new float[w * h];
+    float[] src = d.metres();
+    for (int y = 0; y < h; y++) {
+      int row = (y / factor) * d.width();
+      for (int x = 0; x < w; x++) {
+        out[y * w + x] = src[row + x / factor];
+      }
+    }
+    return new DepthImage(w, h, out);
   }
 
   /** Writes an RGB image as PNG (atomically). */
@@ -204,7 +331,11 @@ public final class ImageFiles {
     writePng(b, file);
   }
 
-  /** Writes depth in metres as a 16-bit PNG in millimetres (0 = invalid), atomically. */
+  /**
+   * Writes depth in metres as a 16-bit PNG in millimetres (rounded), atomically. Invalid pixels and
+   * depths beyond {@link #MAX_DEPTH_MM} mm (which cannot be stored) are written as 0 = invalid
+   * rather than clamped to a wrong distance.
+   */
   public static void writeDepthPng(DepthImage depth, Path file) throws IOException {
     BufferedImage b = new BufferedImage(depth.width(), depth.height(), BufferedImage.TYPE_USHORT_GRAY);
     short[] dst = ((DataBufferUShort) b.getRaster().getDataBuffer()).getData();
@@ -212,45 +343,34 @@ public final class ImageFiles {
     for (int i = 0; i < m.length; i++) {
       float d = m[i];
       long mm = d > 0 && Float.isFinite(d) ? Math.round(d * 1000.0) : 0;
-      dst[i] = (short) Math.min(0xFFFE, mm);
+      dst[i] = (short) (mm <= MAX_DEPTH_MM ? mm : 0);
     }
     writePng(b, file);
   }
 
   /**
    * Writes labels as a PNG: with {@code plusOne}, 0 = unlabelled and k + 1 = class k (scribble
-   * format); otherwise the class id itself and {@code 255} for unlabelled. 8-bit when every value
-   * fits, else 16-bit.
+   * format); otherwise the class id itself and {@code 255} (8-bit) or {@code 65535} (16-bit) for
+   * unlabelled. 8-bit when every value fits, else 16-bit.
    */
   public static void writeLabelPng(LabelImage labels, boolean plusOne, Path file) throws IOException {
     short[] l = labels.labels();
-    int max = 0;
+    int maxId = -1;
+    for (short s : l) {
+      maxId = Math.max(maxId, s);
+    }
+    boolean wide = plusOne ? maxId + 1 > 255 : maxId >= 255;
+    int voidValue = wide ? 0xFFFF : 0xFF;
     int[] v = new int[l.length];
     for (int i = 0; i < l.length; i++) {
       int id = l[i];
-      v[i] = plusOne ? (id < 0 ? 0 : id + 1) : (id < 0 ? 255 : id);
-      max = Math.max(max, v[i]);
+      v[i] = plusOne ? (id < 0 ? 0 : id + 1) : (id < 0 ? voidValue : id);
     }
-    boolean wide = max > 255 || (!plusOne && max >= 255 && hasLabelAtLeast(l, 255));
     BufferedImage b = new BufferedImage(labels.width(), labels.height(),
         wide ? BufferedImage.TYPE_USHORT_GRAY : BufferedImage.TYPE_BYTE_GRAY);
     WritableRaster r = b.getRaster();
-    if (wide && !plusOne) {
-      for (int i = 0; i < l.length; i++) {
-        v[i] = l[i] < 0 ? 0xFFFF : l[i];
-      }
-    }
     r.setSamples(0, 0, labels.width(), labels.height(), 0, v);
     writePng(b, file);
-  }
-
-  private static boolean hasLabelAtLeast(short[] l, int t) {
-    for (short s : l) {
-      if (s >= t) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Writes any image as PNG, atomically. */

@@ -6,8 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A least-recently-used cache of decoded images bounded by bytes, so a 2,000-frame scene can be
- * streamed through with a fixed memory budget. Thread-safe; a value is decoded outside the lock.
+ * A least-recently-used cache of decoded images bounded by bytes, so a scene of thousands of
+ * frames can be streamed through with a fixed memory budget. A value larger than the whole budget
+ * is returned but not kept. Thread-safe; a value is decoded outside the lock (two threads asking
+ * for the same missing key may both decode it; the result is the same).
+ *
+ * <p>The byte count of an entry is what the caller declares — for images, the size of their pixel
+ * arrays, which dominates their footprint (object headers add a few dozen bytes).
  */
 public final class ImageCache {
 
@@ -22,6 +27,8 @@ public final class ImageCache {
   private final long budgetBytes;
   private final LinkedHashMap<String, Entry> map = new LinkedHashMap<>(64, 0.75f, true);
   private long usedBytes;
+  private long peakBytes;
+  private long loads;
 
   /** @param budgetBytes most bytes held at once (0 disables caching) */
   public ImageCache(long budgetBytes) {
@@ -38,8 +45,9 @@ public final class ImageCache {
       }
     }
     T value = loader.load();
-    if (bytes <= budgetBytes) {
-      synchronized (this) {
+    synchronized (this) {
+      loads++;
+      if (bytes <= budgetBytes) {
         Entry old = map.put(key, new Entry(value, bytes));
         usedBytes += bytes - (old == null ? 0 : old.bytes);
         Iterator<Map.Entry<String, Entry>> it = map.entrySet().iterator();
@@ -51,6 +59,7 @@ public final class ImageCache {
           usedBytes -= eldest.getValue().bytes;
           it.remove();
         }
+        peakBytes = Math.max(peakBytes, usedBytes);
       }
     }
     return value;
@@ -64,9 +73,30 @@ public final class ImageCache {
     }
   }
 
+  /** Drops everything. */
+  public synchronized void clear() {
+    map.clear();
+    usedBytes = 0;
+  }
+
+  /** The budget in bytes. */
+  public long budgetBytes() {
+    return budgetBytes;
+  }
+
   /** Bytes currently held. */
   public synchronized long usedBytes() {
     return usedBytes;
+  }
+
+  /** Most bytes ever held at once (never above {@link #budgetBytes()}). */
+  public synchronized long peakBytes() {
+    return peakBytes;
+  }
+
+  /** Number of values decoded so far (cache misses). */
+  public synchronized long loads() {
+    return loads;
   }
 
   /** Entries currently held. */

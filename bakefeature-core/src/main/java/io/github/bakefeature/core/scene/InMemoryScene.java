@@ -171,7 +171,13 @@ public final class InMemoryScene implements Scene {
               + h + ", frame " + f.index() + " is " + f.intrinsics().width() + "x" + f.intrinsics().height());
         }
       }
-      Aabb b = bounds != null ? bounds : SceneBounds.fromFrames(frames);
+      Aabb b;
+      try {
+        b = bounds != null ? bounds : SceneBounds.fromFrames(frames);
+      } catch (java.io.IOException e) {
+        // In-memory frames never do I/O.
+        throw new java.io.UncheckedIOException(e);
+      }
       return new InMemoryScene(new ArrayList<>(frames), b, classNames, directory);
     }
   }

@@ -1,5 +1,7 @@
 package io.github.bakefeature.core.scene;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bakefeature.api.scene.Aabb;
@@ -12,80 +14,149 @@ import io.github.bakefeature.api.scene.Pose;
 import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.io.ImageFiles;
+import io.github.bakefeature.core.io.ImageHeader;
+import io.github.bakefeature.core.io.NaturalOrder;
+import io.github.bakefeature.core.io.TextNumbers;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * A scene read from a folder in the scene format ({@link SceneLayout}).
  *
- * <p>{@link #open} validates everything that can be checked without decoding every image —
- * folders, frame counts, file pairing, poses, intrinsics, image sizes and ratios (from headers),
- * metadata, bounds, and the scribbles (few, so they are decoded) — and throws an
- * {@link InvalidSceneException} naming the file and the problem. Images are decoded on demand into
- * a bounded {@link ImageCache}; a decode failure later (a truncated file) also throws
- * {@link InvalidSceneException}. Depth smaller than RGB by an integer factor is resized (nearest
- * neighbour) to the RGB size, as the paper's tool does.
+ * <p>Opening validates everything that can be checked without decoding every image — folders,
+ * frame counts and file pairing, poses, intrinsics, image sizes, channel counts, bit depths and
+ * size ratios (from headers), metadata, bounds, and the scribbles (few, so they are decoded) — and
+ * throws an {@link InvalidSceneException} naming the file and the problem; no {@code SceneFolder}
+ * exists for a folder that failed. Images are decoded on demand into a bounded {@link ImageCache};
+ * a pixel-level defect found later (a truncated file) also throws {@link InvalidSceneException}.
+ * {@link Builder#optFullValidation(boolean)} decodes every image while opening, for callers that
+ * need the guarantee up front (e.g. {@code bakefeature info}).
+ *
+ * <p>Depth smaller than RGB by one integer factor is resized (nearest neighbour) to the RGB size,
+ * as the paper's tool does. Frames are ordered by name in natural order ({@code 9} before
+ * {@code 10}); the zero-padded names the writer produces sort the same either way.
  */
 public final class SceneFolder implements Scene {
-  /** Default decoded-image budget: about 100 frames of 640x480 RGB-D. */
+  /**
+   * Default decoded-image budget, 256 MiB. A 640x480 frame decodes to 0.92 MB of RGB plus 1.23 MB
+   * of float depth (and 0.61 MB per label map), so the cache holds the ~120 most recently used
+   * frames. A 2,000-frame scene would need 4.3 GB to hold every frame; with this budget its
+   * decoded images never take more than 256 MiB, whatever the length, and a training loop that
+   * samples rays from a working set of frames still hits the cache. Pass a different budget to
+   * {@link Builder#optCacheBytes(long)} to trade memory for decoding time.
+   */
   public static final long DEFAULT_CACHE_BYTES = 256L << 20;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  /** Largest class count: label PNGs are at most 16-bit and 0 means unlabelled. */
+  public static final int MAX_CLASSES = 0xFFFF - 1;
+  private static final double MATRIX_TOLERANCE = 1e-6;
 
   private final Path dir;
   private final List<Frame> frames;
   private final Aabb bounds;
   private final boolean boundsComputed;
   private final List<String> classNames;
-  private final int classCount;
   private final ImageCache cache;
   private final boolean hasGt;
+  private final int depthFactor;
 
   private SceneFolder(Path dir, List<Frame> frames, Aabb bounds, boolean boundsComputed,
-                      List<String> classNames, int classCount, ImageCache cache, boolean hasGt) {
+                      List<String> classNames, ImageCache cache, boolean hasGt, int depthFactor) {
     this.dir = dir;
     this.frames = frames;
     this.bounds = bounds;
     this.boundsComputed = boundsComputed;
     this.classNames = classNames;
-    this.classCount = classCount;
     this.cache = cache;
     this.hasGt = hasGt;
+    this.depthFactor = depthFactor;
   }
 
   /** Opens and validates the scene in {@code dir} with the default image cache. */
   public static SceneFolder open(Path dir) throws IOException {
-    return open(dir, DEFAULT_CACHE_BYTES);
+    return builder(dir).open();
   }
 
   /** Opens and validates the scene in {@code dir} with an image cache of {@code cacheBytes}. */
   public static SceneFolder open(Path dir, long cacheBytes) throws IOException {
+    return builder(dir).optCacheBytes(cacheBytes).open();
+  }
+
+  /** A builder for opening {@code dir} with non-default options. */
+  public static Builder builder(Path dir) {
+    return new Builder(dir);
+  }
+
+  /** Options for {@link SceneFolder#open}. */
+  public static final class Builder {
+    private final Path dir;
+    private long cacheBytes = DEFAULT_CACHE_BYTES;
+    private boolean fullValidation;
+
+    private Builder(Path dir) {
+      this.dir = java.util.Objects.requireNonNull(dir, "dir");
+    }
+
+    /** Decoded-image budget in bytes (default {@link #DEFAULT_CACHE_BYTES}; 0 disables caching). */
+    public Builder optCacheBytes(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("cache budget must be >= 0 bytes, found " + bytes);
+      }
+      this.cacheBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Whether to decode every image while opening (default false), so that truncated or corrupt
+     * pixel data is reported now rather than when a frame is first used.
+     */
+    public Builder optFullValidation(boolean full) {
+      this.fullValidation = full;
+      return this;
+    }
+
+    /** Opens and validates the scene. */
+    public SceneFolder open() throws IOException {
+      SceneFolder scene = SceneFolder.load(dir, cacheBytes);
+      if (fullValidation) {
+        SceneInspector.inspect(scene);
+      }
+      return scene;
+    }
+  }
+
+  private static SceneFolder load(Path dir, long cacheBytes) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new InvalidSceneException(dir, Files.exists(dir)
           ? "expected a scene folder, found a file" : "scene folder does not exist");
     }
-    Path rgbDir = requireDir(dir.resolve(SceneLayout.RGB), "the colour images");
+    Path rgbDir = requireDir(dir.resolve(SceneLayout.RGB), "the colour images rgb/00000.png|jpg, ...");
     Map<String, Path> rgb = listImages(rgbDir, true);
     if (rgb.isEmpty()) {
       throw new InvalidSceneException(rgbDir, "empty scene: expected at least one .png or .jpg image, found none");
     }
-    Path poseDir = requireDir(dir.resolve(SceneLayout.POSE), "one world-to-camera pose per frame");
+    Path poseDir = requireDir(dir.resolve(SceneLayout.POSE), "one world-to-camera pose per frame, pose/00000.txt, ...");
     Map<String, Path> poses = listFiles(poseDir, ".txt");
     checkPairing(rgbDir, rgb, poseDir, poses, ".txt");
 
     Path depthDir = dir.resolve(SceneLayout.DEPTH);
     Map<String, Path> depths = null;
     if (Files.isDirectory(depthDir)) {
+      rejectJpeg(depthDir, "depth must be a 16-bit PNG in millimetres (JPEG is lossy and 8-bit)");
       depths = listImages(depthDir, false);
       if (!depths.isEmpty()) {
         checkPairing(rgbDir, rgb, depthDir, depths, ".png");
@@ -94,46 +165,47 @@ public final class SceneFolder implements Scene {
       }
     }
 
-    CameraIntrinsics k0 = readIntrinsicsFile(dir.resolve(SceneLayout.INTRINSICS));
+    Path kFile = dir.resolve(SceneLayout.INTRINSICS);
+    CameraIntrinsics k0 = readIntrinsicsFile(kFile);
     List<String> names = new ArrayList<>(rgb.keySet());
-    // All frames share one size; read headers only.
-    int[] size0 = ImageFiles.readSize(rgb.get(names.get(0)));
-    CameraIntrinsics k = withSize(dir.resolve(SceneLayout.INTRINSICS), k0, size0[0], size0[1]);
+    ImageHeader first = ImageFiles.readHeader(rgb.get(names.get(0)));
+    CameraIntrinsics k = withSize(kFile, k0, first.width(), first.height());
+    int[] rgbSize = {first.width(), first.height()};
     int depthFactor = 1;
     for (String name : names) {
-      int[] s = ImageFiles.readSize(rgb.get(name));
-      if (s[0] != size0[0] || s[1] != size0[1]) {
-        throw new InvalidSceneException(rgb.get(name), "expected " + size0[0] + "x" + size0[1]
-            + " like the first frame, found " + s[0] + "x" + s[1]);
+      Path rp = rgb.get(name);
+      ImageHeader h = name.equals(names.get(0)) ? first : ImageFiles.readHeader(rp);
+      if (h.width() != first.width() || h.height() != first.height()) {
+        throw new InvalidSceneException(rp, "expected " + first.size() + " like the first frame "
+            + rgb.get(names.get(0)).getFileName() + ", found " + h.size());
       }
       if (depths != null) {
         Path dp = depths.get(name);
-        int[] ds = ImageFiles.readSize(dp);
-        int f = depthFactor(dp, ds, size0);
+        ImageHeader dh = ImageFiles.readHeader(dp);
+        checkDepthHeader(dp, dh);
+        int f = depthFactor(dp, new int[] {dh.width(), dh.height()}, rgbSize);
         if (name.equals(names.get(0))) {
           depthFactor = f;
         } else if (f != depthFactor) {
-          throw new InvalidSceneException(dp, "expected depth " + size0[0] / depthFactor + "x"
-              + size0[1] / depthFactor + " like the first frame, found " + ds[0] + "x" + ds[1]);
+          throw new InvalidSceneException(dp, "expected depth " + rgbSize[0] / depthFactor + "x"
+              + rgbSize[1] / depthFactor + " like the first frame, found " + dh.size());
         }
       }
     }
 
     Path metaFile = dir.resolve(SceneLayout.METADATA);
-    List<String> classNames = List.of();
-    int classCount = 0;
-    if (Files.exists(metaFile)) {
-      Object[] meta = readMetadata(metaFile);
-      classNames = (List<String>) castNames(meta[0]);
-      classCount = (Integer) meta[1];
-    }
+    List<String> classNames = Files.exists(metaFile) ? readMetadata(metaFile) : List.of();
 
     Path semDir = dir.resolve(SceneLayout.SEMANTIC);
-    Map<String, Path> scribbles = Files.isDirectory(semDir) ? listFiles(semDir, ".png") : Map.of();
-    checkSubset(semDir, scribbles, rgb);
+    Map<String, Path> scribbles = labelFiles(semDir, rgb, rgbSize);
     Path gtDir = dir.resolve(SceneLayout.GT_SEMANTIC);
-    Map<String, Path> gts = Files.isDirectory(gtDir) ? listFiles(gtDir, ".png") : Map.of();
-    checkSubset(gtDir, gts, rgb);
+    Map<String, Path> gts = labelFiles(gtDir, rgb, rgbSize);
+    if (classNames.isEmpty() && !(scribbles.isEmpty() && gts.isEmpty())) {
+      Path labelled = scribbles.isEmpty() ? gtDir : semDir;
+      throw new InvalidSceneException(metaFile, "file does not exist, but " + labelled.getFileName()
+          + "/ holds label images; expected {\"n_classes\": C, \"classes\": [...]} naming the classes");
+    }
+    int classCount = classNames.size();
 
     ImageCache cache = new ImageCache(cacheBytes);
     List<Frame> frames = new ArrayList<>(names.size());
@@ -159,12 +231,7 @@ public final class SceneFolder implements Scene {
       computed = true;
     }
     return new SceneFolder(dir, Collections.unmodifiableList(frames), bounds, computed,
-        classNames, classCount, cache, !gts.isEmpty());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<String> castNames(Object o) {
-    return (List<String>) o;
+        classNames, cache, !gts.isEmpty(), depthFactor);
   }
 
   @Override
@@ -205,14 +272,19 @@ public final class SceneFolder implements Scene {
     return classNames;
   }
 
-  /** Class count from metadata.json (0 when unknown). */
+  /** Class count from metadata.json (0 when there is none). */
   public int classCount() {
-    return classCount;
+    return classNames.size();
   }
 
   @Override
   public boolean hasGroundTruth() {
     return hasGt;
+  }
+
+  /** How much smaller the stored depth maps are than the colour images (1 = same size). */
+  public int depthFactor() {
+    return depthFactor;
   }
 
   /** The decoded-image cache (for tests and memory accounting). */
@@ -224,46 +296,89 @@ public final class SceneFolder implements Scene {
 
   private static Path requireDir(Path p, String what) throws InvalidSceneException {
     if (!Files.isDirectory(p)) {
-      throw new InvalidSceneException(p, "missing folder (expected " + what + ")");
+      throw new InvalidSceneException(p, (Files.exists(p) ? "expected a folder, found a file" : "missing folder")
+          + " (expected " + what + ")");
     }
     return p;
   }
 
   private static Map<String, Path> listImages(Path dir, boolean allowJpeg) throws IOException {
-    Map<String, Path> out = new TreeMap<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-        String fn = p.getFileName().toString();
-        String lower = fn.toLowerCase(Locale.ROOT);
-        if (fn.startsWith(".")) {
-          continue;
-        }
-        boolean ok = lower.endsWith(".png") || (allowJpeg && (lower.endsWith(".jpg") || lower.endsWith(".jpeg")));
-        if (!ok) {
-          continue;
-        }
-        String stem = fn.substring(0, fn.lastIndexOf('.'));
-        Path prev = out.put(stem, p);
-        if (prev != null) {
-          throw new InvalidSceneException(p, "two images for frame '" + stem + "' (" + prev.getFileName()
-              + " and " + fn + "); expected one");
-        }
+    Map<String, Path> out = new TreeMap<>(NaturalOrder.INSTANCE);
+    for (Path p : list(dir)) {
+      String fn = p.getFileName().toString();
+      String lower = fn.toLowerCase(Locale.ROOT);
+      boolean ok = lower.endsWith(".png") || (allowJpeg && (lower.endsWith(".jpg") || lower.endsWith(".jpeg")));
+      if (!ok || Files.isDirectory(p)) {
+        continue;
+      }
+      String stem = fn.substring(0, fn.lastIndexOf('.'));
+      Path prev = out.put(stem, p);
+      if (prev != null) {
+        throw new InvalidSceneException(p, "two images for frame '" + stem + "' (" + prev.getFileName()
+            + " and " + fn + "); expected one");
       }
     }
     return out;
   }
 
-  private static Map<String, Path> listFiles(Path dir, String ext) throws IOException {
-    Map<String, Path> out = new TreeMap<>();
+  /** Non-hidden entries of {@code dir}, sorted by name. */
+  private static List<Path> list(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
+      List<Path> out = new ArrayList<>();
       for (Path p : (Iterable<Path>) s::iterator) {
-        String fn = p.getFileName().toString();
-        if (!fn.startsWith(".") && fn.toLowerCase(Locale.ROOT).endsWith(ext)) {
-          out.put(fn.substring(0, fn.length() - ext.length()), p);
+        if (!p.getFileName().toString().startsWith(".")) {
+          out.add(p);
         }
+      }
+      out.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.getFileName().toString(), b.getFileName().toString()));
+      return out;
+    }
+  }
+
+  private static Map<String, Path> listFiles(Path dir, String ext) throws IOException {
+    Map<String, Path> out = new TreeMap<>(NaturalOrder.INSTANCE);
+    for (Path p : list(dir)) {
+      String fn = p.getFileName().toString();
+      if (fn.toLowerCase(Locale.ROOT).endsWith(ext) && !Files.isDirectory(p)) {
+        out.put(fn.substring(0, fn.length() - ext.length()), p);
       }
     }
     return out;
+  }
+
+  private static void rejectJpeg(Path dir, String why) throws IOException {
+    for (Path p : list(dir)) {
+      String lower = p.getFileName().toString().toLowerCase(Locale.ROOT);
+      if (lower.endsWith(".jpg") || lower.endsWith(".jpeg")) {
+        throw new InvalidSceneException(p, "expected a PNG, found a JPEG file: " + why);
+      }
+    }
+  }
+
+  /** Label PNGs of {@code dir} (absent folder = none), each paired with a colour image and of its size. */
+  private static Map<String, Path> labelFiles(Path dir, Map<String, Path> rgb, int[] rgbSize) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return Map.of();
+    }
+    rejectJpeg(dir, "labels must be stored losslessly");
+    Map<String, Path> files = listFiles(dir, ".png");
+    for (Map.Entry<String, Path> e : files.entrySet()) {
+      Path p = e.getValue();
+      if (!rgb.containsKey(e.getKey())) {
+        throw new InvalidSceneException(p, "no colour image rgb/" + e.getKey()
+            + ".png|jpg for this label file; expected labels only for existing frames");
+      }
+      ImageHeader h = ImageFiles.readHeader(p);
+      if (h.bands() != 1) {
+        throw new InvalidSceneException(p, "expected a single-channel 8- or 16-bit label PNG (0 = unlabelled,"
+            + " k+1 = class k), found " + h.describe());
+      }
+      if (h.width() != rgbSize[0] || h.height() != rgbSize[1]) {
+        throw new InvalidSceneException(p, "expected " + rgbSize[0] + "x" + rgbSize[1]
+            + " like the colour images, found " + h.size());
+      }
+    }
+    return files;
   }
 
   private static void checkPairing(Path rgbDir, Map<String, Path> rgb, Path otherDir,
@@ -276,9 +391,9 @@ public final class SceneFolder implements Scene {
         }
       }
       List<String> extra = new ArrayList<>();
-      for (String n : other.keySet()) {
-        if (!rgb.containsKey(n)) {
-          extra.add(n);
+      for (Map.Entry<String, Path> e : other.entrySet()) {
+        if (!rgb.containsKey(e.getKey())) {
+          extra.add(e.getValue().getFileName().toString());
         }
       }
       throw new InvalidSceneException(otherDir, "frame count mismatch: expected " + rgb.size()
@@ -288,114 +403,135 @@ public final class SceneFolder implements Scene {
     }
   }
 
-  private static void checkSubset(Path dir, Map<String, Path> files, Map<String, Path> rgb)
-      throws InvalidSceneException {
-    for (Map.Entry<String, Path> e : files.entrySet()) {
-      if (!rgb.containsKey(e.getKey())) {
-        throw new InvalidSceneException(e.getValue(), "no colour image rgb/" + e.getKey()
-            + ".png|jpg for this file");
-      }
-    }
-  }
-
   private static String preview(List<String> names) {
     return names.size() <= 5 ? String.join(", ", names)
         : String.join(", ", names.subList(0, 5)) + " and " + (names.size() - 5) + " more";
   }
 
-  private static int depthFactor(Path depthFile, int[] ds, int[] rgbSize) throws InvalidSceneException {
-    if (ds[0] > rgbSize[0] || ds[1] > rgbSize[1]
+  private static void checkDepthHeader(Path file, ImageHeader h) throws InvalidSceneException {
+    if (h.bands() != 1 || h.bitsPerSample() != 16 || h.palette()) {
+      throw new InvalidSceneException(file, "expected a 16-bit single-channel depth PNG in millimetres, found "
+          + h.describe());
+    }
+  }
+
+  /**
+   * The integer factor by which a depth map of size {@code ds} is smaller than colour images of
+   * {@code rgbSize}.
+   *
+   * @throws InvalidSceneException naming {@code depthFile} if the ratio is not one integer on both axes
+   */
+  public static int depthFactor(Path depthFile, int[] ds, int[] rgbSize) throws InvalidSceneException {
+    if (ds[0] <= 0 || ds[1] <= 0 || ds[0] > rgbSize[0] || ds[1] > rgbSize[1]
         || rgbSize[0] % ds[0] != 0 || rgbSize[1] % ds[1] != 0
         || rgbSize[0] / ds[0] != rgbSize[1] / ds[1]) {
       throw new InvalidSceneException(depthFile, "depth is " + ds[0] + "x" + ds[1] + " but colour is "
-          + rgbSize[0] + "x" + rgbSize[1] + "; expected the same size or smaller by one integer factor");
+          + rgbSize[0] + "x" + rgbSize[1] + "; expected the same size or smaller by one integer factor on both axes");
     }
     return rgbSize[0] / ds[0];
   }
 
   /** Parses whitespace-separated numbers; names the file on any error. */
   public static double[] readNumbers(Path file) throws InvalidSceneException {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new InvalidSceneException(file, "file does not exist");
-    } catch (IOException e) {
-      throw new InvalidSceneException(file, "unreadable (" + e.getMessage() + ")", e);
-    }
-    String[] tok = text.trim().isEmpty() ? new String[0] : text.trim().split("[\\s,]+");
-    double[] v = new double[tok.length];
-    for (int i = 0; i < tok.length; i++) {
-      try {
-        v[i] = Double.parseDouble(tok[i]);
-      } catch (NumberFormatException e) {
-        throw new InvalidSceneException(file, "expected numbers, found '" + tok[i] + "' (value " + (i + 1) + ")");
-      }
-    }
-    return v;
+    return TextNumbers.read(file);
   }
 
   /**
    * Reads a 4x4 pose matrix (a 3x4 matrix gets the row 0 0 0 1).
    *
-   * @param cameraToWorld whether the file stores camera-to-world (else world-to-camera)
+   * @param cameraToWorld whether the file stores camera-to-world (else world-to-camera); camera
+   *     axes are OpenCV's either way
    */
   public static Pose readPoseFile(Path file, boolean cameraToWorld) throws InvalidSceneException {
-    double[] v = readNumbers(file);
+    return poseFromNumbers(file, readNumbers(file), cameraToWorld, "");
+  }
+
+  /**
+   * A pose from 16 (or 12) row-major numbers read from {@code file}.
+   *
+   * @param where prefix for messages, e.g. {@code "line 7: "}
+   */
+  public static Pose poseFromNumbers(Path file, double[] v, boolean cameraToWorld, String where)
+      throws InvalidSceneException {
     if (v.length == 12) {
       v = new double[] {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], 0, 0, 0, 1};
     }
     if (v.length != 16) {
-      throw new InvalidSceneException(file, "expected a 4x4 matrix (16 numbers), found " + v.length + " numbers");
+      throw new InvalidSceneException(file, where + "expected a 4x4 matrix (16 numbers), found " + v.length
+          + " number" + (v.length == 1 ? "" : "s"));
     }
     try {
       return cameraToWorld ? Pose.fromCameraToWorld(v) : Pose.fromWorldToCamera(v);
     } catch (IllegalArgumentException e) {
-      throw new InvalidSceneException(file, "not a rigid pose: " + e.getMessage());
+      throw new InvalidSceneException(file, where + "not a rigid pose: " + e.getMessage());
     }
   }
 
   /**
-   * Reads a 3x3 or 4x4 K. The returned intrinsics have a placeholder size of 1x1 until
-   * {@link #withSize} attaches the image size.
+   * Reads a 3x3 K or a 4x4 K padded with the identity (ScanNet style), without skew. The returned
+   * intrinsics have a placeholder size of 1x1 until {@link #withSize} attaches the image size.
    */
   public static CameraIntrinsics readIntrinsicsFile(Path file) throws InvalidSceneException {
     double[] v = readNumbers(file);
-    double fx;
-    double fy;
-    double cx;
-    double cy;
+    int n;
     if (v.length == 9) {
-      fx = v[0];
-      cx = v[2];
-      fy = v[4];
-      cy = v[5];
+      n = 3;
     } else if (v.length == 16) {
-      fx = v[0];
-      cx = v[2];
-      fy = v[5];
-      cy = v[6];
+      n = 4;
     } else {
       throw new InvalidSceneException(file, "expected a 3x3 or 4x4 camera matrix (9 or 16 numbers), found "
-          + v.length + " numbers");
+          + v.length + " number" + (v.length == 1 ? "" : "s"));
     }
-    if (!(fx > 0) || !(fy > 0) || !Double.isFinite(fx) || !Double.isFinite(fy)) {
-      throw new InvalidSceneException(file, "focal lengths must be positive and finite, found fx=" + fx + " fy=" + fy);
+    for (double d : v) {
+      if (!Double.isFinite(d)) {
+        throw new InvalidSceneException(file, "camera matrix has a non-finite entry (" + d + ")");
+      }
     }
-    if (!Double.isFinite(cx) || !Double.isFinite(cy)) {
-      throw new InvalidSceneException(file, "principal point must be finite, found cx=" + cx + " cy=" + cy);
+    double fx = v[0];
+    double cx = v[2];
+    double fy = v[n + 1];
+    double cy = v[n + 2];
+    if (!(fx > 0) || !(fy > 0)) {
+      throw new InvalidSceneException(file, "focal lengths must be positive, found fx=" + fx + " fy=" + fy);
+    }
+    // Every other entry must be that of [[fx 0 cx] [0 fy cy] [0 0 1]] (padded with the identity).
+    for (int r = 0; r < n; r++) {
+      for (int c = 0; c < n; c++) {
+        boolean free = (r == 0 && (c == 0 || c == 2)) || (r == 1 && (c == 1 || c == 2));
+        if (free) {
+          continue;
+        }
+        double expected = r == c ? 1 : 0;
+        if (Math.abs(v[r * n + c] - expected) > MATRIX_TOLERANCE) {
+          String what = r == 0 && c == 1 ? " (skew is not supported)" : "";
+          throw new InvalidSceneException(file, String.format(Locale.ROOT,
+              "expected K[%d][%d] = %s for a pinhole matrix [[fx 0 cx] [0 fy cy] [0 0 1]]%s, found %s",
+              r, c, expected == 1 ? "1" : "0", what, fmt(v[r * n + c])));
+        }
+      }
     }
     return new CameraIntrinsics(1, 1, fx, fy, cx, cy);
   }
 
-  /** Attaches the image size to intrinsics read from {@code file}. */
+  /**
+   * Attaches the image size to intrinsics read from {@code file}, checking that the principal
+   * point lies on the image (intrinsics for another resolution are the usual cause when not).
+   */
   public static CameraIntrinsics withSize(Path file, CameraIntrinsics k, int width, int height)
       throws InvalidSceneException {
+    if (k.cx() < -0.5 || k.cx() > width - 0.5 || k.cy() < -0.5 || k.cy() > height - 0.5) {
+      throw new InvalidSceneException(file, "principal point (" + fmt(k.cx()) + ", " + fmt(k.cy())
+          + ") lies outside the " + width + "x" + height + " colour images; expected intrinsics for the rgb/ resolution");
+    }
     try {
       return new CameraIntrinsics(width, height, k.fx(), k.fy(), k.cx(), k.cy());
     } catch (IllegalArgumentException e) {
       throw new InvalidSceneException(file, e.getMessage());
     }
+  }
+
+  private static String fmt(double d) {
+    return String.format(Locale.ROOT, "%.6g", d);
   }
 
   /** Reads {@code min x y z max x y z}. */
@@ -411,56 +547,73 @@ public final class SceneFolder implements Scene {
     }
   }
 
-  /** Returns {names, count}. */
-  private static Object[] readMetadata(Path file) throws InvalidSceneException {
+  /**
+   * Reads {@code {"n_classes": C, "classes": [names]}}; either key may be missing (names default
+   * to {@code "class k"}), but not both. Returns the class names, at least one.
+   */
+  public static List<String> readMetadata(Path file) throws InvalidSceneException {
     JsonNode root;
     try {
-      root = JSON.readTree(file.toFile());
+      root = JSON.readTree(TextNumbers.readText(file));
+    } catch (InvalidSceneException e) {
+      throw e;
     } catch (IOException e) {
       throw new InvalidSceneException(file, "not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
     }
     if (root == null || !root.isObject()) {
-      throw new InvalidSceneException(file, "expected a JSON object with n_classes and classes");
+      throw new InvalidSceneException(file, "expected a JSON object with n_classes and classes, found "
+          + (root == null || root.isMissingNode() ? "an empty file" : root.getNodeType().toString().toLowerCase(Locale.ROOT)));
+    }
+    JsonNode classes = root.get("classes");
+    JsonNode n = root.get("n_classes");
+    if (classes == null && n == null) {
+      throw new InvalidSceneException(file, "expected \"n_classes\" and/or \"classes\", found neither");
     }
     List<String> names = new ArrayList<>();
-    JsonNode classes = root.get("classes");
     if (classes != null) {
       if (!classes.isArray()) {
-        throw new InvalidSceneException(file, "expected \"classes\" to be an array of names, found " + classes.getNodeType());
+        throw new InvalidSceneException(file, "expected \"classes\" to be an array of names, found "
+            + classes.getNodeType().toString().toLowerCase(Locale.ROOT));
       }
+      Set<String> seen = new HashSet<>();
       for (JsonNode c : classes) {
         if (!c.isTextual() || c.asText().isBlank()) {
           throw new InvalidSceneException(file, "expected class names to be non-empty strings, found " + c);
         }
+        if (!seen.add(c.asText())) {
+          throw new InvalidSceneException(file, "class name \"" + c.asText() + "\" appears twice; expected unique names");
+        }
         names.add(c.asText());
       }
     }
-    JsonNode n = root.get("n_classes");
     int count;
     if (n != null) {
-      if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1) {
-        throw new InvalidSceneException(file, "expected \"n_classes\" to be a positive integer, found " + n);
+      if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 1 || n.asInt() > MAX_CLASSES) {
+        throw new InvalidSceneException(file, "expected \"n_classes\" to be an integer in [1, " + MAX_CLASSES
+            + "], found " + n);
       }
       count = n.asInt();
       if (classes != null && names.size() != count) {
         throw new InvalidSceneException(file, "n_classes is " + count + " but \"classes\" lists "
-            + names.size() + " names");
+            + names.size() + " name" + (names.size() == 1 ? "" : "s"));
       }
     } else {
       count = names.size();
-    }
-    if (names.isEmpty() && count > 0) {
-      for (int i = 0; i < count; i++) {
-        names.add("class " + i);
+      if (count < 1 || count > MAX_CLASSES) {
+        throw new InvalidSceneException(file, "expected \"classes\" to list between 1 and " + MAX_CLASSES
+            + " names, found " + count);
       }
     }
-    return new Object[] {List.copyOf(names), count};
+    for (int i = names.size(); i < count; i++) {
+      names.add("class " + i);
+    }
+    return List.copyOf(names);
   }
 
   // ---- frames ----------------------------------------------------------------------------------
 
   /** A frame whose images stay on disk until asked for. */
-  private static final class FolderFrame implements Frame {
+  private static final class FolderFrame implements FileBackedFrame {
     private final int index;
     private final String name;
     private final CameraIntrinsics k;
@@ -509,6 +662,11 @@ public final class SceneFolder implements Scene {
     }
 
     @Override
+    public Optional<Path> rgbFile() {
+      return Optional.of(rgb);
+    }
+
+    @Override
     public RgbImage rgb() throws IOException {
       long bytes = (long) k.width() * k.height() * 3;
       return cache.get(rgb.toString(), bytes, () -> {
@@ -532,7 +690,7 @@ public final class SceneFolder implements Scene {
       return Optional.of(cache.get(depth.toString(), bytes, () -> {
         DepthImage d = ImageFiles.readDepth(depth, SceneLayout.METRES_PER_DEPTH_UNIT);
         checkSize(depth, d.width(), d.height(), depthFactor);
-        return upsampleNearest(d, depthFactor);
+        return ImageFiles.resizeNearest(d, depthFactor);
       }));
     }
 
@@ -560,23 +718,6 @@ public final class SceneFolder implements Scene {
         throw new InvalidSceneException(p, "expected " + k.width() / factor + "x" + k.height() / factor
             + ", found " + w + "x" + h);
       }
-    }
-
-    private static DepthImage upsampleNearest(DepthImage d, int f) {
-      if (f == 1) {
-        return d;
-      }
-      int w = d.width() * f;
-      int h = d.height() * f;
-      float[] out = new float[w * h];
-      float[] src = d.metres();
-      for (int y = 0; y < h; y++) {
-        int sy = y / f;
-        for (int x = 0; x < w; x++) {
-          out[y * w + x] = src[sy * d.width() + x / f];
-        }
-      }
-      return new DepthImage(w, h, out);
     }
 
     @Override

@@ -5,14 +5,19 @@ package io.github.bakefeature.core.scene;
  *
  * <pre>
  * rgb/00000.png|jpg        8-bit colour
- * depth/00000.png          uint16 millimetres, 0 = invalid (may be smaller than rgb by an integer factor)
+ * depth/00000.png          16-bit grey, millimetres of z-depth, 0 (and 65535) = invalid; may be smaller
+ *                          than rgb by one integer factor
  * pose/00000.txt           4x4 world-to-camera, OpenCV axes, metres
- * intrinsics.txt           3x3 or 4x4 K for the rgb resolution
+ * intrinsics.txt           3x3 K (or 4x4 K padded with the identity) for the rgb resolution, no skew;
+ *                          pixel centres at integer coordinates
  * bbox.txt                 min x y z, max x y z (metres); computed from depth when missing
- * semantic/00000.png       scribbles: 0 = unlabelled, k + 1 = class k
+ * semantic/00000.png       scribbles, 8- or 16-bit grey: 0 = unlabelled, k + 1 = class k
  * gt_semantic/00000.png    dense ground truth, same encoding as semantic/
- * metadata.json            {"n_classes": C, "classes": [names]}
+ * metadata.json            {"n_classes": C, "classes": [names]}; required when labels exist
  * </pre>
+ *
+ * <p>Frames are matched across folders by file name and ordered naturally ({@code 9} before
+ * {@code 10}); the writer names them {@code 00000, 00001, ...}.
  */
 public final class SceneLayout {
   public static final String RGB = "rgb";

@@ -4,76 +4,185 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.bakefeature.api.scene.Aabb;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.DepthImage;
 import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Pose;
-import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.io.AtomicFiles;
 import io.github.bakefeature.core.io.ImageFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Writes any {@link Scene} in the scene format ({@link SceneLayout}); every file atomically. */
+/**
+ * Writes any {@link Scene} in the scene format ({@link SceneLayout}).
+ *
+ * <p>The whole scene is written into a hidden staging folder next to the target and renamed into
+ * place when complete, so the target is either absent or a complete, valid scene — never a
+ * half-written one, even if the process dies. The target must not exist or be an empty folder
+ * (writing over an existing scene could leave stale frames of the old one).
+ *
+ * <p>Frames are renamed {@code 00000, 00001, ...} in scene order. Colour images of a
+ * {@link FileBackedFrame} are copied byte for byte (keeping JPEG as JPEG) after decoding them once
+ * to be sure they are valid; other colour images are written as PNG. Depth is written at colour
+ * resolution in millimetres. When the scene has labels but no class names, names
+ * {@code "class k"} are generated so the written scene stays readable.
+ */
 public final class SceneWriter {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final double INTRINSICS_TOLERANCE = 1e-9;
+
+  /** Called after each frame with (frames written, total frames). */
+  @FunctionalInterface
+  public interface Progress {
+    void frameWritten(int done, int total);
+  }
 
   private SceneWriter() {}
 
-  /**
-   * Writes {@code scene} into {@code dir} (created if needed). Frames are renamed
-   * {@code 00000, 00001, ...}. Intrinsics are taken from frame 0 (the format has one camera).
-   */
+  /** Writes {@code scene} as a new scene folder {@code dir}; see the class comment. */
   public static void write(Scene scene, Path dir) throws IOException {
+    write(scene, dir, (done, total) -> { });
+  }
+
+  /**
+   * Writes {@code scene} as a new scene folder {@code dir}.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code dir} is a file or a non-empty folder
+   * @throws IllegalArgumentException if frames have different cameras (the format has one) or
+   *     labels beyond the class names
+   * @throws io.github.bakefeature.api.scene.InvalidSceneException if an image of the scene
+   *     cannot be read; nothing is left at {@code dir} then
+   */
+  public static void write(Scene scene, Path dir, Progress progress) throws IOException {
+    Path target = dir.toAbsolutePath().normalize();
+    if (Files.exists(target) && !AtomicFiles.isEmptyDirectory(target)) {
+      throw new java.nio.file.FileAlreadyExistsException(target.toString(), null,
+          "expected a new or empty folder for the scene, found " + (Files.isDirectory(target) ? "a non-empty folder" : "a file"));
+    }
+    checkCameras(scene);
+    Path parent = target.getParent();
+    Files.createDirectories(parent);
+    Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+    boolean done = false;
+    try {
+      writeInto(scene, staging, progress);
+      AtomicFiles.moveDirectory(staging, target);
+      done = true;
+    } finally {
+      if (!done) {
+        AtomicFiles.deleteRecursively(staging);
+      }
+    }
+  }
+
+  private static void checkCameras(Scene scene) {
+    if (scene.size() < 1) {
+      throw new IllegalArgumentException("a scene needs at least one frame, found none");
+    }
+    CameraIntrinsics k0 = scene.frame(0).intrinsics();
+    for (int i = 1; i < scene.size(); i++) {
+      CameraIntrinsics k = scene.frame(i).intrinsics();
+      if (k.width() != k0.width() || k.height() != k0.height() || !close(k.fx(), k0.fx())
+          || !close(k.fy(), k0.fy()) || !close(k.cx(), k0.cx()) || !close(k.cy(), k0.cy())) {
+        throw new IllegalArgumentException("frame " + i + " has camera " + k + " but frame 0 has " + k0
+            + "; the scene format stores one camera for all frames");
+      }
+    }
+  }
+
+  private static boolean close(double a, double b) {
+    return Math.abs(a - b) <= INTRINSICS_TOLERANCE * Math.max(1, Math.max(Math.abs(a), Math.abs(b)));
+  }
+
+  private static void writeInto(Scene scene, Path dir, Progress progress) throws IOException {
     Files.createDirectories(dir.resolve(SceneLayout.RGB));
     Files.createDirectories(dir.resolve(SceneLayout.POSE));
     writeIntrinsics(scene.frame(0).intrinsics(), dir.resolve(SceneLayout.INTRINSICS));
-    writeBounds(scene.bounds(), dir.resolve(SceneLayout.BBOX));
-    if (!scene.classNames().isEmpty()) {
-      writeMetadata(scene.classNames(), dir.resolve(SceneLayout.METADATA));
-    }
-    for (Frame f : scene.frames()) {
-      String name = SceneLayout.frameName(f.index());
-      RgbImage rgb = f.rgb();
-      ImageFiles.writeRgbPng(rgb, dir.resolve(SceneLayout.RGB).resolve(name + ".png"));
+    List<String> names = scene.classNames();
+    int maxLabel = -1;
+    int n = scene.size();
+    for (int i = 0; i < n; i++) {
+      Frame f = scene.frame(i);
+      String name = SceneLayout.frameName(i);
+      writeRgb(f, dir.resolve(SceneLayout.RGB), name);
       writePose(f.pose(), dir.resolve(SceneLayout.POSE).resolve(name + ".txt"));
-      if (f.hasDepth()) {
-        ImageFiles.writeDepthPng(f.depth().orElseThrow(), dir.resolve(SceneLayout.DEPTH).resolve(name + ".png"));
+      Optional<DepthImage> depth = f.depth();
+      if (depth.isPresent()) {
+        ImageFiles.writeDepthPng(depth.get(), dir.resolve(SceneLayout.DEPTH).resolve(name + ".png"));
       }
       Optional<LabelImage> gt = f.groundTruth();
       if (gt.isPresent()) {
+        maxLabel = Math.max(maxLabel, checkLabels(f, "ground truth", gt.get(), names));
         ImageFiles.writeLabelPng(gt.get(), true, dir.resolve(SceneLayout.GT_SEMANTIC).resolve(name + ".png"));
       }
       Optional<LabelImage> scribbles = f.scribbles();
       if (scribbles.isPresent()) {
+        maxLabel = Math.max(maxLabel, checkLabels(f, "scribbles", scribbles.get(), names));
         ImageFiles.writeLabelPng(scribbles.get(), true, dir.resolve(SceneLayout.SEMANTIC).resolve(name + ".png"));
       }
+      progress.frameWritten(i + 1, n);
     }
+    if (names.isEmpty() && maxLabel >= 0) {
+      List<String> generated = new ArrayList<>();
+      for (int c = 0; c <= maxLabel; c++) {
+        generated.add("class " + c);
+      }
+      names = generated;
+    }
+    if (!names.isEmpty()) {
+      writeMetadata(names, dir.resolve(SceneLayout.METADATA));
+    }
+    writeBounds(scene.bounds(), dir.resolve(SceneLayout.BBOX));
   }
 
-  /** Writes the 4x4 world-to-camera matrix, one row per line. */
+  private static void writeRgb(Frame f, Path rgbDir, String name) throws IOException {
+    if (f instanceof FileBackedFrame fb && fb.rgbFile().isPresent()) {
+      Path src = fb.rgbFile().get();
+      String lower = src.getFileName().toString().toLowerCase(Locale.ROOT);
+      String ext = lower.endsWith(".png") ? ".png" : lower.endsWith(".jpg") || lower.endsWith(".jpeg") ? ".jpg" : null;
+      if (ext != null) {
+        f.rgb(); // decodes (and so validates) the file before it is copied
+        AtomicFiles.copy(src, rgbDir.resolve(name + ext));
+        return;
+      }
+    }
+    ImageFiles.writeRgbPng(f.rgb(), rgbDir.resolve(name + ".png"));
+  }
+
+  private static int checkLabels(Frame f, String what, LabelImage l, List<String> names) {
+    int max = l.maxLabel();
+    if (!names.isEmpty() && max >= names.size()) {
+      throw new IllegalArgumentException("frame " + f.name() + ": " + what + " use class " + max
+          + " but the scene names only " + names.size() + " classes");
+    }
+    return max;
+  }
+
+  /** Writes the 4x4 world-to-camera matrix, one row per line, atomically. */
   public static void writePose(Pose pose, Path file) throws IOException {
     AtomicFiles.writeString(file, matrixText(pose.worldToCamera(), 4));
   }
 
-  /** Writes K as a 3x3 matrix. */
+  /** Writes K as a 3x3 matrix, atomically. */
   public static void writeIntrinsics(CameraIntrinsics k, Path file) throws IOException {
     AtomicFiles.writeString(file, matrixText(k.matrix(), 3));
   }
 
-  /** Writes {@code min x y z max x y z} on one line. */
+  /** Writes {@code min x y z max x y z} on one line, atomically. */
   public static void writeBounds(Aabb b, Path file) throws IOException {
-    AtomicFiles.writeString(file, String.format(Locale.ROOT, "%.9g %.9g %.9g %.9g %.9g %.9g%n",
+    AtomicFiles.writeString(file, String.format(Locale.ROOT, "%.17g %.17g %.17g %.17g %.17g %.17g%n",
         b.minX(), b.minY(), b.minZ(), b.maxX(), b.maxY(), b.maxZ()));
   }
 
-  /** Writes {@code {"n_classes": C, "classes": [...]}}. */
+  /** Writes {@code {"n_classes": C, "classes": [...]}}, atomically. */
   public static void writeMetadata(List<String> classNames, Path file) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("n_classes", classNames.size());
@@ -81,6 +190,7 @@ public final class SceneWriter {
     AtomicFiles.write(file, JSON.writeValueAsBytes(m));
   }
 
+  /** Rows of an n x n row-major matrix; 17 significant digits, so doubles survive the round trip. */
   private static String matrixText(double[] m, int n) {
     StringBuilder sb = new StringBuilder();
     for (int r = 0; r < n; r++) {
@@ -88,7 +198,8 @@ public final class SceneWriter {
         if (c > 0) {
           sb.append(' ');
         }
-        sb.append(String.format(Locale.ROOT, "%.12g", m[r * n + c]));
+        double v = m[r * n + c];
+        sb.append(v == 0 ? "0" : String.format(Locale.ROOT, "%.17g", v));
       }
       sb.append('\n');
     }

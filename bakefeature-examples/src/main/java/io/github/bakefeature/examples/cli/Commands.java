@@ -9,6 +9,8 @@ final class Commands {
   static List<Object> all() {
     return List.of(
         // foundation
+        new ImportCommand(),
+        new InfoCommand()
         // core engine
         // features
         // sessions, exports, simulation

@@ -1,0 +1,17 @@
+package io.github.bakefeature.core.scene;
+
+import io.github.bakefeature.api.scene.Frame;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A frame whose colour image is an encoded PNG or JPEG file that decodes to exactly
+ * {@link #rgb()}. {@link SceneWriter} copies such a file byte for byte instead of re-encoding it,
+ * so importing a JPEG dataset keeps the original compressed images (no generation loss, no
+ * ten-fold growth to PNG).
+ */
+public interface FileBackedFrame extends Frame {
+
+  /** The PNG or JPEG file {@link #rgb()} decodes, if there is one. */
+  Optional<Path> rgbFile();
+}

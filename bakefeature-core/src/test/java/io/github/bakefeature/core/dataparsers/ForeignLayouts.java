@@ -1,0 +1,178 @@
+package io.github.bakefeature.core.dataparsers;
+
+import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.DepthImage;
+import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.api.scene.Pose;
+import io.github.bakefeature.api.scene.Scene;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+
+/**
+ * Test code that writes a scene in each foreign layout the way that format's own tools do,
+ * following the conventions documented by the importers' sources — independently of the
+ * importers, so a convention mistake in an importer cannot cancel out here.
+ */
+public final class ForeignLayouts {
+  private ForeignLayouts() {}
+
+  /**
+   * Semantic-NeRF Replica: traj_w_c.txt camera-to-world OpenCV rows, rgb_N.png, depth_N.png as
+   * {@code (depth * 1000).astype(uint16)} (truncation), semantic_class_N.png holding
+   * {@code sparseIds[class]} (0 = void), plus the renderer's vis_sem_class_N.png colour images.
+   * The scene's camera must be Semantic-NeRF's (hfov 90 degrees, centred principal point).
+   */
+  public static void writeReplica(Scene s, Path dir, int[] sparseIds) throws IOException {
+    Files.createDirectories(dir.resolve("rgb"));
+    Files.createDirectories(dir.resolve("depth"));
+    Files.createDirectories(dir.resolve("semantic_class"));
+    StringBuilder traj = new StringBuilder();
+    for (Frame f : s.frames()) {
+      int i = f.index();
+      double[] c2w = f.pose().cameraToWorld();
+      for (int j = 0; j < 16; j++) {
+        traj.append(j == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.18e", c2w[j]));
+      }
+      traj.append('\n');
+      ImageIO.write(toImage(f), "png", dir.resolve("rgb/rgb_" + i + ".png").toFile());
+      DepthImage d = f.depth().orElseThrow();
+      int[] mm = new int[d.metres().length];
+      for (int p = 0; p < mm.length; p++) {
+        mm[p] = (int) (d.metres()[p] * 1000); // numpy astype(uint16) truncates
+      }
+      write16(dir.resolve("depth/depth_" + i + ".png"), d.width(), d.height(), mm);
+      LabelImage gt = f.groundTruth().orElseThrow();
+      int[] ids = new int[gt.labels().length];
+      for (int p = 0; p < ids.length; p++) {
+        ids[p] = gt.labels()[p] < 0 ? 0 : sparseIds[gt.labels()[p]];
+      }
+      ids[0] = 0; // one void pixel per frame
+      BufferedImage sem = new BufferedImage(gt.width(), gt.height(), BufferedImage.TYPE_BYTE_GRAY);
+      sem.getRaster().setSamples(0, 0, gt.width(), gt.height(), 0, ids);
+      ImageIO.write(sem, "png", dir.resolve("semantic_class/semantic_class_" + i + ".png").toFile());
+      ImageIO.write(toImage(f), "png", dir.resolve("semantic_class/vis_sem_class_" + i + ".png").toFile());
+    }
+    Files.writeString(dir.resolve("traj_w_c.txt"), traj.toString());
+  }
+
+  /**
+   * nerfstudio transforms.json: camera-to-world in OpenGL axes, principal point with pixel centres
+   * at +0.5, frames listed in shuffled order, depth PNGs in units of {@code depthUnit} metres (NaN:
+   * key omitted, millimetres), optionally {@code depthFactor} times smaller than the images.
+   */
+  public static Path writeTransforms(Scene s, Path dir, double depthUnit, int depthFactor, long shuffleSeed) throws IOException {
+    Files.createDirectories(dir.resolve("images"));
+    Files.createDirectories(dir.resolve("depths"));
+    CameraIntrinsics k = s.frame(0).intrinsics();
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("camera_model", "OPENCV");
+    root.put("fl_x", k.fx());
+    root.put("fl_y", k.fy());
+    root.put("cx", k.cx() + 0.5);
+    root.put("cy", k.cy() + 0.5);
+    root.put("w", k.width());
+    root.put("h", k.height());
+    root.put("k1", 0.0);
+    root.put("k2", 0.0);
+    root.put("p1", 0.0);
+    root.put("p2", 0.0);
+    if (!Double.isNaN(depthUnit)) {
+      root.put("depth_unit_scale_factor", depthUnit);
+    }
+    List<Map<String, Object>> frames = new ArrayList<>();
+    for (Frame f : s.frames()) {
+      int i = f.index();
+      String name = "frame_" + (i + 1); // unpadded: frame_10 must sort after frame_9
+      ImageIO.write(toImage(f), "png", dir.resolve("images/" + name + ".png").toFile());
+      DepthImage d = f.depth().orElseThrow();
+      int w = d.width() / depthFactor;
+      int h = d.height() / depthFactor;
+      int[] units = new int[w * h];
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          double unit = Double.isNaN(depthUnit) ? 1e-3 : depthUnit;
+          units[y * w + x] = (int) Math.round(d.get(x * depthFactor, y * depthFactor) / unit);
+        }
+      }
+      write16(dir.resolve("depths/" + name + ".png"), w, h, units);
+      // OpenGL camera axes: the camera's y and z columns flip.
+      double[] c2w = f.pose().cameraToWorld();
+      List<List<Double>> m = new ArrayList<>();
+      for (int r = 0; r < 4; r++) {
+        m.add(List.of(c2w[r * 4], -c2w[r * 4 + 1], -c2w[r * 4 + 2], c2w[r * 4 + 3]));
+      }
+      Map<String, Object> fr = new LinkedHashMap<>();
+      fr.put("file_path", "images/" + name + ".png");
+      fr.put("depth_file_path", "depths/" + name + ".png");
+      fr.put("transform_matrix", m);
+      frames.add(fr);
+    }
+    Collections.shuffle(frames, new Random(shuffleSeed));
+    root.put("frames", frames);
+    Path json = dir.resolve("transforms.json");
+    new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
+    return json;
+  }
+
+  /** 7-Scenes: frame-XXXXXX.color.png|jpg, .depth.png (mm, rounded), .pose.txt camera-to-world OpenCV, K file. */
+  public static void writeSevenScenes(Scene s, Path dir, boolean jpeg) throws IOException {
+    Files.createDirectories(dir);
+    CameraIntrinsics k = s.frame(0).intrinsics();
+    Files.writeString(dir.resolve("camera-intrinsics.txt"), String.format(Locale.ROOT,
+        "%.18e %.18e %.18e\n%.18e %.18e %.18e\n%.18e %.18e %.18e\n", k.fx(), 0.0, k.cx(), 0.0, k.fy(), k.cy(), 0.0, 0.0, 1.0));
+    for (Frame f : s.frames()) {
+      String stem = String.format("frame-%06d", f.index());
+      ImageIO.write(toImage(f), jpeg ? "jpg" : "png", dir.resolve(stem + ".color." + (jpeg ? "jpg" : "png")).toFile());
+      DepthImage d = f.depth().orElseThrow();
+      int[] mm = new int[d.metres().length];
+      for (int p = 0; p < mm.length; p++) {
+        mm[p] = Math.round(d.metres()[p] * 1000);
+      }
+      write16(dir.resolve(stem + ".depth.png"), d.width(), d.height(), mm);
+      double[] c2w = f.pose().cameraToWorld();
+      StringBuilder sb = new StringBuilder();
+      for (int r = 0; r < 4; r++) {
+        sb.append(String.format(Locale.ROOT, "%.18e\t%.18e\t%.18e\t%.18e\n", c2w[4 * r], c2w[4 * r + 1], c2w[4 * r + 2], c2w[4 * r + 3]));
+      }
+      Files.writeString(dir.resolve(stem + ".pose.txt"), sb.toString());
+    }
+  }
+
+  static BufferedImage toImage(Frame f) throws IOException {
+    var rgb = f.rgb();
+    BufferedImage img = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < rgb.height(); y++) {
+      for (int x = 0; x < rgb.width(); x++) {
+        img.setRGB(x, y, rgb.rgb(x, y));
+      }
+    }
+    return img;
+  }
+
+  static void write16(Path file, int w, int h, int[] values) throws IOException {
+    BufferedImage b = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+    b.getRaster().setSamples(0, 0, w, h, 0, values);
+    ImageIO.write(b, "png", file.toFile());
+  }
+
+  /** The same pose read with the wrong direction (camera-to-world taken as world-to-camera). */
+  static Pose inverted(Pose p) {
+    return Pose.fromWorldToCamera(p.cameraToWorld());
+  }
+
+  /** The same pose with OpenGL camera axes taken for OpenCV ones (a forgotten y/z flip). */
+  static Pose unflipped(Pose p) {
+    return Pose.fromCameraToWorld(p.cameraToWorldOpenGl());
+  }
+}

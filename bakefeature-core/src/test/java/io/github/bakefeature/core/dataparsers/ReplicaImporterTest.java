@@ -1,0 +1,198 @@
+package io.github.bakefeature.core.dataparsers;
+
+import static io.github.bakefeature.core.scene.SceneAssertions.assertIntrinsicsEquals;
+import static io.github.bakefeature.core.scene.SceneAssertions.assertPoseEquals;
+import static io.github.bakefeature.core.scene.SceneAssertions.assertScenesEqual;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.DepthImage;
+import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.InvalidSceneException;
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.scene.AnalyticRoom;
+import io.github.bakefeature.core.scene.InMemoryScene;
+import io.github.bakefeature.core.scene.MalformedSceneTestAccess;
+import io.github.bakefeature.core.scene.MultiViewConsistency;
+import io.github.bakefeature.core.scene.SceneFolder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplicaImporterTest {
+  /** Replica-style sparse ids for floor, ceiling, wall, sphere. */
+  static final int[] SPARSE = {40, 5, 93, 17};
+  @TempDir static Path tmp;
+  static InMemoryScene room;
+  static Path dir;
+  static int cases;
+
+  @BeforeAll
+  static void writeReplicaSequence() throws IOException {
+    room = AnalyticRoom.scene(3, 48, 36, ReplicaImporter.HFOV_DEGREES);
+    dir = tmp.resolve("room0");
+    ForeignLayouts.writeReplica(room, dir, SPARSE);
+    Files.writeString(dir.resolve("info_semantic.json"), "{\"classes\": [{\"id\": 1, \"name\": \"backpack\"},"
+        + " {\"id\": 5, \"name\": \"ceiling\"}, {\"id\": 17, \"name\": \"sphere\"}, {\"id\": 40, \"name\": \"floor\"},"
+        + " {\"id\": 93, \"name\": \"wall\"}], \"id_to_label\": [0, 1]}");
+  }
+
+  @Test
+  void importsExactCamerasPosesDepthAndRemappedClasses() throws IOException {
+    Scene s = new ReplicaImporter().read(dir);
+    assertEquals(3, s.size());
+    // Sparse ids 5, 17, 40, 93 become 0..3 in increasing order; names from info_semantic.json.
+    assertEquals(List.of("ceiling", "sphere", "floor", "wall"), s.classNames());
+    int[] ourClassOfRoomClass = {2, 0, 3, 1};
+    for (int i = 0; i < 3; i++) {
+      Frame e = room.frame(i);
+      Frame a = s.frame(i);
+      assertIntrinsicsEquals(CameraIntrinsics.fromHorizontalFov(48, 36, 90), a.intrinsics(), 1e-12, "frame " + i);
+      assertEquals(24.0, a.intrinsics().fx(), 1e-12, "hfov 90: fx = W / 2");
+      assertEquals(23.5, a.intrinsics().cx(), 1e-12, "cx = (W - 1) / 2");
+      assertPoseEquals(e.pose(), a.pose(), 1e-9, "frame " + i);
+      assertArrayEquals(e.rgb().pixels(), a.rgb().pixels());
+      DepthImage de = e.depth().orElseThrow();
+      DepthImage da = a.depth().orElseThrow();
+      for (int p = 0; p < de.metres().length; p++) {
+        double diff = de.metres()[p] - da.metres()[p];
+        assertTrue(diff >= -1e-6 && diff < 0.001 + 1e-6, "truncated millimetres, pixel " + p + ": " + diff);
+      }
+      short[] ge = e.groundTruth().orElseThrow().labels();
+      short[] ga = a.groundTruth().orElseThrow().labels();
+      assertEquals(LabelImage.UNLABELLED, ga[0], "void becomes unlabelled");
+      for (int p = 1; p < ge.length; p++) {
+        assertEquals(ourClassOfRoomClass[ge[p]], ga[p], "class of pixel " + p);
+      }
+    }
+  }
+
+  @Test
+  void surfacesOfOverlappingViewsCoincide() throws IOException {
+    Scene s = new ReplicaImporter().read(dir);
+    int[][] pairs = {{0, 1}, {1, 2}};
+    MultiViewConsistency.Stats ok = Consistency.pooled(s, pairs, 1, UnaryOperator.identity());
+    Consistency.report("replica", "analytic room 48x36, 3 views", ok);
+    assertTrue(ok.overlap() > 0.3, ok.toString());
+    // Exact geometry stored with 1 mm truncation: within a millimetre.
+    // The floor of the measure itself: the same pairs on the exact float depth of the fixture
+    // (bilinear sampling of the curved sphere at this tiny resolution is not exact).
+    MultiViewConsistency.Stats exact = Consistency.pooled(room, pairs, 1, UnaryOperator.identity());
+    Consistency.report("replica", "exact fixture depth (floor of the measure)", exact);
+    // Within the format's depth quantization (0.001 m) of that floor.
+    assertTrue(ok.median() <= exact.median() + 0.001 && ok.p90() <= exact.p90() + 0.001, ok + " vs exact " + exact);
+    // The test can fail: reading traj_w_c.txt as world-to-camera breaks the agreement.
+    MultiViewConsistency.Stats wrong = Consistency.pooled(s, pairs, 1, ForeignLayouts::inverted);
+    assertTrue(!(wrong.median() < 0.05), "wrong convention must disagree: " + wrong);
+  }
+
+  @Test
+  void importedSceneWritesAndReopensUnchanged() throws IOException {
+    Scene s = new ReplicaImporter().read(dir);
+    Path out = tmp.resolve("imported");
+    SceneFolder written = Importers.importScene("replica", dir, out, (done, total) -> { });
+    assertScenesEqual(s, written, 1e-9, 1e-6);
+    assertTrue(Files.exists(out.resolve("gt_semantic/00002.png")));
+    assertEquals(s.bounds(), written.bounds());
+  }
+
+  @Test
+  void ordersFramesNumericallyAndNamesUnknownClassesById() throws IOException {
+    InMemoryScene eleven = AnalyticRoom.scene(11, 8, 6, 90);
+    Path d = tmp.resolve("eleven");
+    ForeignLayouts.writeReplica(eleven, d, SPARSE);
+    Scene s = new ReplicaImporter().read(d);
+    for (int i = 0; i < 11; i++) {
+      assertPoseEquals(eleven.frame(i).pose(), s.frame(i).pose(), 1e-9, "rgb_" + i + " pairs with line " + i);
+      assertArrayEquals(eleven.frame(i).rgb().pixels(), s.frame(i).rgb().pixels(), "rgb_" + i);
+    }
+    assertTrue(s.classNames().stream().allMatch(n -> n.startsWith("class ")), s.classNames().toString());
+    assertTrue(s.classNames().contains("class 93"), s.classNames().toString());
+  }
+
+  // ---- malformed inputs ------------------------------------------------------------------------
+
+  Path broken() throws IOException {
+    Path d = tmp.resolve("broken" + (cases++));
+    MalformedSceneTestAccess.copyTree(dir, d);
+    return d;
+  }
+
+  static void assertFails(Path in, Path file, String problem) {
+    InvalidSceneException e = assertThrows(InvalidSceneException.class, () -> new ReplicaImporter().read(in));
+    assertEquals(file, e.file(), e.getMessage());
+    assertTrue(e.problem().contains(problem), "expected \"" + problem + "\" in: " + e.getMessage());
+  }
+
+  @Test
+  void rejectsTrajectoryWithTheWrongNumberOfPoses() throws IOException {
+    Path d = broken();
+    List<String> lines = Files.readAllLines(d.resolve("traj_w_c.txt"));
+    Files.write(d.resolve("traj_w_c.txt"), lines.subList(0, 2));
+    assertFails(d, d.resolve("traj_w_c.txt"), "rgb/ has 3 frames, found 2 poses");
+  }
+
+  @Test
+  void rejectsTrajectoryLineWithFifteenNumbers() throws IOException {
+    Path d = broken();
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(d.resolve("traj_w_c.txt")));
+    lines.set(1, lines.get(1).substring(0, lines.get(1).lastIndexOf(' ')));
+    Files.write(d.resolve("traj_w_c.txt"), lines);
+    assertFails(d, d.resolve("traj_w_c.txt"), "line 2: expected a 4x4 matrix (16 numbers), found 15 numbers");
+  }
+
+  @Test
+  void rejectsNonRigidTrajectoryPose() throws IOException {
+    Path d = broken();
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(d.resolve("traj_w_c.txt")));
+    lines.set(2, "2 0 0 0 0 2 0 0 0 0 2 0 0 0 0 1");
+    Files.write(d.resolve("traj_w_c.txt"), lines);
+    assertFails(d, d.resolve("traj_w_c.txt"), "line 3: not a rigid pose: rotation is not orthonormal");
+  }
+
+  @Test
+  void rejectsGapsInFrameNumbers() throws IOException {
+    Path d = broken();
+    Files.move(d.resolve("rgb/rgb_1.png"), d.resolve("rgb/rgb_7.png"));
+    assertFails(d, d.resolve("rgb"), "but rgb_1 is missing");
+  }
+
+  @Test
+  void rejectsMissingDepthFrame() throws IOException {
+    Path d = broken();
+    Files.delete(d.resolve("depth/depth_2.png"));
+    assertFails(d, d.resolve("depth"), "missing depth_2.png for rgb_2.png");
+  }
+
+  @Test
+  void rejectsMalformedClassInfo() throws IOException {
+    Path d = broken();
+    Files.writeString(d.resolve("info_semantic.json"), "{\"classes\": [{\"id\": \"five\", \"name\": \"x\"}]}");
+    assertFails(d, d.resolve("info_semantic.json"), "expected every class to have an integer \"id\"");
+  }
+
+  @Test
+  void rejectsEightBitDepth() throws IOException {
+    Path d = broken();
+    java.awt.image.BufferedImage g = new java.awt.image.BufferedImage(48, 36, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    javax.imageio.ImageIO.write(g, "png", d.resolve("depth/depth_1.png").toFile());
+    assertFails(d, d.resolve("depth/depth_1.png"), "expected a 16-bit single-channel depth PNG, found 8-bit grey png");
+  }
+
+  @Test
+  void rejectsTruncatedDepthWhileComputingBounds() throws IOException {
+    Path d = broken();
+    byte[] b = Files.readAllBytes(d.resolve("depth/depth_0.png"));
+    Files.write(d.resolve("depth/depth_0.png"), java.util.Arrays.copyOf(b, b.length / 2));
+    assertFails(d, d.resolve("depth/depth_0.png"), "corrupt or truncated image");
+  }
+}

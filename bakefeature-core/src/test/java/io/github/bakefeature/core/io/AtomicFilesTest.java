@@ -1,0 +1,64 @@
+package io.github.bakefeature.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+  @TempDir Path tmp;
+
+  @Test
+  void failedWriteKeepsOldContentAndLeavesNoTemporaryFile() throws IOException {
+    Path f = tmp.resolve("a.txt");
+    AtomicFiles.writeString(f, "old");
+    assertThrows(IOException.class, () -> AtomicFiles.write(f, out -> {
+      out.write("half".getBytes());
+      throw new IOException("disk full");
+    }));
+    assertEquals("old", Files.readString(f));
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertEquals(1, s.count());
+    }
+  }
+
+  @Test
+  void copiesBytes() throws IOException {
+    Path a = tmp.resolve("a.bin");
+    Files.write(a, new byte[] {1, 2, 3});
+    AtomicFiles.copy(a, tmp.resolve("sub/b.bin"));
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(tmp.resolve("sub/b.bin")));
+  }
+
+  @Test
+  void movesFolderIntoAbsentOrEmptyTargetButNeverOverContent() throws IOException {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("x"), "1");
+    Path empty = tmp.resolve("empty");
+    Files.createDirectories(empty);
+    AtomicFiles.moveDirectory(src, empty);
+    assertEquals("1", Files.readString(empty.resolve("x")));
+    assertFalse(Files.exists(src));
+
+    Path src2 = tmp.resolve("src2");
+    Files.createDirectories(src2);
+    FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
+        () -> AtomicFiles.moveDirectory(src2, empty));
+    assertTrue(e.getMessage().contains("non-empty folder"), e.getMessage());
+    assertTrue(Files.exists(src2));
+    AtomicFiles.moveDirectory(src2, tmp.resolve("new"));
+    assertTrue(Files.isDirectory(tmp.resolve("new")));
+    AtomicFiles.deleteRecursively(tmp.resolve("empty"));
+    assertFalse(Files.exists(tmp.resolve("empty")));
+  }
+}

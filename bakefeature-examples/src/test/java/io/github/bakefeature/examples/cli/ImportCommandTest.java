@@ -1,0 +1,88 @@
+package io.github.bakefeature.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bakefeature.core.dataparsers.ForeignLayouts;
+import io.github.bakefeature.core.scene.AnalyticRoom;
+import io.github.bakefeature.core.scene.InMemoryScene;
+import io.github.bakefeature.core.scene.SceneAssertions;
+import io.github.bakefeature.core.scene.SceneFolder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImportCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void importsEachFormatAndPrintsOneJsonLine() throws Exception {
+    InMemoryScene room = AnalyticRoom.scene(3, 24, 18, 90);
+    ForeignLayouts.writeReplica(room, tmp.resolve("replica"), new int[] {40, 5, 93, 17});
+    ForeignLayouts.writeTransforms(room, tmp.resolve("ns"), 1e-3, 1, 3);
+    ForeignLayouts.writeSevenScenes(room, tmp.resolve("7s"), false);
+    String[][] cases = {{"replica", "replica"}, {"transforms", "ns"}, {"7scenes", "7s"}};
+    for (String[] c : cases) {
+      Path out = tmp.resolve("out-" + c[0]);
+      CliRun r = CliRun.run("import", "--format", c[0], "--in", tmp.resolve(c[1]).toString(), "--out", out.toString());
+      assertEquals(0, r.exitCode(), c[0] + ": " + r.err());
+      assertEquals(1, r.outLines().length, r.out());
+      JsonNode j = new ObjectMapper().readTree(r.outLines()[0]);
+      assertEquals("import", j.get("command").asText());
+      assertEquals(c[0], j.get("format").asText());
+      assertEquals(3, j.get("frames").asInt());
+      assertEquals(24, j.get("width").asInt());
+      assertEquals(6, j.get("bounds").size());
+      // Replica keeps the classes present in the sequence; the other formats have none.
+      assertEquals(c[0].equals("replica") ? presentClasses(room) : 0, j.get("classes").asInt());
+      assertTrue(r.err().contains("3/3 frames written"), r.err());
+      SceneFolder s = SceneFolder.open(out);
+      for (int i = 0; i < 3; i++) {
+        SceneAssertions.assertPoseEquals(room.frame(i).pose(), s.frame(i).pose(), 1e-9, c[0] + " frame " + i);
+      }
+    }
+  }
+
+  static int presentClasses(InMemoryScene room) throws java.io.IOException {
+    java.util.Set<Integer> ids = new java.util.HashSet<>();
+    for (var f : room.frames()) {
+      for (short l : f.groundTruth().orElseThrow().labels()) {
+        ids.add((int) l);
+      }
+    }
+    return ids.size();
+  }
+
+  @Test
+  void invalidInputExitsWithTwoAndLeavesNoOutput() throws Exception {
+    Path in = tmp.resolve("7s");
+    ForeignLayouts.writeSevenScenes(AnalyticRoom.scene(2, 16, 12, 70), in, false);
+    Files.delete(in.resolve("frame-000001.pose.txt"));
+    Path out = tmp.resolve("out");
+    CliRun r = CliRun.run("import", "--format", "7scenes", "--in", in.toString(), "--out", out.toString());
+    assertEquals(2, r.exitCode());
+    assertEquals("", r.out());
+    assertTrue(r.err().contains("frame-000001.pose.txt: file does not exist"), r.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void unknownFormatAndOccupiedOutputExitWithTwo() throws Exception {
+    CliRun r = CliRun.run("import", "--format", "colmap", "--in", tmp.toString(), "--out", tmp.resolve("o").toString());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("unknown import format 'colmap'; expected one of replica, transforms, 7scenes"), r.err());
+    Path occupied = tmp.resolve("occupied");
+    Files.createDirectories(occupied);
+    Files.writeString(occupied.resolve("keep.txt"), "mine");
+    CliRun o = CliRun.run("import", "--format", "replica", "--in", tmp.toString(), "--out", occupied.toString());
+    assertEquals(2, o.exitCode());
+    assertTrue(o.err().contains("expected a new or empty folder, found a non-empty folder"), o.err());
+    assertEquals("mine", Files.readString(occupied.resolve("keep.txt")));
+    CliRun missing = CliRun.run("import", "--format", "replica");
+    assertEquals(2, missing.exitCode(), "picocli usage error");
+  }
+}
