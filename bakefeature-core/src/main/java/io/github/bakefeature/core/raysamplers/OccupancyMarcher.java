@@ -30,8 +30,21 @@ public final class OccupancyMarcher {
     return step;
   }
 
-  /** Marches {@code rays} rays, filling {@code out}. */
+  /** Marches {@code rays} rays from their box entry to their exit, filling {@code out}. */
   public void march(int rays, float[] origins, float[] dirs, SceneBox box, OccupancyGrid grid, PackedSamples out) {
+    float[] cursor = new float[rays];
+    java.util.Arrays.fill(cursor, Float.NaN);
+    march(rays, origins, dirs, box, grid, cursor, maxSamplesPerRay, out);
+  }
+
+  /**
+   * Marches a segment of each ray: from {@code cursor[r]} (NaN = the ray's entry into the box) until
+   * {@code maxKeep} samples were kept or the ray leaves the box. On return {@code cursor[r]} is where
+   * the next segment starts, or +infinity when the ray is exhausted. Rays whose cursor is already
+   * +infinity get no samples. Used for rendering in rounds with early ray termination.
+   */
+  public void march(int rays, float[] origins, float[] dirs, SceneBox box, OccupancyGrid grid, float[] cursor,
+                    int maxKeep, PackedSamples out) {
     out.reset(rays);
     int res = grid.resolution();
     float[] unit = new float[3];
@@ -40,6 +53,9 @@ public final class OccupancyMarcher {
     float sz = (float) box.aabb().size(2);
     for (int r = 0; r < rays; r++) {
       out.rayStart[r] = out.size;
+      if (cursor[r] == Float.POSITIVE_INFINITY) {
+        continue;
+      }
       float ox = origins[3 * r];
       float oy = origins[3 * r + 1];
       float oz = origins[3 * r + 2];
@@ -50,6 +66,7 @@ public final class OccupancyMarcher {
       float t0 = Math.max(span[0], near);
       float t1 = span[1];
       if (!(t1 > t0)) {
+        cursor[r] = Float.POSITIVE_INFINITY;
         continue;
       }
       // Direction in grid cells per metre, for jumping over empty cells.
@@ -57,8 +74,8 @@ public final class OccupancyMarcher {
       float gy = dy * res / sy;
       float gz = dz * res / sz;
       int kept = 0;
-      float t = t0 + 0.5f * step;
-      while (t < t1 && kept < maxSamplesPerRay) {
+      float t = Float.isNaN(cursor[r]) ? t0 + 0.5f * step : cursor[r];
+      while (t < t1 && kept < maxKeep) {
         box.normalise(ox + t * dx, oy + t * dy, oz + t * dz, unit, 0);
         float cx = unit[0] * res;
         float cy = unit[1] * res;
@@ -81,6 +98,7 @@ public final class OccupancyMarcher {
           t = Math.max(next, t + step);
         }
       }
+      cursor[r] = t < t1 ? t : Float.POSITIVE_INFINITY;
     }
     out.rayStart[rays] = out.size;
   }

@@ -33,6 +33,10 @@ public final class FieldRenderer {
   private final RenderSettings settings;
   private final OccupancyMarcher marcher;
   private final PackedSamples packed = new PackedSamples();
+  /** Samples per ray evaluated in the first marching round (later rounds take twice as many). */
+  private static final int ROUND_SAMPLES = 32;
+  /** A ray stops once less than this much light gets through. */
+  private static final float TERMINATION_TRANSMITTANCE = 1e-3f;
 
   public FieldRenderer(SemanticField field, OccupancyGrid grid, SceneBox box, RenderSettings settings) {
     this.field = field;
@@ -76,54 +80,78 @@ public final class FieldRenderer {
 
   private void renderRays(int rays, float[] origins, float[] dirs, float[] zToT, int first, Chunk out,
                           boolean wantColour, boolean wantDepth, boolean wantFeatures, boolean wantClasses) {
-    marcher.march(rays, origins, dirs, box, grid, packed);
-    int ns = packed.size();
-    if (ns == 0) {
-      fillEmpty(rays, first, out);
-      return;
-    }
-    int[] start = packed.rayStart();
-    float[] unit = new float[ns * 3];
-    packed.positions(origins, dirs, box, unit);
-    int p = field.positionEncoding().outputDimension();
-    float[] enc = field.positionEncoding().encode(unit, ns);
+    // March in rounds of a few samples per ray, evaluating density as we go, so a ray stops as
+    // soon as it is opaque (early termination) instead of marching through everything behind.
+    float[] cursor = new float[rays];
+    java.util.Arrays.fill(cursor, Float.NaN);
+    float[] transmittance = new float[rays];
+    java.util.Arrays.fill(transmittance, 1f);
+    float[] accW = new float[rays];
+    float[] accDist = new float[rays];
     int g = field.config().geoFeatures();
-    float[] sigma;
-    float[] geo;
-    try (NDManager m = DjlRuntime.newManager()) {
-      SemanticField.Bound b = field.bind(m, false);
-      NDArray hOut = b.densityOutput(m.create(enc, new Shape(ns, p)));
-      sigma = b.sigma(hOut).toFloatArray();
-      geo = b.geo(hOut).toFloatArray();
-    }
-    float[] weights = new float[ns];
-    VolumeRenderer.weights(rays, start, sigma, packed.delta(), weights);
-    float[] t = packed.t();
-    // Keep the samples that matter for the heads.
+    int p = field.positionEncoding().outputDimension();
+    float[] geoSel = new float[1024 * g];
+    int[] selRay = new int[1024];
+    float[] selW = new float[1024];
     int selected = 0;
-    for (int i = 0; i < ns; i++) {
-      if (weights[i] > settings.minWeight()) {
-        selected++;
+    int round = 0;
+    while (true) {
+      int keep = round == 0 ? ROUND_SAMPLES : ROUND_SAMPLES * 2;
+      marcher.march(rays, origins, dirs, box, grid, cursor, keep, packed);
+      round++;
+      int ns = packed.size();
+      if (ns == 0) {
+        break;
       }
-    }
-    int[] sel = new int[selected];
-    int[] selRay = new int[selected];
-    int s = 0;
-    for (int r = 0; r < rays; r++) {
-      float acc = 0f;
-      float dist = 0f;
-      for (int i = start[r]; i < start[r + 1]; i++) {
-        acc += weights[i];
-        dist += weights[i] * t[i];
-        if (weights[i] > settings.minWeight()) {
-          sel[s] = i;
-          selRay[s] = r;
-          s++;
+      int[] start = packed.rayStart();
+      float[] unit = new float[ns * 3];
+      packed.positions(origins, dirs, box, unit);
+      float[] enc = field.positionEncoding().encode(unit, ns);
+      float[] sigma;
+      float[] geo;
+      try (NDManager m = DjlRuntime.newManager()) {
+        SemanticField.Bound b = field.bind(m, false);
+        NDArray hOut = b.densityOutput(m.create(enc, new Shape(ns, p)));
+        sigma = b.sigma(hOut).toFloatArray();
+        geo = b.geo(hOut).toFloatArray();
+      }
+      float[] t = packed.t();
+      float[] weights = new float[ns];
+      VolumeRenderer.weights(rays, start, sigma, packed.delta(), transmittance, weights);
+      boolean anyActive = false;
+      for (int r = 0; r < rays; r++) {
+        for (int i = start[r]; i < start[r + 1]; i++) {
+          float w = weights[i];
+          accW[r] += w;
+          accDist[r] += w * t[i];
+          if (w > settings.minWeight()) {
+            if (selected == selRay.length) {
+              int n = selected * 2;
+              geoSel = java.util.Arrays.copyOf(geoSel, n * g);
+              selRay = java.util.Arrays.copyOf(selRay, n);
+              selW = java.util.Arrays.copyOf(selW, n);
+            }
+            System.arraycopy(geo, i * g, geoSel, selected * g, g);
+            selRay[selected] = r;
+            selW[selected] = w;
+            selected++;
+          }
+        }
+        if (transmittance[r] < TERMINATION_TRANSMITTANCE) {
+          cursor[r] = Float.POSITIVE_INFINITY;
+        }
+        if (cursor[r] != Float.POSITIVE_INFINITY) {
+          anyActive = true;
         }
       }
-      if (wantDepth) {
-        // Expected ray distance as z-depth; unoccupied rays stay 0 (invalid).
-        out.depth[first + r] = acc > 1e-4f ? dist / zToT[r] : 0f;
+      if (!anyActive) {
+        break;
+      }
+    }
+    if (wantDepth) {
+      for (int r = 0; r < rays; r++) {
+        // Expected ray distance as z-depth; rays that saw nothing stay 0 (invalid).
+        out.depth[first + r] = accW[r] > 1e-4f ? accDist[r] / zToT[r] : 0f;
       }
     }
     if (!(wantColour || wantFeatures || wantClasses)) {
@@ -133,14 +161,15 @@ public final class FieldRenderer {
       fillEmpty(rays, first, out);
       return;
     }
-    float[] geoSel = new float[selected * g];
-    float[] dirSel = new float[selected * 3];
-    for (int j = 0; j < selected; j++) {
-      System.arraycopy(geo, sel[j] * g, geoSel, j * g, g);
-      System.arraycopy(dirs, selRay[j] * 3, dirSel, j * 3, 3);
-    }
     int dirDim = field.directionEncoding().outputDimension();
-    float[] dirEnc = wantColour ? field.directionEncoding().encode(dirSel, selected) : null;
+    float[] dirEnc = null;
+    if (wantColour) {
+      float[] dirSel = new float[selected * 3];
+      for (int j = 0; j < selected; j++) {
+        System.arraycopy(dirs, selRay[j] * 3, dirSel, j * 3, 3);
+      }
+      dirEnc = field.directionEncoding().encode(dirSel, selected);
+    }
     int d = field.featureDimension();
     int c = field.classCount();
     float[] col = null;
@@ -148,7 +177,7 @@ public final class FieldRenderer {
     float[] logits = null;
     try (NDManager m = DjlRuntime.newManager()) {
       SemanticField.Bound b = field.bind(m, false);
-      NDArray geoNd = m.create(geoSel, new Shape(selected, g));
+      NDArray geoNd = m.create(java.util.Arrays.copyOf(geoSel, selected * g), new Shape(selected, g));
       if (wantColour) {
         col = b.colour(geoNd, m.create(dirEnc, new Shape(selected, dirDim))).toFloatArray();
       }
@@ -163,7 +192,7 @@ public final class FieldRenderer {
     float[] accLogits = wantClasses ? new float[rays * c] : null;
     for (int j = 0; j < selected; j++) {
       int r = selRay[j];
-      float wj = weights[sel[j]];
+      float wj = selW[j];
       int px = first + r;
       if (col != null) {
         for (int k = 0; k < 3; k++) {
@@ -183,7 +212,9 @@ public final class FieldRenderer {
     }
     if (wantClasses) {
       for (int r = 0; r < rays; r++) {
-        argmaxSoftmax(accLogits, r * c, c, out.classes, out.confidence, first + r);
+        if (accW[r] > 1e-4f) {
+          argmaxSoftmax(accLogits, r * c, c, out.classes, out.confidence, first + r);
+        }
       }
     }
   }

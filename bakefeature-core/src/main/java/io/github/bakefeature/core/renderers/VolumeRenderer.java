@@ -39,18 +39,20 @@ public final class VolumeRenderer {
   }
 
   /**
-   * Java compositing weights for packed rays: for ray r, samples {@code [start[r], start[r+1])}.
-   * Writes {@code w} and returns nothing; allocation-free.
+   * Java compositing weights for packed rays: ray r owns samples {@code [start[r], start[r+1])}.
+   * {@code transmittance[r]} is the light reaching the ray's first sample on entry and what is left
+   * after its last sample on return, so a ray can be composited in several segments (rendering
+   * with early termination). Allocation-free.
    */
-  public static void weights(int rays, int[] start, float[] sigma, float[] delta, float[] w) {
+  public static void weights(int rays, int[] start, float[] sigma, float[] delta, float[] transmittance, float[] w) {
     for (int r = 0; r < rays; r++) {
-      float optical = 0f;
+      float tr = transmittance[r];
       for (int i = start[r]; i < start[r + 1]; i++) {
-        float sd = sigma[i] * delta[i];
-        float t = (float) Math.exp(-optical);
-        w[i] = t * (1f - (float) Math.exp(-sd));
-        optical += sd;
+        float decay = (float) Math.exp(-sigma[i] * delta[i]);
+        w[i] = tr * (1f - decay);
+        tr *= decay;
       }
+      transmittance[r] = tr;
     }
   }
 }

@@ -85,12 +85,36 @@ class VolumeRendererTest {
       sig[i] = (float) sigma[i];
       del[i] = (float) delta[i];
     }
-    int[] start = new int[R + 1];
-    for (int r = 0; r <= R; r++) {
-      start[r] = r * S;
-    }
     float[] w = new float[R * S];
-    VolumeRenderer.weights(R, start, sig, del, w);
+    // Composite each ray in two segments to exercise the carried transmittance.
+    float[] tr = {1f, 1f, 1f};
+    int[] firstHalf = new int[R + 1];
+    int[] secondHalf = new int[R + 1];
+    for (int r = 0; r < R; r++) {
+      // Packed layout per segment: ray r's first 3 samples, then its remaining ones.
+      firstHalf[r] = r * 3;
+      secondHalf[r] = r * (S - 3);
+    }
+    firstHalf[R] = R * 3;
+    secondHalf[R] = R * (S - 3);
+    float[] s1 = new float[R * 3];
+    float[] d1 = new float[R * 3];
+    float[] s2 = new float[R * (S - 3)];
+    float[] d2 = new float[R * (S - 3)];
+    for (int r = 0; r < R; r++) {
+      System.arraycopy(sig, r * S, s1, r * 3, 3);
+      System.arraycopy(del, r * S, d1, r * 3, 3);
+      System.arraycopy(sig, r * S + 3, s2, r * (S - 3), S - 3);
+      System.arraycopy(del, r * S + 3, d2, r * (S - 3), S - 3);
+    }
+    float[] wa = new float[R * 3];
+    float[] wb = new float[R * (S - 3)];
+    VolumeRenderer.weights(R, firstHalf, s1, d1, tr, wa);
+    VolumeRenderer.weights(R, secondHalf, s2, d2, tr, wb);
+    for (int r = 0; r < R; r++) {
+      System.arraycopy(wa, r * 3, w, r * S, 3);
+      System.arraycopy(wb, r * (S - 3), w, r * S + 3, S - 3);
+    }
     try (NDManager m = DjlRuntime.newManager()) {
       float[] ref = VolumeRenderer.weights(m.create(sig, new Shape(R, S)), m.create(del, new Shape(R, S))).toFloatArray();
       for (int i = 0; i < w.length; i++) {
