@@ -359,7 +359,7 @@ public final class HashGridEncoding implements TrainableEncoding {
 
   /**
    * Rows of the 8 corners of the cell of point {@code i} at level {@code l} (corner
-   * {@code c = cx | cy << 1 | cz << 2}) into {@code rows[base..base+8)}, and the fractional
+   * {@code c = cx | cy << 1 | cz << 2}) into {@code rows[0..8)}, and the fractional
    * position into {@code frac[0..3)}; returns a bit mask of coordinates that were clamped.
    */
   private int corners(int l, float[] in, int i, int[] rows, float[] frac) {
