@@ -140,6 +140,47 @@ public final class HashGridEncoding implements TrainableEncoding {
     }
   }
 
+  /** Inference-only copy: same configuration and parameters, no gradient or optimiser memory. */
+  private HashGridEncoding(HashGridEncoding src) {
+    this.levels = src.levels;
+    this.features = src.features;
+    this.log2TableSize = src.log2TableSize;
+    this.tableSize = src.tableSize;
+    this.mask = src.mask;
+    this.baseResolution = src.baseResolution;
+    this.perLevelScale = src.perLevelScale;
+    this.seed = src.seed;
+    this.initRange = src.initRange;
+    this.sparse = src.sparse;
+    this.resolution = src.resolution;
+    this.scale = src.scale;
+    this.dense = src.dense;
+    this.rowOffset = src.rowOffset;
+    this.levelRows = src.levelRows;
+    this.totalRows = src.totalRows;
+    this.params = src.params.clone();
+    this.grads = null;
+    this.touched = null;
+    this.adam = null;
+    this.steps = src.steps;
+  }
+
+  /**
+   * A copy of the parameters for rendering while the original keeps training: it encodes exactly
+   * like this grid did at the time of the copy, holds no gradient or Adam memory (a third of the
+   * original's), and refuses {@link #backward}, {@link #step} and state I/O.
+   */
+  @Override
+  public HashGridEncoding frozenCopy() {
+    return new HashGridEncoding(this);
+  }
+
+  private void checkTrainable() {
+    if (adam == null) {
+      throw new IllegalStateException("this hash grid is a frozen copy for inference; it cannot be trained");
+    }
+  }
+
   /** A builder with the paper's settings: 16 levels x 2 features, 2^19 entries, base 16, scale 2. */
   public static Builder builder() {
     return new Builder();
@@ -433,6 +474,7 @@ public final class HashGridEncoding implements TrainableEncoding {
 
   @Override
   public void backward(float[] input, int count, float[] gradOutput, int gradStride, int gradOffset) {
+    checkTrainable();
     Checks.batch(this, input, count, gradOutput, gradStride, gradOffset, "gradOutput");
     int n = Math.min(levels, count < 2 * CHUNK ? 1 : tasks);
     // Task t owns levels t, t + n, ...: interleaving balances cheap dense and costly hashed levels,
@@ -650,6 +692,7 @@ public final class HashGridEncoding implements TrainableEncoding {
 
   @Override
   public void step(float learningRate) {
+    checkTrainable();
     if (sparse) {
       adam.stepTouched(params, grads, learningRate, touched);
     } else {
@@ -660,6 +703,7 @@ public final class HashGridEncoding implements TrainableEncoding {
 
   @Override
   public void zeroGradients() {
+    checkTrainable();
     if (sparse) {
       Parallel.forRange(touched.length, 1 << 10, (from, to, w) -> {
         for (int wi = from; wi < to; wi++) {
@@ -685,6 +729,7 @@ public final class HashGridEncoding implements TrainableEncoding {
    */
   @Override
   public void writeState(DataOutputStream out) throws IOException {
+    checkTrainable();
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
     out.writeInt(levels);
@@ -706,6 +751,7 @@ public final class HashGridEncoding implements TrainableEncoding {
    */
   @Override
   public void readState(DataInputStream in) throws IOException {
+    checkTrainable();
     int magic = in.readInt();
     if (magic != MAGIC) {
       throw new IOException("not a hash grid state: expected magic 0x" + Integer.toHexString(MAGIC)

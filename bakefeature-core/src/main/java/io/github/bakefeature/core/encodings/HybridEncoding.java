@@ -129,6 +129,16 @@ public final class HybridEncoding implements TrainableEncoding {
     }
   }
 
+  /** Copies trainable parts with {@link TrainableEncoding#frozenCopy()}; fixed parts are shared (immutable). */
+  @Override
+  public HybridEncoding frozenCopy() {
+    List<Encoding> copies = new java.util.ArrayList<>(parts.size());
+    for (Encoding e : parts) {
+      copies.add(e instanceof TrainableEncoding t ? t.frozenCopy() : e);
+    }
+    return new HybridEncoding(copies);
+  }
+
   @Override
   public String toString() {
     return "HybridEncoding" + parts;

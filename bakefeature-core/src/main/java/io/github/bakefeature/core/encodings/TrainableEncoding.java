@@ -36,4 +36,11 @@ public interface TrainableEncoding extends Encoding {
    * @throws IOException if the stream is truncated or holds another configuration
    */
   void readState(DataInputStream in) throws IOException;
+
+  /**
+   * A copy of the current parameters for inference only (rendering snapshots): it encodes like
+   * this encoding does now, shares nothing mutable with it, and holds no gradient or optimiser
+   * memory; training methods on it throw {@link IllegalStateException}.
+   */
+  TrainableEncoding frozenCopy();
 }

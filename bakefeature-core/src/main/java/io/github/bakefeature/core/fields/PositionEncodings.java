@@ -42,28 +42,9 @@ final class PositionEncodings {
     return new SphericalHarmonicsEncoding(4);
   }
 
-  /** A copy of {@code e}'s parameters (fixed encodings are shared: they are immutable). */
-  static Encoding copy(FieldConfig c, Encoding e) {
-    if (!(e instanceof TrainableEncoding)) {
-      return e;
-    }
-    Encoding fresh = create(c);
-    HashGridEncoding src = grid(e);
-    HashGridEncoding dst = grid(fresh);
-    System.arraycopy(src.parameters(), 0, dst.parameters(), 0, src.parameters().length);
-    return fresh;
-  }
-
-  private static HashGridEncoding grid(Encoding e) {
-    if (e instanceof HashGridEncoding g) {
-      return g;
-    }
-    for (Encoding part : ((HybridEncoding) e).parts()) {
-      if (part instanceof HashGridEncoding g) {
-        return g;
-      }
-    }
-    throw new IllegalStateException("no hash grid in " + e);
+  /** An inference-only copy of {@code e}'s parameters (fixed encodings are immutable and shared). */
+  static Encoding copy(Encoding e) {
+    return e instanceof TrainableEncoding t ? t.frozenCopy() : e;
   }
 
   static void writeState(Encoding e, DataOutputStream out) throws IOException {

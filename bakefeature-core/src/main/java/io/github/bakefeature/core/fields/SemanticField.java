@@ -122,7 +122,7 @@ public final class SemanticField {
 
   /** A deep copy (parameters only; optimiser state stays with the trainer). */
   public SemanticField copy() {
-    return new SemanticField(config, PositionEncodings.copy(config, position), direction, density.copy(), colour.copy(),
+    return new SemanticField(config, PositionEncodings.copy(position), direction, density.copy(), colour.copy(),
         colourDir.copy(), feature == null ? null : feature.copy(), semantic.copy(),
         semanticFeature == null ? null : semanticFeature.copy());
   }

@@ -54,6 +54,9 @@ public final class FieldTrainer {
   private float[] unit = new float[0];
   private float[] posEnc = new float[0];
   private float[] dirEnc = new float[0];
+  /** Cumulative nanoseconds per phase of {@link #step}, see {@link #phaseNames()}. */
+  private final long[] phaseNanos = new long[PHASES.length];
+  private static final String[] PHASES = {"sample", "encode", "forward", "backward", "read-gradients", "optimise", "occupancy"};
 
   FieldTrainer(SemanticField field, TrainingData data, SceneBox box, TrainerConfig config,
                OccupancyGrid occupancy, Adam[] adams, long step) {
@@ -171,8 +174,19 @@ public final class FieldTrainer {
     return new SemanticFieldModel(field.copy(), occupancy.copy(), box, step, RenderSettings.defaults());
   }
 
+  /** Names of the phases timed by {@link #phaseNanos()}. */
+  public static String[] phaseNames() {
+    return PHASES.clone();
+  }
+
+  /** Cumulative wall time of each phase of {@link #step} since this trainer was created. */
+  public long[] phaseNanos() {
+    return phaseNanos.clone();
+  }
+
   /** Runs one optimisation step. */
   public StepResult step() {
+    long tPhase = System.nanoTime();
     SplittableRandom rnd = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + step);
     int r = config.raysPerBatch();
     data.sampleBatch(r, rnd, batch);
@@ -193,6 +207,7 @@ public final class FieldTrainer {
       unit = new float[n * 3];
     }
     samples.positions(origins, dirs, box, unit);
+    tPhase = phase(0, tPhase);
     int p = field.positionEncoding().outputDimension();
     if (posEnc.length != n * p) {
       posEnc = new float[n * p];
@@ -204,6 +219,7 @@ public final class FieldTrainer {
     field.directionEncoding().encode(java.util.Arrays.copyOf(dirs, r * 3), r, dirEnc, DIR_DIM, 0);
 
     TrainableEncoding grid = field.trainableEncoding();
+    tPhase = phase(1, tPhase);
     int labelled = r - labelledStart;
     boolean features = field.featureDimension() > 0;
     int d = field.featureDimension();
@@ -279,7 +295,9 @@ public final class FieldTrainer {
         lossSem = Losses.semantic(rendered, m.create(oneHot, new Shape(labelled, c)), labelled);
         total = total.add(lossSem.mul(config.semanticWeight()));
       }
+      tPhase = phase(2, tPhase);
       gc.backward(total);
+      tPhase = phase(3, tPhase);
 
       if (grid != null) {
         try (NDArray g = x.getGradient()) {
@@ -300,6 +318,7 @@ public final class FieldTrainer {
           lossFeat == null ? 0f : lossFeat.getFloat() * config.featureWeight(),
           total.getFloat(), r, n);
     }
+    tPhase = phase(4, tPhase);
     // Optimiser steps outside DJL.
     float lr = config.learningRate(step);
     Mlp[] mlps = field.mlps();
@@ -315,11 +334,19 @@ public final class FieldTrainer {
       grid.backward(unit, n, encGrad, p, 0);
       grid.step(config.gridLearningRate(step));
     }
+    tPhase = phase(5, tPhase);
     step++;
     if (config.occupancyUpdateEvery() > 0 && step % config.occupancyUpdateEvery() == 0) {
       updateOccupancy(rnd);
     }
+    phase(6, tPhase);
     return result;
+  }
+
+  private long phase(int i, long since) {
+    long now = System.nanoTime();
+    phaseNanos[i] += now - since;
+    return now;
   }
 
   private void updateOccupancy(SplittableRandom rnd) {

@@ -22,6 +22,11 @@ class ScratchTrainTest {
             r.batchPsnr(), r.depth(), r.semantic(), (System.nanoTime() - t0) / 1e6 / (i + 1));
       }
     }
+    long[] ph = t.phaseNanos();
+    String[] names = FieldTrainer.phaseNames();
+    for (int i = 0; i < ph.length; i++) {
+      System.out.printf("  %s %.1f ms/step%n", names[i], ph[i] / 1e6 / iters);
+    }
     long t1 = System.nanoTime();
     Evaluation e = Evaluation.of(t.snapshot(), scene, test);
     System.out.printf("eval psnr %.2f depthMAE %.4f median %.4f (diag %.3f) miou %.4f  eval %.1fs occ %.3f%n", e.psnr(), e.depthMae(),

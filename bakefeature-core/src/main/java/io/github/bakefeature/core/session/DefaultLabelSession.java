@@ -1,0 +1,575 @@
+package io.github.bakefeature.core.session;
+
+import io.github.bakefeature.api.annotation.SemanticClass;
+import io.github.bakefeature.api.annotation.Stroke;
+import io.github.bakefeature.api.field.RenderOutput;
+import io.github.bakefeature.api.field.RenderedView;
+import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.api.session.LabelSession;
+import io.github.bakefeature.api.session.Segmentation;
+import io.github.bakefeature.api.session.SessionListener;
+import io.github.bakefeature.api.session.TrainingProgress;
+import io.github.bakefeature.core.data.FeatureSource;
+import io.github.bakefeature.core.data.TrainingData;
+import io.github.bakefeature.core.fields.FieldConfig;
+import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.pipelines.Checkpoint;
+import io.github.bakefeature.core.pipelines.FieldTrainer;
+import io.github.bakefeature.core.pipelines.SemanticFieldModel;
+import io.github.bakefeature.core.pipelines.StepResult;
+import io.github.bakefeature.core.pipelines.TrainerConfig;
+import io.github.bakefeature.core.pipelines.Training;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The library's {@link LabelSession}: an {@link AnnotationStore} for what the person draws, a
+ * {@link FieldTrainer} fitted by a background thread, and model snapshots for readers.
+ *
+ * <p>Annotation calls update the store (persisted before they return) and the trainer's labels
+ * directly; the class-balanced index is updated pixel by pixel, so the next step samples the new
+ * labels. The training thread holds a lock only while it takes a step; a reader that needs a newer
+ * model waits for the current step, copies the parameters (tens of milliseconds) and renders from
+ * the copy without holding anything.
+ */
+public final class DefaultLabelSession implements LabelSession {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultLabelSession.class);
+  /** File of the model checkpoint inside the scene's session folder. */
+  public static final String CHECKPOINT = "model.ckpt";
+
+  private final Scene scene;
+  private final AnnotationStore store;
+  private final FieldTrainer trainer;
+  private final Path checkpointFile;
+  private final long checkpointEverySteps;
+  private final ReentrantLock modelLock = new ReentrantLock();
+  private final Object pauseMonitor = new Object();
+  private final ConcurrentLinkedQueue<Runnable> trainerTasks = new ConcurrentLinkedQueue<>();
+  private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+  private final Thread thread;
+  private volatile boolean paused;
+  private volatile boolean closed;
+  private volatile SemanticFieldModel snapshot;
+  private volatile StepResult lastStep;
+  private volatile double stepsPerSecond;
+  private volatile long lastAnnotationNanos = System.nanoTime();
+  private volatile Throwable failure;
+
+  private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer) {
+    this.scene = b.scene;
+    this.store = store;
+    this.trainer = trainer;
+    this.checkpointFile = store.isPersistent()
+        ? b.scene.directory().orElseThrow().resolve("session").resolve(CHECKPOINT) : null;
+    this.checkpointEverySteps = b.checkpointEverySteps;
+    this.paused = !b.autoStart;
+    this.thread = new Thread(this::trainLoop, "bakefeature-trainer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  public static Builder builder(Scene scene) {
+    return new Builder(scene);
+  }
+
+  // ---- classes -------------------------------------------------------------------------------
+
+  @Override
+  public Scene scene() {
+    return scene;
+  }
+
+  @Override
+  public List<SemanticClass> classes() {
+    return store.classes();
+  }
+
+  @Override
+  public SemanticClass addClass(String name, int colour) {
+    SemanticClass c = io(() -> store.addClass(name, colour));
+    int count = store.classes().size();
+    trainerTasks.add(() -> trainer.ensureClasses(count));
+    listeners.forEach(l -> safely(l::onClassesChanged));
+    return c;
+  }
+
+  @Override
+  public void renameClass(int classId, String name) {
+    io(() -> {
+      store.renameClass(classId, name);
+      return null;
+    });
+    listeners.forEach(l -> safely(l::onClassesChanged));
+  }
+
+  @Override
+  public void recolourClass(int classId, int colour) {
+    io(() -> {
+      store.recolourClass(classId, colour);
+      return null;
+    });
+    listeners.forEach(l -> safely(l::onClassesChanged));
+  }
+
+  // ---- annotations ---------------------------------------------------------------------------
+
+  @Override
+  public void applyStroke(int frame, Stroke stroke) {
+    int[] changed = io(() -> store.applyStroke(frame, stroke));
+    short v = (short) (stroke.kind() == Stroke.Kind.PAINT ? stroke.classId() : -1);
+    short[] values = new short[changed.length];
+    java.util.Arrays.fill(values, v);
+    labelsChanged(frame, changed, values);
+  }
+
+  @Override
+  public void clearFrame(int frame) {
+    int[] changed = io(() -> store.clearFrame(frame));
+    labelsChanged(frame, changed, new short[changed.length]);
+  }
+
+  @Override
+  public boolean undo() {
+    Edit e = io(store::undo);
+    if (e == null) {
+      return false;
+    }
+    labelsChanged(e.frame(), e.pixels(), e.before());
+    return true;
+  }
+
+  @Override
+  public boolean redo() {
+    Edit e = io(store::redo);
+    if (e == null) {
+      return false;
+    }
+    labelsChanged(e.frame(), e.pixels(), e.after());
+    return true;
+  }
+
+  /** Hands changed labels to the trainer (values < 0 clear; clear() passes zeros = see below). */
+  private void labelsChanged(int frame, int[] pixels, short[] values) {
+    if (pixels.length == 0) {
+      return;
+    }
+    TrainingData data = trainer.data();
+    int tf = data.trainingFrame(frame);
+    if (tf >= 0) {
+      if (data.scale() == 1) {
+        LabelImage now = store.scribbles(frame);
+        for (int p : pixels) {
+          data.setLabel(tf, p, now.labels()[p]);
+        }
+      } else {
+        data.setLabels(tf, store.scribbles(frame));
+      }
+    }
+    lastAnnotationNanos = System.nanoTime();
+    listeners.forEach(l -> safely(() -> l.onAnnotationsChanged(frame)));
+  }
+
+  @Override
+  public boolean canUndo() {
+    return store.canUndo();
+  }
+
+  @Override
+  public boolean canRedo() {
+    return store.canRedo();
+  }
+
+  @Override
+  public LabelImage scribbles(int frame) {
+    return store.scribbles(frame);
+  }
+
+  @Override
+  public List<Integer> annotatedFrames() {
+    return store.annotatedFrames();
+  }
+
+  /** The underlying store (history inspection, tests). */
+  public AnnotationStore store() {
+    return store;
+  }
+
+  // ---- training ------------------------------------------------------------------------------
+
+  private void trainLoop() {
+    long windowStart = System.nanoTime();
+    long windowSteps = 0;
+    long lastEvent = 0;
+    while (!closed) {
+      synchronized (pauseMonitor) {
+        while (paused && !closed) {
+          try {
+            pauseMonitor.wait(500);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+      if (closed) {
+        break;
+      }
+      try {
+        modelLock.lock();
+        try {
+          Runnable task;
+          while ((task = trainerTasks.poll()) != null) {
+            task.run();
+          }
+          lastStep = trainer.step();
+          if (checkpointFile != null && checkpointEverySteps > 0
+              && trainer.iteration() % checkpointEverySteps == 0) {
+            Checkpoint.save(trainer, checkpointFile);
+          }
+        } finally {
+          modelLock.unlock();
+        }
+      } catch (Throwable t) {
+        failure = t;
+        paused = true;
+        LOG.error("training stopped", t);
+        listeners.forEach(l -> safely(() -> l.onTrainingFailed(t)));
+        continue;
+      }
+      windowSteps++;
+      long now = System.nanoTime();
+      if (now - windowStart > 1_000_000_000L) {
+        stepsPerSecond = windowSteps / ((now - windowStart) / 1e9);
+        windowStart = now;
+        windowSteps = 0;
+      }
+      if (now - lastEvent > 250_000_000L && !listeners.isEmpty()) {
+        lastEvent = now;
+        TrainingProgress p = progress();
+        listeners.forEach(l -> safely(() -> l.onProgress(p)));
+      }
+    }
+  }
+
+  @Override
+  public void pause() {
+    paused = true;
+  }
+
+  @Override
+  public void resume() {
+    synchronized (pauseMonitor) {
+      failure = null;
+      paused = false;
+      pauseMonitor.notifyAll();
+    }
+  }
+
+  @Override
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /** The error that stopped training, or null. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  @Override
+  public TrainingProgress progress() {
+    StepResult s = lastStep;
+    Map<String, Double> losses = s == null ? Map.of() : s.losses();
+    return new TrainingProgress(trainer.iteration(), losses, paused ? 0 : stepsPerSecond,
+        (System.nanoTime() - lastAnnotationNanos) / 1e9, paused, store.labelledPixels());
+  }
+
+  /** Training steps taken so far. */
+  public long step() {
+    return trainer.iteration();
+  }
+
+  /**
+   * Blocks until the trainer has taken at least {@code steps} steps in total (training must be
+   * running), e.g. for scripted use and tests.
+   */
+  public void awaitStep(long steps) throws InterruptedException {
+    while (trainer.iteration() < steps) {
+      if (closed) {
+        throw new IllegalStateException("session is closed");
+      }
+      if (failure != null) {
+        throw new IllegalStateException("training failed", failure);
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  // ---- results -------------------------------------------------------------------------------
+
+  /** The current model as an immutable snapshot (taken between two steps). */
+  public SemanticFieldModel model() {
+    checkOpen();
+    SemanticFieldModel s = snapshot;
+    if (s != null && s.step() == trainer.iteration()) {
+      return s;
+    }
+    modelLock.lock();
+    try {
+      s = snapshot;
+      if (s == null || s.step() != trainer.iteration()) {
+        s = trainer.snapshot();
+        snapshot = s;
+      }
+      return s;
+    } finally {
+      modelLock.unlock();
+    }
+  }
+
+  @Override
+  public Segmentation segment(int frame) {
+    RenderedView v = render(frame, EnumSet.of(RenderOutput.CLASSES));
+    return new Segmentation(frame, v.classMap(), v.confidence(), v.step());
+  }
+
+  @Override
+  public RenderedView render(int frame, Set<RenderOutput> outputs) {
+    checkFrame(frame);
+    Frame f = scene.frame(frame);
+    return model().render(f.intrinsics(), f.pose(), outputs);
+  }
+
+  @Override
+  public int suggestNextFrame() {
+    SemanticFieldModel m = model();
+    int n = scene.size();
+    int candidates = Math.min(n, 24);
+    int best = 0;
+    double bestScore = Double.MAX_VALUE;
+    for (int k = 0; k < candidates; k++) {
+      int i = (int) ((long) k * n / candidates);
+      Frame f = scene.frame(i);
+      CameraIntrinsics small = f.intrinsics().resized(Math.max(8, f.intrinsics().width() / 8),
+          Math.max(6, f.intrinsics().height() / 8));
+      RenderedView v = m.render(small, f.pose(), EnumSet.of(RenderOutput.CLASSES));
+      double mean = 0;
+      for (float c : v.confidence()) {
+        mean += c;
+      }
+      mean /= v.confidence().length;
+      if (mean < bestScore) {
+        bestScore = mean;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  @Override
+  public void addListener(SessionListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void removeListener(SessionListener listener) {
+    listeners.remove(listener);
+  }
+
+  @Override
+  public void saveCheckpoint() throws IOException {
+    if (checkpointFile == null) {
+      throw new IOException("this session has no scene folder to save a checkpoint in");
+    }
+    modelLock.lock();
+    try {
+      Checkpoint.save(trainer, checkpointFile);
+    } finally {
+      modelLock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    synchronized (pauseMonitor) {
+      pauseMonitor.notifyAll();
+    }
+    try {
+      thread.join(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (checkpointFile != null && trainer.iteration() > 0) {
+      try {
+        Checkpoint.save(trainer, checkpointFile);
+      } catch (IOException e) {
+        LOG.warn("could not save the model checkpoint on close: {}", e.getMessage());
+      }
+    }
+    snapshot = null;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("session is closed");
+    }
+  }
+
+  private void checkFrame(int frame) {
+    if (frame < 0 || frame >= scene.size()) {
+      throw new IllegalArgumentException("frame must be in [0, " + scene.size() + "), found " + frame);
+    }
+  }
+
+  private static void safely(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      LOG.warn("session listener failed", e);
+    }
+  }
+
+  /** An I/O action. */
+  private interface IoAction<T> {
+    T run() throws IOException;
+  }
+
+  private <T> T io(IoAction<T> action) {
+    checkOpen();
+    try {
+      return action.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Options. */
+  public static final class Builder {
+    private final Scene scene;
+    private MethodPreset method = MethodPreset.OURS;
+    private FeatureSource features;
+    private TrainerConfig trainerConfig = TrainerConfig.builder().build();
+    private UnaryOperator<FieldConfig.Builder> fieldOptions = UnaryOperator.identity();
+    private boolean autoStart = true;
+    private Boolean persistent;
+    private boolean resume = true;
+    private long checkpointEverySteps = 0;
+    private long maxTrainingPixels = 40_000_000L;
+
+    Builder(Scene scene) {
+      this.scene = scene;
+    }
+
+    public Builder optMethod(MethodPreset m) {
+      this.method = m;
+      return this;
+    }
+
+    /** Feature targets, required by methods with features (e.g. a feature cache). */
+    public Builder optFeatures(FeatureSource f) {
+      this.features = f;
+      return this;
+    }
+
+    public Builder optTrainerConfig(TrainerConfig c) {
+      this.trainerConfig = c;
+      return this;
+    }
+
+    public Builder optFieldOptions(UnaryOperator<FieldConfig.Builder> f) {
+      this.fieldOptions = f;
+      return this;
+    }
+
+    /** Start training right away (default true); otherwise call {@link #resume()}. */
+    public Builder optAutoStart(boolean start) {
+      this.autoStart = start;
+      return this;
+    }
+
+    /**
+     * Persist annotations in the scene folder (default: when the scene has a folder). In-memory
+     * sessions lose everything on close.
+     */
+    public Builder optPersistent(boolean p) {
+      this.persistent = p;
+      return this;
+    }
+
+    /** Resume the model from the session's checkpoint if there is one (default true). */
+    public Builder optResume(boolean r) {
+      this.resume = r;
+      return this;
+    }
+
+    /** Write a model checkpoint every {@code steps} steps (default 0 = only on close / on request). */
+    public Builder optCheckpointEvery(long steps) {
+      this.checkpointEverySteps = steps;
+      return this;
+    }
+
+    public Builder optMaxTrainingPixels(long p) {
+      this.maxTrainingPixels = p;
+      return this;
+    }
+
+    public DefaultLabelSession build() throws IOException {
+      boolean persist = persistent != null ? persistent : scene.directory().isPresent();
+      AnnotationStore store = persist ? AnnotationStore.open(scene) : AnnotationStore.inMemory(scene);
+      int classes = Math.max(2, store.classes().size());
+      FieldTrainer trainer = Training.builder(scene)
+          .optMethod(method)
+          .optFeatures(features)
+          .optLabels(Training.Labels.NONE)
+          .optTrainerConfig(trainerConfig)
+          .optFieldOptions(fieldOptions)
+          .optClassCount(classes)
+          .optMaxTrainingPixels(maxTrainingPixels)
+          .build();
+      if (persist && resume) {
+        Path ckpt = scene.directory().orElseThrow().resolve("session").resolve(CHECKPOINT);
+        if (Files.exists(ckpt)) {
+          try {
+            Checkpoint c = Checkpoint.read(ckpt);
+            if (c.model().method().equals(method.id()) && c.model().featureDimension() == trainer.field().featureDimension()) {
+              trainer = c.resume(trainer.data());
+              trainer.ensureClasses(classes);
+              LOG.info("resumed the model at step {} from {}", trainer.iteration(), ckpt);
+            } else {
+              LOG.info("{} is for another method or feature size; starting a new model", ckpt);
+            }
+          } catch (IOException e) {
+            LOG.warn("cannot resume from {} ({}); starting a new model", ckpt, e.getMessage());
+          }
+        }
+      }
+      TrainingData data = trainer.data();
+      for (int f : store.annotatedFrames()) {
+        int tf = data.trainingFrame(f);
+        if (tf >= 0) {
+          data.setLabels(tf, store.scribbles(f));
+        }
+      }
+      return new DefaultLabelSession(this, store, trainer);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.github.bakefeature.core.session;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.core.scene.SceneFolder;
+import io.github.bakefeature.core.scene.SceneWriter;
+import io.github.bakefeature.core.synth.SyntheticScenes;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a child JVM with SIGKILL many times during a storm of edits and checks, after each kill,
+ * that the saved state loads, is internally consistent (replaying the history from the empty
+ * start reproduces every frame's PNG exactly) and lost at most the change in flight (the loaded
+ * history equals the last acknowledged one or is one change ahead of it).
+ */
+class AnnotationStoreCrashTest {
+  private static final int KILLS = 25;
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void survivesSigkillDuringAStormOfEditsLosingAtMostTheChangeInFlight() throws Exception {
+    Path dir = tmp.resolve("scene");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 48, 36, 3), dir);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("java.class.path");
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+    int totalAcks = 0;
+    for (int k = 0; k < KILLS; k++) {
+      Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", cp,
+          EditStormMain.class.getName(), dir.toString(), Long.toString(k))
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      AtomicReference<String> last = new AtomicReference<>();
+      List<String> acks = new ArrayList<>();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = r.readLine()) != null) {
+            if (line.startsWith("ACK ")) {
+              last.set(line);
+              synchronized (acks) {
+                acks.add(line);
+              }
+            }
+          }
+        } catch (java.io.IOException ignored) {
+          // the child died
+        }
+      });
+      reader.start();
+      // Wait for the child to start editing, then kill it at a random moment.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (last.get() == null && System.nanoTime() < deadline && p.isAlive()) {
+        Thread.sleep(5);
+      }
+      assertTrue(last.get() != null, "child never acknowledged opening the store (kill " + k + ")");
+      Thread.sleep(30 + rnd.nextInt(300));
+      p.destroyForcibly(); // SIGKILL on Linux
+      p.waitFor(30, TimeUnit.SECONDS);
+      reader.join(10_000);
+      synchronized (acks) {
+        totalAcks += acks.size();
+      }
+      String acked = last.get();
+
+      AnnotationStore loaded = AnnotationStore.open(SceneFolder.open(dir));
+      String now = EditStormMain.ack(loaded);
+      assertTrue(now.equals(acked) || oneChangeAhead(acked, now),
+          "kill " + k + ": lost an acknowledged change\n  acknowledged: " + acked + "\n  loaded:       " + now);
+      assertConsistent(loaded, dir);
+    }
+    assertTrue(totalAcks > KILLS * 5, "the storm made too few edits to mean anything: " + totalAcks);
+  }
+
+  /** Replays the applied history from empty frames and compares with what the PNGs hold. */
+  private static void assertConsistent(AnnotationStore store, Path dir) throws Exception {
+    int n = store.scene().size();
+    int px = store.scene().width() * store.scene().height();
+    short[][] replay = new short[n][px];
+    for (short[] r : replay) {
+      Arrays.fill(r, LabelImage.UNLABELLED);
+    }
+    for (Edit e : store.appliedEdits()) {
+      for (int j = 0; j < e.pixels().length; j++) {
+        assertTrue(replay[e.frame()][e.pixels()[j]] == e.before()[j], "edit " + e.id() + " does not start where its predecessor ended");
+        replay[e.frame()][e.pixels()[j]] = e.after()[j];
+      }
+    }
+    SceneFolder fresh = SceneFolder.open(dir);
+    for (int f = 0; f < n; f++) {
+      short[] onDisk = fresh.frame(f).scribbles().map(LabelImage::labels).orElse(LabelImage.unlabelled(
+          store.scene().width(), store.scene().height()).labels());
+      assertArrayEquals(replay[f], onDisk, "frame " + f + ": PNG differs from the replayed history");
+      assertArrayEquals(replay[f], store.scribbles(f).labels(), "frame " + f + ": store differs from the replayed history");
+    }
+  }
+
+  /** Whether {@code now} is reachable from {@code acked} by one stroke, clear, undo, redo or class add. */
+  static boolean oneChangeAhead(String acked, String now) {
+    String[] a = acked.split(" ", 4);
+    String[] b = now.split(" ", 4);
+    int ca = Integer.parseInt(a[1]);
+    int cb = Integer.parseInt(b[1]);
+    List<String> ia = ids(a.length > 3 ? a[3] : "");
+    List<String> ib = ids(b.length > 3 ? b[3] : "");
+    int classesA = Integer.parseInt(a[2]);
+    int classesB = Integer.parseInt(b[2]);
+    if (classesB == classesA + 1) {
+      return ca == cb && ia.equals(ib);
+    }
+    if (classesA != classesB) {
+      return false;
+    }
+    if (ia.equals(ib)) {
+      return cb == ca - 1 || cb == ca + 1;
+    }
+    // A new edit: the applied prefix kept, the redo tail replaced by one new id.
+    return cb == ca + 1 && ib.size() == cb && ia.subList(0, ca).equals(ib.subList(0, ca));
+  }
+
+  private static List<String> ids(String s) {
+    List<String> out = new ArrayList<>();
+    for (String t : s.split(",")) {
+      if (!t.isBlank()) {
+        out.add(t.trim());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,174 @@
+package io.github.bakefeature.core.session;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bakefeature.api.annotation.Stroke;
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.core.io.ImageFiles;
+import io.github.bakefeature.core.scene.SceneFolder;
+import io.github.bakefeature.core.scene.SceneWriter;
+import io.github.bakefeature.core.synth.SyntheticScenes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnnotationStoreTest {
+  @TempDir
+  Path tmp;
+
+  private Path dir;
+
+  @BeforeEach
+  void scene() throws Exception {
+    dir = tmp.resolve("scene");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 40, 30, 1), dir);
+  }
+
+  private AnnotationStore open() throws Exception {
+    return AnnotationStore.open(SceneFolder.open(dir));
+  }
+
+  private LabelImage png(int frame) throws Exception {
+    Path p = dir.resolve("semantic").resolve(String.format("%05d.png", frame));
+    return Files.exists(p) ? ImageFiles.readLabels(p, false, -1, 0) : LabelImage.unlabelled(40, 30);
+  }
+
+  @Test
+  void writesStrokesToTheSceneFormatAndRestoresTheHistoryOnReopen() throws Exception {
+    AnnotationStore s = open();
+    s.applyStroke(1, Stroke.paint(2, 3, 5, 5, 20, 5));
+    s.applyStroke(1, Stroke.erase(2, 10, 5));
+    LabelImage expected = s.scribbles(1);
+    assertEquals(2, expected.get(5, 5));
+    assertEquals(-1, expected.get(10, 5));
+    assertArrayEquals(expected.labels(), png(1).labels(), "semantic/00001.png holds 0 = none, k+1 = class k");
+
+    AnnotationStore again = open();
+    assertArrayEquals(expected.labels(), again.scribbles(1).labels());
+    assertEquals(2, again.historySize());
+    assertTrue(again.undo() != null);
+    assertEquals(2, again.scribbles(1).get(10, 5), "undoing the erase restores the painted pixel");
+    assertTrue(again.undo() != null);
+    assertEquals(0, again.scribbles(1).labelledCount());
+    assertFalse(again.canUndo());
+    assertTrue(again.redo() != null);
+    assertEquals(2, open().scribbles(1).get(5, 5), "redo is persisted too");
+  }
+
+  @Test
+  void aNewEditAfterUndoDropsTheRedoTail() throws Exception {
+    AnnotationStore s = open();
+    s.applyStroke(0, Stroke.paint(1, 2, 5, 5));
+    s.applyStroke(0, Stroke.paint(1, 2, 15, 5));
+    s.undo();
+    s.applyStroke(0, Stroke.paint(3, 2, 25, 5));
+    assertFalse(s.canRedo());
+    assertEquals(2, s.historySize());
+    assertEquals(-1, s.scribbles(0).get(15, 5));
+    AnnotationStore again = open();
+    assertEquals(2, again.historySize());
+    assertEquals(3, again.scribbles(0).get(25, 5));
+  }
+
+  @Test
+  void completesANewEditWhenTheCrashHappenedBeforeTheSessionFileWasCommitted() throws Exception {
+    AnnotationStore s = open();
+    s.applyStroke(0, Stroke.paint(1, 2, 5, 5));
+    Path json = dir.resolve("session").resolve("session.json");
+    Path saved = tmp.resolve("session.json.before");
+    Files.copy(json, saved);
+    s.applyStroke(0, Stroke.paint(2, 2, 20, 20));
+    // Simulate SIGKILL after the edit file and the PNG were written but before session.json.
+    Files.copy(saved, json, StandardCopyOption.REPLACE_EXISTING);
+    AnnotationStore again = open();
+    assertEquals(2, again.cursor(), "the in-flight edit is completed, not lost");
+    assertEquals(2, again.scribbles(0).get(20, 20));
+    again.undo();
+    assertEquals(-1, again.scribbles(0).get(20, 20));
+  }
+
+  @Test
+  void completesAnUndoInterruptedBetweenThePngAndTheSessionFile() throws Exception {
+    AnnotationStore s = open();
+    s.applyStroke(2, Stroke.paint(1, 2, 5, 5));
+    Path json = dir.resolve("session").resolve("session.json");
+    Path saved = tmp.resolve("session.json.before");
+    Files.copy(json, saved);
+    s.undo();
+    Files.copy(saved, json, StandardCopyOption.REPLACE_EXISTING);
+    AnnotationStore again = open();
+    assertEquals(0, again.cursor());
+    assertTrue(again.canRedo());
+    assertEquals(0, again.scribbles(2).labelledCount());
+  }
+
+  @Test
+  void trustsPngsChangedByAnotherToolAndDropsTheirStaleHistory() throws Exception {
+    AnnotationStore s = open();
+    s.applyStroke(0, Stroke.paint(1, 2, 5, 5));
+    s.applyStroke(1, Stroke.paint(1, 2, 5, 5));
+    LabelImage external = LabelImage.unlabelled(40, 30);
+    external.labels()[0] = 3;
+    ImageFiles.writeLabelPng(external, true, dir.resolve("semantic").resolve("00000.png"));
+    AnnotationStore again = open();
+    assertArrayEquals(external.labels(), again.scribbles(0).labels(), "the user's file wins");
+    assertEquals(1, again.historySize(), "frame 0's history is dropped, frame 1's kept");
+    assertEquals(1, again.scribbles(1).get(5, 5));
+  }
+
+  @Test
+  void opensScribblesLeftByThePaperToolWithoutASessionFile() throws Exception {
+    LabelImage l = LabelImage.unlabelled(40, 30);
+    l.labels()[31] = 1;
+    ImageFiles.writeLabelPng(l, true, dir.resolve("semantic").resolve("00002.png"));
+    AnnotationStore s = open();
+    assertEquals(1, s.scribbles(2).get(31 % 40, 31 / 40));
+    assertEquals(java.util.List.of(2), s.annotatedFrames());
+    assertEquals(SceneFolder.open(dir).classNames().size(), s.classes().size());
+  }
+
+  @Test
+  void persistsClassesInSessionAndMetadata() throws Exception {
+    AnnotationStore s = open();
+    int before = s.classes().size();
+    s.addClass("mug handle", 0x123456);
+    s.renameClass(0, "floor and walls");
+    s.recolourClass(1, 0xABCDEF);
+    AnnotationStore again = open();
+    assertEquals(before + 1, again.classes().size());
+    assertEquals("mug handle", again.classes().get(before).name());
+    assertEquals(0x123456, again.classes().get(before).colour());
+    assertEquals("floor and walls", again.classes().get(0).name());
+    assertEquals(0xABCDEF, again.classes().get(1).colour());
+    assertEquals("floor and walls", SceneFolder.open(dir).classNames().get(0));
+  }
+
+  @Test
+  void rejectsStrokesWithUnknownClassesOrFrames() throws Exception {
+    AnnotationStore s = open();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> s.applyStroke(0, Stroke.paint(99, 2, 5, 5)));
+    assertTrue(e.getMessage().contains("99"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> s.applyStroke(7, Stroke.paint(0, 2, 5, 5)));
+    assertEquals(0, s.historySize());
+  }
+
+  @Test
+  void clearingAFrameIsOneUndoableStep() throws Exception {
+    AnnotationStore s = open();
+    s.applyStroke(0, Stroke.paint(1, 4, 10, 10));
+    s.applyStroke(0, Stroke.paint(2, 4, 30, 10));
+    LabelImage full = s.scribbles(0);
+    s.clearFrame(0);
+    assertEquals(0, s.scribbles(0).labelledCount());
+    s.undo();
+    assertArrayEquals(full.labels(), s.scribbles(0).labels());
+  }
+}

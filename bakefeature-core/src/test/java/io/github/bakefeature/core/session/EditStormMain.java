@@ -1,0 +1,60 @@
+package io.github.bakefeature.core.session;
+
+import io.github.bakefeature.api.annotation.Stroke;
+import io.github.bakefeature.core.scene.SceneFolder;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * Child process of {@link AnnotationStoreCrashTest}: opens a scene's annotations and edits them as
+ * fast as it can (strokes, erases, undo, redo, clears, new classes) until it is killed. After every
+ * completed call it prints {@code ACK <cursor> <ids>} so the parent knows what was acknowledged.
+ */
+public final class EditStormMain {
+  private EditStormMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    SplittableRandom rnd = new SplittableRandom(Long.parseLong(args[1]));
+    AnnotationStore store = AnnotationStore.open(SceneFolder.open(dir));
+    PrintStream out = new PrintStream(System.out, false, "UTF-8");
+    out.println(ack(store));
+    out.flush();
+    int w = store.scene().width();
+    int h = store.scene().height();
+    while (true) {
+      int op = rnd.nextInt(100);
+      int frame = rnd.nextInt(store.scene().size());
+      if (op < 55) {
+        int n = 1 + rnd.nextInt(4);
+        float[] pts = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+          pts[2 * i] = (float) rnd.nextDouble(w);
+          pts[2 * i + 1] = (float) rnd.nextDouble(h);
+        }
+        store.applyStroke(frame, Stroke.paint(rnd.nextInt(store.classes().size()), 1 + rnd.nextInt(6), pts));
+      } else if (op < 65) {
+        store.applyStroke(frame, Stroke.erase(2 + rnd.nextInt(8), (float) rnd.nextDouble(w), (float) rnd.nextDouble(h)));
+      } else if (op < 82) {
+        store.undo();
+      } else if (op < 95) {
+        store.redo();
+      } else if (op < 98) {
+        store.clearFrame(frame);
+      } else {
+        store.addClass("extra " + store.classes().size(), rnd.nextInt(0xFFFFFF));
+      }
+      out.println(ack(store));
+      out.flush();
+    }
+  }
+
+  static String ack(AnnotationStore s) {
+    StringBuilder b = new StringBuilder("ACK ").append(s.cursor()).append(' ').append(s.classes().size()).append(' ');
+    for (long id : s.historyIds()) {
+      b.append(id).append(',');
+    }
+    return b.toString();
+  }
+}
