@@ -130,7 +130,7 @@ final class Presets {
     World world = wb.build();
     double n = footprint.length;
     CameraPath path = new CameraPath(tx, tz, 1.2, 1.2, 0.7, top + 0.3, top + 0.7,
-        cxSum / n, top + 0.06, czSum / n, 0, 0, 0.1, 0.04);
+        cxSum / n, top + 0.06, czSum / n, 0, 0, 0, 0.1, 0.04);
     return new Setup(world, path, 60);
   }
 
@@ -308,7 +308,7 @@ final class Presets {
     wb.optAmbient(0.4);
     World world = wb.build();
     CameraPath path = new CameraPath(0, 0, hxRoom - 1.2, hzRoom - 1.2, 0.75, 1.3, 1.7,
-        0, 0.75, 0, 1.5, Math.PI, 0.25, 0.2);
+        0, 0.8, 0, 1.8, Math.PI, 0.7, 0.25, 0.2);
     return new Setup(world, path, 75);
   }
 

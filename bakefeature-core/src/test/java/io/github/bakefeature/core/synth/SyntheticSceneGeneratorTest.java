@@ -99,7 +99,7 @@ class SyntheticSceneGeneratorTest {
             assertTrue(id >= 0 && id < c, "closed rooms: every pixel has a class, found " + id);
             here.set(id);
           }
-          int minimum = p == Preset.TABLETOP ? 4 : 5;
+          int minimum = p == Preset.TABLETOP ? 5 : 4;
           assertTrue(here.cardinality() >= minimum, p + " seed " + seed + " frame " + f.index() + " shows only "
               + here.cardinality() + " classes");
           seen.or(here);
