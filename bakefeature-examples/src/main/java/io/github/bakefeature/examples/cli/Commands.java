@@ -9,6 +9,7 @@ final class Commands {
   static List<Object> all() {
     return List.of(
         // foundation
+        new SynthCommand()
         // core engine
         // features
         // sessions, exports, simulation
