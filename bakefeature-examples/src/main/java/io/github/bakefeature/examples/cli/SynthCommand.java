@@ -69,7 +69,6 @@ public final class SynthCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     long start = System.nanoTime();
     Preset p = Preset.fromName(preset);
-    prepareOutput();
     PrintWriter err = spec.commandLine().getErr();
     SyntheticSceneGenerator.Builder b = SyntheticSceneGenerator.builder().optPreset(p).optFrames(frames)
         .optSize(width, height).optSeed(seed).optDepthModel(DepthNoise.of(depthNoise, depthHoles))
@@ -85,7 +84,9 @@ public final class SynthCommand implements Callable<Integer> {
     if (fov != null) {
       b.optFieldOfView(fov);
     }
+    // Validate every option before touching the output folder.
     SyntheticSceneGenerator generator = b.build();
+    prepareOutput();
     err.printf("synth: %s, %d frames of %dx%d, seed %d, %d classes%n", p.id(), frames, width, height, seed,
         p.classNames().size());
     err.flush();

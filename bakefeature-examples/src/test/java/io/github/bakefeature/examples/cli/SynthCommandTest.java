@@ -64,6 +64,11 @@ class SynthCommandTest {
     assertEquals(BakeFeatureCli.EXIT_INVALID_INPUT, again[0]);
     assertTrue(((String) again[2]).contains("not empty"), (String) again[2]);
 
+    // Invalid options never touch the existing scene, even with --force.
+    assertEquals(BakeFeatureCli.EXIT_INVALID_INPUT,
+        run("synth", "--frames", "0", "--out", dir.toString(), "--force")[0]);
+    assertTrue(Files.exists(dir.resolve("rgb/00001.png")));
+
     Object[] forced = run("synth", "--frames", "1", "--width", "32", "--height", "24", "--out", dir.toString(),
         "--force");
     assertEquals(0, forced[0], (String) forced[2]);
