@@ -255,7 +255,8 @@ final class Presets {
     int tallWall = wallOrder[2];
     double[] fabric = jitter(r, rgb(0x56607E), 0.05);
     Texture sofaTex = noise(fabric, shade(fabric, 0.82), 0.06, 2, ts + 11);
-    sofa(wb, wallFrame(sofaWall, hxRoom, hzRoom, r.range(-0.3, 0.3)), r.range(0.85, 1.05), sofaTex);
+    // At most 1.15 m from the wall's centre, so it stays clear of the corner objects.
+    sofa(wb, wallFrame(sofaWall, hxRoom, hzRoom, r.range(-0.15, 0.15)), r.range(0.85, 1.0), sofaTex);
     Texture cabinetWood = wood(woodLight, woodDark, 1, 0.3, 0, -0.5, 0.05, 1.0, ts + 12);
     sideboard(wb, wallFrame(sideboardWall, hxRoom, hzRoom, r.range(-0.3, 0.3)), r.range(0.4, 0.55),
         r.range(0.4, 0.5), cabinetWood);
