@@ -344,7 +344,7 @@ public final class FeatureAutoencoder {
     private int d = 64;
     private int hidden = 128;
     private double lambda = 0.01;
-    private int steps = 2000;
+    private int steps = 1000;
     private int batch = 1024;
     private double lr = 3e-3;
     private long seed = 0;
@@ -379,7 +379,7 @@ public final class FeatureAutoencoder {
       return this;
     }
 
-    /** Optimiser steps (default 2000). */
+    /** Optimiser steps (default 1000). */
     public Trainer optSteps(int n) {
       if (n < 0 || n > 1_000_000) {
         throw new IllegalArgumentException("steps must be 0..1000000, found " + n);

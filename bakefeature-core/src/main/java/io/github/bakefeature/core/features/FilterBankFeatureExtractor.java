@@ -41,10 +41,10 @@ import java.util.Locale;
  * in [-2, 2]. The remaining per-channel scale differences are removed scene-wide by the
  * autoencoder's standardisation ({@link FeatureAutoencoder}).
  *
- * <p><b>Grid.</b> The feature grid is the image subsampled by a stride {@code s}: cell (cx, cy)
- * holds the filter responses at the pixel nearest its centre (filters are computed at full
- * resolution, so nothing aliases: even the finest scale is smooth at the stride's spacing when
- * {@code s <= 2}, and coarser strides mostly sample the coarser scales). By default the stride is
+ * <p><b>Grid.</b> The feature grid is coarser than the image by a stride {@code s}: filters run at
+ * full resolution, and each cell holds the mean response over the {@code s x s} pixels it covers
+ * (the pixels {@link FeatureMap#lookup} maps to it), so fine-scale texture averages out instead of
+ * aliasing into noise that differs between views. By default the stride is
  * chosen per image so the grid is at most 160 x 120 cells ({@link Builder#optMaxGrid}): finer than
  * the trainer can exploit on a 2-core CPU, while a cached frame of 64 encoded channels stays at
  * 2.5 MB in float16. {@link Builder#optStride} fixes the stride instead (1 = one cell per pixel).
@@ -172,8 +172,14 @@ public final class FilterBankFeatureExtractor implements FeatureExtractor {
     final int gw = grid[0];
     final int gh = grid[1];
     final int m = dimension();
-    final int[] xs = samplePositions(w, gw);
-    final int[] ys = samplePositions(h, gh);
+    // Cell of each pixel, as FeatureMap.lookup maps them; a cell averages its pixels' responses.
+    final int[] cellOfX = cellOf(w, gw);
+    final int[] rowStart = starts(cellOf(h, gh), gh);
+    final int[] colStart = starts(cellOfX, gw);
+    final float[] colWeight = new float[gw];
+    for (int c = 0; c < gw; c++) {
+      colWeight[c] = 1f / (colStart[c + 1] - colStart[c]);
+    }
     Workspace ws = workspace(w, h);
     float[] out = new float[gw * gh * m];
 
@@ -244,43 +250,49 @@ public final class FilterBankFeatureExtractor implements FeatureExtractor {
         float sig = (float) sc.sigma;
         float sig2 = sig * sig;
         for (int row = r0; row < r1; row++) {
-          int y = ys[row];
-          SeparableFilters.verticalDerivatives(ws.l, w, y, sc.g, sc.d, sc.s, vg, vd, vs);
-          SeparableFilters.horizontalDerivatives(vg, w, sc.g, sc.d, sc.s, ls, lx, lxx, rs);
-          SeparableFilters.horizontalDerivatives(vd, w, sc.g, sc.d, null, ly, lxy, null, rs);
-          SeparableFilters.horizontalEven(vs, w, sc.g, lyy, rs);
-          smooth(ws.a, w, y, sc.g, rs, tmp, as);
-          smooth(ws.b, w, y, sc.g, rs, tmp, bs);
-          smooth(ws.l, w, y, sc.dog, rs, tmp, ldog);
-          smooth(ws.pxx, w, y, sc.g, rs, tmp, sxx);
-          smooth(ws.pxy, w, y, sc.g, rs, tmp, sxy);
-          smooth(ws.pyy, w, y, sc.g, rs, tmp, syy);
-          for (int c = 0; c < gw; c++) {
-            int x = xs[c];
-            int o = (row * gw + c) * m + base;
-            out[o] = (ls[x] - 50f) * SCALE;
-            out[o + 1] = as[x] * SCALE;
-            out[o + 2] = bs[x] * SCALE;
-            float gxv = lx[x];
-            float gyv = ly[x];
-            out[o + 3] = sig * (float) Math.sqrt(gxv * gxv + gyv * gyv) * SCALE;
-            out[o + 4] = sig2 * (lxx[x] + lyy[x]) * SCALE;
-            out[o + 5] = (ls[x] - ldog[x]) * SCALE;
-            // Eigenvalues of symmetric 2x2 [[p, q], [q, t]]: (p + t)/2 +- sqrt(((p - t)/2)^2 + q^2).
-            float p = sxx[x];
-            float q = sxy[x];
-            float t = syy[x];
-            float mean = 0.5f * (p + t);
-            float rad = (float) Math.sqrt(0.25f * (p - t) * (p - t) + q * q);
-            out[o + 6] = (float) Math.sqrt(Math.max(0f, mean + rad));
-            out[o + 7] = (float) Math.sqrt(Math.max(0f, mean - rad));
-            p = lxx[x];
-            q = lxy[x];
-            t = lyy[x];
-            mean = 0.5f * (p + t);
-            rad = (float) Math.sqrt(0.25f * (p - t) * (p - t) + q * q);
-            out[o + 8] = sig2 * (mean + rad) * SCALE;
-            out[o + 9] = sig2 * (mean - rad) * SCALE;
+          // Every pixel row of this cell row, in order, so sums never depend on the thread split.
+          for (int y = rowStart[row]; y < rowStart[row + 1]; y++) {
+            SeparableFilters.verticalDerivatives(ws.l, w, y, sc.g, sc.d, sc.s, vg, vd, vs);
+            SeparableFilters.horizontalDerivatives(vg, w, sc.g, sc.d, sc.s, ls, lx, lxx, rs);
+            SeparableFilters.horizontalDerivatives(vd, w, sc.g, sc.d, null, ly, lxy, null, rs);
+            SeparableFilters.horizontalEven(vs, w, sc.g, lyy, rs);
+            smooth(ws.a, w, y, sc.g, rs, tmp, as);
+            smooth(ws.b, w, y, sc.g, rs, tmp, bs);
+            smooth(ws.l, w, y, sc.dog, rs, tmp, ldog);
+            smooth(ws.pxx, w, y, sc.g, rs, tmp, sxx);
+            smooth(ws.pxy, w, y, sc.g, rs, tmp, sxy);
+            smooth(ws.pyy, w, y, sc.g, rs, tmp, syy);
+            float rowWeight = 1f / (rowStart[row + 1] - rowStart[row]);
+            for (int x = 0; x < w; x++) {
+              int c = cellOfX[x];
+              int o = (row * gw + c) * m + base;
+              float wt = rowWeight * colWeight[c]; // exactly 1 at stride 1
+              float gxv = lx[x];
+              float gyv = ly[x];
+              // Eigenvalues of symmetric 2x2 [[p, q], [q, t]]: (p + t)/2 +- sqrt(((p - t)/2)^2 + q^2).
+              float p = sxx[x];
+              float q = sxy[x];
+              float t = syy[x];
+              float mean = 0.5f * (p + t);
+              float rad = (float) Math.sqrt(0.25f * (p - t) * (p - t) + q * q);
+              float st1 = (float) Math.sqrt(Math.max(0f, mean + rad));
+              float st2 = (float) Math.sqrt(Math.max(0f, mean - rad));
+              p = lxx[x];
+              q = lxy[x];
+              t = lyy[x];
+              mean = 0.5f * (p + t);
+              rad = (float) Math.sqrt(0.25f * (p - t) * (p - t) + q * q);
+              out[o] += wt * ((ls[x] - 50f) * SCALE);
+              out[o + 1] += wt * (as[x] * SCALE);
+              out[o + 2] += wt * (bs[x] * SCALE);
+              out[o + 3] += wt * (sig * (float) Math.sqrt(gxv * gxv + gyv * gyv) * SCALE);
+              out[o + 4] += wt * (sig2 * (lxx[x] + lyy[x]) * SCALE);
+              out[o + 5] += wt * ((ls[x] - ldog[x]) * SCALE);
+              out[o + 6] += wt * st1;
+              out[o + 7] += wt * st2;
+              out[o + 8] += wt * (sig2 * (mean + rad) * SCALE);
+              out[o + 9] += wt * (sig2 * (mean - rad) * SCALE);
+            }
           }
         }
       });
@@ -295,14 +307,30 @@ public final class FilterBankFeatureExtractor implements FeatureExtractor {
     SeparableFilters.horizontalEven(tmp, w, k, out, rs);
   }
 
-  /** Pixel sampled for each of {@code cells} cells along an axis of {@code size} pixels. */
-  static int[] samplePositions(int size, int cells) {
-    int[] p = new int[cells];
-    for (int c = 0; c < cells; c++) {
-      // The pixel whose nearest-neighbour look-up (FeatureMap.lookup) lands in this cell.
-      p[c] = Math.min(size - 1, (int) ((c + 0.5) * size / cells));
+  /** The cell of each of {@code size} pixels along an axis of {@code cells} cells (FeatureMap.lookup's rule). */
+  static int[] cellOf(int size, int cells) {
+    int[] c = new int[size];
+    for (int p = 0; p < size; p++) {
+      c[p] = Math.min(cells - 1, (int) ((p + 0.5) * cells / size));
     }
-    return p;
+    return c;
+  }
+
+  /** First pixel of each cell (plus the end), from a monotone pixel-to-cell map that covers every cell. */
+  private static int[] starts(int[] cellOf, int cells) {
+    int[] start = new int[cells + 1];
+    int p = 0;
+    for (int c = 0; c < cells; c++) {
+      start[c] = p;
+      while (p < cellOf.length && cellOf[p] == c) {
+        p++;
+      }
+      if (p == start[c]) {
+        throw new IllegalStateException("cell " + c + " covers no pixel"); // cannot happen for cells <= size
+      }
+    }
+    start[cells] = p;
+    return start;
   }
 
   @FunctionalInterface

@@ -119,26 +119,34 @@ class FilterBankFeatureExtractorTest {
   }
 
   @Test
-  void strideSamplesTheFullResolutionResponses() {
+  void strideAveragesTheFullResolutionResponsesOverEachCell() {
     RgbImage img = TestImages.structured(45, 31, 9);
     FeatureMap full = FULL.extract(img);
-    FilterBankFeatureExtractor s3 = FilterBankFeatureExtractor.builder().optStride(3).build();
-    FeatureMap coarse = s3.extract(img);
+    FeatureMap coarse = FilterBankFeatureExtractor.builder().optStride(3).build().extract(img);
     assertEquals(15, coarse.width());
     assertEquals(11, coarse.height());
-    float[] cell = new float[full.dimension()];
-    float[] pixel = new float[full.dimension()];
-    for (int cy = 0; cy < coarse.height(); cy++) {
-      for (int cx = 0; cx < coarse.width(); cx++) {
-        int px = Math.min(44, (int) ((cx + 0.5) * 45 / 15));
-        int py = Math.min(30, (int) ((cy + 0.5) * 31 / 11));
-        // the sampled pixel looks up to this very cell
+    int m = full.dimension();
+    double[] sum = new double[coarse.width() * coarse.height() * m];
+    int[] count = new int[coarse.width() * coarse.height()];
+    float[] cell = new float[m];
+    for (int py = 0; py < 31; py++) {
+      for (int px = 0; px < 45; px++) {
+        // the cell a pixel looks up is the cell whose average includes it
+        int cx = Math.min(14, (int) ((px + 0.5) * 15 / 45));
+        int cy = Math.min(10, (int) ((py + 0.5) * 11 / 31));
         coarse.lookup(px, py, 45, 31, cell, 0);
-        System.arraycopy(coarse.data(), (cy * coarse.width() + cx) * coarse.dimension(), pixel, 0, pixel.length);
-        assertArrayEquals(pixel, cell);
-        for (int c = 0; c < full.dimension(); c++) {
-          assertEquals(full.get(px, py, c), coarse.get(cx, cy, c), 0f);
+        assertEquals(coarse.get(cx, cy, 7), cell[7]);
+        int i = cy * 15 + cx;
+        count[i]++;
+        for (int c = 0; c < m; c++) {
+          sum[i * m + c] += full.get(px, py, c);
         }
+      }
+    }
+    for (int i = 0; i < count.length; i++) {
+      assertTrue(count[i] >= 6 && count[i] <= 9, "cell " + i + " covers " + count[i] + " pixels");
+      for (int c = 0; c < m; c++) {
+        assertEquals(sum[i * m + c] / count[i], coarse.data()[i * m + c], 1e-4, "cell " + i + " channel " + c);
       }
     }
   }

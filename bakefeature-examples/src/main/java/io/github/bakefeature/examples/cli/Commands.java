@@ -11,6 +11,7 @@ final class Commands {
         // foundation
         // core engine
         // features
+        new FeaturesCommand()
         // sessions, exports, simulation
         // browser app
     );
