@@ -426,6 +426,20 @@ public final class FeatureAutoencoder {
       return d;
     }
 
+    /** An independent trainer with the same settings. */
+    public Trainer copy() {
+      Trainer t = new Trainer();
+      t.d = d;
+      t.hidden = hidden;
+      t.lambda = lambda;
+      t.steps = steps;
+      t.batch = batch;
+      t.lr = lr;
+      t.seed = seed;
+      t.holdOut = holdOut;
+      return t;
+    }
+
     /** Every parameter that changes the fitted model, for cache keys. */
     public String id() {
       return String.format(Locale.ROOT, "ae-%s-h%d-d%d-l%s-steps%d-batch%d-lr%s-seed%d-hold%s", VERSION, hidden, d,

@@ -246,12 +246,12 @@ public final class FeatureCache {
       return this;
     }
 
-    /** Autoencoder training settings (its code dimension is replaced by {@link #optDimension}). */
+    /** Autoencoder training settings (copied; its code dimension is replaced by {@link #optDimension}). */
     public Builder optTrainer(FeatureAutoencoder.Trainer t) {
       if (t == null) {
         throw new IllegalArgumentException("trainer must not be null");
       }
-      this.trainer = t;
+      this.trainer = t.copy();
       return this;
     }
 
@@ -282,7 +282,7 @@ public final class FeatureCache {
      */
     public FeatureCache build() throws IOException {
       long t0 = System.nanoTime();
-      trainer.optCodeDimension(dimension);
+      FeatureAutoencoder.Trainer trainer = this.trainer.copy().optCodeDimension(dimension);
       int m = extractor.dimension();
       int samples = (int) Math.max(100, Math.min(maxSamples, (16L << 20) / Math.max(1, m)));
       String config = "format=" + FORMAT + "\nextractor=" + extractor.id() + "\nM=" + m + "\nD=" + dimension
@@ -308,7 +308,7 @@ public final class FeatureCache {
            FileLock lock = lockChannel.lock()) {
         String why;
         try {
-          FeatureCache loaded = load(dir, config, fingerprint, m, t0);
+          FeatureCache loaded = load(dir, config, fingerprint, m, trainer, t0);
           if (loaded != null) {
             return loaded;
           }
@@ -316,7 +316,7 @@ public final class FeatureCache {
         } catch (StaleCacheException e) {
           why = e.getMessage();
         }
-        return create(dir, config, fingerprint, m, samples, why, t0);
+        return create(dir, config, fingerprint, m, samples, trainer, why, t0);
       } finally {
         local.unlock();
       }
@@ -331,7 +331,8 @@ public final class FeatureCache {
       }
     }
 
-    private FeatureCache load(Path dir, String config, String fingerprint, int m, long t0)
+    private FeatureCache load(Path dir, String config, String fingerprint, int m, FeatureAutoencoder.Trainer trainer,
+                              long t0)
         throws StaleCacheException {
       Path manifestFile = dir.resolve(MANIFEST);
       if (!Files.exists(manifestFile)) {
@@ -383,7 +384,8 @@ public final class FeatureCache {
           (System.nanoTime() - t0) / 1e9);
     }
 
-    private FeatureCache create(Path dir, String config, String fingerprint, int m, int samples, String why, long t0)
+    private FeatureCache create(Path dir, String config, String fingerprint, int m, int samples,
+                                FeatureAutoencoder.Trainer trainer, String why, long t0)
         throws IOException {
       // Invalidate first: without a manifest, a crash from here on leaves nothing that looks valid.
       Files.deleteIfExists(dir.resolve(MANIFEST));

@@ -59,7 +59,7 @@ public final class FeaturesCommand implements Callable<Integer> {
   Integer aeSteps;
 
   @Option(names = "--short-side", defaultValue = "0", paramLabel = "PX",
-      description = "torchscript: resize so the short side has PX pixels (default 480).")
+      description = "torchscript: resize so the short side has PX pixels (default 240).")
   int shortSide;
 
   @Option(names = "--patch", defaultValue = "0", paramLabel = "PX", description = "torchscript: model patch size (default 8).")
