@@ -96,7 +96,7 @@ class FeatureCacheTest {
     InMemoryScene scene = TestScenes.memory(2, W, H);
     FilterBankFeatureExtractor fb = bank();
     FeatureCache cache = quick(scene, new TestScenes.Counting(fb))
-        .optTrainer(FeatureAutoencoder.trainer().optHiddenDimension(64).optSteps(200).optBatchSize(256))
+        .optTrainer(FeatureAutoencoder.trainer().optHiddenDimension(64).optSteps(120).optBatchSize(256).optLearningRate(1e-2))
         .optDimension(16).optMaxSamples(5000).optCacheDir(tmp).build();
     FeatureMap raw = fb.extract(scene.frame(1).rgb());
     FeatureMap codes = cache.encodedMap(1);
