@@ -304,19 +304,23 @@ public final class FeatureCache {
       ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new ReentrantLock());
       local.lock();
       try (FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE);
-           FileLock lock = lockChannel.lock()) {
-        String why;
+          StandardOpenOption.WRITE)) {
+        FileLock lock = lockChannel.lock();
         try {
-          FeatureCache loaded = load(dir, config, fingerprint, m, trainer, t0);
-          if (loaded != null) {
-            return loaded;
+          String why;
+          try {
+            FeatureCache loaded = load(dir, config, fingerprint, m, trainer, t0);
+            if (loaded != null) {
+              return loaded;
+            }
+            why = "no cache yet";
+          } catch (StaleCacheException e) {
+            why = e.getMessage();
           }
-          why = "no cache yet";
-        } catch (StaleCacheException e) {
-          why = e.getMessage();
+          return create(dir, config, fingerprint, m, samples, trainer, why, t0);
+        } finally {
+          lock.release();
         }
-        return create(dir, config, fingerprint, m, samples, trainer, why, t0);
       } finally {
         local.unlock();
       }

@@ -44,15 +44,17 @@ import java.util.Locale;
  * <p><b>Grid.</b> The feature grid is coarser than the image by a stride {@code s}: filters run at
  * full resolution, and each cell holds the mean response over the {@code s x s} pixels it covers
  * (the pixels {@link FeatureMap#lookup} maps to it), so fine-scale texture averages out instead of
- * aliasing into noise that differs between views. By default the stride is
- * chosen per image so the grid is at most 160 x 120 cells ({@link Builder#optMaxGrid}): finer than
- * the trainer can exploit on a 2-core CPU, while a cached frame of 64 encoded channels stays at
- * 2.5 MB in float16. {@link Builder#optStride} fixes the stride instead (1 = one cell per pixel).
+ * aliasing into noise that differs between views. By default the stride is chosen per image so the
+ * grid is at most 160 x 120 cells ({@link Builder#optMaxGrid}; stride 4 for 640 x 480 frames). The
+ * trade-off: a finer grid keeps the features of thin structures apart, a coarser one costs less
+ * memory (a cached frame of 64 encoded channels is 2.5 MB in float16 at 160 x 120, four times less
+ * at 80 x 60). {@link Builder#optStride} fixes the stride instead (1 = one cell per pixel).
  *
  * <p>Filters are separable Gaussian-derivative kernels truncated at {@code 3 sigma + 1} with
  * mirrored borders; rows are spread over {@link Parallel}'s pool, and the result does not depend
- * on the number of threads. Buffers are reused between calls, so {@link #extract} allocates only
- * its output. Thread-safe: concurrent calls on one instance run one after another.
+ * on the number of threads. Image-sized buffers are reused between calls, so {@link #extract}
+ * allocates only its output and a few index tables. Thread-safe: concurrent calls on one instance
+ * run one after another.
  */
 public final class FilterBankFeatureExtractor implements FeatureExtractor {
   /** Scales (pixels) used unless {@link Builder#optSigmas} says otherwise. */
