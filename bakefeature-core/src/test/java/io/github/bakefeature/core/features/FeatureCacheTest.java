@@ -209,4 +209,20 @@ class FeatureCacheTest {
         .addFrame(scene.frame(1).intrinsics(), scene.frame(1).pose(), scene.frame(1).rgb(), null, null, null).build();
     assertFalse(quick(other, ex).optCacheDir(tmp).build().reused(), "other pixels, other cache");
   }
+
+  @Test
+  void cachesTorchScriptFeatures(@TempDir Path tmp) throws IOException {
+    InMemoryScene scene = TestScenes.memory(2, W, H);
+    try (TorchScriptFeatureExtractor vit = TorchScriptFeatureExtractor.builder(Fixtures.path("tiny_vit8.pt"))
+        .optShortSide(0).build()) {
+      TestScenes.Counting ex = new TestScenes.Counting(vit);
+      FeatureCache cache = quick(scene, ex).optCacheDir(tmp).build();
+      assertEquals(16, cache.inputDimension());
+      assertEquals(6, cache.gridWidth()); // 48 px / patch 8
+      assertEquals(5, cache.gridHeight()); // 36 px padded to 40: 5 patches, all overlapping the image
+      assertTrue(cache.directory().getFileName().toString().startsWith("torchscript-d8-"), cache.directory().toString());
+      assertTrue(quick(scene, ex).optCacheDir(tmp).build().reused());
+      assertEquals(2, ex.calls.get());
+    }
+  }
 }
