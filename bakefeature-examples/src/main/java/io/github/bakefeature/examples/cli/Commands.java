@@ -12,6 +12,7 @@ final class Commands {
     c.add(new SynthCommand());
     c.add(new ImportCommand());
     c.add(new InfoCommand());
+    c.add(new FeaturesCommand());
     return c;
   }
 }
