@@ -27,12 +27,15 @@ import java.util.List;
  * @param targetRadius distance of the look-at point from the base target, in the direction
  *     {@code theta + targetPhase} (0 = look at the base target)
  * @param targetPhase see {@code targetRadius} (radians; pi = look across the centre)
+ * @param targetSwing amplitude (radians) of the smooth swing of {@code phi} around
+ *     {@code theta + targetPhase}, so the view sweeps left and right of the across direction
  * @param targetJitter amplitude of the smooth horizontal target jitter (metres)
  * @param targetJitterY amplitude of the smooth vertical target jitter (metres)
  */
 public record CameraPath(double centreX, double centreZ, double radiusX, double radiusZ, double rhoMin,
                          double heightMin, double heightMax, double targetX, double targetY, double targetZ,
-                         double targetRadius, double targetPhase, double targetJitter, double targetJitterY) {
+                         double targetRadius, double targetPhase, double targetSwing, double targetJitter,
+                         double targetJitterY) {
 
   /** The camera poses of {@code frames} views along the path, ordered; deterministic in {@code seed}. */
   public List<Pose> poses(int frames, long seed) {
@@ -55,7 +58,7 @@ public record CameraPath(double centreX, double centreZ, double radiusX, double 
       double height = mapUnit(wave(s, 2, 3, phases[2], phases[3]), heightMin, heightMax);
       double ex = centreX + radiusX * rho * StrictMath.cos(theta);
       double ez = centreZ + radiusZ * rho * StrictMath.sin(theta);
-      double phi = theta + targetPhase + 0.3 * wave(s, 2, 5, phases[4], phases[5]);
+      double phi = theta + targetPhase + targetSwing * wave(s, 1, 3, phases[4], phases[5]);
       double tx = targetX + targetRadius * StrictMath.cos(phi) + targetJitter * wave(s, 3, 4, phases[6], phases[7]);
       double tz = targetZ + targetRadius * StrictMath.sin(phi) + targetJitter * wave(s, 4, 3, phases[7], phases[8]);
       double ty = targetY + targetJitterY * wave(s, 3, 5, phases[8], phases[9]);

@@ -8,12 +8,15 @@ import java.util.Locale;
  * within fixed ranges and defines a camera path around them.
  *
  * <ul>
- *   <li>{@link #TABLETOP}: a small room (floor, walls, ceiling = class {@code background}), a wooden
- *       table and five objects on it: two mugs (one striped, one plain), a bowl, a book and a
- *       checkered ball. Six classes. The book's cover has the table's wood colour.</li>
- *   <li>{@link #ROOM}: a living room like the Replica scenes: floor, walls (one papered), ceiling,
- *       rug, sofa, dining table, 2-4 chairs with different upholstery, a cabinet in the table's
- *       wood colour, a floor lamp and a potted plant. Ten classes.</li>
+ *   <li>{@link #TABLETOP}: a small room (floor tiles, plaster walls, ceiling; class
+ *       {@code background}), a wooden table and five objects on it: two mugs (one striped, one
+ *       plain red), a cream bowl, a book whose cover has the table's wood colour, and a checkered
+ *       ball. Six classes: background, table, mug, bowl, book, ball.</li>
+ *   <li>{@link #ROOM}: a living room like the Replica scenes: plank floor, plaster walls (one
+ *       striped wallpaper), ceiling, a rug under a dining table, 2-4 chairs each with its own
+ *       upholstery (checker, plain, stripes, wood), a sofa, a wooden sideboard in the table's wood
+ *       colour and a tall painted cupboard (both {@code cabinet}), a floor lamp and two potted
+ *       plants. Ten classes: floor, wall, ceiling, rug, sofa, table, chair, cabinet, lamp, plant.</li>
  * </ul>
  */
 public enum Preset {

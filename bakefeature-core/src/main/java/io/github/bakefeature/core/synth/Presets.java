@@ -130,7 +130,7 @@ final class Presets {
     World world = wb.build();
     double n = footprint.length;
     CameraPath path = new CameraPath(tx, tz, 1.2, 1.2, 0.7, top + 0.3, top + 0.7,
-        cxSum / n, top + 0.06, czSum / n, 0, 0, 0.1, 0.04);
+        cxSum / n, top + 0.06, czSum / n, 0, 0, 0, 0.1, 0.04);
     return new Setup(world, path, 60);
   }
 
@@ -255,7 +255,8 @@ final class Presets {
     int tallWall = wallOrder[2];
     double[] fabric = jitter(r, rgb(0x56607E), 0.05);
     Texture sofaTex = noise(fabric, shade(fabric, 0.82), 0.06, 2, ts + 11);
-    sofa(wb, wallFrame(sofaWall, hxRoom, hzRoom, r.range(-0.3, 0.3)), r.range(0.85, 1.05), sofaTex);
+    // At most 1.15 m from the wall's centre, so it stays clear of the corner objects.
+    sofa(wb, wallFrame(sofaWall, hxRoom, hzRoom, r.range(-0.15, 0.15)), r.range(0.85, 1.0), sofaTex);
     Texture cabinetWood = wood(woodLight, woodDark, 1, 0.3, 0, -0.5, 0.05, 1.0, ts + 12);
     sideboard(wb, wallFrame(sideboardWall, hxRoom, hzRoom, r.range(-0.3, 0.3)), r.range(0.4, 0.55),
         r.range(0.4, 0.5), cabinetWood);
@@ -308,7 +309,7 @@ final class Presets {
     wb.optAmbient(0.4);
     World world = wb.build();
     CameraPath path = new CameraPath(0, 0, hxRoom - 1.2, hzRoom - 1.2, 0.75, 1.3, 1.7,
-        0, 0.75, 0, 1.5, Math.PI, 0.25, 0.2);
+        0, 0.8, 0, 1.8, Math.PI, 0.7, 0.25, 0.2);
     return new Setup(world, path, 75);
   }
 

@@ -1,20 +1,18 @@
 package io.github.bakefeature.examples.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** The registry of subcommands; add one line per command. */
+/** The registry of subcommands, in the order {@code --help} lists them; one line per command. */
 final class Commands {
   private Commands() {}
 
   static List<Object> all() {
-    return List.of(
-        // foundation
-        new ImportCommand(),
-        new InfoCommand()
-        // core engine
-        // features
-        // sessions, exports, simulation
-        // browser app
-    );
+    List<Object> c = new ArrayList<>();
+    c.add(new SynthCommand());
+    c.add(new ImportCommand());
+    c.add(new InfoCommand());
+    c.add(new FeaturesCommand());
+    return c;
   }
 }

@@ -1,0 +1,629 @@
+package io.github.bakefeature.core.features;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.bakefeature.api.feature.FeatureExtractor;
+import io.github.bakefeature.api.feature.FeatureMap;
+import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.RgbImage;
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.io.AtomicFiles;
+import io.github.bakefeature.core.scene.SceneLayout;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+/**
+ * The encoded features of every frame of a scene, as the trainer needs them (section III-C):
+ * extracted once with a {@link FeatureExtractor}, compressed by a {@link FeatureAutoencoder}
+ * fitted on pixels sampled across all frames, stored on disk in float16, and held in memory
+ * (float16, {@code short[]}) for random access.
+ *
+ * <pre>{@code
+ * FeatureCache cache = FeatureCache.builder(scene, extractor).optDimension(64).build(); // builds or loads
+ * float[] f = new float[cache.dimension()];
+ * cache.lookup(frame, px, py, f, 0); // encoded feature of image pixel (px, py), nearest cell
+ * }</pre>
+ *
+ * <p><b>Where.</b> By default {@code <scene>/cache/features/<name>-d<D>-<hash>/}; with
+ * {@link Builder#optCacheDir} the same sub-folder goes under the given root instead (which may
+ * then serve several scenes: the hash also covers the scene's location). The folder name hashes
+ * the configuration (extractor id, autoencoder parameters, D, sampling); the folder holds
+ * {@code manifest.json} (written last), {@code autoencoder.bin} and {@code frames/<name>.f16}
+ * (little-endian IEEE half floats, {@code gridHeight x gridWidth x D}, row-major).
+ *
+ * <p><b>Validity.</b> The cache is reused only if the manifest matches the configuration and the
+ * scene's fingerprint (the frame names and, per RGB file, its name, size and modification time;
+ * for scenes without files, a SHA-256 of the pixels), the autoencoder file passes its checksum,
+ * and every frame file has the expected length and CRC-32. Otherwise it is rebuilt in place (so
+ * touching an image or changing a parameter rebuilds; a truncated or corrupt file is detected).
+ * Writes are atomic and the manifest is written last, so a crash mid-build leaves a cache that is
+ * rebuilt next time. A file lock serialises processes building the same cache.
+ *
+ * <p><b>Memory.</b> {@code frames x cells x D x 2} bytes: 2.5 MB per frame at the filter bank's
+ * default 160 x 120 grid and D = 64.
+ *
+ * <p>Instances are immutable after {@link Builder#build()} and thread-safe.
+ */
+public final class FeatureCache {
+  /** Bump when the on-disk layout changes. */
+  static final int FORMAT = 1;
+  static final String MANIFEST = "manifest.json";
+  static final String AUTOENCODER = "autoencoder.bin";
+  static final String FRAMES = "frames";
+  private static final String SPILL = "raw-features.tmp";
+  private static final String LOCK = ".lock";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
+
+  private final Path dir;
+  private final int m;
+  private final int d;
+  private final int gridWidth;
+  private final int gridHeight;
+  private final int imageWidth;
+  private final int imageHeight;
+  private final short[][] frames;
+  private final FeatureAutoencoder autoencoder;
+  private final boolean reused;
+  private final String status;
+  private final double seconds;
+
+  private FeatureCache(Path dir, int m, int d, int gridWidth, int gridHeight, int imageWidth, int imageHeight,
+                       short[][] frames, FeatureAutoencoder autoencoder, boolean reused, String status, double seconds) {
+    this.dir = dir;
+    this.m = m;
+    this.d = d;
+    this.gridWidth = gridWidth;
+    this.gridHeight = gridHeight;
+    this.imageWidth = imageWidth;
+    this.imageHeight = imageHeight;
+    this.frames = frames;
+    this.autoencoder = autoencoder;
+    this.reused = reused;
+    this.status = status;
+    this.seconds = seconds;
+  }
+
+  /** A builder for the cache of {@code scene}'s features from {@code extractor}. */
+  public static Builder builder(Scene scene, FeatureExtractor extractor) {
+    return new Builder(scene, extractor);
+  }
+
+  /** Code dimension D of the cached features. */
+  public int dimension() {
+    return d;
+  }
+
+  /** Dimension M of the extractor's features (the autoencoder's input). */
+  public int inputDimension() {
+    return m;
+  }
+
+  /** Number of frames. */
+  public int size() {
+    return frames.length;
+  }
+
+  /** Width of every frame's feature grid in cells. */
+  public int gridWidth() {
+    return gridWidth;
+  }
+
+  /** Height of every frame's feature grid in cells. */
+  public int gridHeight() {
+    return gridHeight;
+  }
+
+  /**
+   * Copies the encoded feature of image pixel (px, py) of {@code frame} — the grid cell nearest to
+   * it, as {@link FeatureMap#lookup} — into {@code out[offset .. offset + D)}.
+   *
+   * @throws IndexOutOfBoundsException if the frame or pixel is outside the scene
+   */
+  public void lookup(int frame, int px, int py, float[] out, int offset) {
+    if (frame < 0 || frame >= frames.length || px < 0 || px >= imageWidth || py < 0 || py >= imageHeight) {
+      throw new IndexOutOfBoundsException("expected frame in [0, " + frames.length + ") and pixel in [0, " + imageWidth
+          + ") x [0, " + imageHeight + "), found frame " + frame + " pixel (" + px + ", " + py + ")");
+    }
+    int cx = Math.min(gridWidth - 1, (int) ((px + 0.5) * gridWidth / imageWidth));
+    int cy = Math.min(gridHeight - 1, (int) ((py + 0.5) * gridHeight / imageHeight));
+    Float16.toFloat(frames[frame], (cy * gridWidth + cx) * d, out, offset, d);
+  }
+
+  /** The encoded feature map of {@code frame} ({@code gridWidth x gridHeight x D}, a new array). */
+  public FeatureMap encodedMap(int frame) {
+    if (frame < 0 || frame >= frames.length) {
+      throw new IndexOutOfBoundsException("expected frame in [0, " + frames.length + "), found " + frame);
+    }
+    float[] data = new float[frames[frame].length];
+    Float16.toFloat(frames[frame], 0, data, 0, data.length);
+    return new FeatureMap(gridWidth, gridHeight, d, data);
+  }
+
+  /** The frozen autoencoder that produced the codes (decode them to get M-dimensional features back). */
+  public FeatureAutoencoder autoencoder() {
+    return autoencoder;
+  }
+
+  /** Held-out relative MSE of the autoencoder (see {@link FeatureAutoencoder#reconstructionError()}). */
+  public double reconstructionError() {
+    return autoencoder.reconstructionError();
+  }
+
+  /** The folder holding this cache. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** Whether the cache was loaded from disk rather than built. */
+  public boolean reused() {
+    return reused;
+  }
+
+  /** "reused", or why it was built ("no cache yet", "scene images changed", "frames/00003.f16: checksum mismatch", ...). */
+  public String status() {
+    return status;
+  }
+
+  /** Wall time of {@link Builder#build()} in seconds. */
+  public double seconds() {
+    return seconds;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "FeatureCache[%d frames, %dx%d x D=%d (M=%d), %s, %s]", frames.length, gridWidth,
+        gridHeight, d, m, reused ? "reused" : "built", dir);
+  }
+
+  /** Configures and opens a {@link FeatureCache}. */
+  public static final class Builder {
+    private final Scene scene;
+    private final FeatureExtractor extractor;
+    private FeatureAutoencoder.Trainer trainer = FeatureAutoencoder.trainer();
+    private int dimension = 64;
+    private Path cacheRoot;
+    private ProgressListener progress = ProgressListener.NONE;
+    private int maxSamples = 100_000;
+    private long seed = 0;
+
+    private Builder(Scene scene, FeatureExtractor extractor) {
+      if (scene == null || extractor == null) {
+        throw new IllegalArgumentException("scene and extractor must not be null");
+      }
+      this.scene = scene;
+      this.extractor = extractor;
+    }
+
+    /** Code dimension D (default 64, the paper's). */
+    public Builder optDimension(int dim) {
+      if (dim < 1 || dim > 4096) {
+        throw new IllegalArgumentException("feature dimension must be 1..4096, found " + dim);
+      }
+      this.dimension = dim;
+      return this;
+    }
+
+    /** Root folder for the cache instead of {@code <scene>/cache/features/}. */
+    public Builder optCacheDir(Path root) {
+      this.cacheRoot = root;
+      return this;
+    }
+
+    /** Receives extraction, fitting, encoding and loading progress. */
+    public Builder optProgress(ProgressListener listener) {
+      this.progress = listener == null ? ProgressListener.NONE : listener;
+      return this;
+    }
+
+    /** Autoencoder training settings (copied; its code dimension is replaced by {@link #optDimension}). */
+    public Builder optTrainer(FeatureAutoencoder.Trainer t) {
+      if (t == null) {
+        throw new IllegalArgumentException("trainer must not be null");
+      }
+      this.trainer = t.copy();
+      return this;
+    }
+
+    /**
+     * Most pixels sampled across frames to fit the autoencoder (default 100,000; fewer when M is
+     * large, so the sample stays under 64 MB).
+     */
+    public Builder optMaxSamples(int n) {
+      if (n < 100) {
+        throw new IllegalArgumentException("need at least 100 samples to fit the autoencoder, found " + n);
+      }
+      this.maxSamples = n;
+      return this;
+    }
+
+    /** Seed of the pixel sampling (the trainer has its own). */
+    public Builder optSeed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    /**
+     * Loads the cache if it is valid for the current scene and settings, otherwise builds it
+     * (extract every frame, fit the autoencoder, encode, write).
+     *
+     * @throws IOException if the scene's images cannot be read, the extractor fails, or the cache
+     *     folder cannot be written
+     */
+    public FeatureCache build() throws IOException {
+      long t0 = System.nanoTime();
+      FeatureAutoencoder.Trainer trainer = this.trainer.copy().optCodeDimension(dimension);
+      int m = extractor.dimension();
+      int samples = (int) Math.max(100, Math.min(maxSamples, (16L << 20) / Math.max(1, m)));
+      String config = "format=" + FORMAT + "\nextractor=" + extractor.id() + "\nM=" + m + "\nD=" + dimension
+          + "\ntrainer=" + trainer.id() + "\nsamples=" + samples + "\nseed=" + seed;
+      Path root;
+      if (cacheRoot != null) {
+        root = cacheRoot;
+        config += "\nscene=" + sceneIdentity();
+      } else {
+        Path sceneDir = scene.directory().orElseThrow(() -> new IllegalArgumentException(
+            "the scene has no folder to hold its feature cache; give one with optCacheDir"));
+        root = sceneDir.resolve("cache").resolve("features");
+      }
+      String name = slug(extractor.id()) + "-d" + dimension + "-" + sha256(config).substring(0, 12);
+      Path dir = root.resolve(name);
+      Files.createDirectories(dir);
+      String fingerprint = fingerprint();
+      // File locks exclude other processes; within this JVM they would throw, so threads queue here first.
+      ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new ReentrantLock());
+      local.lock();
+      try (FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE)) {
+        FileLock lock = lockChannel.lock();
+        try {
+          String why;
+          try {
+            FeatureCache loaded = load(dir, config, fingerprint, m, trainer, t0);
+            if (loaded != null) {
+              return loaded;
+            }
+            why = "no cache yet";
+          } catch (StaleCacheException e) {
+            why = e.getMessage();
+          }
+          return create(dir, config, fingerprint, m, samples, trainer, why, t0);
+        } finally {
+          lock.release();
+        }
+      } finally {
+        local.unlock();
+      }
+    }
+
+    /** Thrown by {@link #load} with the reason a cache cannot be used. */
+    private static final class StaleCacheException extends Exception {
+      private static final long serialVersionUID = 1L;
+
+      StaleCacheException(String why) {
+        super(why, null, false, false);
+      }
+    }
+
+    private FeatureCache load(Path dir, String config, String fingerprint, int m, FeatureAutoencoder.Trainer trainer,
+                              long t0)
+        throws StaleCacheException {
+      Path manifestFile = dir.resolve(MANIFEST);
+      if (!Files.exists(manifestFile)) {
+        return null;
+      }
+      JsonNode man;
+      try {
+        man = JSON.readTree(manifestFile.toFile());
+      } catch (IOException e) {
+        throw new StaleCacheException(MANIFEST + ": unreadable (" + e.getMessage().lines().findFirst().orElse("") + ")");
+      }
+      if (man == null || man.path("format").asInt(-1) != FORMAT || !config.equals(man.path("config").asText())) {
+        throw new StaleCacheException(MANIFEST + ": written for other settings");
+      }
+      if (!fingerprint.equals(man.path("scene_fingerprint").asText())) {
+        throw new StaleCacheException("scene images changed");
+      }
+      int gw = man.path("grid_width").asInt();
+      int gh = man.path("grid_height").asInt();
+      int d = man.path("D").asInt();
+      JsonNode list = man.path("frames");
+      if (gw < 1 || gh < 1 || d != dimension || man.path("M").asInt() != m || !list.isArray()
+          || list.size() != scene.size()) {
+        throw new StaleCacheException(MANIFEST + ": sizes do not match the scene");
+      }
+      FeatureAutoencoder ae;
+      try {
+        ae = FeatureAutoencoder.load(dir.resolve(AUTOENCODER));
+      } catch (IOException e) {
+        throw new StaleCacheException(AUTOENCODER + ": " + e.getMessage());
+      }
+      if (ae.inputDimension() != m || ae.codeDimension() != d || !ae.trainerId().equals(trainer.id())) {
+        throw new StaleCacheException(AUTOENCODER + ": written for other settings");
+      }
+      int cells = gw * gh;
+      short[][] data = new short[scene.size()][];
+      for (int i = 0; i < scene.size(); i++) {
+        JsonNode f = list.get(i);
+        String rel = f.path("file").asText();
+        Path file = dir.resolve(rel);
+        try {
+          data[i] = readFrame(file, cells * d, f.path("crc32").asLong(-1));
+        } catch (IOException e) {
+          throw new StaleCacheException(rel + ": " + e.getMessage());
+        }
+        progress.progress(ProgressListener.LOAD, i + 1, scene.size());
+      }
+      return new FeatureCache(dir, m, d, gw, gh, scene.width(), scene.height(), data, ae, true, "reused",
+          (System.nanoTime() - t0) / 1e9);
+    }
+
+    private FeatureCache create(Path dir, String config, String fingerprint, int m, int samples,
+                                FeatureAutoencoder.Trainer trainer, String why, long t0)
+        throws IOException {
+      // Invalidate first: without a manifest, a crash from here on leaves nothing that looks valid.
+      Files.deleteIfExists(dir.resolve(MANIFEST));
+      Path framesDir = dir.resolve(FRAMES);
+      deleteChildren(framesDir);
+      Files.createDirectories(framesDir);
+      int n = scene.size();
+      int perFrame = Math.max(1, (int) Math.ceil((double) samples / n));
+      float[] sample = new float[Math.multiplyExact(perFrame * n, m)];
+      int sampled = 0;
+      int gw = -1;
+      int gh = -1;
+      Path spill = dir.resolve(SPILL);
+      try {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spill), 1 << 20))) {
+          for (int i = 0; i < n; i++) {
+            Frame frame = scene.frame(i);
+            RgbImage rgb = frame.rgb();
+            FeatureMap map = extractor.extract(rgb);
+            if (map.dimension() != m) {
+              throw new IOException(extractor.id() + " returned " + map.dimension() + " channels for frame "
+                  + frame.name() + "; its dimension() says " + m);
+            }
+            if (i == 0) {
+              gw = map.width();
+              gh = map.height();
+            } else if (map.width() != gw || map.height() != gh) {
+              throw new IOException(extractor.id() + " returned a " + map.width() + "x" + map.height()
+                  + " grid for frame " + frame.name() + " but " + gw + "x" + gh + " for the first frame");
+            }
+            writeHalfs(out, map.data());
+            // Sample cells for the autoencoder, seeded per frame so the choice does not depend on order.
+            SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + i);
+            int cells = gw * gh;
+            int take = Math.min(perFrame, cells);
+            for (int k = 0; k < take; k++) {
+              int cell = cells <= perFrame ? k : rnd.nextInt(cells);
+              System.arraycopy(map.data(), cell * m, sample, sampled * m, m);
+              sampled++;
+            }
+            progress.progress(ProgressListener.EXTRACT, i + 1, n);
+          }
+        }
+        FeatureAutoencoder ae = trainer.fit(sample, sampled, m, progress);
+        int cells = gw * gh;
+        short[][] data = new short[n][];
+        List<Map<String, Object>> frameEntries = new ArrayList<>(n);
+        float[] raw = new float[cells * m];
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spill), 1 << 20))) {
+          for (int i = 0; i < n; i++) {
+            readHalfs(in, raw);
+            float[] codes = ae.encode(raw, cells);
+            short[] halfs = new short[codes.length];
+            Float16.fromFloat(codes, 0, halfs, 0, codes.length);
+            data[i] = halfs;
+            String rel = FRAMES + "/" + scene.frame(i).name() + ".f16";
+            byte[] bytes = toBytes(halfs);
+            AtomicFiles.write(dir.resolve(rel), bytes);
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", scene.frame(i).name());
+            e.put("file", rel);
+            e.put("bytes", bytes.length);
+            e.put("crc32", crc.getValue());
+            frameEntries.add(e);
+            progress.progress(ProgressListener.ENCODE, i + 1, n);
+          }
+        }
+        ae.save(dir.resolve(AUTOENCODER));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        FeatureAutoencoder.FitReport fit = ae.fitReport();
+        Map<String, Object> man = new LinkedHashMap<>();
+        man.put("format", FORMAT);
+        man.put("config", config);
+        man.put("extractor", extractor.id());
+        man.put("trainer", trainer.id());
+        man.put("M", m);
+        man.put("D", dimension);
+        man.put("grid_width", gw);
+        man.put("grid_height", gh);
+        man.put("image_width", scene.width());
+        man.put("image_height", scene.height());
+        man.put("scene_fingerprint", fingerprint);
+        man.put("reconstruction_error", fit.relativeMse());
+        man.put("explained_variance", fit.explainedVariance());
+        man.put("fit", fit);
+        man.put("created", Instant.now().toString());
+        man.put("build_seconds", seconds);
+        man.put("frames", frameEntries);
+        AtomicFiles.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(man));
+        return new FeatureCache(dir, m, dimension, gw, gh, scene.width(), scene.height(), data, ae, false, why, seconds);
+      } finally {
+        Files.deleteIfExists(spill);
+      }
+    }
+
+    /** What identifies the scene's images: names plus file name, size and mtime, or pixel hashes. */
+    private String fingerprint() throws IOException {
+      StringBuilder sb = new StringBuilder();
+      sb.append(scene.size()).append(' ').append(scene.width()).append('x').append(scene.height()).append('\n');
+      Map<String, Path> files = rgbFiles();
+      for (Frame f : scene.frames()) {
+        Path p = files.get(f.name());
+        sb.append(f.name()).append(' ');
+        if (p != null) {
+          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+          sb.append(p.getFileName()).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime().toMillis());
+        } else {
+          sb.append("pixels ").append(pixelHash(f.rgb()));
+        }
+        sb.append('\n');
+      }
+      return sha256(sb.toString());
+    }
+
+    /** The scene's location for keys under a shared cache root. */
+    private String sceneIdentity() throws IOException {
+      if (scene.directory().isPresent()) {
+        return scene.directory().get().toAbsolutePath().normalize().toString();
+      }
+      return "memory:" + fingerprint();
+    }
+
+    /** rgb/<stem>.<ext> of the scene folder by stem, or empty when the scene has no folder. */
+    private Map<String, Path> rgbFiles() throws IOException {
+      Map<String, Path> out = new TreeMap<>();
+      if (scene.directory().isEmpty()) {
+        return out;
+      }
+      Path rgbDir = scene.directory().get().resolve(SceneLayout.RGB);
+      if (!Files.isDirectory(rgbDir)) {
+        return out;
+      }
+      try (Stream<Path> s = Files.list(rgbDir)) {
+        for (Path p : (Iterable<Path>) s::iterator) {
+          String fn = p.getFileName().toString();
+          String lower = fn.toLowerCase(Locale.ROOT);
+          int dot = fn.lastIndexOf('.');
+          if (dot > 0 && !fn.startsWith(".")
+              && (lower.endsWith(".png") || lower.endsWith(".jpg") || lower.endsWith(".jpeg"))) {
+            out.put(fn.substring(0, dot), p);
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  // ---- file helpers -----------------------------------------------------------------------------
+
+  private static short[] readFrame(Path file, int values, long expectedCrc) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("missing");
+    }
+    long size = Files.size(file);
+    if (size != 2L * values) {
+      throw new IOException("expected " + 2L * values + " bytes, found " + size);
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    if (crc.getValue() != expectedCrc) {
+      throw new IOException("checksum mismatch (corrupt)");
+    }
+    short[] halfs = new short[values];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(halfs);
+    return halfs;
+  }
+
+  private static byte[] toBytes(short[] halfs) {
+    ByteBuffer b = ByteBuffer.allocate(halfs.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+    b.asShortBuffer().put(halfs);
+    return b.array();
+  }
+
+  private static void writeHalfs(OutputStream out, float[] v) throws IOException {
+    byte[] buf = new byte[v.length * 2];
+    for (int i = 0; i < v.length; i++) {
+      short h = Float16.fromFloat(v[i]);
+      buf[2 * i] = (byte) h;
+      buf[2 * i + 1] = (byte) (h >> 8);
+    }
+    out.write(buf);
+  }
+
+  private static void readHalfs(InputStream in, float[] v) throws IOException {
+    byte[] buf = new byte[v.length * 2];
+    int off = 0;
+    while (off < buf.length) {
+      int r = in.read(buf, off, buf.length - off);
+      if (r < 0) {
+        throw new IOException("feature spill file ended early");
+      }
+      off += r;
+    }
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Float16.toFloat((short) ((buf[2 * i] & 0xff) | (buf[2 * i + 1] << 8)));
+    }
+  }
+
+  private static void deleteChildren(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static String pixelHash(RgbImage img) {
+    MessageDigest md = sha();
+    md.update(ByteBuffer.allocate(8).putInt(img.width()).putInt(img.height()).array());
+    md.update(img.pixels());
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  static String sha256(String s) {
+    return HexFormat.of().formatHex(sha().digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static MessageDigest sha() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
+
+  /** The extractor id's first word, safe as a folder name ("filterbank", "torchscript"). */
+  static String slug(String id) {
+    String first = id.split("-", 2)[0].toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "");
+    return first.isEmpty() ? "features" : first.substring(0, Math.min(32, first.length()));
+  }
+}

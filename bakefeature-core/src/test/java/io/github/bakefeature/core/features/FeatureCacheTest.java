@@ -1,0 +1,228 @@
+package io.github.bakefeature.core.features;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bakefeature.api.feature.FeatureMap;
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.scene.InMemoryScene;
+import io.github.bakefeature.core.scene.SceneFolder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FeatureCacheTest {
+  private static final int W = 48;
+  private static final int H = 36;
+
+  private static FilterBankFeatureExtractor bank() {
+    return FilterBankFeatureExtractor.builder().optSigmas(0.7, 1.6, 3.5).optStride(2).build();
+  }
+
+  /** Autoencoder quality does not matter for the caching logic: a few small steps keep tests fast. */
+  private static FeatureCache.Builder quick(Scene scene, TestScenes.Counting ex) {
+    return FeatureCache.builder(scene, ex).optDimension(8).optMaxSamples(2000)
+        .optTrainer(FeatureAutoencoder.trainer().optHiddenDimension(32).optSteps(15).optBatchSize(64));
+  }
+
+  @Test
+  void buildsOnceThenReusesWithoutExtracting(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 3, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    List<String> stages = new ArrayList<>();
+    FeatureCache first = quick(scene, ex).optProgress((stage, done, total) -> {
+      if (done == total) {
+        stages.add(stage);
+      }
+    }).build();
+    assertEquals(3, ex.calls.get());
+    assertFalse(first.reused());
+    assertEquals("no cache yet", first.status());
+    assertEquals(List.of("extract", "fit", "encode"), stages);
+    assertEquals(8, first.dimension());
+    assertEquals(30, first.inputDimension());
+    assertEquals(24, first.gridWidth());
+    assertEquals(18, first.gridHeight());
+    assertTrue(first.directory().startsWith(tmp.resolve("scene").resolve("cache").resolve("features")), first.directory().toString());
+    assertTrue(Files.exists(first.directory().resolve("manifest.json")));
+    assertTrue(first.reconstructionError() < first.autoencoder().fitReport().initialRelativeMse(),
+        "even a short fit reduces the error: " + first.autoencoder().fitReport());
+
+    FeatureCache second = quick(SceneFolder.open(tmp.resolve("scene")), ex).build();
+    assertEquals(3, ex.calls.get(), "a valid cache is loaded, not re-extracted");
+    assertTrue(second.reused());
+    assertEquals(first.directory(), second.directory());
+    assertEquals(first.reconstructionError(), second.reconstructionError());
+    for (int f = 0; f < 3; f++) {
+      assertArrayEquals(first.encodedMap(f).data(), second.encodedMap(f).data());
+    }
+  }
+
+  @Test
+  void lookupIsTheNearestCellOfTheEncodedMap(@TempDir Path tmp) throws IOException {
+    InMemoryScene scene = TestScenes.memory(2, W, H);
+    FeatureCache cache = quick(scene, new TestScenes.Counting(bank())).optCacheDir(tmp).build();
+    float[] a = new float[cache.dimension() + 3];
+    float[] b = new float[cache.dimension()];
+    for (int f = 0; f < 2; f++) {
+      FeatureMap map = cache.encodedMap(f);
+      for (int py = 0; py < H; py += 5) {
+        for (int px = 0; px < W; px += 3) {
+          cache.lookup(f, px, py, a, 3);
+          map.lookup(px, py, W, H, b, 0);
+          assertArrayEquals(b, java.util.Arrays.copyOfRange(a, 3, a.length));
+        }
+      }
+      for (float v : map.data()) {
+        assertTrue(v >= 0f, "codes are ReLU outputs");
+      }
+    }
+    assertThrows(IndexOutOfBoundsException.class, () -> cache.lookup(2, 0, 0, a, 0));
+    assertThrows(IndexOutOfBoundsException.class, () -> cache.lookup(0, W, 0, a, 0));
+    assertThrows(IndexOutOfBoundsException.class, () -> cache.encodedMap(-1));
+  }
+
+  @Test
+  void codesDecodeBackToTheExtractedFeatures(@TempDir Path tmp) throws IOException {
+    InMemoryScene scene = TestScenes.memory(2, W, H);
+    FilterBankFeatureExtractor fb = bank();
+    FeatureCache cache = quick(scene, new TestScenes.Counting(fb))
+        .optTrainer(FeatureAutoencoder.trainer().optHiddenDimension(64).optSteps(120).optBatchSize(256).optLearningRate(1e-2))
+        .optDimension(16).optMaxSamples(5000).optCacheDir(tmp).build();
+    FeatureMap raw = fb.extract(scene.frame(1).rgb());
+    FeatureMap codes = cache.encodedMap(1);
+    int n = codes.width() * codes.height();
+    float[] back = cache.autoencoder().decode(codes.data(), n);
+    float[] mean = cache.autoencoder().mean();
+    float[] std = cache.autoencoder().std();
+    double err = 0;
+    double var = 0;
+    for (int i = 0; i < back.length; i++) {
+      int c = i % raw.dimension();
+      double e = (back[i] - raw.data()[i]) / std[c];
+      double v = (raw.data()[i] - mean[c]) / std[c];
+      err += e * e;
+      var += v * v;
+    }
+    double rel = err / var;
+    System.out.println("cache decode relative MSE " + rel + ", fit held-out " + cache.reconstructionError());
+    assertTrue(rel < 0.3, "decoded cache features are far from the extracted ones: relative MSE " + rel);
+    assertTrue(Math.abs(rel - cache.reconstructionError()) < 0.1, rel + " vs " + cache.reconstructionError());
+  }
+
+  @Test
+  void rebuildsWhenAParameterChanges(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    FeatureCache a = quick(scene, ex).build();
+    FeatureCache b = quick(scene, ex).optDimension(6).build();
+    assertEquals(4, ex.calls.get());
+    assertNotEquals(a.directory(), b.directory());
+    assertEquals(6, b.dimension());
+    TestScenes.Counting other = new TestScenes.Counting(
+        FilterBankFeatureExtractor.builder().optSigmas(0.7, 1.6, 3.5).optStride(3).build());
+    FeatureCache c = quick(scene, other).build();
+    assertEquals(2, other.calls.get());
+    assertNotEquals(a.directory(), c.directory());
+    FeatureCache d = quick(scene, new TestScenes.Counting(bank()))
+        .optTrainer(FeatureAutoencoder.trainer().optHiddenDimension(32).optSteps(16).optBatchSize(64)).build();
+    assertFalse(d.reused());
+    assertTrue(quick(scene, ex).build().reused(), "the first configuration is still cached");
+  }
+
+  @Test
+  void rebuildsInPlaceWhenAnImageIsTouched(@TempDir Path tmp) throws IOException {
+    Path dir = tmp.resolve("scene");
+    SceneFolder scene = TestScenes.folder(dir, 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    FeatureCache a = quick(scene, ex).build();
+    Path img = dir.resolve("rgb").resolve("00001.png");
+    Files.setLastModifiedTime(img, FileTime.fromMillis(Files.getLastModifiedTime(img).toMillis() + 5000));
+    FeatureCache b = quick(SceneFolder.open(dir), ex).build();
+    assertEquals(4, ex.calls.get());
+    assertFalse(b.reused());
+    assertEquals("scene images changed", b.status());
+    assertEquals(a.directory(), b.directory(), "same settings rebuild in the same folder");
+    assertTrue(quick(SceneFolder.open(dir), ex).build().reused());
+  }
+
+  @Test
+  void detectsCorruptOrPartialCachesAndRebuilds(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    FeatureCache a = quick(scene, ex).build();
+    Path frame = a.directory().resolve("frames").resolve("00000.f16");
+
+    byte[] bytes = Files.readAllBytes(frame);
+    bytes[10] ^= 0x01;
+    Files.write(frame, bytes);
+    FeatureCache b = quick(scene, ex).build();
+    assertFalse(b.reused());
+    assertTrue(b.status().contains("00000.f16") && b.status().contains("checksum"), b.status());
+    assertArrayEquals(a.encodedMap(0).data(), b.encodedMap(0).data(), "the rebuild is deterministic");
+
+    Files.write(frame, java.util.Arrays.copyOf(bytes, 100));
+    FeatureCache c = quick(scene, ex).build();
+    assertFalse(c.reused());
+    assertTrue(c.status().contains("bytes"), c.status());
+
+    Path ae = a.directory().resolve("autoencoder.bin");
+    Files.write(ae, java.util.Arrays.copyOf(Files.readAllBytes(ae), 50));
+    FeatureCache d = quick(scene, ex).build();
+    assertFalse(d.reused());
+    assertTrue(d.status().startsWith("autoencoder.bin"), d.status());
+
+    Files.writeString(a.directory().resolve("manifest.json"), "{ not json");
+    FeatureCache e = quick(scene, ex).build();
+    assertFalse(e.reused());
+    assertTrue(e.status().startsWith("manifest.json"), e.status());
+
+    Files.delete(a.directory().resolve("manifest.json"));
+    assertFalse(quick(scene, ex).build().reused());
+    assertEquals(12, ex.calls.get());
+    assertTrue(quick(scene, ex).build().reused());
+    try (var files = Files.list(a.directory())) {
+      assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left behind");
+    }
+  }
+
+  @Test
+  void sceneWithoutFolderNeedsACacheDirAndIsKeyedByItsPixels(@TempDir Path tmp) throws IOException {
+    InMemoryScene scene = TestScenes.memory(2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> quick(scene, ex).build());
+    assertTrue(e.getMessage().contains("optCacheDir"), e.getMessage());
+    FeatureCache a = quick(scene, ex).optCacheDir(tmp).build();
+    assertTrue(a.directory().startsWith(tmp));
+    assertTrue(quick(TestScenes.memory(2, W, H), ex).optCacheDir(tmp).build().reused(), "same pixels, same cache");
+    InMemoryScene other = InMemoryScene.builder().optBounds(scene.bounds())
+        .addFrame(scene.frame(0).intrinsics(), scene.frame(0).pose(), TestImages.structured(W, H, 7), null, null, null)
+        .addFrame(scene.frame(1).intrinsics(), scene.frame(1).pose(), scene.frame(1).rgb(), null, null, null).build();
+    assertFalse(quick(other, ex).optCacheDir(tmp).build().reused(), "other pixels, other cache");
+  }
+
+  @Test
+  void cachesTorchScriptFeatures(@TempDir Path tmp) throws IOException {
+    InMemoryScene scene = TestScenes.memory(2, W, H);
+    try (TorchScriptFeatureExtractor vit = TorchScriptFeatureExtractor.builder(Fixtures.path("tiny_vit8.pt"))
+        .optShortSide(0).build()) {
+      TestScenes.Counting ex = new TestScenes.Counting(vit);
+      FeatureCache cache = quick(scene, ex).optCacheDir(tmp).build();
+      assertEquals(16, cache.inputDimension());
+      assertEquals(6, cache.gridWidth()); // 48 px / patch 8
+      assertEquals(5, cache.gridHeight()); // 36 px padded to 40: 5 patches, all overlapping the image
+      assertTrue(cache.directory().getFileName().toString().startsWith("torchscript-d8-"), cache.directory().toString());
+      assertTrue(quick(scene, ex).optCacheDir(tmp).build().reused());
+      assertEquals(2, ex.calls.get());
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.github.bakefeature.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bakefeature.api.scene.Aabb;
+import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.Pose;
+import io.github.bakefeature.api.scene.RgbImage;
+import io.github.bakefeature.core.io.ImageFiles;
+import io.github.bakefeature.core.scene.InMemoryScene;
+import io.github.bakefeature.core.scene.SceneWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class FeaturesCommandTest {
+  private static final int W = 40;
+  private static final int H = 30;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cl = BakeFeatureCli.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static Path scene(Path dir) throws IOException {
+    InMemoryScene.Builder b = InMemoryScene.builder().optBounds(new Aabb(-1, -1, -1, 1, 1, 1));
+    CameraIntrinsics k = CameraIntrinsics.fromHorizontalFov(W, H, 60);
+    for (int f = 0; f < 3; f++) {
+      byte[] px = new byte[W * H * 3];
+      for (int y = 0; y < H; y++) {
+        for (int x = 0; x < W; x++) {
+          int i = (y * W + x) * 3;
+          boolean inside = Math.hypot(x - 12 - 5 * f, y - 15) < 8;
+          px[i] = (byte) (inside ? 220 : 30 + 4 * x);
+          px[i + 1] = (byte) (inside ? 40 : 6 * y);
+          px[i + 2] = (byte) (x > 30 ? 200 : 60);
+        }
+      }
+      b.addFrame(k, Pose.identity(), new RgbImage(W, H, px), null, null, null);
+    }
+    SceneWriter.write(b.build(), dir);
+    return dir;
+  }
+
+  @Test
+  void buildsThenReusesTheCacheAndWritesPcaImages(@TempDir Path tmp) throws IOException {
+    Path dir = scene(tmp.resolve("scene"));
+    Path pca = tmp.resolve("pca");
+    Run first = run("features", "--scene", dir.toString(), "--dim", "8", "--ae-steps", "20", "--pca-out", pca.toString());
+    assertEquals(0, first.exit(), first.err());
+    String[] lines = first.out().strip().split("\n");
+    assertEquals(1, lines.length, "one JSON line on stdout: " + first.out());
+    JsonNode j = new ObjectMapper().readTree(lines[0]);
+    assertEquals(3, j.get("frames").asInt());
+    assertEquals(50, j.get("M").asInt());
+    assertEquals(8, j.get("D").asInt());
+    assertFalse(j.get("reused").asBoolean());
+    double err = j.get("reconstruction_error").asDouble();
+    assertTrue(err > 0 && err < 1, "reconstruction error " + err);
+    assertTrue(j.get("cache_dir").asText().contains("cache"), j.toString());
+    assertTrue(j.get("seconds").asDouble() > 0);
+    assertTrue(first.err().contains("extract"), "progress on stderr: " + first.err());
+    for (int f = 0; f < 3; f++) {
+      Path png = pca.resolve(String.format("%05d.png", f));
+      assertTrue(Files.exists(png), png.toString());
+      RgbImage img = ImageFiles.readRgb(png);
+      assertEquals(W, img.width());
+      assertEquals(H, img.height());
+    }
+
+    Run second = run("features", "--scene", dir.toString(), "--dim", "8", "--ae-steps", "20");
+    assertEquals(0, second.exit(), second.err());
+    JsonNode j2 = new ObjectMapper().readTree(second.out().strip());
+    assertTrue(j2.get("reused").asBoolean());
+    assertEquals(err, j2.get("reconstruction_error").asDouble());
+    assertEquals(j.get("cache_dir").asText(), j2.get("cache_dir").asText());
+  }
+
+  @Test
+  void badInputExitsWithTwo(@TempDir Path tmp) throws IOException {
+    Run missing = run("features", "--scene", tmp.resolve("nope").toString());
+    assertEquals(2, missing.exit());
+    assertTrue(missing.err().contains("nope"), missing.err());
+    Path dir = scene(tmp.resolve("scene"));
+    Run unknown = run("features", "--scene", dir.toString(), "--extractor", "resnet");
+    assertEquals(2, unknown.exit());
+    assertTrue(unknown.err().contains("filterbank"), unknown.err());
+    Run noModel = run("features", "--scene", dir.toString(), "--extractor", "torchscript:" + tmp.resolve("m.pt"));
+    assertEquals(2, noModel.exit());
+    assertTrue(noModel.err().contains("m.pt"), noModel.err());
+  }
+}
