@@ -74,7 +74,7 @@ import java.util.zip.CRC32;
  *
  * <p>Instances are immutable after {@link Builder#build()} and thread-safe.
  */
-public final class FeatureCache {
+public final class FeatureCache implements io.github.bakefeature.core.data.FeatureSource {
   /** Bump when the on-disk layout changes. */
   static final int FORMAT = 1;
   static final String MANIFEST = "manifest.json";

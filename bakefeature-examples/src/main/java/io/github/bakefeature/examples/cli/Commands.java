@@ -13,6 +13,8 @@ final class Commands {
     c.add(new ImportCommand());
     c.add(new InfoCommand());
     c.add(new FeaturesCommand());
+    c.add(new TrainCommand());
+    c.add(new RenderCommand());
     return c;
   }
 }

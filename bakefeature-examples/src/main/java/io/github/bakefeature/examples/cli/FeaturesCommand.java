@@ -7,7 +7,6 @@ import io.github.bakefeature.core.features.FeatureAutoencoder;
 import io.github.bakefeature.core.features.FeatureCache;
 import io.github.bakefeature.core.features.FeatureExtractors;
 import io.github.bakefeature.core.features.FeaturePca;
-import io.github.bakefeature.core.features.ProgressListener;
 import io.github.bakefeature.core.io.ImageFiles;
 import io.github.bakefeature.core.scene.SceneFolder;
 import java.io.PrintWriter;
@@ -17,10 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,7 +72,7 @@ public final class FeaturesCommand implements Callable<Integer> {
     }
     FeatureCache cache;
     try (FeatureExtractor ex = FeatureExtractors.fromSpec(extractor, shortSide, patch);
-         Bars bars = new Bars(err)) {
+         Progress.StageBars bars = new Progress.StageBars(err)) {
       err.println("features: " + ex.id() + " (M=" + ex.dimension() + ") on " + s.size() + " frames of " + scene);
       err.flush();
       FeatureCache.Builder b = FeatureCache.builder(s, ex).optDimension(dim).optTrainer(trainer).optProgress(bars);
@@ -115,44 +110,5 @@ public final class FeaturesCommand implements Callable<Integer> {
     out.println(JsonLines.toLine(line));
     out.flush();
     return 0;
-  }
-
-  /** One progress bar per stage on stderr. */
-  private static final class Bars implements ProgressListener, AutoCloseable {
-    private final PrintWriter err;
-    private ProgressBar bar;
-    private String stage;
-
-    Bars(PrintWriter err) {
-      this.err = err;
-    }
-
-    @Override
-    public synchronized void progress(String st, long done, long total) {
-      if (!st.equals(stage)) {
-        close();
-        stage = st;
-        // Colours and block characters only on a terminal; plain ASCII in logs and pipes.
-        ProgressBarStyle style = System.console() != null ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII;
-        bar = new ProgressBarBuilder().setTaskName(st).setInitialMax(total).setUpdateIntervalMillis(250).setStyle(style)
-            .setConsumer(new DelegatingProgressBarConsumer(line -> {
-              err.print('\r');
-              err.print(line);
-              err.flush();
-            }, 100))
-            .build();
-      }
-      bar.stepTo(done);
-    }
-
-    @Override
-    public synchronized void close() {
-      if (bar != null) {
-        bar.close();
-        err.println();
-        err.flush();
-        bar = null;
-      }
-    }
   }
 }

@@ -94,6 +94,13 @@ public final class TrainCommand implements Callable<Integer> {
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    long[] phases = trainer.phaseNanos();
+    String[] names = FieldTrainer.phaseNames();
+    StringBuilder sb = new StringBuilder("time per step:");
+    for (int i = 0; i < phases.length; i++) {
+      sb.append(String.format(" %s %.1f ms", names[i], phases[i] / 1e6 / Math.max(1, iters)));
+    }
+    System.err.println(sb);
     Checkpoint.save(trainer, out);
     System.err.println("checkpoint written to " + out.toAbsolutePath());
     Map<String, Object> extra = new LinkedHashMap<>();

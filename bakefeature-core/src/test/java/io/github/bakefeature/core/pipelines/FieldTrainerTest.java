@@ -1,0 +1,168 @@
+package io.github.bakefeature.core.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bakefeature.api.field.RenderOutput;
+import io.github.bakefeature.api.field.RenderedView;
+import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.data.FeatureSource;
+import io.github.bakefeature.core.fields.FieldConfig;
+import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.synth.SyntheticScenes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Short training runs on a small synthetic scene (a smaller hash table keeps them fast): the
+ * losses fall, every method trains, checkpoints reload bit-identically and resume exactly.
+ */
+class FieldTrainerTest {
+  private static Scene scene;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void makeScene() {
+    scene = SyntheticScenes.tabletop(10, 64, 48, 2);
+  }
+
+  /** Feature targets from colour: enough to exercise the feature head and loss. */
+  static FeatureSource colourFeatures(Scene s) {
+    return new FeatureSource() {
+      @Override
+      public int dimension() {
+        return 4;
+      }
+
+      @Override
+      public void lookup(int frame, int px, int py, float[] out, int offset) {
+        try {
+          int c = s.frame(frame).rgb().rgb(px, py);
+          out[offset] = (c >> 16 & 0xff) / 255f;
+          out[offset + 1] = (c >> 8 & 0xff) / 255f;
+          out[offset + 2] = (c & 0xff) / 255f;
+          out[offset + 3] = 0.5f;
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+  }
+
+  static FieldTrainer trainer(MethodPreset method, long seed) throws Exception {
+    return Training.builder(scene)
+        .optMethod(method)
+        .optFeatures(colourFeatures(scene))
+        .optLabels(Training.Labels.GROUND_TRUTH)
+        .optFieldOptions(b -> b.optHashLog2TableSize(14).optHashMaxResolution(256))
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(256).optSeed(seed).build())
+        .optSeed(seed)
+        .build();
+  }
+
+  @Test
+  void everyMethodReducesItsLossesWithinAFewDozenSteps() throws Exception {
+    for (MethodPreset m : MethodPreset.values()) {
+      FieldTrainer t = trainer(m, 1);
+      StepResult first = t.step();
+      StepResult last = first;
+      for (int i = 0; i < 40; i++) {
+        last = t.step();
+      }
+      assertTrue(last.rgb() < 0.7 * first.rgb(), m + ": rgb loss " + first.rgb() + " -> " + last.rgb());
+      assertTrue(last.semantic() < 0.7 * first.semantic(), m + ": semantic loss " + first.semantic() + " -> " + last.semantic());
+      assertEquals(m.usesFeatures(), last.feature() > 0, m + ": feature loss only for methods with features");
+    }
+  }
+
+  @Test
+  void checkpointReloadsToBitIdenticalRendersAndResumesExactly() throws Exception {
+    FieldTrainer a = trainer(MethodPreset.OURS, 3);
+    for (int i = 0; i < 20; i++) {
+      a.step();
+    }
+    Path ckpt = tmp.resolve("model.ckpt");
+    Checkpoint.save(a, ckpt);
+    Frame f = scene.frame(4);
+    EnumSet<RenderOutput> all = EnumSet.allOf(RenderOutput.class);
+    RenderedView before = a.snapshot().render(f.intrinsics(), f.pose(), all);
+    RenderedView loaded = SemanticFieldModel.load(ckpt).render(f.intrinsics(), f.pose(), all);
+    assertArrayEquals(before.colour(), loaded.colour());
+    assertArrayEquals(before.depth(), loaded.depth());
+    assertArrayEquals(before.features(), loaded.features());
+    assertArrayEquals(before.classes(), loaded.classes());
+    assertArrayEquals(before.confidence(), loaded.confidence());
+
+    // Resuming continues exactly like the uninterrupted trainer.
+    FieldTrainer b = Checkpoint.read(ckpt).resume(trainer(MethodPreset.OURS, 3).data());
+    for (int i = 0; i < 5; i++) {
+      StepResult ra = a.step();
+      StepResult rb = b.step();
+      assertEquals(ra.total(), rb.total(), "step " + ra.step());
+    }
+    RenderedView ca = a.snapshot().render(f.intrinsics(), f.pose(), EnumSet.of(RenderOutput.COLOUR));
+    RenderedView cb = b.snapshot().render(f.intrinsics(), f.pose(), EnumSet.of(RenderOutput.COLOUR));
+    assertArrayEquals(ca.colour(), cb.colour());
+  }
+
+  @Test
+  void refusesTruncatedOrForeignCheckpointsWithTheFileName() throws Exception {
+    FieldTrainer a = trainer(MethodPreset.SNERF_HG, 4);
+    Path ckpt = tmp.resolve("m.ckpt");
+    Checkpoint.save(a, ckpt);
+    byte[] bytes = Files.readAllBytes(ckpt);
+    Path truncated = tmp.resolve("truncated.ckpt");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Checkpoint.CheckpointException e = assertThrows(Checkpoint.CheckpointException.class, () -> Checkpoint.read(truncated));
+    assertTrue(e.getMessage().contains("truncated.ckpt") && e.getMessage().contains("truncated"), e.getMessage());
+    bytes[bytes.length - 20] ^= 0x55;
+    Path flipped = tmp.resolve("flipped.ckpt");
+    Files.write(flipped, bytes);
+    e = assertThrows(Checkpoint.CheckpointException.class, () -> Checkpoint.read(flipped));
+    assertTrue(e.getMessage().contains("flipped.ckpt"), e.getMessage());
+    Path png = tmp.resolve("image.ckpt");
+    Files.writeString(png, "not a checkpoint at all, just some text of a reasonable length");
+    e = assertThrows(Checkpoint.CheckpointException.class, () -> Checkpoint.read(png));
+    assertTrue(e.getMessage().contains("not a BakeFeature checkpoint"), e.getMessage());
+  }
+
+  @Test
+  void addingClassesGrowsTheSemanticHeadAndKeepsExistingLogits() throws Exception {
+    FieldTrainer t = trainer(MethodPreset.SNERF_HG_FREQ, 5);
+    t.step();
+    Frame f = scene.frame(1);
+    short[] before = t.snapshot().render(f.intrinsics(), f.pose(), EnumSet.of(RenderOutput.CLASSES)).classes();
+    int c = t.field().classCount();
+    t.ensureClasses(c + 2);
+    assertEquals(c + 2, t.field().classCount());
+    RenderedView after = t.snapshot().render(f.intrinsics(), f.pose(), EnumSet.of(RenderOutput.CLASSES));
+    int same = 0;
+    for (int i = 0; i < before.length; i++) {
+      if (before[i] == after.classes()[i]) {
+        same++;
+      }
+    }
+    assertTrue(same > before.length * 0.5, "old classes keep their logits; new ones start small");
+    t.step();
+  }
+
+  @Test
+  void hashGridDefaultsFollowThePaperAndCanBeOverridden() {
+    FieldConfig c = FieldConfig.builder(MethodPreset.OURS).build();
+    assertEquals(16, c.hashLevels());
+    assertEquals(2, c.hashFeaturesPerLevel());
+    assertEquals(19, c.hashLog2TableSize());
+    assertEquals(16, c.hashBaseResolution());
+    assertEquals(2, c.frequencies());
+    assertEquals(10, FieldConfig.builder(MethodPreset.SNERF_FREQ).build().frequencies());
+  }
+}

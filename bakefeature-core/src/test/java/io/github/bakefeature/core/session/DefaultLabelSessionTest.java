@@ -1,0 +1,110 @@
+package io.github.bakefeature.core.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bakefeature.api.annotation.Stroke;
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.api.session.Segmentation;
+import io.github.bakefeature.api.session.SessionListener;
+import io.github.bakefeature.api.session.TrainingProgress;
+import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.pipelines.TrainerConfig;
+import io.github.bakefeature.core.scene.SceneFolder;
+import io.github.bakefeature.core.scene.SceneWriter;
+import io.github.bakefeature.core.synth.SyntheticScenes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DefaultLabelSessionTest {
+  @TempDir
+  Path tmp;
+
+  private DefaultLabelSession open(Path dir) throws Exception {
+    return DefaultLabelSession.builder(SceneFolder.open(dir))
+        .optMethod(MethodPreset.SNERF_HG_FREQ)
+        .optFieldOptions(b -> b.optHashLog2TableSize(14).optHashMaxResolution(256))
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(256).build())
+        .build();
+  }
+
+  @Test
+  void trainsInTheBackgroundOnStrokesAndSegmentsWhatWasDrawn() throws Exception {
+    Path dir = tmp.resolve("scene");
+    var synth = SyntheticScenes.generate(io.github.bakefeature.core.synth.Preset.TABLETOP, 6, 64, 48, 4);
+    SceneWriter.write(synth.scene(), dir);
+    LabelImage gt = synth.scene().frame(2).groundTruth().orElseThrow();
+    try (DefaultLabelSession s = open(dir)) {
+      AtomicInteger events = new AtomicInteger();
+      s.addListener(new SessionListener() {
+        @Override
+        public void onProgress(TrainingProgress p) {
+          events.incrementAndGet();
+        }
+      });
+      // A dot on a pixel of every class visible in frame 2, at its ground-truth class.
+      boolean[] seen = new boolean[s.classes().size()];
+      for (int y = 4; y < 48; y += 8) {
+        for (int x = 4; x < 64; x += 8) {
+          int c = gt.get(x, y);
+          if (c >= 0 && !seen[c]) {
+            seen[c] = true;
+            s.applyStroke(2, Stroke.paint(c, 1.5f, x, y));
+          }
+        }
+      }
+      long start = s.step();
+      s.awaitStep(start + 150);
+      Segmentation seg = s.segment(2);
+      int correct = 0;
+      int total = 0;
+      LabelImage scribbles = s.scribbles(2);
+      for (int i = 0; i < scribbles.labels().length; i++) {
+        if (scribbles.labels()[i] >= 0) {
+          total++;
+          if (seg.classes().labels()[i] == scribbles.labels()[i]) {
+            correct++;
+          }
+        }
+      }
+      assertTrue(correct >= 0.8 * total, "scribbled pixels should be fitted: " + correct + "/" + total);
+      assertTrue(seg.step() >= start + 150);
+      assertTrue(events.get() > 0, "listeners hear about progress");
+
+      s.pause();
+      Thread.sleep(100);
+      long paused = s.step();
+      Thread.sleep(300);
+      assertEquals(paused, s.step(), "no steps while paused");
+      assertTrue(s.progress().paused());
+      s.resume();
+      s.awaitStep(paused + 5);
+
+      assertTrue(s.undo());
+      assertTrue(s.canRedo());
+      assertTrue(s.redo());
+      s.saveCheckpoint();
+    }
+    assertTrue(Files.exists(dir.resolve("session").resolve(DefaultLabelSession.CHECKPOINT)));
+    try (DefaultLabelSession again = open(dir)) {
+      assertTrue(again.step() > 150, "the reopened session resumes from its checkpoint, at " + again.step());
+      assertFalse(again.annotatedFrames().isEmpty());
+    }
+  }
+
+  @Test
+  void readersNeverSeeAClosedSessionSilently() throws Exception {
+    Path dir = tmp.resolve("s2");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
+    DefaultLabelSession s = open(dir);
+    s.close();
+    assertThrows(IllegalStateException.class, () -> s.segment(0));
+    assertThrows(IllegalStateException.class, () -> s.applyStroke(0, Stroke.paint(0, 2, 3, 3)));
+    s.close(); // idempotent
+  }
+}
