@@ -31,6 +31,14 @@ public final class SceneLayout {
   /** Depth PNG unit. */
   public static final double METRES_PER_DEPTH_UNIT = 0.001;
 
+  /** Label session of the scene (history, classes, model checkpoint), written by label sessions. */
+  public static final String SESSION = "session";
+  /** Derived data (feature caches), safe to delete. */
+  public static final String CACHE = "cache";
+  /** Every top-level entry that belongs to a scene (what replacing a scene removes). */
+  public static final java.util.List<String> ENTRIES = java.util.List.of(RGB, DEPTH, POSE, SEMANTIC, GT_SEMANTIC,
+      INTRINSICS, BBOX, METADATA, SESSION, CACHE);
+
   private SceneLayout() {}
 
   /** Zero-padded frame name for index i ({@code 00042}). */

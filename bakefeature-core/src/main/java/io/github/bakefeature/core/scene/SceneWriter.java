@@ -83,6 +83,39 @@ public final class SceneWriter {
     }
   }
 
+  /**
+   * Writes {@code scene} into {@code dir}, replacing a scene already there: every scene-format
+   * entry ({@link SceneLayout#ENTRIES}) is replaced by the new one, any other file in {@code dir}
+   * (a user's notes, a cache) is kept. The new scene is fully written to a staging folder first,
+   * so a failure leaves the old scene untouched.
+   */
+  public static void replace(Scene scene, Path dir) throws IOException {
+    Path target = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(target) || AtomicFiles.isEmptyDirectory(target)) {
+      write(scene, target);
+      return;
+    }
+    Path staging = target.resolveSibling("." + target.getFileName() + ".replacing-" + System.nanoTime());
+    write(scene, staging);
+    try {
+      for (String entry : SceneLayout.ENTRIES) {
+        Path old = target.resolve(entry);
+        if (Files.isDirectory(old)) {
+          AtomicFiles.deleteRecursively(old);
+        } else {
+          Files.deleteIfExists(old);
+        }
+      }
+      try (java.util.stream.Stream<Path> children = Files.list(staging)) {
+        for (Path child : (Iterable<Path>) children::iterator) {
+          Files.move(child, target.resolve(child.getFileName().toString()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+    } finally {
+      AtomicFiles.deleteRecursively(staging);
+    }
+  }
+
   private static void checkCameras(Scene scene) {
     if (scene.size() < 1) {
       throw new IllegalArgumentException("a scene needs at least one frame, found none");

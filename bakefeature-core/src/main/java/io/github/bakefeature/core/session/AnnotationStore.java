@@ -72,7 +72,7 @@ public final class AnnotationStore {
   private AnnotationStore(Scene scene, Path sceneDir) {
     this.scene = scene;
     this.sceneDir = sceneDir;
-    this.sessionDir = sceneDir == null ? null : sceneDir.resolve("session");
+    this.sessionDir = sceneDir == null ? null : sceneDir.resolve(SceneLayout.SESSION);
     this.width = scene.width();
     this.height = scene.height();
     this.labels = new short[scene.size()][];

@@ -22,6 +22,7 @@ import io.github.bakefeature.core.pipelines.SemanticFieldModel;
 import io.github.bakefeature.core.pipelines.StepResult;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.pipelines.Training;
+import io.github.bakefeature.core.scene.SceneLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ public final class DefaultLabelSession implements LabelSession {
     this.store = store;
     this.trainer = trainer;
     this.checkpointFile = store.isPersistent()
-        ? b.scene.directory().orElseThrow().resolve("session").resolve(CHECKPOINT) : null;
+        ? b.scene.directory().orElseThrow().resolve(SceneLayout.SESSION).resolve(CHECKPOINT) : null;
     this.checkpointEverySteps = b.checkpointEverySteps;
     this.paused = !b.autoStart;
     this.thread = new Thread(this::trainLoop, "bakefeature-trainer");
@@ -546,7 +547,7 @@ public final class DefaultLabelSession implements LabelSession {
           .optMaxTrainingPixels(maxTrainingPixels)
           .build();
       if (persist && resume) {
-        Path ckpt = scene.directory().orElseThrow().resolve("session").resolve(CHECKPOINT);
+        Path ckpt = scene.directory().orElseThrow().resolve(SceneLayout.SESSION).resolve(CHECKPOINT);
         if (Files.exists(ckpt)) {
           try {
             Checkpoint c = Checkpoint.read(ckpt);

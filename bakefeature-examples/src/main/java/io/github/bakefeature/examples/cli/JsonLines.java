@@ -2,7 +2,6 @@ package io.github.bakefeature.examples.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,7 +21,7 @@ public final class JsonLines {
   }
 
   /** Prints {@code {"metric": name, "value": value, ...extra}} to {@code out}. */
-  public static void metric(PrintStream out, String name, double value, Map<String, ?> extra) {
+  public static void metric(java.io.PrintWriter out, String name, double value, Map<String, ?> extra) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("metric", name);
     m.put("value", value);

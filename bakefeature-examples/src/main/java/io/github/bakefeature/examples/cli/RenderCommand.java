@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
 @Command(name = "render", mixinStandardHelpOptions = true,
     description = "Render colour, depth (colour-mapped), class map and confidence PNGs of one frame.")
 public final class RenderCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--scene", required = true, description = "Scene folder.")
   Path scene;
 
@@ -61,7 +64,8 @@ public final class RenderCommand implements Callable<Integer> {
     line.put("width", w);
     line.put("height", h);
     line.put("render_ms", Math.round(ms));
-    System.out.println(JsonLines.toLine(line));
+    spec.commandLine().getOut().println(JsonLines.toLine(line));
+    spec.commandLine().getOut().flush();
     return 0;
   }
 }

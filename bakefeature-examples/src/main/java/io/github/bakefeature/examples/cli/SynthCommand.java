@@ -1,6 +1,7 @@
 package io.github.bakefeature.examples.cli;
 
 import io.github.bakefeature.core.scene.SceneLayout;
+import io.github.bakefeature.core.scene.SceneWriter;
 import io.github.bakefeature.core.synth.DepthNoise;
 import io.github.bakefeature.core.synth.Preset;
 import io.github.bakefeature.core.synth.SyntheticScene;
@@ -27,8 +28,6 @@ import picocli.CommandLine.Option;
     description = "Render a synthetic RGB-D scene with exact depth and dense ground-truth semantics.")
 public final class SynthCommand implements Callable<Integer> {
   /** Entries of the scene format that --force may replace. */
-  private static final List<String> SCENE_ENTRIES = List.of(SceneLayout.RGB, SceneLayout.DEPTH, SceneLayout.POSE,
-      SceneLayout.SEMANTIC, SceneLayout.GT_SEMANTIC, SceneLayout.INTRINSICS, SceneLayout.BBOX, SceneLayout.METADATA);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -94,7 +93,11 @@ public final class SynthCommand implements Callable<Integer> {
     double renderSeconds = (System.nanoTime() - start) / 1e9;
     err.printf("synth: writing %s%n", out);
     err.flush();
-    scene.write(out);
+    if (force) {
+      SceneWriter.replace(scene.scene(), out);
+    } else {
+      scene.write(out);
+    }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("command", "synth");
     summary.put("preset", p.id());
@@ -131,18 +134,6 @@ public final class SynthCommand implements Callable<Integer> {
     if (!force) {
       throw new IllegalArgumentException("--out " + out + " is not empty; expected a new or empty folder "
           + "(pass --force to replace the scene in it)");
-    }
-    for (String entry : SCENE_ENTRIES) {
-      Path p = out.resolve(entry);
-      if (Files.isDirectory(p)) {
-        try (Stream<Path> s = Files.walk(p)) {
-          for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-            Files.delete(q);
-          }
-        }
-      } else {
-        Files.deleteIfExists(p);
-      }
     }
   }
 

@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
     description = {"Fit the feature-baked semantic field to a scene on the CPU.",
         "Holds out every N-th frame (--holdout-every) and prints one JSON line per metric on stdout."})
 public final class TrainCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--scene", required = true, description = "Scene folder.")
   Path scene;
 
@@ -100,27 +103,27 @@ public final class TrainCommand implements Callable<Integer> {
     for (int i = 0; i < phases.length; i++) {
       sb.append(String.format(" %s %.1f ms", names[i], phases[i] / 1e6 / Math.max(1, iters)));
     }
-    System.err.println(sb);
+    spec.commandLine().getErr().println(sb);
     Checkpoint.save(trainer, out);
-    System.err.println("checkpoint written to " + out.toAbsolutePath());
+    spec.commandLine().getErr().println("checkpoint written to " + out.toAbsolutePath());
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("method", preset.id());
     extra.put("iters", iters);
     extra.put("train_seconds", Math.round(seconds * 100) / 100.0);
     extra.put("held_out_frames", test.length);
-    JsonLines.metric(System.out, "steps_per_second", iters / Math.max(1e-9, seconds), extra);
+    JsonLines.metric(spec.commandLine().getOut(), "steps_per_second", iters / Math.max(1e-9, seconds), extra);
     if (test.length > 0) {
       Evaluation e = Evaluation.of(trainer.snapshot(), s, test);
-      JsonLines.metric(System.out, "psnr", e.psnr(), extra);
+      JsonLines.metric(spec.commandLine().getOut(), "psnr", e.psnr(), extra);
       if (!Double.isNaN(e.depthMae())) {
-        JsonLines.metric(System.out, "depth_mae_m", e.depthMae(), extra);
-        JsonLines.metric(System.out, "depth_median_ae_m", e.depthMedianAbsError(), extra);
-        JsonLines.metric(System.out, "depth_median_ae_fraction_of_diagonal",
+        JsonLines.metric(spec.commandLine().getOut(), "depth_mae_m", e.depthMae(), extra);
+        JsonLines.metric(spec.commandLine().getOut(), "depth_median_ae_m", e.depthMedianAbsError(), extra);
+        JsonLines.metric(spec.commandLine().getOut(), "depth_median_ae_fraction_of_diagonal",
             e.depthMedianAbsError() / s.bounds().diagonal(), extra);
       }
       if (!Double.isNaN(e.miou())) {
-        JsonLines.metric(System.out, "miou", e.miou(), extra);
-        JsonLines.metric(System.out, "pixel_accuracy", e.pixelAccuracy(), extra);
+        JsonLines.metric(spec.commandLine().getOut(), "miou", e.miou(), extra);
+        JsonLines.metric(spec.commandLine().getOut(), "pixel_accuracy", e.pixelAccuracy(), extra);
       }
     }
     return 0;

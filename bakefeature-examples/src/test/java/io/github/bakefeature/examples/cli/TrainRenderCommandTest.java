@@ -1,0 +1,59 @@
+package io.github.bakefeature.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainRenderCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void trainsOursWithFeaturesReportsHeldOutMetricsAndRendersAFrame(@TempDir Path tmp) throws Exception {
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "6", "--width", "48", "--height", "36", "--out", scene.toString()).code());
+    Path ckpt = tmp.resolve("m.ckpt");
+    Cli.Result r = Cli.run("train", "--scene", scene.toString(), "--method", "ours", "--iters", "8", "--rays", "128",
+        "--labels", "gt", "--holdout-every", "3", "--out", ckpt.toString());
+    assertEquals(0, r.code(), r.err());
+    Map<String, JsonNode> metrics = new HashMap<>();
+    for (String line : r.out().strip().split("\n")) {
+      JsonNode n = JSON.readTree(line);
+      metrics.put(n.get("metric").asText(), n);
+    }
+    for (String m : new String[] {"psnr", "depth_mae_m", "miou", "steps_per_second"}) {
+      assertTrue(metrics.containsKey(m), "missing metric " + m + " in " + r.out());
+    }
+    assertEquals(2, metrics.get("psnr").get("held_out_frames").asInt());
+    assertTrue(Files.exists(ckpt));
+    assertTrue(Files.isDirectory(scene.resolve("cache").resolve("features")), "ours builds the feature cache");
+
+    Path out = tmp.resolve("render");
+    Cli.Result rr = Cli.run("render", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frame", "1",
+        "--out", out.toString());
+    assertEquals(0, rr.code(), rr.err());
+    for (String kind : new String[] {"colour", "depth", "classes", "confidence"}) {
+      assertTrue(Files.size(out.resolve("00001_" + kind + ".png")) > 0, kind);
+    }
+  }
+
+  @Test
+  void rejectsUnknownMethodsAndMissingCheckpointsWithExitCodeTwo(@TempDir Path tmp) {
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    Cli.Result r = Cli.run("train", "--scene", scene.toString(), "--method", "nerfacto", "--out", tmp.resolve("x").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("nerfacto") && r.err().contains("snerf-freq"), r.err());
+    Cli.Result m = Cli.run("render", "--scene", scene.toString(), "--checkpoint", tmp.resolve("none.ckpt").toString(),
+        "--frame", "0", "--out", tmp.resolve("o").toString());
+    assertEquals(2, m.code());
+    assertTrue(m.err().contains("none.ckpt"), m.err());
+  }
+}
