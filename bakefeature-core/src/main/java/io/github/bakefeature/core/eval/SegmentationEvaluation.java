@@ -1,0 +1,61 @@
+package io.github.bakefeature.core.eval;
+
+import io.github.bakefeature.api.field.RenderOutput;
+import io.github.bakefeature.api.field.RenderedView;
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.export.ViewSource;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * Mean IoU, per-class IoU and pixel accuracy of a model's dense predictions against a scene's
+ * reference labels ({@link GroundTruth}), accumulated over frames into one confusion matrix
+ * ({@link SegmentationMetrics}). Predictions are rendered at the frames' own resolution.
+ *
+ * @param source {@link GroundTruth#kind()}
+ * @param frames frames evaluated
+ * @param pixels reference pixels counted (ignored pixels excluded)
+ * @param perClassIou IoU by class id, NaN for classes in neither reference nor prediction
+ * @param classNames names by class id (the scene's, padded with {@code class k})
+ */
+public record SegmentationEvaluation(String source, int[] frames, long pixels, double miou, double pixelAccuracy,
+                                     double[] perClassIou, List<String> classNames) {
+
+  /**
+   * Evaluates {@code frames} (null = every frame with a reference) of {@code scene}.
+   *
+   * @param classCount classes the model predicts
+   * @throws IllegalArgumentException if a requested frame has no reference
+   */
+  public static SegmentationEvaluation of(ViewSource views, int classCount, Scene scene, GroundTruth truth,
+                                          int[] frames) throws IOException {
+    int[] available = truth.frames();
+    int[] use = frames == null ? available : frames;
+    if (use.length == 0) {
+      throw new IllegalArgumentException("no frames to evaluate: the " + truth.kind() + " reference covers "
+          + available.length + " frames and none was selected");
+    }
+    java.util.Arrays.sort(available);
+    for (int f : use) {
+      if (java.util.Arrays.binarySearch(available, f) < 0) {
+        throw new IllegalArgumentException("frame " + f + " has no " + truth.kind() + " reference; frames with one: "
+            + java.util.Arrays.toString(available));
+      }
+    }
+    int c = Math.max(1, Math.max(classCount, scene.classNames().size()));
+    SegmentationMetrics m = new SegmentationMetrics(c);
+    for (int f : use) {
+      LabelImage gt = truth.truth(f);
+      RenderedView v = views.render(f, scene.frame(f).intrinsics(), EnumSet.of(RenderOutput.CLASSES));
+      m.add(v.classMap(), gt);
+    }
+    String[] names = new String[c];
+    for (int i = 0; i < c; i++) {
+      names[i] = i < scene.classNames().size() ? scene.classNames().get(i) : "class " + i;
+    }
+    return new SegmentationEvaluation(truth.kind(), use.clone(), m.pixels(), m.meanIou(), m.pixelAccuracy(),
+        m.perClassIou(), List.of(names));
+  }
+}

@@ -1,0 +1,30 @@
+package io.github.bakefeature.core.simulation;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One method's simulation: the warm-up and every round, in order.
+ *
+ * @param warmupSeconds wall time of the warm-up (not part of {@link SimulationRound#wallSeconds})
+ * @param heldOutFrames scene frames evaluated after every round
+ * @param evaluationWidth width of the held-out renders in pixels
+ */
+public record SimulationResult(String method, long seed, int warmupSteps, double warmupSeconds, int[] heldOutFrames,
+                               int evaluationWidth, int evaluationHeight, List<SimulationRound> rounds) {
+
+  public SimulationResult {
+    rounds = List.copyOf(rounds);
+    heldOutFrames = heldOutFrames.clone();
+  }
+
+  /** The first round whose mIoU is at least {@code miou}, if any. */
+  public Optional<SimulationRound> firstReaching(double miou) {
+    return rounds.stream().filter(r -> r.miou() >= miou).findFirst();
+  }
+
+  /** The last round. */
+  public SimulationRound last() {
+    return rounds.get(rounds.size() - 1);
+  }
+}
