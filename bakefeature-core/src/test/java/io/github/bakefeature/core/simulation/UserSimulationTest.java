@@ -1,0 +1,167 @@
+package io.github.bakefeature.core.simulation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.data.FeatureSource;
+import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.pipelines.TrainerConfig;
+import io.github.bakefeature.core.scene.InMemoryScene;
+import io.github.bakefeature.core.synth.SyntheticScenes;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A few rounds on a tiny scene with a small hash table: outputs, click counts, determinism. */
+class UserSimulationTest {
+  private static InMemoryScene scene;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void makeScene() {
+    scene = SyntheticScenes.tabletop(6, 32, 24, 4);
+  }
+
+  /** Feature targets from colour: enough to exercise the feature head. */
+  static FeatureSource colourFeatures(Scene s) {
+    return new FeatureSource() {
+      @Override
+      public int dimension() {
+        return 4;
+      }
+
+      @Override
+      public void lookup(int frame, int px, int py, float[] out, int offset) {
+        try {
+          int c = s.frame(frame).rgb().rgb(px, py);
+          out[offset] = (c >> 16 & 0xff) / 255f;
+          out[offset + 1] = (c >> 8 & 0xff) / 255f;
+          out[offset + 2] = (c & 0xff) / 255f;
+          out[offset + 3] = 0.5f;
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+  }
+
+  static UserSimulation.Builder tiny(MethodPreset m, long seed) {
+    return UserSimulation.builder(scene)
+        .optMethod(m)
+        .optFeatures(colourFeatures(scene))
+        .optWarmupSteps(10)
+        .optRounds(3)
+        .optStepsPerRound(5)
+        .optHeldOutEvery(3)
+        .optEvaluationScale(0.5)
+        .optFieldOptions(b -> b.optHashLog2TableSize(12).optHashMaxResolution(128))
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(128).optSeed(seed).build())
+        .optSeed(seed);
+  }
+
+  @Test
+  void roundsAddFiveClicksEachAndTheSameSeedGivesTheSameRun() throws Exception {
+    List<SimulationRound> seen = new ArrayList<>();
+    UserSimulation sim = tiny(MethodPreset.SNERF_FREQ, 5).optListener(seen::add).build();
+    SimulationResult a = sim.run();
+    SimulationResult b = tiny(MethodPreset.SNERF_FREQ, 5).build().run();
+    assertEquals(4, a.rounds().size(), "round 0 (warm-up) plus three rounds");
+    assertEquals(a.rounds(), seen, "the listener sees every round");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 5}, a.heldOutFrames());
+    assertEquals(16, a.evaluationWidth());
+    assertEquals(12, a.evaluationHeight());
+    double lastWall = -1;
+    for (int i = 0; i < a.rounds().size(); i++) {
+      SimulationRound ra = a.rounds().get(i);
+      SimulationRound rb = b.rounds().get(i);
+      assertEquals(i, ra.round());
+      assertEquals(5 * i, ra.clicks(), "clicks grow by five per round");
+      assertEquals(10 + 5L * i, ra.steps());
+      assertTrue(ra.wallSeconds() > lastWall || i == 0, "wall time grows");
+      lastWall = ra.wallSeconds();
+      assertTrue(ra.miou() >= 0 && ra.miou() <= 1, "mIoU " + ra.miou());
+      assertEquals(ra.clicks(), rb.clicks());
+      assertEquals(ra.steps(), rb.steps());
+      assertEquals(ra.miou(), rb.miou(), "round " + i + ": same seed, same mIoU");
+    }
+    assertEquals(0.0, a.rounds().get(0).wallSeconds());
+    assertTrue(sim.finalModel() != null && sim.finalModel().step() == 10 + 15);
+  }
+
+  @Test
+  void reportWritesCsvPlotAndThresholdsForEveryMethod() throws Exception {
+    List<SimulationResult> results = new ArrayList<>();
+    for (MethodPreset m : new MethodPreset[] {MethodPreset.OURS, MethodPreset.SNERF_FREQ}) {
+      results.add(tiny(m, 1).optRounds(2).build().run());
+    }
+    SimulationReport.Files3 files = SimulationReport.write(results, tmp.resolve("out"));
+    List<String> csv = Files.readAllLines(files.csv());
+    assertEquals("method,round,clicks,steps,wall_seconds,miou", csv.get(0));
+    assertEquals(1 + 2 * 3, csv.size());
+    assertTrue(csv.get(1).startsWith("ours,0,0,10,0.000,"), csv.get(1));
+    assertTrue(csv.get(6).startsWith("snerf-freq,2,10,20,"), csv.get(6));
+    BufferedImage png = ImageIO.read(files.plot().toFile());
+    assertEquals(1200, png.getWidth());
+    assertEquals(480, png.getHeight());
+    List<String> lines = Files.readAllLines(files.thresholds());
+    assertEquals(2, lines.size());
+    JsonNode ours = new ObjectMapper().readTree(lines.get(0));
+    assertEquals("ours", ours.get("method").asText());
+    for (String k : new String[] {"clicks_to_80", "seconds_to_80", "clicks_to_90", "seconds_to_90", "final_miou",
+        "warmup_seconds"}) {
+      assertTrue(ours.has(k), "missing " + k + " in " + lines.get(0));
+    }
+    assertEquals(10, ours.get("clicks").asInt());
+  }
+
+  @Test
+  void thresholdsAreTheFirstRoundAtOrAboveEachLevelOrNull() {
+    SimulationResult r = new SimulationResult("ours", 0, 100, 3.0, new int[] {4}, 8, 6, List.of(
+        new SimulationRound("ours", 0, 0, 100, 0, 0.2),
+        new SimulationRound("ours", 1, 5, 350, 1.5, 0.81),
+        new SimulationRound("ours", 2, 10, 600, 3.25, 0.79),
+        new SimulationRound("ours", 3, 15, 850, 4.5, 0.85)));
+    JsonNode line = new ObjectMapper().valueToTree(SimulationReport.thresholds(List.of(r)).get(0));
+    assertEquals(5, line.get("clicks_to_80").asInt());
+    assertEquals(1.5, line.get("seconds_to_80").asDouble());
+    assertTrue(line.get("clicks_to_90").isNull());
+    assertTrue(line.get("seconds_to_90").isNull());
+    assertEquals(0.85, line.get("final_miou").asDouble());
+    String csv = SimulationReport.csv(List.of(r));
+    assertTrue(csv.contains("ours,2,10,600,3.250,0.790000\n"), csv);
+  }
+
+  @Test
+  void refusesScenesWithoutGroundTruthAndEmptySplits() {
+    InMemoryScene noGt = InMemoryScene.builder().optBounds(scene.bounds())
+        .addFrame(scene.frame(0).intrinsics(), scene.frame(0).pose(), rgb(0), null, null, null).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> UserSimulation.builder(noGt).optMethod(MethodPreset.SNERF_FREQ).build().run());
+    assertTrue(e.getMessage().contains("dense ground truth"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> tiny(MethodPreset.SNERF_FREQ, 0).optHeldOutEvery(7).build().run());
+    assertTrue(e.getMessage().contains("0 held-out"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> UserSimulation.builder(scene).build());
+    assertTrue(e.getMessage().contains("feature targets"), e.getMessage());
+  }
+
+  private static io.github.bakefeature.api.scene.RgbImage rgb(int i) {
+    try {
+      return scene.frame(i).rgb();
+    } catch (java.io.IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
+  }
+}
