@@ -5,6 +5,7 @@ import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.api.session.LabelSession;
 import io.github.bakefeature.core.viz.Palette;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +53,11 @@ public final class ExportClasses {
   public static List<Map<String, Object>> legend(List<SemanticClass> classes) {
     List<Map<String, Object>> l = new ArrayList<>();
     for (SemanticClass c : classes) {
-      l.add(Map.of("id", c.id(), "name", c.name(), "colour", c.hexColour()));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", c.id());
+      m.put("name", c.name());
+      m.put("colour", c.hexColour());
+      l.add(m);
     }
     return l;
   }

@@ -102,6 +102,7 @@ public final class SimulationReport {
       m.put("wall_seconds", round3(last.wallSeconds()));
       m.put("warmup_steps", r.warmupSteps());
       m.put("warmup_seconds", round3(r.warmupSeconds()));
+      m.put("evaluation_seconds", round3(r.evaluationSeconds()));
       m.put("seed", r.seed());
       out.add(m);
     }

@@ -7,10 +7,12 @@ import java.util.Optional;
  * One method's simulation: the warm-up and every round, in order.
  *
  * @param warmupSeconds wall time of the warm-up (not part of {@link SimulationRound#wallSeconds})
+ * @param evaluationSeconds wall time of all held-out evaluations (not part of the rounds' time either)
  * @param heldOutFrames scene frames evaluated after every round
  * @param evaluationWidth width of the held-out renders in pixels
  */
-public record SimulationResult(String method, long seed, int warmupSteps, double warmupSeconds, int[] heldOutFrames,
+public record SimulationResult(String method, long seed, int warmupSteps, double warmupSeconds,
+                               double evaluationSeconds, int[] heldOutFrames,
                                int evaluationWidth, int evaluationHeight, List<SimulationRound> rounds) {
 
   public SimulationResult {

@@ -55,6 +55,8 @@ import java.util.function.UnaryOperator;
 public final class UserSimulation {
   private final Builder b;
   private SemanticFieldModel finalModel;
+  private FieldTrainer trainer;
+  private double evaluationSeconds;
 
   private UserSimulation(Builder b) {
     this.b = b;
@@ -67,6 +69,17 @@ public final class UserSimulation {
   /** The model after the last round (null before {@link #run}). */
   public SemanticFieldModel finalModel() {
     return finalModel;
+  }
+
+  /**
+   * Writes the trainer's checkpoint after {@link #run} (a resumable model, as {@code train} writes),
+   * e.g. for {@code render}, {@code evaluate} and {@code export}.
+   */
+  public void saveCheckpoint(java.nio.file.Path file) throws IOException {
+    if (trainer == null) {
+      throw new IllegalStateException("run the simulation before saving its model");
+    }
+    io.github.bakefeature.core.pipelines.Checkpoint.save(trainer, file);
   }
 
   /** Runs the warm-up and every round. */
@@ -97,6 +110,8 @@ public final class UserSimulation {
       tb.optFeatures(b.features);
     }
     FieldTrainer trainer = tb.build();
+    this.trainer = trainer;
+    this.evaluationSeconds = 0;
     TrainingData data = trainer.data();
 
     // Held-out ground truth at the evaluation resolution, sampled once.
@@ -178,10 +193,11 @@ public final class UserSimulation {
       b.listener.accept(r);
     }
     finalModel = model;
-    return new SimulationResult(method, b.seed, b.warmupSteps, warmupSeconds, test, ew, eh, rounds);
+    return new SimulationResult(method, b.seed, b.warmupSteps, warmupSeconds, evaluationSeconds, test, ew, eh, rounds);
   }
 
   private double evaluate(SemanticFieldModel model, Scene scene, int[] test, short[][] truth, int w, int h, int classes) {
+    long t0 = System.nanoTime();
     SemanticFieldModel m = b.renderSettings == null ? model : model.withRenderSettings(b.renderSettings);
     SegmentationMetrics metrics = new SegmentationMetrics(classes);
     for (int i = 0; i < test.length; i++) {
@@ -192,6 +208,7 @@ public final class UserSimulation {
       RenderedView v = m.render(k, scene.frame(test[i]).pose(), EnumSet.of(RenderOutput.CLASSES));
       metrics.add(v.classes(), truth[i]);
     }
+    evaluationSeconds += (System.nanoTime() - t0) / 1e9;
     return metrics.meanIou();
   }
 

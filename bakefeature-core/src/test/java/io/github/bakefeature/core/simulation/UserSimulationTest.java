@@ -128,7 +128,7 @@ class UserSimulationTest {
 
   @Test
   void thresholdsAreTheFirstRoundAtOrAboveEachLevelOrNull() {
-    SimulationResult r = new SimulationResult("ours", 0, 100, 3.0, new int[] {4}, 8, 6, List.of(
+    SimulationResult r = new SimulationResult("ours", 0, 100, 3.0, 1.0, new int[] {4}, 8, 6, List.of(
         new SimulationRound("ours", 0, 0, 100, 0, 0.2),
         new SimulationRound("ours", 1, 5, 350, 1.5, 0.81),
         new SimulationRound("ours", 2, 10, 600, 3.25, 0.79),

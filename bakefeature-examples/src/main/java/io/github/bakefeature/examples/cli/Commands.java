@@ -15,6 +15,11 @@ final class Commands {
     c.add(new FeaturesCommand());
     c.add(new TrainCommand());
     c.add(new RenderCommand());
+    c.add(new SegmentCommand());
+    c.add(new ExportCommand());
+    c.add(new EvaluateCommand());
+    c.add(new SimulateCommand());
+    c.add(new QuickstartCommand());
     return c;
   }
 }

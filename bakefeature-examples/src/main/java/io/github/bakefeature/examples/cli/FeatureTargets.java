@@ -2,6 +2,7 @@ package io.github.bakefeature.examples.cli;
 
 import io.github.bakefeature.api.feature.FeatureExtractor;
 import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.features.FeatureAutoencoder;
 import io.github.bakefeature.core.features.FeatureCache;
 import io.github.bakefeature.core.features.FeatureExtractors;
 import java.io.IOException;
@@ -17,10 +18,18 @@ final class FeatureTargets {
    * {@code cacheDir} (default {@code <scene>/cache/features}) or builds one, with progress on stderr.
    */
   static FeatureCache open(Scene scene, Path cacheDir, String spec) throws IOException {
+    return open(scene, cacheDir, spec, null);
+  }
+
+  /** As {@link #open(Scene, Path, String)}, fitting the autoencoder for {@code aeSteps} steps when not null. */
+  static FeatureCache open(Scene scene, Path cacheDir, String spec, Integer aeSteps) throws IOException {
     PrintWriter err = new PrintWriter(System.err, true);
     try (FeatureExtractor ex = FeatureExtractors.fromSpec(spec, 0, 0);
          Progress.StageBars bars = new Progress.StageBars(err)) {
       FeatureCache.Builder b = FeatureCache.builder(scene, ex).optProgress(bars);
+      if (aeSteps != null) {
+        b.optTrainer(FeatureAutoencoder.trainer().optSteps(aeSteps));
+      }
       if (cacheDir != null) {
         b.optCacheDir(cacheDir);
       }

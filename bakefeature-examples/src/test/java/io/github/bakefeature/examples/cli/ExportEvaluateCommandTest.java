@@ -1,0 +1,154 @@
+package io.github.bakefeature.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bakefeature.core.export.MaskExporter;
+import io.github.bakefeature.core.io.AtomicFiles;
+import io.github.bakefeature.core.io.ImageFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** segment, export and evaluate on a tiny scene with a model trained for a few steps. */
+class ExportEvaluateCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path tmp;
+  static Path scene;
+  static Path ckpt;
+
+  @BeforeAll
+  static void trainTinyModel() {
+    scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    ckpt = tmp.resolve("m.ckpt");
+    Cli.Result r = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "12", "--rays", "64",
+        "--labels", "gt", "--holdout-every", "0", "--out", ckpt.toString());
+    assertEquals(0, r.code(), r.err());
+  }
+
+  private static List<JsonNode> lines(String out) throws IOException {
+    List<JsonNode> l = new ArrayList<>();
+    for (String s : out.strip().split("\n")) {
+      l.add(JSON.readTree(s));
+    }
+    return l;
+  }
+
+  @Test
+  void segmentWritesMasksAndOverlaysOfTheChosenFrames() throws Exception {
+    Path out = tmp.resolve("seg");
+    Cli.Result r = Cli.run("segment", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frames", "0,2-3",
+        "--out", out.toString(), "--keep-components", "2", "--connectivity", "8");
+    assertEquals(0, r.code(), r.err());
+    JsonNode line = lines(r.out()).get(0);
+    assertEquals(3, line.get("frames").asInt());
+    assertEquals(8, line.get("bit_depth").asInt());
+    for (String f : new String[] {"00000", "00002", "00003"}) {
+      assertEquals(32, ImageFiles.readHeader(out.resolve("masks/" + f + ".png")).width());
+      assertEquals(3, ImageFiles.readHeader(out.resolve("overlays/" + f + ".png")).bands());
+      assertTrue(MaskExporter.readMask(out.resolve("masks/" + f + ".png")).maxLabel() < 6);
+    }
+    assertTrue(Files.notExists(out.resolve("masks/00001.png")));
+    JsonNode legend = JSON.readTree(out.resolve("classes.json").toFile());
+    assertEquals("mug", legend.get("classes").get(2).get("name").asText());
+
+    Cli.Result bad = Cli.run("segment", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frames", "7",
+        "--out", out.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("'7' is outside the scene's frames 0-3"), bad.err());
+  }
+
+  @Test
+  void exportWritesMasksOrAPlyPointCloudButNeverBoth() throws Exception {
+    Path masks = tmp.resolve("export-masks");
+    Cli.Result m = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--masks", masks.toString(),
+        "--keep-components", "1");
+    assertEquals(0, m.code(), m.err());
+    assertEquals("masks", lines(m.out()).get(0).get("kind").asText());
+    assertTrue(Files.exists(masks.resolve("masks/00003.png")));
+
+    Path ply = tmp.resolve("cloud/scene.ply");
+    Cli.Result c = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--pointcloud",
+        ply.toString(), "--voxel", "0.05", "--min-confidence", "0");
+    assertEquals(0, c.code(), c.err());
+    JsonNode line = lines(c.out()).get(0);
+    assertEquals("pointcloud", line.get("kind").asText());
+    assertEquals(0.05, line.get("voxel_m").asDouble(), 1e-12);
+    int points = line.get("points").asInt();
+    assertTrue(points > 0, "a model trained on depth renders surfaces: " + c.out());
+    byte[] bytes = Files.readAllBytes(ply);
+    String text = new String(bytes, StandardCharsets.US_ASCII);
+    int end = text.indexOf("end_header\n") + "end_header\n".length();
+    String header = text.substring(0, end);
+    assertTrue(header.startsWith("ply\nformat binary_little_endian 1.0\n"), header);
+    assertTrue(header.contains("element vertex " + points + "\n"), header);
+    assertTrue(header.contains("comment class 2 #2ca02c mug\n"), header);
+    assertEquals(points * 20L, bytes.length - end, "x y z float, rgb uchar, class uchar, confidence float");
+
+    Cli.Result both = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--masks",
+        masks.toString(), "--pointcloud", ply.toString());
+    assertEquals(2, both.code());
+    assertTrue(both.err().contains("mutually exclusive"), both.err());
+    Cli.Result neither = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString());
+    assertEquals(2, neither.code());
+  }
+
+  @Test
+  void evaluatePrintsMiouAccuracyAndOneIouLinePerClass() throws Exception {
+    Cli.Result r = Cli.run("evaluate", "--scene", scene.toString(), "--checkpoint", ckpt.toString());
+    assertEquals(0, r.code(), r.err());
+    List<JsonNode> l = lines(r.out());
+    assertEquals(2 + 6, l.size(), r.out());
+    assertEquals("miou", l.get(0).get("metric").asText());
+    assertEquals("gt_semantic", l.get(0).get("reference").asText());
+    assertEquals(4, l.get(0).get("frames").asInt());
+    double miou = l.get(0).get("value").asDouble();
+    assertTrue(miou >= 0 && miou <= 1, r.out());
+    assertEquals("pixel_accuracy", l.get(1).get("metric").asText());
+    double mean = 0;
+    int defined = 0;
+    for (int c = 0; c < 6; c++) {
+      JsonNode n = l.get(2 + c);
+      assertEquals("iou", n.get("metric").asText());
+      assertEquals(c, n.get("class_id").asInt());
+      if (!n.get("value").isNull()) {
+        mean += n.get("value").asDouble();
+        defined++;
+      }
+    }
+    assertEquals(miou, mean / defined, 1e-9, "mIoU is the mean of the defined per-class IoUs");
+  }
+
+  @Test
+  void evaluateReadsLabelmePolygonsAndNamesUnknownLabels() throws Exception {
+    Path copy = tmp.resolve("labelme-scene");
+    Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", copy.toString());
+    AtomicFiles.deleteRecursively(copy.resolve("gt_semantic"));
+    Path masks = Files.createDirectories(copy.resolve("gt_masks"));
+    Files.writeString(masks.resolve("00001.json"), "{\"shapes\": [{\"label\": \"table\", \"points\": "
+        + "[[0,12],[31,12],[31,23],[0,23]], \"shape_type\": \"polygon\"}], \"imageWidth\": 32, \"imageHeight\": 24}");
+    Cli.Result r = Cli.run("evaluate", "--scene", copy.toString(), "--checkpoint", ckpt.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode first = lines(r.out()).get(0);
+    assertEquals("gt_masks", first.get("reference").asText());
+    assertEquals(1, first.get("frames").asInt());
+    assertEquals(32 * 24, first.get("pixels").asInt(), "background fills what no polygon covers");
+
+    Files.writeString(masks.resolve("00002.json"), "{\"shapes\": [{\"label\": \"teapot\", \"points\": "
+        + "[[0,0],[5,0],[5,5]]}], \"imageWidth\": 32, \"imageHeight\": 24}");
+    Cli.Result bad = Cli.run("evaluate", "--scene", copy.toString(), "--checkpoint", ckpt.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("00002.json") && bad.err().contains("\"teapot\""), bad.err());
+  }
+}

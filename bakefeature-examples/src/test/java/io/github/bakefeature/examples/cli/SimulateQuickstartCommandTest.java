@@ -1,0 +1,86 @@
+package io.github.bakefeature.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bakefeature.core.io.AtomicFiles;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** simulate and quickstart in reduced configurations (a few steps on tiny scenes). */
+class SimulateQuickstartCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void simulateWritesCurvesAndPrintsThresholdsPerMethod() throws Exception {
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "6", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    Path out = tmp.resolve("sim");
+    Cli.Result r = Cli.run("simulate", "--scene", scene.toString(), "--methods", "ours,snerf-freq", "--rounds", "2",
+        "--warmup", "8", "--steps-per-round", "4", "--rays", "64", "--hash-log2", "12", "--hash-max-res", "64",
+        "--holdout-every", "3", "--eval-scale", "0.5", "--ae-steps", "20", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().strip().split("\n");
+    assertEquals(2, lines.length, r.out());
+    JsonNode ours = JSON.readTree(lines[0]);
+    assertEquals("ours", ours.get("method").asText());
+    assertEquals(10, ours.get("clicks").asInt());
+    assertTrue(ours.has("clicks_to_80") && ours.has("seconds_to_90"), lines[0]);
+    assertEquals("snerf-freq", JSON.readTree(lines[1]).get("method").asText());
+    List<String> csv = Files.readAllLines(out.resolve("simulation.csv"));
+    assertEquals(1 + 2 * 3, csv.size());
+    assertTrue(csv.get(3).startsWith("ours,2,10,16,"), csv.get(3));
+    BufferedImage png = ImageIO.read(out.resolve("simulation.png").toFile());
+    assertTrue(png.getWidth() > 0);
+    assertEquals(2, Files.readAllLines(out.resolve("thresholds.jsonl")).size());
+    assertTrue(r.err().contains("simulate ours: round 2/2"), r.err());
+
+    Cli.Result bad = Cli.run("simulate", "--scene", scene.toString(), "--methods", "ours,nerfacto", "--rounds", "1",
+        "--out", out.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("nerfacto"), bad.err());
+    AtomicFiles.deleteRecursively(scene.resolve("gt_semantic"));
+    Cli.Result noGt = Cli.run("simulate", "--scene", scene.toString(), "--methods", "snerf-freq", "--rounds", "1",
+        "--out", out.toString());
+    assertEquals(2, noGt.code());
+    assertTrue(noGt.err().contains("gt_semantic"), noGt.err());
+  }
+
+  @Test
+  void quickstartInAReducedConfigurationWritesEveryResult() throws Exception {
+    Path out = tmp.resolve("results");
+    Cli.Result r = Cli.run("quickstart", "--out", out.toString(), "--frames", "6", "--width", "32", "--height", "24",
+        "--warmup", "8", "--rounds", "1", "--steps-per-round", "4", "--rays", "64", "--hash-log2", "12",
+        "--hash-max-res", "64", "--ae-steps", "20");
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().strip().split("\n");
+    assertEquals(3, lines.length, "a thresholds line per method and the summary: " + r.out());
+    JsonNode summary = JSON.readTree(lines[2]);
+    assertEquals("quickstart", summary.get("command").asText());
+    for (String key : new String[] {"simulation_csv", "simulation_plot", "thresholds", "pointcloud", "checkpoint"}) {
+      assertTrue(Files.size(Path.of(summary.get(key).asText())) > 0, key);
+    }
+    for (String f : new String[] {"00000", "00003", "00005"}) {
+      assertTrue(Files.exists(out.resolve("overlays/" + f + ".png")), f);
+      assertTrue(Files.exists(out.resolve("masks/" + f + ".png")), f);
+    }
+    assertTrue(Files.exists(out.resolve("scene/gt_semantic/00000.png")));
+    assertTrue(Files.exists(out.resolve("summary.json")));
+    assertTrue(summary.get("seconds").get("total").asDouble() > 0);
+    assertTrue(r.err().contains("Results in"), r.err());
+    // The checkpoint it writes serves the other commands.
+    Cli.Result e = Cli.run("evaluate", "--scene", out.resolve("scene").toString(), "--checkpoint",
+        summary.get("checkpoint").asText(), "--frames", "4");
+    assertEquals(0, e.code(), e.err());
+  }
+}
