@@ -1,0 +1,74 @@
+package io.github.bakefeature.core.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bakefeature.api.annotation.SemanticClass;
+import io.github.bakefeature.api.field.RenderOutput;
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.api.session.Segmentation;
+import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.pipelines.TrainerConfig;
+import io.github.bakefeature.core.scene.InMemoryScene;
+import io.github.bakefeature.core.session.DefaultLabelSession;
+import io.github.bakefeature.core.synth.SyntheticScenes;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exports read a live label session like a trained model, with the person's class colours. */
+class SessionExportTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void masksOfASessionEqualItsSegmentationAndUseTheSessionColours() throws Exception {
+    InMemoryScene scene = SyntheticScenes.tabletop(3, 32, 24, 6);
+    try (DefaultLabelSession s = DefaultLabelSession.builder(scene)
+        .optMethod(MethodPreset.SNERF_HG_FREQ)
+        .optFieldOptions(b -> b.optHashLog2TableSize(12).optHashMaxResolution(64))
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(64).build())
+        .optPersistent(false)
+        .optAutoStart(false)
+        .build()) {
+      s.recolourClass(1, 0xFF0000);
+      int classes = s.model().classCount();
+      List<SemanticClass> legend = ExportClasses.fromSession(s, classes);
+      assertEquals(0xFF0000, legend.get(1).colour());
+      MaskExporter.builder().optClasses(legend).build().export(ViewSource.of(s), scene, classes, new int[] {1}, tmp);
+      LabelImage mask = MaskExporter.readMask(tmp.resolve("masks/00001.png"));
+      Segmentation seg = s.segment(1);
+      for (int i = 0; i < mask.labels().length; i++) {
+        short expected = seg.confidence()[i] > 0 ? seg.classes().labels()[i] : LabelImage.UNLABELLED;
+        assertEquals(expected, mask.labels()[i], "pixel " + i);
+      }
+      JsonNode json = new ObjectMapper().readTree(tmp.resolve("classes.json").toFile());
+      assertEquals("#ff0000", json.get("classes").get(1).get("colour").asText());
+
+      // The session's own model renders any camera, so the point cloud can render at half size.
+      ViewSource v = ViewSource.of(s);
+      assertEquals(16, v.render(0, scene.frame(0).intrinsics().resized(16, 12), EnumSet.of(RenderOutput.DEPTH)).width());
+    }
+  }
+
+  @Test
+  void foreignSessionsRenderOnlyAtTheFramesOwnResolution() {
+    InMemoryScene scene = SyntheticScenes.tabletop(1, 16, 12, 6);
+    io.github.bakefeature.api.session.LabelSession foreign = (io.github.bakefeature.api.session.LabelSession)
+        java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {io.github.bakefeature.api.session.LabelSession.class}, (proxy, method, args) -> {
+              if (method.getName().equals("scene")) {
+                return scene;
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ViewSource.of(foreign)
+        .render(0, scene.frame(0).intrinsics().resized(8, 6), EnumSet.of(RenderOutput.DEPTH)));
+    assertTrue(e.getMessage().contains("only at their own resolution 16x12"), e.getMessage());
+  }
+}
