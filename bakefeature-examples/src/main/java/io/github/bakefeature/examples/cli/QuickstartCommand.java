@@ -68,7 +68,7 @@ public final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--clicks-per-round", defaultValue = "5", description = "Clicks per round (default: ${DEFAULT-VALUE}).")
   int clicksPerRound;
 
-  @Option(names = "--rays", defaultValue = "512", description = "Rays per step (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rays", defaultValue = "256", description = "Rays per step (default: ${DEFAULT-VALUE}).")
   int rays;
 
   @Option(names = "--hash-log2", defaultValue = "14", description = "log2 hash table size per level (default: ${DEFAULT-VALUE}).")
