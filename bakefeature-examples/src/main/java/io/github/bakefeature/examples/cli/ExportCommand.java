@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
 
 /** {@code bakefeature export}: dense masks or a labelled point cloud from a trained model. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Export a trained scene: per-frame class masks and overlays (--masks), or a labelled point cloud",
-        "as binary PLY (--pointcloud: x y z, red green blue, class, confidence; class names and colours as comments)."})
+    description = {"Export class masks or a labelled 3D point cloud of a trained scene.",
+        "--masks: per-frame class masks and overlays; --pointcloud: binary PLY with x y z, red green blue, class and",
+        "confidence per point, class names and colours as header comments."})
 public final class ExportCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

@@ -37,9 +37,9 @@ import picocli.CommandLine.Option;
  * to finish in about two minutes on a 2-core CPU.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-    description = {"Run the whole pipeline on a small synthetic tabletop scene (no downloads, ~2 minutes on 2 cores):",
-        "synthesise, extract features, simulate a person clicking for ours and snerf-freq, export overlays and a",
-        "labelled point cloud. Results go to --out (default: results/)."})
+    description = {"Run the whole pipeline on a small synthetic scene (no downloads, ~2 minutes).",
+        "Synthesises a tabletop scene, extracts features, simulates a person clicking for ours and snerf-freq, and",
+        "exports overlays and a labelled point cloud. Results go to --out (default: results/)."})
 public final class QuickstartCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
