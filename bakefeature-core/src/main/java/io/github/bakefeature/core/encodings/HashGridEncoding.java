@@ -57,7 +57,7 @@ public final class HashGridEncoding implements TrainableEncoding {
   static final int PRIME_Y = (int) 2654435761L;
   static final int PRIME_Z = 805459861;
   private static final int MAGIC = 0x48475244; // "HGRD"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   /** Points per block in the kernels: a block's inputs and outputs stay in L1/L2 across levels. */
   private static final int CHUNK = 256;
 
@@ -729,7 +729,6 @@ public final class HashGridEncoding implements TrainableEncoding {
    */
   @Override
   public void writeState(DataOutputStream out) throws IOException {
-    checkTrainable();
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
     out.writeInt(levels);
@@ -741,8 +740,13 @@ public final class HashGridEncoding implements TrainableEncoding {
     }
     out.writeLong(steps);
     StateStreams.writeFloats(out, params, 0, params.length);
-    adam.writeState(out);
+    // A frozen copy (a model snapshot) has parameters but no optimiser state to save.
+    out.writeBoolean(adam != null);
+    if (adam != null) {
+      adam.writeState(out);
+    }
   }
+
 
   /**
    * Restores {@link #writeState}'s output from a grid of the same levels, features, table size
@@ -768,7 +772,12 @@ public final class HashGridEncoding implements TrainableEncoding {
     long readSteps = in.readLong();
     zeroGradients();
     StateStreams.readFloats(in, params, 0, params.length);
-    adam.readState(in);
+    if (in.readBoolean()) {
+      adam.readState(in);
+    } else {
+      // Written by a model snapshot: training resumes with fresh moments.
+      adam.reset();
+    }
     steps = readSteps;
   }
 

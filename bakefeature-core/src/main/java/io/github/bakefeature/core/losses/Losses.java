@@ -34,4 +34,13 @@ public final class Losses {
   public static NDArray feature(NDArray rendered, NDArray target) {
     return rendered.sub(target).abs().mean();
   }
+
+  /**
+   * Free-space loss: the compositing weight rays put on samples {@code outside [R, S]} (1 where a
+   * sample lies outside the band around the ray's measured depth), averaged over the
+   * {@code validCount} rays with depth. Zero when every ray's light ends within the band.
+   */
+  public static NDArray freeSpace(NDArray weights, NDArray outside, int validCount) {
+    return weights.mul(outside).sum().div(Math.max(1, validCount));
+  }
 }

@@ -217,6 +217,13 @@ public final class Adam {
     StateStreams.writeFloats(out, v, 0, v.length);
   }
 
+  /** Forgets all moments and step counts, as if freshly built. */
+  public void reset() {
+    java.util.Arrays.fill(m, 0f);
+    java.util.Arrays.fill(v, 0f);
+    java.util.Arrays.fill(rowSteps, 0);
+  }
+
   /**
    * Restores state written by {@link #writeState} of an Adam of the same shape.
    *

@@ -156,7 +156,8 @@ public final class Checkpoint {
       if (stored != expected) {
         throw new CheckpointException(file, "checkpoint is corrupt (checksum mismatch)");
       }
-      SemanticFieldModel model = new SemanticFieldModel(field, grid, new SceneBox(bounds), step, RenderSettings.defaults());
+      RenderSettings settings = trainer == null ? RenderSettings.defaults() : FieldTrainer.renderSettings(trainer);
+      SemanticFieldModel model = new SemanticFieldModel(field, grid, new SceneBox(bounds), step, settings);
       return new Checkpoint(model, trainer, adams);
     } catch (EOFException e) {
       throw new CheckpointException(file, "checkpoint is truncated");

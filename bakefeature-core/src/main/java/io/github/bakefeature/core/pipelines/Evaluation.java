@@ -22,8 +22,18 @@ import java.util.Optional;
 public record Evaluation(int frames, double psnr, double depthMae, double depthMedianAbsError,
                          double miou, double[] perClassIou, double pixelAccuracy) {
 
-  /** Renders {@code frameIndices} of {@code scene} with {@code model} and measures them. */
+  /** Renders {@code frameIndices} of {@code scene} as novel views (no depth input) and measures them. */
   public static Evaluation of(FieldModel model, Scene scene, int[] frameIndices) throws IOException {
+    return of(model, scene, frameIndices, false);
+  }
+
+  /**
+   * Renders {@code frameIndices} of {@code scene} and measures them. With {@code measuredDepth},
+   * frames are rendered the way a label session segments them, sampling around each frame's
+   * measured depth (then the depth error only says how well the field agrees with that depth).
+   */
+  public static Evaluation of(FieldModel model, Scene scene, int[] frameIndices, boolean measuredDepth)
+      throws IOException {
     double psnrSum = 0;
     int classes = Math.max(model.classCount(), scene.classNames().size());
     SegmentationMetrics seg = new SegmentationMetrics(Math.max(1, classes));
@@ -38,7 +48,9 @@ public record Evaluation(int frames, double psnr, double depthMae, double depthM
       if (gt.isPresent()) {
         outs.add(RenderOutput.CLASSES);
       }
-      RenderedView v = model.render(f.intrinsics(), f.pose(), outs);
+      RenderedView v = measuredDepth && model instanceof SemanticFieldModel sm
+          ? sm.render(f.intrinsics(), f.pose(), outs, f.depth().orElse(null))
+          : model.render(f.intrinsics(), f.pose(), outs);
       psnrSum += ImageMetrics.psnr(ImageMetrics.mse(v.colour(), f.rgb()));
       Optional<DepthImage> depth = f.depth();
       if (depth.isPresent()) {

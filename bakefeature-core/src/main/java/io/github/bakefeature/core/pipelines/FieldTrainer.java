@@ -81,6 +81,11 @@ public final class FieldTrainer {
     return new FieldTrainer(field, data, box, config, grid, newAdams(field, config), 0);
   }
 
+  /** Render settings whose depth-guided sampling matches the trainer's. */
+  static RenderSettings renderSettings(TrainerConfig c) {
+    return RenderSettings.defaults().withDepthGuided(c.uniformSamples(), c.surfaceSamples(), c.surfaceBand());
+  }
+
   /** Density above which a cell is occupied: 1% opacity over one render step. */
   static float occupancyThreshold(SceneBox box) {
     float stepLength = RenderSettings.defaults().stepFraction() * box.diagonal();
@@ -171,7 +176,7 @@ public final class FieldTrainer {
 
   /** An immutable copy of the current model for rendering on other threads. */
   public SemanticFieldModel snapshot() {
-    return new SemanticFieldModel(field.copy(), occupancy.copy(), box, step, RenderSettings.defaults());
+    return new SemanticFieldModel(field.copy(), occupancy.copy(), box, step, renderSettings(config));
   }
 
   /** Names of the phases timed by {@link #phaseNanos()}. */
@@ -257,12 +262,17 @@ public final class FieldTrainer {
         }
       }
       NDArray lossDepth = null;
+      NDArray lossFree = null;
       if (validDepth > 0 && config.depthWeight() > 0) {
         NDArray dist = io.github.bakefeature.core.renderers.VolumeRenderer.expectedDistance(
             weights, m.create(exact(samples.t(), n), new Shape(r, s)));
         NDArray z = dist.div(m.create(exact(zToT, r), new Shape(r)));
         lossDepth = Losses.depth(z, m.create(gtDepth), m.create(mask), validDepth);
         total = total.add(lossDepth.mul(config.depthWeight()));
+      }
+      if (validDepth > 0 && config.freeSpaceWeight() > 0) {
+        lossFree = Losses.freeSpace(weights, m.create(outsideBand(r, s), new Shape(r, s)), validDepth);
+        total = total.add(lossFree.mul(config.freeSpaceWeight()));
       }
 
       NDArray feat = null;
@@ -316,6 +326,7 @@ public final class FieldTrainer {
           lossDepth == null ? 0f : lossDepth.getFloat() * config.depthWeight(),
           lossSem == null ? 0f : lossSem.getFloat() * config.semanticWeight(),
           lossFeat == null ? 0f : lossFeat.getFloat() * config.featureWeight(),
+          lossFree == null ? 0f : lossFree.getFloat() * config.freeSpaceWeight(),
           total.getFloat(), r, n);
     }
     tPhase = phase(4, tPhase);
@@ -351,8 +362,32 @@ public final class FieldTrainer {
 
   private void updateOccupancy(SplittableRandom rnd) {
     int res = occupancy.resolution();
-    int cells = res * res * res / 8;
+    // A slice of the cells per update: each cell is revisited every 64 updates.
+    int cells = Math.max(4096, res * res * res / 64);
     occupancy.update((pts, count, out) -> FieldRenderer.density(field, pts, count, out), cells, 0.95f, rnd);
+  }
+
+  /**
+   * 1 for the samples of rays with measured depth that lie outside the band around it (where the
+   * scene is known to be empty in front, or hidden behind), else 0.
+   */
+  private float[] outsideBand(int r, int s) {
+    float band = config.surfaceBand() * box.diagonal();
+    float[] t = samples.t();
+    float[] out = new float[r * s];
+    for (int i = 0; i < r; i++) {
+      float d = depthT[i];
+      if (d <= 0) {
+        continue;
+      }
+      for (int k = 0; k < s; k++) {
+        float ti = t[i * s + k];
+        if (ti < d - band || ti > d + band) {
+          out[i * s + k] = 1f;
+        }
+      }
+    }
+    return out;
   }
 
   /** Reorders the batch so labelled rays are last; returns the index of the first labelled ray. */

@@ -6,6 +6,7 @@ import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.scene.Aabb;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.DepthImage;
 import io.github.bakefeature.api.scene.Pose;
 import io.github.bakefeature.core.fields.SemanticField;
 import io.github.bakefeature.core.raysamplers.OccupancyGrid;
@@ -59,6 +60,15 @@ public final class SemanticFieldModel implements FieldModel {
     return box;
   }
 
+  /**
+   * A renderer of this model for one thread, exposing per-call work statistics (samples marched
+   * and shaded); {@link #render} uses a fresh one per call.
+   */
+  public FieldRenderer newRenderer() {
+    checkOpen();
+    return new FieldRenderer(field, occupancy, box, settings);
+  }
+
   @Override
   public String method() {
     return field.config().method().id();
@@ -87,7 +97,17 @@ public final class SemanticFieldModel implements FieldModel {
   @Override
   public RenderedView render(CameraIntrinsics camera, Pose pose, Set<RenderOutput> outputs) {
     checkOpen();
-    return new FieldRenderer(field, occupancy, box, settings).render(camera, pose, outputs, step);
+    return newRenderer().render(camera, pose, outputs, step);
+  }
+
+  /**
+   * Renders a frame whose depth was measured: rays with a measurement are sampled around it (as in
+   * training: fast and consistent), the others march through the occupancy grid. {@code depth}
+   * is z-depth in metres at the camera's resolution; null renders like {@link #render}.
+   */
+  public RenderedView render(CameraIntrinsics camera, Pose pose, Set<RenderOutput> outputs, DepthImage depth) {
+    checkOpen();
+    return newRenderer().render(camera, pose, outputs, step, depth);
   }
 
   @Override

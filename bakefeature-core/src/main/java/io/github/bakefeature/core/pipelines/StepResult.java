@@ -4,10 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one training step did: the step number, the weighted loss terms (0 when a term was not
- * active) and the number of samples evaluated.
+ * What one training step did: the step number, the loss terms (rgb unweighted, the others
+ * multiplied by their weights; 0 when a term was not active) and the number of samples evaluated.
  */
-public record StepResult(long step, float rgb, float depth, float semantic, float feature, float total,
+public record StepResult(long step, float rgb, float depth, float semantic, float feature, float freeSpace, float total,
                          int rays, int samples) {
 
   /** Loss terms by name: rgb, depth, semantic, feature, total. */
@@ -17,6 +17,7 @@ public record StepResult(long step, float rgb, float depth, float semantic, floa
     m.put("depth", (double) depth);
     m.put("semantic", (double) semantic);
     m.put("feature", (double) feature);
+    m.put("free_space", (double) freeSpace);
     m.put("total", (double) total);
     return m;
   }

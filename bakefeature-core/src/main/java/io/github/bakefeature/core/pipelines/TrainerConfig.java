@@ -22,6 +22,7 @@ public record TrainerConfig(
     float depthWeight,
     float semanticWeight,
     float featureWeight,
+    float freeSpaceWeight,
     int occupancyResolution,
     int occupancyUpdateEvery,
     long seed) {
@@ -50,7 +51,7 @@ public record TrainerConfig(
     private int raysPerBatch = 1024;
     private int uniformSamples = 12;
     private int surfaceSamples = 20;
-    private float surfaceBand = 0.02f;
+    private float surfaceBand = 0.005f;
     private float learningRate = 5e-3f;
     private float gridLearningRate = 1e-2f;
     private float beta1 = 0.9f;
@@ -63,7 +64,8 @@ public record TrainerConfig(
     private float depthWeight = 0.1f;
     private float semanticWeight = 1f;
     private float featureWeight = 0.5f;
-    private int occupancyResolution = 64;
+    private float freeSpaceWeight = 0.1f;
+    private int occupancyResolution = 128;
     private int occupancyUpdateEvery = 16;
     private long seed = 0;
 
@@ -88,7 +90,7 @@ public record TrainerConfig(
       return this;
     }
 
-    /** Half-width of the depth band, as a fraction of the scene diagonal (default 0.02). */
+    /** Half-width of the depth band, as a fraction of the scene diagonal (default 0.005). */
     public Builder optSurfaceBand(float f) {
       this.surfaceBand = f;
       return this;
@@ -122,7 +124,18 @@ public record TrainerConfig(
       return this;
     }
 
-    /** Occupancy grid resolution (default 64) and update period in steps (default 16). */
+    /**
+     * Weight of the free-space loss (default 0.1): the compositing weight that rays with a depth
+     * measurement put outside the band around it. It keeps empty space empty and surfaces opaque,
+     * which the colour and depth losses alone do not (a spread-out weight distribution can have
+     * the right mean depth); sharp surfaces also let rendering stop rays early. 0 disables it.
+     */
+    public Builder optFreeSpaceWeight(float w) {
+      this.freeSpaceWeight = w;
+      return this;
+    }
+
+    /** Occupancy grid resolution (default 128) and update period in steps (default 16). */
     public Builder optOccupancy(int resolution, int updateEvery) {
       this.occupancyResolution = resolution;
       this.occupancyUpdateEvery = updateEvery;
@@ -138,7 +151,7 @@ public record TrainerConfig(
     public TrainerConfig build() {
       return new TrainerConfig(raysPerBatch, uniformSamples, surfaceSamples, surfaceBand, learningRate,
           gridLearningRate, beta1, beta2, epsilon, decaySteps, decayFactor, minLearningRateFraction, rgbWeight,
-          depthWeight, semanticWeight, featureWeight, occupancyResolution, occupancyUpdateEvery, seed);
+          depthWeight, semanticWeight, featureWeight, freeSpaceWeight, occupancyResolution, occupancyUpdateEvery, seed);
     }
   }
 }

@@ -117,7 +117,7 @@ public final class DepthGuidedSampler {
   public static final class Builder {
     private int uniformSamples = 12;
     private int surfaceSamples = 20;
-    private float bandFraction = 0.02f;
+    private float bandFraction = 0.005f;
     private float near = 0.05f;
 
     /** Stratified samples over the box span per ray (default 12). */
@@ -138,7 +138,7 @@ public final class DepthGuidedSampler {
       return this;
     }
 
-    /** Half-width of the surface band as a fraction of the box diagonal (default 0.02). */
+    /** Half-width of the surface band as a fraction of the box diagonal (default 0.005). */
     public Builder optBandFraction(float f) {
       if (!(f > 0)) {
         throw new IllegalArgumentException("band fraction must be > 0, found " + f);

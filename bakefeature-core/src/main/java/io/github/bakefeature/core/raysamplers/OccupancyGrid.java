@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
  * density, used to skip empty space when rendering (instant-ngp's occupancy grid). A cell is
  * occupied if a measured surface fell in or next to it ({@link #markSurface}) or if the field's
  * density there, tracked as a decaying running maximum ({@link #update}), exceeds a threshold.
- * Without depth and before any update, every cell is occupied.
+ * Without depth, every cell is occupied until the field shows it empty; with depth, a cell is
+ * empty unless a measurement or the field says otherwise, so marching skips everything but the
+ * neighbourhood of surfaces from the first step on.
  *
  * <p>Updates and queries must not run concurrently (the field model guards this); queries are
  * allocation-free.
@@ -129,8 +131,9 @@ public final class OccupancyGrid {
     float[] d = new float[m];
     field.density(pts, m, d);
     if (!anyUpdate) {
-      // First update: forget the "everything occupied" prior for cells never evaluated.
-      Arrays.fill(density, m == n ? 0f : threshold * 1.01f);
+      // First update. With measured surfaces, cells the field has not (yet) shown to be dense are
+      // empty; without them, cells not evaluated yet keep the "occupied" prior until visited.
+      Arrays.fill(density, m == n || anySurface ? 0f : threshold * 1.01f);
       anyUpdate = true;
     }
     for (int i = 0; i < m; i++) {

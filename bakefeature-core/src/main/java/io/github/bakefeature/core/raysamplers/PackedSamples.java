@@ -35,6 +35,24 @@ public final class PackedSamples {
     return delta;
   }
 
+  /** Copies fixed-count samples ({@code samplesPerRay} for every ray) into this packed form. */
+  public void copyFrom(RaySamples fixed) {
+    int rays = fixed.rays();
+    int s = fixed.samplesPerRay();
+    reset(rays);
+    int n = fixed.size();
+    if (t.length < n) {
+      t = new float[n];
+      delta = new float[n];
+    }
+    System.arraycopy(fixed.t(), 0, t, 0, n);
+    System.arraycopy(fixed.delta(), 0, delta, 0, n);
+    for (int r = 0; r <= rays; r++) {
+      rayStart[r] = r * s;
+    }
+    size = n;
+  }
+
   void reset(int rays) {
     this.rays = rays;
     this.size = 0;

@@ -7,36 +7,54 @@ import io.github.bakefeature.api.field.PointQuery;
 import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.DepthImage;
 import io.github.bakefeature.api.scene.Pose;
 import io.github.bakefeature.core.cameras.CameraRays;
 import io.github.bakefeature.core.djl.DjlRuntime;
 import io.github.bakefeature.core.fields.SemanticField;
+import io.github.bakefeature.core.raysamplers.DepthGuidedSampler;
 import io.github.bakefeature.core.raysamplers.OccupancyGrid;
 import io.github.bakefeature.core.raysamplers.OccupancyMarcher;
 import io.github.bakefeature.core.raysamplers.PackedSamples;
+import io.github.bakefeature.core.raysamplers.RaySamples;
 import io.github.bakefeature.core.raysamplers.SceneBox;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
- * Renders full frames from a field in bounded-memory chunks, without autograd: march rays through
- * the occupancy grid, evaluate density for every kept sample, composite in Java, then evaluate the
- * heads (colour, feature, logits) only for samples whose weight matters. This two-pass scheme
- * keeps the cost of the heads proportional to the visible surface, not to the samples marched.
+ * Renders full frames from a field in bounded-memory chunks, without autograd.
  *
- * <p>Deterministic: the same field renders bit-identical images. Not thread-safe (scratch buffers);
- * use one renderer per thread.
+ * <p>Samples come from one of two samplers. For a novel view, rays march through the occupancy
+ * grid in rounds, and a ray stops as soon as it is opaque (early termination). For a frame of the
+ * scene, whose depth was measured, rays can instead be sampled like training rays — a few
+ * samples over the box and most of them around the measured depth — which costs a fixed, small
+ * number of samples per ray and matches what the field was trained on; rays without a measurement
+ * still march. Either way density is evaluated first, compositing weights are computed in Java,
+ * and the heads (colour, feature, logits) run only for samples whose weight matters, so their
+ * cost follows the visible surface rather than the samples taken.
+ *
+ * <p>Deterministic: the same field renders bit-identical images. Not thread-safe (scratch buffers
+ * and statistics); use one renderer per thread.
  */
 public final class FieldRenderer {
+  /** Samples per ray evaluated in the first marching round (later rounds take twice as many). */
+  private static final int ROUND_SAMPLES = 32;
+  /** A ray stops once less than this fraction of light gets through. */
+  private static final float TERMINATION_TRANSMITTANCE = 1e-3f;
+
   private final SemanticField field;
   private final OccupancyGrid grid;
   private final SceneBox box;
   private final RenderSettings settings;
   private final OccupancyMarcher marcher;
+  private final DepthGuidedSampler depthSampler;
   private final PackedSamples packed = new PackedSamples();
-  /** Samples per ray evaluated in the first marching round (later rounds take twice as many). */
-  private static final int ROUND_SAMPLES = 32;
-  /** A ray stops once less than this much light gets through. */
-  private static final float TERMINATION_TRANSMITTANCE = 1e-3f;
+  private final RaySamples fixed = new RaySamples();
+  private long samplesMarched;
+  private long samplesShaded;
+  private long rounds;
+  private final long[] nanos = new long[4];
 
   public FieldRenderer(SemanticField field, OccupancyGrid grid, SceneBox box, RenderSettings settings) {
     this.field = field;
@@ -44,69 +62,149 @@ public final class FieldRenderer {
     this.box = box;
     this.settings = settings;
     this.marcher = new OccupancyMarcher(settings.stepFraction() * box.diagonal(), settings.maxSamplesPerRay(), 0.05f);
+    this.depthSampler = DepthGuidedSampler.builder()
+        .optUniformSamples(settings.depthGuidedUniformSamples())
+        .optSurfaceSamples(settings.depthGuidedSurfaceSamples())
+        .optBandFraction(settings.depthGuidedBand())
+        .build();
   }
 
-  /** Renders one view; {@code step} is recorded in the result. */
+  /**
+   * Work done by this renderer so far: samples whose density was evaluated, samples whose heads
+   * were evaluated, marching rounds, and nanoseconds spent sampling, encoding, in the density
+   * network and in the heads.
+   */
+  public long[] statistics() {
+    return new long[] {samplesMarched, samplesShaded, rounds, nanos[0], nanos[1], nanos[2], nanos[3]};
+  }
+
+  /** Renders a novel view (occupancy marching); {@code step} is recorded in the result. */
   public RenderedView render(CameraIntrinsics k, Pose pose, Set<RenderOutput> outputs, long step) {
+    return render(k, pose, outputs, step, null);
+  }
+
+  /**
+   * Renders a view; where {@code depth} (z-depth in metres at the camera's resolution, may be
+   * null) holds a measurement, rays are sampled around it instead of marching.
+   */
+  public RenderedView render(CameraIntrinsics k, Pose pose, Set<RenderOutput> outputs, long step, DepthImage depth) {
     int w = k.width();
     int h = k.height();
+    if (depth != null && (depth.width() != w || depth.height() != h)) {
+      throw new IllegalArgumentException("depth is " + depth.width() + "x" + depth.height() + " but the camera is "
+          + w + "x" + h);
+    }
     int n = w * h;
-    boolean wantColour = outputs.contains(RenderOutput.COLOUR);
-    boolean wantDepth = outputs.contains(RenderOutput.DEPTH);
     int d = field.featureDimension();
-    boolean wantFeatures = outputs.contains(RenderOutput.FEATURES) && d > 0;
-    boolean wantClasses = outputs.contains(RenderOutput.CLASSES);
-    float[] colour = wantColour ? new float[n * 3] : null;
-    float[] depth = wantDepth ? new float[n] : null;
-    float[] features = wantFeatures ? new float[n * d] : null;
-    short[] classes = wantClasses ? new short[n] : null;
-    float[] confidence = wantClasses ? new float[n] : null;
+    Outputs out = new Outputs(n, d, field.classCount(), outputs);
     float[] cam = CameraRays.pack(k, pose);
     int chunk = settings.chunkRays();
-    float[] origins = new float[chunk * 3];
-    float[] dirs = new float[chunk * 3];
-    float[] zToT = new float[chunk];
-    Chunk out = new Chunk(colour, depth, features, classes, confidence);
+    Rays withDepth = new Rays(chunk);
+    Rays marching = new Rays(chunk);
     for (int first = 0; first < n; first += chunk) {
       int count = Math.min(chunk, n - first);
-      CameraRays.rowMajor(cam, w, first, count, origins, dirs, zToT);
-      renderRays(count, origins, dirs, zToT, first, out, wantColour, wantDepth, wantFeatures, wantClasses);
+      withDepth.count = 0;
+      marching.count = 0;
+      for (int i = 0; i < count; i++) {
+        int px = first + i;
+        float z = depth == null ? 0f : depth.get(px % w, px / w);
+        Rays target = z > 0 ? withDepth : marching;
+        int r = target.count++;
+        CameraRays.ray(cam, 0, px % w, px / w, r, target.origins, target.dirs, target.zToT);
+        target.pixel[r] = px;
+        target.depthT[r] = z * target.zToT[r];
+      }
+      if (withDepth.count > 0) {
+        shade(withDepth, out, true, first);
+      }
+      if (marching.count > 0) {
+        shade(marching, out, false, first);
+      }
     }
-    return new RenderedView(w, h, colour, depth, features, wantFeatures ? d : 0, classes, confidence, step);
+    return new RenderedView(w, h, out.colour, out.depth, out.features, out.features == null ? 0 : d, out.classes,
+        out.confidence, step);
   }
 
-  /** Output arrays of a full frame, written at pixel offsets. */
-  private record Chunk(float[] colour, float[] depth, float[] features, short[] classes, float[] confidence) {}
+  /** One batch of rays and where their results go. */
+  private static final class Rays {
+    int count;
+    final float[] origins;
+    final float[] dirs;
+    final float[] zToT;
+    final float[] depthT;
+    final int[] pixel;
 
-  private void renderRays(int rays, float[] origins, float[] dirs, float[] zToT, int first, Chunk out,
-                          boolean wantColour, boolean wantDepth, boolean wantFeatures, boolean wantClasses) {
-    // March in rounds of a few samples per ray, evaluating density as we go, so a ray stops as
-    // soon as it is opaque (early termination) instead of marching through everything behind.
-    float[] cursor = new float[rays];
-    java.util.Arrays.fill(cursor, Float.NaN);
-    float[] transmittance = new float[rays];
-    java.util.Arrays.fill(transmittance, 1f);
-    float[] accW = new float[rays];
-    float[] accDist = new float[rays];
+    Rays(int capacity) {
+      origins = new float[capacity * 3];
+      dirs = new float[capacity * 3];
+      zToT = new float[capacity];
+      depthT = new float[capacity];
+      pixel = new int[capacity];
+    }
+  }
+
+  /** Output arrays of a full frame (null when not requested), written at pixel indices. */
+  private static final class Outputs {
+    final float[] colour;
+    final float[] depth;
+    final float[] features;
+    final short[] classes;
+    final float[] confidence;
+    final int classCount;
+
+    Outputs(int n, int d, int classCount, Set<RenderOutput> want) {
+      colour = want.contains(RenderOutput.COLOUR) ? new float[n * 3] : null;
+      depth = want.contains(RenderOutput.DEPTH) ? new float[n] : null;
+      features = want.contains(RenderOutput.FEATURES) && d > 0 ? new float[n * d] : null;
+      classes = want.contains(RenderOutput.CLASSES) ? new short[n] : null;
+      confidence = classes != null ? new float[n] : null;
+      this.classCount = classCount;
+    }
+
+    boolean needHeads() {
+      return colour != null || features != null || classes != null;
+    }
+  }
+
+  /** Samples, composites and shades one batch of rays. */
+  private void shade(Rays rays, Outputs out, boolean depthGuided, int seed) {
+    int n = rays.count;
+    float[] transmittance = new float[n];
+    Arrays.fill(transmittance, 1f);
+    float[] accW = new float[n];
+    float[] accDist = new float[n];
+    float[] cursor = new float[n];
+    Arrays.fill(cursor, Float.NaN);
     int g = field.config().geoFeatures();
     int p = field.positionEncoding().outputDimension();
-    float[] geoSel = new float[1024 * g];
-    int[] selRay = new int[1024];
-    float[] selW = new float[1024];
-    int selected = 0;
+    Selection sel = new Selection(g);
     int round = 0;
     while (true) {
-      int keep = round == 0 ? ROUND_SAMPLES : ROUND_SAMPLES * 2;
-      marcher.march(rays, origins, dirs, box, grid, cursor, keep, packed);
+      long t0 = System.nanoTime();
+      if (depthGuided) {
+        if (round > 0) {
+          break;
+        }
+        // Deterministic jitter: the same frame renders the same image every time.
+        depthSampler.sample(n, rays.origins, rays.dirs, rays.depthT, box, new SplittableRandom(seed), fixed);
+        packed.copyFrom(fixed);
+      } else {
+        marcher.march(n, rays.origins, rays.dirs, box, grid, cursor, round == 0 ? ROUND_SAMPLES : ROUND_SAMPLES * 2,
+            packed);
+      }
       round++;
+      rounds++;
       int ns = packed.size();
+      samplesMarched += ns;
       if (ns == 0) {
         break;
       }
       int[] start = packed.rayStart();
       float[] unit = new float[ns * 3];
-      packed.positions(origins, dirs, box, unit);
+      packed.positions(rays.origins, rays.dirs, box, unit);
+      long t1 = System.nanoTime();
       float[] enc = field.positionEncoding().encode(unit, ns);
+      long t2 = System.nanoTime();
       float[] sigma;
       float[] geo;
       try (NDManager m = DjlRuntime.newManager()) {
@@ -115,26 +213,20 @@ public final class FieldRenderer {
         sigma = b.sigma(hOut).toFloatArray();
         geo = b.geo(hOut).toFloatArray();
       }
-      float[] t = packed.t();
+      nanos[0] += t1 - t0;
+      nanos[1] += t2 - t1;
+      nanos[2] += System.nanoTime() - t2;
       float[] weights = new float[ns];
-      VolumeRenderer.weights(rays, start, sigma, packed.delta(), transmittance, weights);
+      VolumeRenderer.weights(n, start, sigma, packed.delta(), transmittance, weights);
+      float[] t = packed.t();
       boolean anyActive = false;
-      for (int r = 0; r < rays; r++) {
+      for (int r = 0; r < n; r++) {
         for (int i = start[r]; i < start[r + 1]; i++) {
           float w = weights[i];
           accW[r] += w;
           accDist[r] += w * t[i];
           if (w > settings.minWeight()) {
-            if (selected == selRay.length) {
-              int n = selected * 2;
-              geoSel = java.util.Arrays.copyOf(geoSel, n * g);
-              selRay = java.util.Arrays.copyOf(selRay, n);
-              selW = java.util.Arrays.copyOf(selW, n);
-            }
-            System.arraycopy(geo, i * g, geoSel, selected * g, g);
-            selRay[selected] = r;
-            selW[selected] = w;
-            selected++;
+            sel.add(geo, i, r, w);
           }
         }
         if (transmittance[r] < TERMINATION_TRANSMITTANCE) {
@@ -148,52 +240,86 @@ public final class FieldRenderer {
         break;
       }
     }
-    if (wantDepth) {
-      for (int r = 0; r < rays; r++) {
-        // Expected ray distance as z-depth; rays that saw nothing stay 0 (invalid).
-        out.depth[first + r] = accW[r] > 1e-4f ? accDist[r] / zToT[r] : 0f;
+    if (out.depth != null) {
+      for (int r = 0; r < n; r++) {
+        // Depth of what the ray sees (expected distance over the light it stopped, so partly
+        // transparent rays are not pulled towards the camera), as z-depth; rays that saw nothing
+        // stay 0 (invalid).
+        out.depth[rays.pixel[r]] = accW[r] > 1e-2f ? accDist[r] / accW[r] / rays.zToT[r] : 0f;
       }
     }
-    if (!(wantColour || wantFeatures || wantClasses)) {
-      return;
+    if (out.needHeads()) {
+      shadeHeads(rays, out, sel, accW);
     }
-    if (selected == 0) {
-      fillEmpty(rays, first, out);
-      return;
+  }
+
+  /** Samples kept for the heads: their geometric features, ray and compositing weight. */
+  private static final class Selection {
+    final int g;
+    int count;
+    float[] geo = new float[0];
+    int[] ray = new int[0];
+    float[] weight = new float[0];
+
+    Selection(int g) {
+      this.g = g;
     }
-    int dirDim = field.directionEncoding().outputDimension();
-    float[] dirEnc = null;
-    if (wantColour) {
-      float[] dirSel = new float[selected * 3];
-      for (int j = 0; j < selected; j++) {
-        System.arraycopy(dirs, selRay[j] * 3, dirSel, j * 3, 3);
+
+    void add(float[] geoAll, int sample, int r, float w) {
+      if (count == ray.length) {
+        int n = Math.max(1024, count * 2);
+        geo = Arrays.copyOf(geo, n * g);
+        ray = Arrays.copyOf(ray, n);
+        weight = Arrays.copyOf(weight, n);
       }
-      dirEnc = field.directionEncoding().encode(dirSel, selected);
+      System.arraycopy(geoAll, sample * g, geo, count * g, g);
+      ray[count] = r;
+      weight[count] = w;
+      count++;
     }
-    int d = field.featureDimension();
+  }
+
+  private void shadeHeads(Rays rays, Outputs out, Selection sel, float[] accW) {
+    long th = System.nanoTime();
+    int selected = sel.count;
+    samplesShaded += selected;
+    int n = rays.count;
     int c = field.classCount();
+    int d = field.featureDimension();
     float[] col = null;
     float[] feat = null;
     float[] logits = null;
-    try (NDManager m = DjlRuntime.newManager()) {
-      SemanticField.Bound b = field.bind(m, false);
-      NDArray geoNd = m.create(java.util.Arrays.copyOf(geoSel, selected * g), new Shape(selected, g));
-      if (wantColour) {
-        col = b.colour(geoNd, m.create(dirEnc, new Shape(selected, dirDim))).toFloatArray();
+    if (selected > 0) {
+      int g = sel.g;
+      int dirDim = field.directionEncoding().outputDimension();
+      float[] dirEnc = null;
+      if (out.colour != null) {
+        float[] dirSel = new float[selected * 3];
+        for (int j = 0; j < selected; j++) {
+          System.arraycopy(rays.dirs, sel.ray[j] * 3, dirSel, j * 3, 3);
+        }
+        dirEnc = field.directionEncoding().encode(dirSel, selected);
       }
-      NDArray f = d > 0 && (wantFeatures || wantClasses) ? b.feature(geoNd) : null;
-      if (wantFeatures) {
-        feat = f.toFloatArray();
-      }
-      if (wantClasses) {
-        logits = b.logits(geoNd, f).toFloatArray();
+      try (NDManager m = DjlRuntime.newManager()) {
+        SemanticField.Bound b = field.bind(m, false);
+        NDArray geoNd = m.create(Arrays.copyOf(sel.geo, selected * g), new Shape(selected, g));
+        if (out.colour != null) {
+          col = b.colour(geoNd, m.create(dirEnc, new Shape(selected, dirDim))).toFloatArray();
+        }
+        NDArray f = d > 0 && (out.features != null || out.classes != null) ? b.feature(geoNd) : null;
+        if (out.features != null) {
+          feat = f.toFloatArray();
+        }
+        if (out.classes != null) {
+          logits = b.logits(geoNd, f).toFloatArray();
+        }
       }
     }
-    float[] accLogits = wantClasses ? new float[rays * c] : null;
+    float[] accLogits = out.classes != null ? new float[n * c] : null;
     for (int j = 0; j < selected; j++) {
-      int r = selRay[j];
-      float wj = selW[j];
-      int px = first + r;
+      int r = sel.ray[j];
+      float wj = sel.weight[j];
+      int px = rays.pixel[r];
       if (col != null) {
         for (int k = 0; k < 3; k++) {
           out.colour[px * 3 + k] += wj * col[j * 3 + k];
@@ -210,13 +336,19 @@ public final class FieldRenderer {
         }
       }
     }
-    if (wantClasses) {
-      for (int r = 0; r < rays; r++) {
+    if (out.classes != null) {
+      for (int r = 0; r < n; r++) {
+        int px = rays.pixel[r];
         if (accW[r] > 1e-4f) {
-          argmaxSoftmax(accLogits, r * c, c, out.classes, out.confidence, first + r);
+          argmaxSoftmax(accLogits, r * c, c, out.classes, out.confidence, px);
+        } else {
+          // A ray that saw nothing: class 0 with zero confidence.
+          out.classes[px] = 0;
+          out.confidence[px] = 0f;
         }
       }
     }
+    nanos[3] += System.nanoTime() - th;
   }
 
   private static void argmaxSoftmax(float[] logits, int off, int c, short[] classes, float[] conf, int px) {
@@ -236,23 +368,13 @@ public final class FieldRenderer {
     conf[px] = (float) (1.0 / sum);
   }
 
-  private static void fillEmpty(int rays, int first, Chunk out) {
-    // Rays that see nothing occupied: class 0 with zero confidence (colour, depth stay 0).
-    if (out.confidence != null) {
-      for (int r = 0; r < rays; r++) {
-        out.classes[first + r] = 0;
-        out.confidence[first + r] = 0f;
-      }
-    }
-  }
-
   /** Density (1/metre) at unit-cube points, for occupancy updates. */
   public static void density(SemanticField field, float[] unit, int count, float[] out) {
     int p = field.positionEncoding().outputDimension();
     int chunk = 65536;
     for (int first = 0; first < count; first += chunk) {
       int n = Math.min(chunk, count - first);
-      float[] pts = first == 0 && n == count ? unit : java.util.Arrays.copyOfRange(unit, first * 3, (first + n) * 3);
+      float[] pts = first == 0 && n == count ? unit : Arrays.copyOfRange(unit, first * 3, (first + n) * 3);
       float[] enc = field.positionEncoding().encode(pts, n);
       try (NDManager m = DjlRuntime.newManager()) {
         SemanticField.Bound b = field.bind(m, false);
@@ -275,7 +397,7 @@ public final class FieldRenderer {
     int chunk = 65536;
     for (int first = 0; first < count; first += chunk) {
       int n = Math.min(chunk, count - first);
-      float[] enc = field.positionEncoding().encode(java.util.Arrays.copyOfRange(unit, first * 3, (first + n) * 3), n);
+      float[] enc = field.positionEncoding().encode(Arrays.copyOfRange(unit, first * 3, (first + n) * 3), n);
       try (NDManager m = DjlRuntime.newManager()) {
         SemanticField.Bound b = field.bind(m, false);
         NDArray hOut = b.densityOutput(m.create(enc, new Shape(n, p)));

@@ -351,7 +351,12 @@ public final class DefaultLabelSession implements LabelSession {
   public RenderedView render(int frame, Set<RenderOutput> outputs) {
     checkFrame(frame);
     Frame f = scene.frame(frame);
-    return model().render(f.intrinsics(), f.pose(), outputs);
+    try {
+      // The frame's measured depth makes rendering fast and consistent with training.
+      return model().render(f.intrinsics(), f.pose(), outputs, f.depth().orElse(null));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -54,11 +54,59 @@ final class Renderer {
     final Hit hit = new Hit();
     final Hit shadow = new Hit();
     final double[] rgb = new double[3];
+    final double[] sub = new double[3];
+    final Hit subHit = new Hit();
   }
 
-  /** Renders rows {@code [y0, y1)} into {@code out}. */
+  /** Shaded colour (linear, before byte conversion) of the ray o + t d into {@code out}; black if it hits nothing. */
+  private static void shade(World world, double ox, double oy, double oz, double dx, double dy, double dz,
+                            double[] light, double ambient, double diffuse, Scratch s, double[] out) {
+    Hit hit = s.subHit;
+    if (!world.intersect(ox, oy, oz, dx, dy, dz, NEAR, Double.POSITIVE_INFINITY, hit)) {
+      out[0] = 0;
+      out[1] = 0;
+      out[2] = 0;
+      return;
+    }
+    double nx = hit.nx;
+    double ny = hit.ny;
+    double nz = hit.nz;
+    if (nx * dx + ny * dy + nz * dz > 0) {
+      nx = -nx;
+      ny = -ny;
+      nz = -nz;
+    }
+    hit.primitive.texture.albedo(hit.lx, hit.ly, hit.lz, out);
+    double t = hit.t;
+    double sx = ox + t * dx + SHADOW_OFFSET * nx;
+    double sy = oy + t * dy + SHADOW_OFFSET * ny;
+    double sz = oz + t * dz + SHADOW_OFFSET * nz;
+    double shade = ambient * (0.85 + 0.15 * ny);
+    double lx = light[0] - sx;
+    double ly = light[1] - sy;
+    double lz = light[2] - sz;
+    double ndl = nx * lx + ny * ly + nz * lz;
+    if (ndl > 0 && !world.occluded(sx, sy, sz, lx, ly, lz, 0, 1, s.shadow)) {
+      shade += diffuse * ndl / Math.sqrt(lx * lx + ly * ly + lz * lz);
+    }
+    out[0] *= shade;
+    out[1] *= shade;
+    out[2] *= shade;
+  }
+
+  /**
+   * Sub-pixel offsets of the 4-sample rotated grid used for antialiased colour: a camera
+   * integrates light over the pixel, so edges and fine texture come out smooth instead of jagged.
+   */
+  private static final double[] RGSS = {-0.125, -0.375, 0.375, -0.125, 0.125, 0.375, -0.375, 0.125};
+
+  /**
+   * Renders rows {@code [y0, y1)} into {@code out}. Depth and class always come from the ray
+   * through the pixel centre; with {@code antialias} the colour is the mean of four rotated-grid
+   * sub-pixel rays (a pixel's area, like a camera), else that of the centre ray.
+   */
   static void renderRows(World world, CameraIntrinsics k, Pose pose, Sensor sensor, int y0, int y1,
-                         Buffers out, Scratch s) {
+                         Buffers out, Scratch s, boolean antialias) {
     int w = k.width();
     double fx = k.fx();
     double fy = k.fy();
@@ -137,9 +185,28 @@ final class Renderer {
             shade += diffuse * cos;
           }
         }
-        out.rgb[3 * i] = toByte(alb[0] * shade);
-        out.rgb[3 * i + 1] = toByte(alb[1] * shade);
-        out.rgb[3 * i + 2] = toByte(alb[2] * shade);
+        if (antialias) {
+          double rs = 0;
+          double gs = 0;
+          double bs = 0;
+          double[] sub = s.sub;
+          for (int k2 = 0; k2 < RGSS.length; k2 += 2) {
+            double sxc = (u + RGSS[k2] - cxp) / fx;
+            double syc = (v + RGSS[k2 + 1] - cyp) / fy;
+            shade(world, ox, oy, oz, r00 * sxc + r01 * syc + r02, r10 * sxc + r11 * syc + r12,
+                r20 * sxc + r21 * syc + r22, light, ambient, diffuse, s, sub);
+            rs += sub[0];
+            gs += sub[1];
+            bs += sub[2];
+          }
+          out.rgb[3 * i] = toByte(rs * 0.25);
+          out.rgb[3 * i + 1] = toByte(gs * 0.25);
+          out.rgb[3 * i + 2] = toByte(bs * 0.25);
+        } else {
+          out.rgb[3 * i] = toByte(alb[0] * shade);
+          out.rgb[3 * i + 1] = toByte(alb[1] * shade);
+          out.rgb[3 * i + 2] = toByte(alb[2] * shade);
+        }
         out.labels[i] = (short) p.classId;
         if (out.instances != null) {
           out.instances[i] = (short) p.instanceId;

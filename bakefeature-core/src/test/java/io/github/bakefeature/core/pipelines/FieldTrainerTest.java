@@ -64,7 +64,8 @@ class FieldTrainerTest {
         .optFeatures(colourFeatures(scene))
         .optLabels(Training.Labels.GROUND_TRUTH)
         .optFieldOptions(b -> b.optHashLog2TableSize(14).optHashMaxResolution(256))
-        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(256).optSeed(seed).build())
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(256).optUniformSamples(6).optSurfaceSamples(10)
+            .optSeed(seed).build())
         .optSeed(seed)
         .build();
   }
@@ -75,11 +76,11 @@ class FieldTrainerTest {
       FieldTrainer t = trainer(m, 1);
       StepResult first = t.step();
       StepResult last = first;
-      for (int i = 0; i < 40; i++) {
+      for (int i = 0; i < 60; i++) {
         last = t.step();
       }
-      assertTrue(last.rgb() < 0.7 * first.rgb(), m + ": rgb loss " + first.rgb() + " -> " + last.rgb());
-      assertTrue(last.semantic() < 0.7 * first.semantic(), m + ": semantic loss " + first.semantic() + " -> " + last.semantic());
+      assertTrue(last.rgb() < 0.8 * first.rgb(), m + ": rgb loss " + first.rgb() + " -> " + last.rgb());
+      assertTrue(last.semantic() < 0.8 * first.semantic(), m + ": semantic loss " + first.semantic() + " -> " + last.semantic());
       assertEquals(m.usesFeatures(), last.feature() > 0, m + ": feature loss only for methods with features");
     }
   }
@@ -101,6 +102,12 @@ class FieldTrainerTest {
     assertArrayEquals(before.features(), loaded.features());
     assertArrayEquals(before.classes(), loaded.classes());
     assertArrayEquals(before.confidence(), loaded.confidence());
+
+    // A model snapshot saves and loads on its own (no optimiser state), rendering the same.
+    Path modelOnly = tmp.resolve("snapshot.ckpt");
+    a.snapshot().save(modelOnly);
+    assertArrayEquals(before.colour(), SemanticFieldModel.load(modelOnly).render(f.intrinsics(), f.pose(), all).colour());
+    assertThrows(java.io.IOException.class, () -> Checkpoint.read(modelOnly).resume(trainer(MethodPreset.OURS, 3).data()));
 
     // Resuming continues exactly like the uninterrupted trainer.
     FieldTrainer b = Checkpoint.read(ckpt).resume(trainer(MethodPreset.OURS, 3).data());

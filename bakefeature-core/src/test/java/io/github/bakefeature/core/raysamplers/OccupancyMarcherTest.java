@@ -52,4 +52,22 @@ class OccupancyMarcherTest {
     assertTrue(!grid.isOccupied(0.9f, 0.9f, 0.2f));
     assertEquals(0.5 + 1.0 / 512, grid.occupiedFraction(), 1e-9);
   }
+
+  @Test
+  void withMeasuredSurfacesUnvisitedCellsStartEmpty() {
+    OccupancyGrid grid = new OccupancyGrid(8, 1f);
+    grid.markSurface(0.1f, 0.1f, 0.1f, 0);
+    grid.commitSurfaces();
+    assertEquals(1.0 / 512, grid.occupiedFraction(), 1e-9, "only the measured cell before any update");
+    // A partial update visiting a few cells of a field that is dense everywhere.
+    grid.update((pts, n, out) -> java.util.Arrays.fill(out, 0, n, 10f), 16, 0.95f, new SplittableRandom(2));
+    assertTrue(grid.occupiedFraction() <= 17.0 / 512, "only visited cells can turn occupied");
+  }
+
+  @Test
+  void withoutSurfacesUnvisitedCellsStayOccupiedUntilVisited() {
+    OccupancyGrid grid = new OccupancyGrid(8, 1f);
+    grid.update((pts, n, out) -> java.util.Arrays.fill(out, 0, n, 0f), 16, 0.95f, new SplittableRandom(2));
+    assertTrue(grid.occupiedFraction() >= 1 - 16.0 / 512, "unvisited cells keep the occupied prior");
+  }
 }

@@ -124,6 +124,9 @@ public final class TrainCommand implements Callable<Integer> {
       if (!Double.isNaN(e.miou())) {
         JsonLines.metric(spec.commandLine().getOut(), "miou", e.miou(), extra);
         JsonLines.metric(spec.commandLine().getOut(), "pixel_accuracy", e.pixelAccuracy(), extra);
+        // How a label session segments these frames: sampling around their measured depth.
+        Evaluation guided = Evaluation.of(trainer.snapshot(), s, test, true);
+        JsonLines.metric(spec.commandLine().getOut(), "miou_depth_guided", guided.miou(), extra);
       }
     }
     return 0;
