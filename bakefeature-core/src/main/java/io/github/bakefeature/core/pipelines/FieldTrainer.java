@@ -327,7 +327,7 @@ public final class FieldTrainer {
           lossSem == null ? 0f : lossSem.getFloat() * config.semanticWeight(),
           lossFeat == null ? 0f : lossFeat.getFloat() * config.featureWeight(),
           lossFree == null ? 0f : lossFree.getFloat() * config.freeSpaceWeight(),
-          total.getFloat(), r, n);
+          total.getFloat(), r, n, mlpMacs(r, s, labelled));
     }
     tPhase = phase(4, tPhase);
     // Optimiser steps outside DJL.
@@ -388,6 +388,21 @@ public final class FieldTrainer {
       }
     }
     return out;
+  }
+
+  /** Multiply-adds of the MLP forward pass of one step, as {@link #step} runs it. */
+  private long mlpMacs(int rays, int samples, int labelledRays) {
+    Mlp[] m = field.mlps();
+    long n = (long) rays * samples;
+    long macs = n * (m[0].macsPerRow() + m[1].macsPerRow()) + rays * m[2].macsPerRow();
+    if (m[3] != null) {
+      macs += n * m[3].macsPerRow();
+    }
+    if (labelledRays > 0 && config.semanticWeight() > 0) {
+      long nl = (long) labelledRays * samples;
+      macs += nl * m[4].macsPerRow() + (m[5] == null ? 0 : nl * m[5].macsPerRow());
+    }
+    return macs;
   }
 
   /** Reorders the batch so labelled rays are last; returns the index of the first labelled ray. */

@@ -4,11 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one training step did: the step number, the loss terms (rgb unweighted, the others
+ * What one training step did ({@code mlpMacs}: multiply-adds of the MLPs' forward pass; the
+ * backward pass costs twice that): the step number, the loss terms (rgb unweighted, the others
  * multiplied by their weights; 0 when a term was not active) and the number of samples evaluated.
  */
 public record StepResult(long step, float rgb, float depth, float semantic, float feature, float freeSpace, float total,
-                         int rays, int samples) {
+                         int rays, int samples, long mlpMacs) {
 
   /** Loss terms by name: rgb, depth, semantic, feature, total. */
   public Map<String, Double> losses() {
