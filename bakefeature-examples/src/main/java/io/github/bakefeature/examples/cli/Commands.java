@@ -15,6 +15,7 @@ final class Commands {
     c.add(new FeaturesCommand());
     c.add(new TrainCommand());
     c.add(new RenderCommand());
+    c.add(new GuiCommand());
     return c;
   }
 }
