@@ -55,7 +55,7 @@ public final class GuiCommand implements Callable<Integer> {
   @Option(names = "--rays", defaultValue = "1024", description = "Rays per training step (default: ${DEFAULT-VALUE}).")
   int rays;
 
-  @Option(names = "--preview-size", defaultValue = "320",
+  @Option(names = "--preview-size", defaultValue = "256",
       description = "Long side in pixels of the live renders shown in the page (default: ${DEFAULT-VALUE}).")
   int previewSize;
 
@@ -84,6 +84,18 @@ public final class GuiCommand implements Callable<Integer> {
     }
     if (hashTableLog2 != 0 && (hashTableLog2 < 10 || hashTableLog2 > 24)) {
       throw new IllegalArgumentException("--hash-table-log2 must be in [10, 24], found " + hashTableLog2);
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be in [0, 65535], found " + port);
+    }
+    if (previewSize < 16 || previewSize > 4096) {
+      throw new IllegalArgumentException("--preview-size must be in [16, 4096] pixels, found " + previewSize);
+    }
+    boolean loopback;
+    try {
+      loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("--host '" + host + "' is not an address of this machine");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -125,7 +137,7 @@ public final class GuiCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         err.println("BakeFeature app for " + s.directory().orElse(scene) + " (" + s.size() + " frames, " + preset.id() + ")");
         err.println("  open " + gui.url() + " in a browser; Ctrl+C stops it (every change is already saved)");
-        if (!java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+        if (!loopback) {
           err.println("  WARNING: listening on " + host + ": anyone who can reach this address can edit the labels");
         }
         err.flush();

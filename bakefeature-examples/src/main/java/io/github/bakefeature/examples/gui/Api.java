@@ -267,6 +267,8 @@ final class Api {
     }
     RenderService.Layers l = renders.latest(f);
     if (l != null) {
+      // Serve what there is now; a client that polls (without a WebSocket) gets a newer one later.
+      hub.refreshIfStale(f);
       sendLayer(ctx, l, layer);
       return;
     }

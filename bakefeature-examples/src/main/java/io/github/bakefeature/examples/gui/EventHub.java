@@ -363,15 +363,27 @@ final class EventHub implements SessionListener, AutoCloseable {
       return;
     }
     long step = currentStep.getAsLong();
-    long interval = Math.max(liveIntervalNanos, (long) (3 * renders.lastMillis() * 1e6));
     for (int f : viewed) {
-      if (renders.isQueued(f)) {
-        continue;
-      }
-      RenderService.Layers l = renders.latest(f);
-      if (l == null || (l.step != step && now - l.renderedAtNanos >= interval)) {
-        renders.request(f);
-      }
+      refreshIfStale(f, step, now);
+    }
+  }
+
+  /**
+   * Queues a render of {@code frame} if it has none, or if the model has moved on and the latest
+   * render is older than the live interval (and than three times the last render's duration).
+   */
+  void refreshIfStale(int frame) {
+    refreshIfStale(frame, currentStep.getAsLong(), System.nanoTime());
+  }
+
+  private void refreshIfStale(int frame, long step, long now) {
+    if (renders.isQueued(frame)) {
+      return;
+    }
+    long interval = Math.max(liveIntervalNanos, (long) (3 * renders.lastMillis() * 1e6));
+    RenderService.Layers l = renders.latest(frame);
+    if (l == null || (l.step != step && now - l.renderedAtNanos >= interval)) {
+      renders.request(frame);
     }
   }
 

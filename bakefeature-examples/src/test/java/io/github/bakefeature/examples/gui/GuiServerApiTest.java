@@ -342,6 +342,20 @@ class GuiServerApiTest {
   }
 
   @Test
+  void clientsWithoutAWebSocketGetNewerRendersByPolling() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.autoStart = true)) {
+      long first = Long.parseLong(f.get("/api/frames/0/segmentation.png").header("X-Step"));
+      f.session.awaitStep(first + 5);
+      long seen = first;
+      for (int i = 0; i < 600 && seen == first; i++) {
+        seen = Long.parseLong(f.get("/api/frames/0/segmentation.png").header("X-Step"));
+        Thread.sleep(100);
+      }
+      assertTrue(seen > first, "a later GET serves a render of a newer model: " + first + " -> " + seen);
+    }
+  }
+
+  @Test
   void pauseResumeSuggestAndStateReportTheSession() throws Exception {
     try (GuiFixture f = start()) {
       JsonNode state = f.get("/api/state").json();
@@ -419,6 +433,11 @@ class GuiServerApiTest {
       f.session.applyStroke(0, io.github.bakefeature.api.annotation.Stroke.paint(0, 1, 2, 2));
       assertEquals(1, f.onDisk(0, 2, 2));
       assertThrows(IllegalArgumentException.class, () -> GuiServer.builder(f.session).optPort(70000));
+      try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        IllegalArgumentException busy = assertThrows(IllegalArgumentException.class,
+            () -> GuiServer.builder(f.session).optPort(taken.getLocalPort()).start());
+        assertTrue(busy.getMessage().contains("cannot serve on 127.0.0.1:" + taken.getLocalPort()), busy.getMessage());
+      }
       assertThrows(IllegalArgumentException.class, () -> GuiServer.builder(f.session).optExport("../x", "x", (s, o, p) -> ""));
     } finally {
       f.close();

@@ -143,6 +143,7 @@ function gotoFrame(i, force = false) {
   $('layer-rgb').src = `/api/frames/${i}/rgb.png?v=${S.token}`;
   view.resetScribbles();
   $('layer-seg').style.opacity = '0';
+  $('layer-seg').removeAttribute('src');
   $('layer-seg').dataset.step = '-1';
   S.overlay = { frame: i, step: -1, at: 0, labelled: false };
   for (const id of ['view-colour', 'view-depth', 'view-features']) {
@@ -422,9 +423,9 @@ function setTool(tool) {
 }
 
 function setRadius(r) {
-  S.radius = Math.max(1, Math.min(Number($('brush-size').max), r));
+  S.radius = Math.round(Math.max(1, Math.min(Number($('brush-size').max), r)) * 2) / 2;
   $('brush-size').value = String(S.radius);
-  $('brush-size-out').textContent = String(S.radius);
+  $('brush-size-out').textContent = S.radius + ' px';
   view.setRadius(S.radius);
 }
 
@@ -756,7 +757,8 @@ function onKey(e) {
   } else if (k === 'e' || k === 'E') {
     setTool('erase');
   } else if (k === '[' || k === ']') {
-    setRadius(S.radius * (k === '[' ? 1 / 1.25 : 1.25));
+    const next = S.radius * (k === '[' ? 1 / 1.25 : 1.25);
+    setRadius(k === '[' ? Math.min(S.radius - 0.5, next) : Math.max(S.radius + 0.5, next));
   } else if (/^[1-9]$/.test(k)) {
     selectClass(Number(k) - 1);
   } else if (k === ' ') {
@@ -807,6 +809,11 @@ function bindUi() {
   document.addEventListener('click', (e) => {
     if (!e.target.closest('.menu')) {
       toggleMenu(false);
+    }
+    // After a mouse click, give the keyboard back to the shortcuts (Space must not re-click).
+    const b = e.target.closest('button, input[type=checkbox]');
+    if (b && e.detail > 0) {
+      b.blur();
     }
   });
   $('help').addEventListener('click', () => $('help-dialog').showModal());
