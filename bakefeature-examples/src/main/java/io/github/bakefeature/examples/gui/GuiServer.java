@@ -8,7 +8,6 @@ import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.api.session.LabelSession;
 import io.github.bakefeature.core.features.FeaturePca;
 import io.github.bakefeature.core.fields.MethodPreset;
-import io.github.bakefeature.core.pipelines.SemanticFieldModel;
 import io.github.bakefeature.core.renderers.RenderSettings;
 import io.github.bakefeature.core.session.DefaultLabelSession;
 import io.javalin.Javalin;
@@ -249,7 +248,6 @@ public final class GuiServer implements AutoCloseable {
    */
   private static RenderService.ViewSource previewSource(DefaultLabelSession s, int size, RenderSettings settings) {
     return (frame, outputs) -> {
-      SemanticFieldModel m = s.model().withRenderSettings(settings);
       Frame f = s.scene().frame(frame);
       CameraIntrinsics k = f.intrinsics();
       int longSide = Math.max(k.width(), k.height());
@@ -257,7 +255,9 @@ public final class GuiServer implements AutoCloseable {
         double scale = (double) size / longSide;
         k = k.resized(Math.max(1, (int) Math.round(k.width() * scale)), Math.max(1, (int) Math.round(k.height() * scale)));
       }
-      return m.render(k, f.pose(), outputs);
+      CameraIntrinsics camera = k;
+      // Between two training steps: DJL work concurrent with a step corrupts it.
+      return s.withModel(m -> m.withRenderSettings(settings).render(camera, f.pose(), outputs));
     };
   }
 
