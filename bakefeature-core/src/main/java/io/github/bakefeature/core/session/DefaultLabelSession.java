@@ -5,6 +5,7 @@ import io.github.bakefeature.api.annotation.Stroke;
 import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.DepthImage;
 import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Scene;
@@ -45,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>Annotation calls update the store (persisted before they return) and the trainer's labels
  * directly; the class-balanced index is updated pixel by pixel, so the next step samples the new
  * labels. The training thread holds a lock only while it takes a step; a reader that needs a newer
- * model waits for the current step, copies the parameters (tens of milliseconds) and renders from
- * the copy without holding anything.
+ * model waits for the current step and copies the parameters (tens of milliseconds). Renders
+ * ({@link #render}, {@link #segment}, {@link #suggestNextFrame}, {@link #withModel}) also hold the
+ * lock while they compute, because DJL work concurrent with a training step corrupts the step (see
+ * {@link #withModel}); training waits for them.
  */
 public final class DefaultLabelSession implements LabelSession {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultLabelSession.class);
@@ -58,7 +61,8 @@ public final class DefaultLabelSession implements LabelSession {
   private final FieldTrainer trainer;
   private final Path checkpointFile;
   private final long checkpointEverySteps;
-  private final ReentrantLock modelLock = new ReentrantLock();
+  // Fair: a reader rendering frame after frame must not starve the trainer (nor the trainer a reader).
+  private final ReentrantLock modelLock = new ReentrantLock(true);
   private final Object pauseMonitor = new Object();
   private final ConcurrentLinkedQueue<Runnable> trainerTasks = new ConcurrentLinkedQueue<>();
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
@@ -341,6 +345,26 @@ public final class DefaultLabelSession implements LabelSession {
     }
   }
 
+  /**
+   * Runs {@code reader} on the current model while no training step runs and returns its result;
+   * training waits until it returns.
+   *
+   * <p>Why: DJL (libtorch) work on another thread while a training step runs corrupts that step
+   * (measured: rendering features or classes, or any large DJL matmul, concurrently with training
+   * raised the rgb loss from 0.004 to about 0.2 within 150 steps, and it did not recover). So every
+   * reader that computes with DJL (renders, segmentations, suggestions, exports) goes through
+   * here.
+   */
+  public <T> T withModel(java.util.function.Function<SemanticFieldModel, T> reader) {
+    checkOpen();
+    modelLock.lock();
+    try {
+      return reader.apply(model());
+    } finally {
+      modelLock.unlock();
+    }
+  }
+
   @Override
   public Segmentation segment(int frame) {
     RenderedView v = render(frame, EnumSet.of(RenderOutput.CLASSES));
@@ -351,17 +375,23 @@ public final class DefaultLabelSession implements LabelSession {
   public RenderedView render(int frame, Set<RenderOutput> outputs) {
     checkFrame(frame);
     Frame f = scene.frame(frame);
+    // The frame's measured depth makes rendering fast and consistent with training; it is read
+    // before taking the model so file I/O never holds up training.
+    DepthImage depth;
     try {
-      // The frame's measured depth makes rendering fast and consistent with training.
-      return model().render(f.intrinsics(), f.pose(), outputs, f.depth().orElse(null));
+      depth = f.depth().orElse(null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return withModel(m -> m.render(f.intrinsics(), f.pose(), outputs, depth));
   }
 
   @Override
   public int suggestNextFrame() {
-    SemanticFieldModel m = model();
+    return withModel(this::leastConfidentFrame);
+  }
+
+  private int leastConfidentFrame(SemanticFieldModel m) {
     int n = scene.size();
     int candidates = Math.min(n, 24);
     int best = 0;

@@ -20,6 +20,7 @@ final class Commands {
     c.add(new EvaluateCommand());
     c.add(new SimulateCommand());
     c.add(new QuickstartCommand());
+    c.add(new GuiCommand());
     return c;
   }
 }

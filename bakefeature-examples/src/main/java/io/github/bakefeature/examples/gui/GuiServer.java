@@ -1,0 +1,421 @@
+package io.github.bakefeature.examples.gui;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.api.session.LabelSession;
+import io.github.bakefeature.core.features.FeaturePca;
+import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.renderers.RenderSettings;
+import io.github.bakefeature.core.session.DefaultLabelSession;
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.WriteCallback;
+
+/**
+ * The browser labelling app: serves the page and its HTTP/WebSocket API for one
+ * {@link LabelSession}. The caller owns the session (closing the server does not close it).
+ *
+ * <pre>{@code
+ * try (DefaultLabelSession session = DefaultLabelSession.builder(SceneFolder.open(dir)).build();
+ *      GuiServer gui = GuiServer.builder(session).optPort(8765).start()) {
+ *   System.out.println("open " + gui.url());
+ *   ... // wait
+ * }
+ * }</pre>
+ *
+ * <p>Binds 127.0.0.1 unless told otherwise and then answers only requests addressed to the
+ * loopback names (127.0.0.1, localhost, [::1]); refuses cross-origin requests. Renders run on one
+ * worker thread from the session's model snapshot; events reach pages through per-client bounded
+ * queues. See {@code docs/gui.md} for the API.
+ */
+public final class GuiServer implements AutoCloseable {
+  /** Classpath folder of the page. */
+  static final String STATIC = "/io/github/bakefeature/examples/gui/static";
+  /**
+   * Live previews march twice as coarsely as final renders, with fewer samples per ray: about 4x
+   * faster, so the overlay keeps up with training on a CPU.
+   */
+  public static final RenderSettings PREVIEW_RENDER_SETTINGS = new RenderSettings(4096, 1f / 512f, 128, 1e-3f);
+  private static final Pattern EXPORT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+  private final LabelSession session;
+  private final Javalin app;
+  private final EventHub hub;
+  private final RenderService renders;
+  private final ExportJobs exports;
+  private final String host;
+  private final int port;
+  private volatile boolean closed;
+
+  private GuiServer(Builder b) {
+    this.session = b.session;
+    Scene scene = session.scene();
+    String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+    DefaultLabelSession dls = session instanceof DefaultLabelSession d ? d : null;
+    String method = dls != null ? dls.model().method() : "unknown";
+    boolean features = b.features != null ? b.features
+        : dls != null && MethodPreset.fromId(method).usesFeatures();
+    RenderService.ViewSource source = dls != null ? previewSource(dls, b.previewSize, b.renderSettings) : session::render;
+    LongSupplier step = dls != null ? dls::step : () -> session.progress().step();
+    FrameImages images = new FrameImages(session);
+    EventHub[] hubRef = new EventHub[1];
+    this.renders = new RenderService(session, source, features, b.pca, 48,
+        (layers, changed) -> hubRef[0].rendered(layers, changed));
+    Path exportRoot = b.exportDirectory != null ? b.exportDirectory
+        : scene.directory().map(d -> d.resolve("exports")).orElse(null);
+    if (exportRoot == null && !b.exports.isEmpty()) {
+      throw new IllegalArgumentException("the scene has no folder: set an export directory with optExportDirectory");
+    }
+    this.exports = new ExportJobs(session, exportRoot, b.exports, job -> {
+      ObjectNode e = job.json();
+      e.put("type", "export");
+      hubRef[0].broadcast("export:" + job.id, e);
+    });
+    String title = b.title != null ? b.title
+        : scene.directory().map(d -> d.toAbsolutePath().normalize().getFileName())
+            .map(Path::toString).orElse("scene");
+    GuiLimits limits = b.limits;
+    int previewSize = b.previewSize;
+    this.hub = new EventHub(session, renders, limits, step,
+        () -> state(token, title, method, features, previewSize, limits), b.liveInterval.toNanos());
+    hubRef[0] = hub;
+    Api api = new Api(session, limits, hub, renders, images, exports, token,
+        () -> state(token, title, method, features, previewSize, limits));
+    this.app = Javalin.create(cfg -> {
+      cfg.showJavalinBanner = false;
+      cfg.startupWatcherEnabled = false;
+      cfg.http.maxRequestSize = limits.maxBodyBytes();
+      cfg.staticFiles.add(sf -> {
+        sf.hostedPath = "/";
+        sf.directory = STATIC;
+        sf.location = Location.CLASSPATH;
+        sf.headers = Map.of("Cache-Control", "no-cache");
+      });
+      cfg.jetty.modifyWebSocketServletFactory(f -> {
+        f.setMaxTextMessageSize(limits.maxWsMessageBytes());
+        f.setMaxBinaryMessageSize(1024);
+        f.setIdleTimeout(Duration.ofSeconds(120));
+      });
+    });
+    api.register(app);
+    app.ws("/ws", ws -> {
+      ws.onConnect(ctx -> hub.connect(ctx.sessionId(), sink(ctx.session)));
+      ws.onMessage(ctx -> hub.onMessage(ctx.sessionId(), ctx.message()));
+      ws.onBinaryMessage(ctx -> hub.onMessage(ctx.sessionId(), "binary"));
+      ws.onClose(ctx -> hub.disconnect(ctx.sessionId()));
+      ws.onError(ctx -> hub.disconnect(ctx.sessionId()));
+    });
+    session.addListener(hub);
+    hub.start();
+    try {
+      app.start(b.host, b.port);
+    } catch (RuntimeException e) {
+      session.removeListener(hub);
+      try {
+        app.stop();
+      } catch (RuntimeException ignored) {
+        // not started
+      }
+      hub.close();
+      renders.close();
+      exports.close();
+      throw new IllegalArgumentException("cannot serve on " + b.host + ":" + b.port + ": "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+    }
+    this.host = b.host;
+    this.port = app.port();
+    api.allowHosts(b.loopback
+        ? Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port) : null);
+    hub.progressChanged(session.progress());
+  }
+
+  public static Builder builder(LabelSession session) {
+    return new Builder(session);
+  }
+
+  /** The address the server listens on, as given (e.g. {@code 127.0.0.1}). */
+  public String host() {
+    return host;
+  }
+
+  /** The port it listens on (the actual one when 0 was asked for). */
+  public int port() {
+    return port;
+  }
+
+  /** The page's address. */
+  public URI url() {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    if (h.equals("0.0.0.0") || h.equals("[::]")) {
+      h = "127.0.0.1";
+    }
+    return URI.create("http://" + h + ":" + port + "/");
+  }
+
+  /** The session this app drives. */
+  public LabelSession session() {
+    return session;
+  }
+
+  /** Connected WebSocket clients. */
+  public int clientCount() {
+    return hub.clientCount();
+  }
+
+  /** Stops serving (pages see the connection drop); the session stays open. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    session.removeListener(hub);
+    app.stop();
+    hub.close();
+    renders.close();
+    exports.close();
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  EventHub hub() {
+    return hub;
+  }
+
+  RenderService renders() {
+    return renders;
+  }
+
+  private ObjectNode state(String token, String title, String method, boolean features, int previewSize, GuiLimits limits) {
+    Scene scene = session.scene();
+    ObjectNode o = Json.object();
+    o.put("token", token);
+    ObjectNode s = o.putObject("scene");
+    s.put("name", title);
+    s.put("frames", scene.size());
+    s.put("width", scene.width());
+    s.put("height", scene.height());
+    s.put("method", method);
+    s.put("features", features);
+    s.put("previewSize", previewSize);
+    ArrayNode names = s.putArray("frameNames");
+    for (int i = 0; i < scene.size(); i++) {
+      names.add(scene.frame(i).name());
+    }
+    o.put("classesVersion", hub.classesVersion());
+    o.set("classes", Json.classes(session.classes()));
+    ObjectNode p = Json.progress(session.progress(), hub.trainingFailure());
+    o.set("progress", p);
+    ObjectNode a = o.putObject("annotation");
+    a.put("canUndo", session.canUndo());
+    a.put("canRedo", session.canRedo());
+    a.set("annotatedFrames", Json.ints(session.annotatedFrames()));
+    ArrayNode versions = a.putArray("versions");
+    for (long v : hub.frameVersions()) {
+      versions.add(v);
+    }
+    ObjectNode l = o.putObject("limits");
+    l.put("maxStrokePoints", limits.maxStrokePoints());
+    l.put("maxBodyBytes", limits.maxBodyBytes());
+    l.put("maxWsMessageBytes", limits.maxWsMessageBytes());
+    l.put("maxClasses", limits.maxClasses());
+    l.put("maxClassNameLength", limits.maxClassNameLength());
+    l.put("maxRadius", io.github.bakefeature.api.annotation.Stroke.MAX_RADIUS);
+    o.set("exports", exports.available());
+    return o;
+  }
+
+  /**
+   * Renders from the session's model snapshot with {@code settings}, scaled so the long side is at
+   * most {@code size}.
+   */
+  private static RenderService.ViewSource previewSource(DefaultLabelSession s, int size, RenderSettings settings) {
+    return (frame, outputs) -> {
+      Frame f = s.scene().frame(frame);
+      CameraIntrinsics k = f.intrinsics();
+      int longSide = Math.max(k.width(), k.height());
+      if (longSide > size) {
+        double scale = (double) size / longSide;
+        k = k.resized(Math.max(1, (int) Math.round(k.width() * scale)), Math.max(1, (int) Math.round(k.height() * scale)));
+      }
+      CameraIntrinsics camera = k;
+      // Between two training steps: DJL work concurrent with a step corrupts it.
+      return s.withModel(m -> m.withRenderSettings(settings).render(camera, f.pose(), outputs));
+    };
+  }
+
+  private static ClientChannel.Sink sink(Session s) {
+    return new ClientChannel.Sink() {
+      @Override
+      public void send(String text, java.util.function.Consumer<Throwable> done) {
+        if (!s.isOpen()) {
+          done.accept(new IOException("connection closed"));
+          return;
+        }
+        s.getRemote().sendString(text, new WriteCallback() {
+          @Override
+          public void writeFailed(Throwable x) {
+            done.accept(x);
+          }
+
+          @Override
+          public void writeSuccess() {
+            done.accept(null);
+          }
+        });
+      }
+
+      @Override
+      public void close(int code, String reason) {
+        if (s.isOpen()) {
+          s.close(code, reason);
+        }
+      }
+    };
+  }
+
+  /** Options of the app; {@link #start()} binds and serves. */
+  public static final class Builder {
+    private final LabelSession session;
+    private String host = "127.0.0.1";
+    private boolean loopback = true;
+    private int port = 0;
+    private GuiLimits limits = GuiLimits.defaults();
+    private int previewSize = 256;
+    private RenderSettings renderSettings = PREVIEW_RENDER_SETTINGS;
+    private FeaturePca pca;
+    private Boolean features;
+    private Duration liveInterval = Duration.ofMillis(1000);
+    private Path exportDirectory;
+    private String title;
+    private final Map<String, ExportJobs.Spec> exports = new LinkedHashMap<>();
+
+    Builder(LabelSession session) {
+      if (session == null) {
+        throw new IllegalArgumentException("session must not be null");
+      }
+      this.session = session;
+    }
+
+    /**
+     * Address to bind (default {@code 127.0.0.1}). A non-loopback address exposes the app, which
+     * has no authentication, to the network.
+     */
+    public Builder optHost(String h) {
+      if (h == null || h.isBlank()) {
+        throw new IllegalArgumentException("host must be an address such as 127.0.0.1, found '" + h + "'");
+      }
+      try {
+        InetAddress a = InetAddress.getByName(h);
+        this.loopback = a.isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("host '" + h + "' is not a known address of this machine");
+      }
+      this.host = h;
+      return this;
+    }
+
+    /** Port (default 0: an ephemeral port, see {@link GuiServer#port()}). */
+    public Builder optPort(int p) {
+      if (p < 0 || p > 65535) {
+        throw new IllegalArgumentException("port must be in [0, 65535], found " + p);
+      }
+      this.port = p;
+      return this;
+    }
+
+    public Builder optLimits(GuiLimits l) {
+      this.limits = java.util.Objects.requireNonNull(l, "limits");
+      return this;
+    }
+
+    /** Long side, in pixels, of the live renders (segmentation, colour, depth, features); default 256. */
+    public Builder optPreviewSize(int px) {
+      if (px < 16 || px > 4096) {
+        throw new IllegalArgumentException("preview size must be in [16, 4096] pixels, found " + px);
+      }
+      this.previewSize = px;
+      return this;
+    }
+
+    /** How live previews are rendered (default {@link #PREVIEW_RENDER_SETTINGS}). */
+    public Builder optPreviewRenderSettings(RenderSettings s) {
+      this.renderSettings = java.util.Objects.requireNonNull(s, "settings");
+      return this;
+    }
+
+    /**
+     * The projection that colours rendered features, e.g. fitted on the feature cache so colours
+     * match across frames and over time. Without one, it is fitted on rendered features (and kept
+     * once the model has trained a while).
+     */
+    public Builder optFeaturePca(FeaturePca p) {
+      this.pca = p;
+      return this;
+    }
+
+    /** Whether the session's model renders features (detected for {@link DefaultLabelSession}). */
+    public Builder optFeatures(boolean f) {
+      this.features = f;
+      return this;
+    }
+
+    /** Minimum time between two live renders of a viewed frame (default 1 s). */
+    public Builder optLiveRenderInterval(Duration d) {
+      if (d == null || d.isNegative()) {
+        throw new IllegalArgumentException("live render interval must be >= 0, found " + d);
+      }
+      this.liveInterval = d;
+      return this;
+    }
+
+    /** Root folder of exports (default {@code <scene>/exports}); each export writes a sub-folder. */
+    public Builder optExportDirectory(Path dir) {
+      this.exportDirectory = dir;
+      return this;
+    }
+
+    /**
+     * Offers an export under {@code name} (lower-case letters, digits, '-'), shown as {@code label};
+     * it writes into {@code <export root>/<name>/}.
+     */
+    public Builder optExport(String name, String label, GuiExport export) {
+      if (name == null || !EXPORT_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("export name must match " + EXPORT_NAME + ", found '" + name + "'");
+      }
+      if (label == null || label.isBlank() || export == null) {
+        throw new IllegalArgumentException("export '" + name + "' needs a label and an implementation");
+      }
+      exports.put(name, new ExportJobs.Spec(name, label, export));
+      return this;
+    }
+
+    /** Title shown by the page (default: the scene folder's name). */
+    public Builder optTitle(String t) {
+      this.title = t;
+      return this;
+    }
+
+    /** Binds and starts serving. */
+    public GuiServer start() {
+      return new GuiServer(this);
+    }
+  }
+}

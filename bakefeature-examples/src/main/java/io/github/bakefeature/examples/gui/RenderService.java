@@ -1,0 +1,276 @@
+package io.github.bakefeature.examples.gui;
+
+import io.github.bakefeature.api.field.RenderOutput;
+import io.github.bakefeature.api.field.RenderedView;
+import io.github.bakefeature.api.session.LabelSession;
+import io.github.bakefeature.core.features.FeaturePca;
+import io.github.bakefeature.core.viz.ColourMaps;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders frames from the session's model snapshot on one worker thread (never on the training
+ * thread, never on a request thread) and keeps the latest result of recently viewed frames as PNG
+ * layers. Requests for a frame coalesce: while one render of a frame waits in the queue, further
+ * requests share it, so at most one waiting and one running render exist per frame.
+ */
+final class RenderService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RenderService.class);
+  /** Steps after which a PCA fitted on rendered features is kept for good. */
+  static final long PCA_FREEZE_STEP = 200;
+
+  /** Produces a view of a frame (at whatever preview resolution the caller chose). */
+  @FunctionalInterface
+  interface ViewSource {
+    RenderedView render(int frame, Set<RenderOutput> outputs);
+  }
+
+  /** Called after every render with the new layers and whether the class map changed. */
+  @FunctionalInterface
+  interface Listener {
+    void rendered(Layers layers, boolean segmentationChanged);
+  }
+
+  /** One rendered frame: its class map and encoded image layers. Immutable except a memo. */
+  static final class Layers {
+    final int frame;
+    final long step;
+    final int width;
+    final int height;
+    final short[] classes;
+    final boolean labelled;
+    final byte[] colourPng;
+    final byte[] depthPng;
+    final byte[] featuresPng;
+    final byte[] confidencePng;
+    final long renderedAtNanos;
+    final double millis;
+    private long segKey = Long.MIN_VALUE;
+    private byte[] segPng;
+
+    Layers(int frame, long step, int width, int height, short[] classes, boolean labelled, byte[] colourPng,
+        byte[] depthPng, byte[] featuresPng, byte[] confidencePng, long renderedAtNanos, double millis) {
+      this.frame = frame;
+      this.step = step;
+      this.width = width;
+      this.height = height;
+      this.classes = classes;
+      this.labelled = labelled;
+      this.colourPng = colourPng;
+      this.depthPng = depthPng;
+      this.featuresPng = featuresPng;
+      this.confidencePng = confidencePng;
+      this.renderedAtNanos = renderedAtNanos;
+      this.millis = millis;
+    }
+
+    /**
+     * The class map in class colours (opaque), transparent where a class has no colour and
+     * everywhere while nothing is labelled (the semantic head has learnt nothing yet).
+     */
+    synchronized byte[] segmentationPng(long classesVersion, int[] palette) {
+      if (segKey != classesVersion || segPng == null) {
+        short[] ids = classes;
+        if (!labelled) {
+          ids = new short[classes.length];
+          Arrays.fill(ids, (short) -1);
+        }
+        segPng = Png.classes(width, height, ids, palette);
+        segKey = classesVersion;
+      }
+      return segPng;
+    }
+  }
+
+  private final LabelSession session;
+  private final ViewSource source;
+  private final boolean features;
+  private final Listener listener;
+  private final int cacheFrames;
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "bakefeature-gui-render");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Object lock = new Object();
+  private final Map<Integer, CompletableFuture<Layers>> queued = new HashMap<>();
+  private final LinkedHashMap<Integer, Layers> cache = new LinkedHashMap<>(16, 0.75f, true);
+  private volatile FeaturePca pca;
+  private volatile boolean pcaFinal;
+  private volatile double lastMillis;
+  private volatile long lastFailureNanos;
+  private volatile long renders;
+
+  RenderService(LabelSession session, ViewSource source, boolean features, FeaturePca pca, int cacheFrames,
+      Listener listener) {
+    this.session = session;
+    this.source = source;
+    this.features = features;
+    this.pca = pca;
+    this.pcaFinal = pca != null;
+    this.cacheFrames = cacheFrames;
+    this.listener = listener;
+  }
+
+  /** Whether views carry rendered features. */
+  boolean features() {
+    return features;
+  }
+
+  /** The latest layers of {@code frame}, or null if it was not rendered recently. */
+  Layers latest(int frame) {
+    synchronized (lock) {
+      return cache.get(frame);
+    }
+  }
+
+  /** Whether a render of {@code frame} waits in the queue. */
+  boolean isQueued(int frame) {
+    synchronized (lock) {
+      return queued.containsKey(frame);
+    }
+  }
+
+  /** Render time of the latest render (milliseconds). */
+  double lastMillis() {
+    return lastMillis;
+  }
+
+  /** Renders done so far. */
+  long renderCount() {
+    return renders;
+  }
+
+  /** When the latest render failed ({@link System#nanoTime}), or 0. */
+  long lastFailureNanos() {
+    return lastFailureNanos;
+  }
+
+  /** Queues a render of {@code frame} with the newest model, or joins the one already queued. */
+  CompletableFuture<Layers> request(int frame) {
+    synchronized (lock) {
+      CompletableFuture<Layers> f = queued.get(frame);
+      if (f != null) {
+        return f;
+      }
+      CompletableFuture<Layers> fresh = new CompletableFuture<>();
+      queued.put(frame, fresh);
+      try {
+        worker.execute(() -> {
+          synchronized (lock) {
+            queued.remove(frame, fresh);
+          }
+          try {
+            fresh.complete(renderNow(frame));
+          } catch (Throwable t) {
+            lastFailureNanos = System.nanoTime();
+            LOG.warn("rendering frame {} failed: {}", frame, t.toString());
+            fresh.completeExceptionally(t);
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        queued.remove(frame, fresh);
+        fresh.completeExceptionally(new IllegalStateException("the app is shutting down"));
+      }
+      return fresh;
+    }
+  }
+
+  /** Runs {@link LabelSession#suggestNextFrame()} on the render worker (it renders too). */
+  CompletableFuture<Integer> suggest() {
+    try {
+      return CompletableFuture.supplyAsync(session::suggestNextFrame, worker);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the app is shutting down"));
+    }
+  }
+
+  private Layers renderNow(int frame) {
+    long t0 = System.nanoTime();
+    Set<RenderOutput> outputs = EnumSet.of(RenderOutput.COLOUR, RenderOutput.DEPTH, RenderOutput.CLASSES);
+    if (features) {
+      outputs.add(RenderOutput.FEATURES);
+    }
+    boolean labelled = !session.annotatedFrames().isEmpty();
+    RenderedView v = source.render(frame, outputs);
+    int w = v.width();
+    int h = v.height();
+    byte[] colour = Png.rgb(ColourMaps.colour(v.colour(), w, h));
+    byte[] depth = Png.rgb(ColourMaps.depth(v.depth(), w, h));
+    byte[] conf = Png.rgb(ColourMaps.confidence(v.confidence(), w, h));
+    byte[] feat = null;
+    if (v.features() != null && v.featureDimension() > 0) {
+      FeaturePca p = pcaFor(v);
+      feat = Png.rgb(p.toRgb(new io.github.bakefeature.api.feature.FeatureMap(w, h, v.featureDimension(), v.features())));
+    }
+    double ms = (System.nanoTime() - t0) / 1e6;
+    Layers l = new Layers(frame, v.step(), w, h, v.classes(), labelled, colour, depth, feat, conf, System.nanoTime(), ms);
+    Layers previous;
+    synchronized (lock) {
+      previous = cache.put(frame, l);
+      while (cache.size() > cacheFrames) {
+        Integer eldest = cache.keySet().iterator().next();
+        cache.remove(eldest);
+      }
+    }
+    lastMillis = ms;
+    renders++;
+    boolean changed = previous == null || previous.labelled != labelled || previous.width != w
+        || !Arrays.equals(previous.classes, l.classes);
+    listener.rendered(l, changed);
+    return l;
+  }
+
+  /**
+   * The PCA that colours rendered features: the one given (fitted on the feature cache), or one
+   * fitted on this view's rendered features, refitted on each render until the model has trained
+   * {@value #PCA_FREEZE_STEP} steps and then kept, so colours stay stable across frames.
+   */
+  private FeaturePca pcaFor(RenderedView v) {
+    int d = v.featureDimension();
+    FeaturePca p = pca;
+    if (p != null && pcaFinal && p.dimension() == d) {
+      return p;
+    }
+    int pixels = v.width() * v.height();
+    int count = Math.min(pixels, 4096);
+    float[] samples = new float[count * d];
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (int i = 0; i < count; i++) {
+      int px = count == pixels ? i : rnd.nextInt(pixels);
+      System.arraycopy(v.features(), px * d, samples, i * d, d);
+    }
+    p = FeaturePca.fit(samples, count, d);
+    pca = p;
+    pcaFinal = v.step() >= PCA_FREEZE_STEP;
+    return p;
+  }
+
+  @Override
+  public void close() {
+    worker.shutdownNow();
+    try {
+      worker.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (lock) {
+      for (CompletableFuture<Layers> f : queued.values()) {
+        f.completeExceptionally(new IllegalStateException("the app is shutting down"));
+      }
+      queued.clear();
+    }
+  }
+}

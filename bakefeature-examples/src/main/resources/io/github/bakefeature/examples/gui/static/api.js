@@ -1,0 +1,112 @@
+// HTTP and WebSocket access to the BakeFeature app server. No dependencies.
+
+/** An error the server reported ({"error": ..., "field": ...}) or a network failure. */
+export class ApiError extends Error {
+  constructor(message, status, field) {
+    super(message);
+    this.status = status;
+    this.field = field;
+  }
+}
+
+/** Sends a JSON request and returns the parsed JSON answer; throws ApiError. */
+export async function request(method, path, body) {
+  const init = { method, headers: {} };
+  if (method !== 'GET') {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body ?? {});
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError('cannot reach the app server (' + e.message + ')', 0, null);
+  }
+  let data = null;
+  const text = await res.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = { error: text.slice(0, 200) };
+    }
+  }
+  if (!res.ok) {
+    throw new ApiError((data && data.error) || res.status + ' ' + res.statusText, res.status, data && data.field);
+  }
+  return data;
+}
+
+/**
+ * The event stream: a WebSocket to /ws that reconnects with back-off. Emits DOM events on itself:
+ * "state" (detail: "connecting" | "connected" | "offline") and "message" (detail: the event object).
+ */
+export class Live extends EventTarget {
+  constructor(path = '/ws') {
+    super();
+    this.url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path;
+    this.retry = 0;
+    this.view = null;
+    this.socket = null;
+    this.closedByUs = false;
+  }
+
+  connect() {
+    this.setState('connecting');
+    const ws = new WebSocket(this.url);
+    this.socket = ws;
+    ws.onopen = () => {
+      this.retry = 0;
+      this.setState('connected');
+      if (this.view !== null) {
+        this.send({ type: 'view', frame: this.view });
+      }
+      clearInterval(this.pinger);
+      this.pinger = setInterval(() => this.send({ type: 'ping' }), 30000);
+    };
+    ws.onmessage = (e) => {
+      let msg;
+      try {
+        msg = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      this.dispatchEvent(new CustomEvent('message', { detail: msg }));
+    };
+    ws.onclose = () => {
+      clearInterval(this.pinger);
+      if (this.socket !== ws || this.closedByUs) {
+        return;
+      }
+      const delay = Math.min(8000, 500 * 2 ** this.retry++);
+      this.setState('offline', delay);
+      this.timer = setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  setState(state, retryIn) {
+    this.state = state;
+    this.dispatchEvent(new CustomEvent('state', { detail: { state, retryIn } }));
+  }
+
+  /** Tells the server which frame this page shows (it keeps that frame's renders fresh). */
+  setView(frame) {
+    this.view = frame;
+    this.send({ type: 'view', frame });
+  }
+
+  send(obj) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify(obj));
+    }
+  }
+
+  close() {
+    this.closedByUs = true;
+    clearTimeout(this.timer);
+    clearInterval(this.pinger);
+    if (this.socket) {
+      this.socket.close();
+    }
+  }
+}

@@ -1,0 +1,847 @@
+// BakeFeature labelling app: wires the toolbar, class palette, frame view, side views, timeline
+// and status line to the server's HTTP API and WebSocket events.
+import { ApiError, Live, request } from './api.js';
+import { FrameView } from './frameview.js';
+
+const $ = (id) => document.getElementById(id);
+// The library's default class colours (core.viz.Palette), used to suggest a new class colour.
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
+  '#bcbd22', '#17becf', '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94'];
+
+const S = {
+  token: '',
+  scene: null,
+  frame: -1,
+  classes: [],
+  classesVersion: 0,
+  selected: 0,
+  tool: 'paint',
+  radius: 6,
+  opacity: 0.45,
+  overlayOn: true,
+  scribblesOn: true,
+  versions: [],
+  annotated: new Set(),
+  canUndo: false,
+  canRedo: false,
+  progress: null,
+  progressAt: 0,
+  exports: [],
+  overlay: { frame: -1, step: -1, at: 0, labelled: false },
+  limits: { maxStrokePoints: 10000, maxRadius: 256 },
+  busy: new Set(),
+};
+
+const live = new Live();
+const view = new FrameView({
+  viewport: $('viewport'),
+  box: $('frame-box'),
+  rgb: $('layer-rgb'),
+  seg: $('layer-seg'),
+  scribbles: $('layer-scribbles'),
+  cursor: $('brush-cursor'),
+});
+let strokeChain = Promise.resolve();
+let segUrl = null;
+
+// ---- toasts ---------------------------------------------------------------------------------
+
+function toast(message, kind = 'info', ms) {
+  const t = document.createElement('div');
+  t.className = 'toast ' + kind;
+  t.textContent = message;
+  $('toasts').append(t);
+  while ($('toasts').children.length > 5) {
+    $('toasts').firstElementChild.remove();
+  }
+  setTimeout(() => t.remove(), ms ?? (kind === 'error' ? 10000 : 5000));
+  return t;
+}
+
+function fail(e) {
+  toast(e instanceof ApiError || e instanceof Error ? e.message : String(e), 'error');
+}
+
+// ---- state ----------------------------------------------------------------------------------
+
+function applyState(st) {
+  const first = !S.scene;
+  S.token = st.token;
+  S.scene = st.scene;
+  S.limits = st.limits;
+  S.exports = st.exports;
+  S.versions = st.annotation.versions.slice();
+  S.annotated = new Set(st.annotation.annotatedFrames);
+  S.canUndo = st.annotation.canUndo;
+  S.canRedo = st.annotation.canRedo;
+  applyClasses(st.classes, st.classesVersion);
+  applyProgress(st.progress);
+  document.title = 'BakeFeature — ' + st.scene.name;
+  $('scene-name').textContent = st.scene.name + ' · ' + st.scene.method;
+  $('scene-name').title = `${st.scene.frames} frames, ${st.scene.width}×${st.scene.height} px, method ${st.scene.method}`;
+  $('frame-slider').max = String(st.scene.frames - 1);
+  $('no-features').hidden = st.scene.features;
+  $('view-features').hidden = !st.scene.features;
+  view.maxPoints = st.limits.maxStrokePoints;
+  $('brush-size').max = String(Math.min(64, st.limits.maxRadius));
+  if (first) {
+    view.setImageSize(st.scene.width, st.scene.height);
+    buildThumbs();
+  }
+  renderExports();
+  updateHistoryButtons();
+  updateThumbMarks();
+  updateHint();
+}
+
+function applyClasses(classes, version) {
+  S.classes = classes;
+  S.classesVersion = version;
+  if (S.selected >= classes.length) {
+    S.selected = Math.max(0, classes.length - 1);
+  }
+  renderPalette();
+  highlightClass();
+  $('new-class-colour').value = PALETTE[classes.length % PALETTE.length];
+  updateHint();
+}
+
+function applyAnnotation(r) {
+  if (r.frame !== null && r.frame !== undefined) {
+    S.versions[r.frame] = Math.max(S.versions[r.frame] ?? 0, r.version);
+  }
+  S.annotated = new Set(r.annotatedFrames);
+  S.canUndo = r.canUndo;
+  S.canRedo = r.canRedo;
+  updateHistoryButtons();
+  updateThumbMarks();
+  updateHint();
+}
+
+function applyProgress(p) {
+  S.progress = p;
+  S.progressAt = Date.now();
+  updateStatus();
+}
+
+// ---- frames ---------------------------------------------------------------------------------
+
+function gotoFrame(i, force = false) {
+  if (!S.scene) {
+    return;
+  }
+  i = Math.max(0, Math.min(S.scene.frames - 1, i | 0));
+  if (i === S.frame && !force) {
+    return;
+  }
+  S.frame = i;
+  history.replaceState(null, '', '#frame=' + i);
+  $('frame-slider').value = String(i);
+  $('frame-label').textContent = `${i + 1} / ${S.scene.frames}`;
+  $('frame-title').textContent = `Frame ${i}  ·  ${S.scene.frameNames[i]}`;
+  $('frame-box').dataset.frame = String(i);
+  $('layer-rgb').src = `/api/frames/${i}/rgb.png?v=${S.token}`;
+  view.resetScribbles();
+  $('layer-seg').style.opacity = '0';
+  $('layer-seg').removeAttribute('src');
+  $('layer-seg').dataset.step = '-1';
+  S.overlay = { frame: i, step: -1, at: 0, labelled: false };
+  for (const id of ['view-colour', 'view-depth', 'view-features']) {
+    $(id).removeAttribute('src');
+  }
+  loadScribbles(i);
+  loadRendered(i, null);
+  live.setView(i);
+  for (const t of document.querySelectorAll('.thumb.current')) {
+    t.classList.remove('current');
+    t.setAttribute('aria-selected', 'false');
+  }
+  const t = $('thumbs').children[i];
+  if (t) {
+    t.classList.add('current');
+    t.setAttribute('aria-selected', 'true');
+    t.scrollIntoView({ block: 'nearest', inline: 'center' });
+  }
+  updateOverlayInfo();
+}
+
+async function loadScribbles(frame) {
+  try {
+    const res = await fetch(`/api/frames/${frame}/scribbles.png?v=${S.token}-${S.versions[frame] ?? 0}-${S.classesVersion}`);
+    if (!res.ok) {
+      throw new ApiError('cannot load the scribbles of frame ' + frame + ' (' + res.status + ')', res.status);
+    }
+    const version = Number(res.headers.get('X-Version') ?? 0);
+    const bitmap = await createImageBitmap(await res.blob());
+    if (frame === S.frame) {
+      view.setScribbles(bitmap, version);
+      $('layer-scribbles').dataset.version = String(view.baseVersion);
+    }
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/** Loads the segmentation overlay and the side views of {@code frame} (step null = latest). */
+async function loadRendered(frame, step) {
+  const q = step === null ? 'latest-' + Date.now() : String(step);
+  try {
+    const res = await fetch(`/api/frames/${frame}/segmentation.png?step=${q}`);
+    if (!res.ok) {
+      const body = await res.json().catch(() => ({}));
+      throw new ApiError(body.error || 'rendering failed (' + res.status + ')', res.status);
+    }
+    const s = Number(res.headers.get('X-Step') ?? -1);
+    const labelled = res.headers.get('X-Labelled') === 'true';
+    const blob = await res.blob();
+    if (frame !== S.frame || s < S.overlay.step) {
+      return;
+    }
+    const url = URL.createObjectURL(blob);
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    if (frame !== S.frame) {
+      URL.revokeObjectURL(url);
+      return;
+    }
+    const seg = $('layer-seg');
+    seg.src = url;
+    if (segUrl) {
+      URL.revokeObjectURL(segUrl);
+    }
+    segUrl = url;
+    seg.dataset.step = String(s);
+    seg.dataset.labelled = String(labelled);
+    applyOpacity();
+    S.overlay = { frame, step: s, at: Date.now(), labelled };
+    updateOverlayInfo();
+    swapImage($('view-colour'), `/api/frames/${frame}/colour.png?step=${s}`);
+    swapImage($('view-depth'), `/api/frames/${frame}/depth.png?step=${s}`);
+    if (S.scene.features) {
+      swapImage($('view-features'), `/api/frames/${frame}/features.png?step=${s}`);
+    }
+  } catch (e) {
+    if (frame === S.frame) {
+      fail(e);
+    }
+  }
+}
+
+function swapImage(el, url) {
+  const img = new Image();
+  img.src = url;
+  img.decode().then(() => {
+    el.src = url;
+  }, () => {});
+}
+
+function buildThumbs() {
+  const strip = $('thumbs');
+  strip.replaceChildren();
+  strip.style.setProperty('--aspect', `${S.scene.width} / ${S.scene.height}`);
+  for (let i = 0; i < S.scene.frames; i++) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'thumb';
+    b.setAttribute('role', 'option');
+    b.title = `Frame ${i} · ${S.scene.frameNames[i]}`;
+    b.dataset.frame = String(i);
+    const img = document.createElement('img');
+    img.loading = 'lazy';
+    img.alt = '';
+    img.draggable = false;
+    img.src = `/api/frames/${i}/thumb.png?v=${S.token}`;
+    const idx = document.createElement('span');
+    idx.className = 'idx';
+    idx.textContent = String(i);
+    b.append(img, idx);
+    b.addEventListener('click', () => gotoFrame(i));
+    strip.append(b);
+  }
+}
+
+function updateThumbMarks() {
+  const strip = $('thumbs');
+  for (let i = 0; i < strip.children.length; i++) {
+    strip.children[i].classList.toggle('annotated', S.annotated.has(i));
+  }
+}
+
+// ---- classes --------------------------------------------------------------------------------
+
+const PENCIL = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 20h4L19 9l-4-4L4 16z"/><path d="m13.5 6.5 4 4"/></svg>';
+
+function renderPalette() {
+  const list = $('classes');
+  list.replaceChildren();
+  for (const c of S.classes) {
+    const li = document.createElement('li');
+    li.className = 'class-item';
+    li.dataset.id = String(c.id);
+    li.title = `Paint ${c.name}` + (c.id < 9 ? ` (${c.id + 1})` : '');
+    const sw = document.createElement('label');
+    sw.className = 'swatch';
+    sw.style.background = c.colour;
+    sw.title = 'Change the colour of ' + c.name;
+    const picker = document.createElement('input');
+    picker.type = 'color';
+    picker.value = c.colour;
+    picker.setAttribute('aria-label', 'Colour of ' + c.name);
+    picker.addEventListener('input', () => {
+      sw.style.background = picker.value;
+    });
+    picker.addEventListener('change', () => updateClass(c.id, { colour: picker.value }));
+    picker.addEventListener('click', (e) => e.stopPropagation());
+    sw.append(picker);
+    const name = document.createElement('span');
+    name.className = 'class-name';
+    name.textContent = c.name;
+    name.addEventListener('dblclick', () => startRename(li, c));
+    const key = document.createElement('span');
+    key.className = 'class-key';
+    key.textContent = c.id < 9 ? String(c.id + 1) : '';
+    const rename = document.createElement('button');
+    rename.type = 'button';
+    rename.className = 'rename';
+    rename.title = 'Rename ' + c.name;
+    rename.innerHTML = PENCIL;
+    rename.addEventListener('click', (e) => {
+      e.stopPropagation();
+      startRename(li, c);
+    });
+    li.append(sw, name, key, rename);
+    li.addEventListener('click', () => selectClass(c.id));
+    list.append(li);
+  }
+}
+
+function startRename(li, c) {
+  const name = li.querySelector('.class-name');
+  if (!name) {
+    return;
+  }
+  const input = document.createElement('input');
+  input.className = 'class-name-edit';
+  input.value = c.name;
+  input.maxLength = S.limits.maxClassNameLength ?? 64;
+  input.setAttribute('aria-label', 'New name of ' + c.name);
+  name.replaceWith(input);
+  input.focus();
+  input.select();
+  let done = false;
+  const finish = (commit) => {
+    if (done) {
+      return;
+    }
+    done = true;
+    const v = input.value.trim();
+    if (commit && v && v !== c.name) {
+      updateClass(c.id, { name: v });
+    } else {
+      renderPalette();
+      highlightClass();
+    }
+  };
+  input.addEventListener('keydown', (e) => {
+    e.stopPropagation();
+    if (e.key === 'Enter') {
+      finish(true);
+    } else if (e.key === 'Escape') {
+      finish(false);
+    }
+  });
+  input.addEventListener('blur', () => finish(true));
+  input.addEventListener('click', (e) => e.stopPropagation());
+}
+
+async function updateClass(id, fields) {
+  try {
+    const r = await request('PATCH', `/api/classes/${id}`, fields);
+    applyClasses(r.classes, r.version);
+    reloadLayers();
+  } catch (e) {
+    fail(e);
+    renderPalette();
+    highlightClass();
+  }
+}
+
+/** Selects class {@code id} for painting (and switches to the brush). */
+function selectClass(id) {
+  if (id < 0 || id >= S.classes.length) {
+    return;
+  }
+  S.selected = id;
+  highlightClass();
+  if (S.tool !== 'paint') {
+    setTool('paint');
+  }
+}
+
+/** Shows the selected class in the palette and gives its colour to the brush. */
+function highlightClass() {
+  for (const li of $('classes').children) {
+    li.classList.toggle('selected', Number(li.dataset.id) === S.selected);
+  }
+  const c = S.classes[S.selected];
+  if (c) {
+    view.setColour(c.colour);
+    view.classId = c.id;
+  }
+  view.enabled = S.tool === 'erase' || S.classes.length > 0;
+}
+
+async function addClass(e) {
+  e.preventDefault();
+  const name = $('new-class-name').value.trim();
+  if (!name) {
+    $('new-class-name').focus();
+    toast('Type a name for the new class', 'error');
+    return;
+  }
+  try {
+    const r = await request('POST', '/api/classes', { name, colour: $('new-class-colour').value });
+    $('new-class-name').value = '';
+    applyClasses(r.classes, r.version);
+    selectClass(r.id);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+// ---- tools ----------------------------------------------------------------------------------
+
+function setTool(tool) {
+  S.tool = tool;
+  view.setTool(tool);
+  $('tool-brush').classList.toggle('active', tool === 'paint');
+  $('tool-eraser').classList.toggle('active', tool === 'erase');
+  $('tool-brush').setAttribute('aria-pressed', String(tool === 'paint'));
+  $('tool-eraser').setAttribute('aria-pressed', String(tool === 'erase'));
+  view.enabled = tool === 'erase' || S.classes.length > 0;
+}
+
+function setRadius(r) {
+  S.radius = Math.round(Math.max(1, Math.min(Number($('brush-size').max), r)) * 2) / 2;
+  $('brush-size').value = String(S.radius);
+  $('brush-size-out').textContent = S.radius + ' px';
+  view.setRadius(S.radius);
+}
+
+function applyOpacity() {
+  $('layer-seg').style.opacity = S.overlayOn && S.overlay.frame === S.frame ? String(S.opacity) : '0';
+  $('overlay-opacity-out').textContent = Math.round(S.opacity * 100) + '%';
+}
+
+function onStroke(e) {
+  const d = e.detail;
+  const frame = S.frame;
+  const body = { kind: d.kind, radius: d.radius, points: d.points };
+  if (d.kind === 'paint') {
+    body.classId = d.classId;
+  }
+  strokeChain = strokeChain.then(async () => {
+    try {
+      const r = await request('POST', `/api/frames/${frame}/strokes`, body);
+      view.acknowledge(d.stroke, r.version);
+      applyAnnotation(r);
+      if (frame === S.frame) {
+        await loadScribbles(frame);
+      }
+    } catch (err) {
+      view.discard(d.stroke);
+      fail(err);
+    }
+  });
+}
+
+async function undoRedo(undo) {
+  try {
+    const r = await request('POST', undo ? '/api/undo' : '/api/redo');
+    applyAnnotation(r);
+    if (!r.done) {
+      toast(undo ? 'Nothing to undo' : 'Nothing to redo');
+      return;
+    }
+    if (r.frame !== S.frame) {
+      gotoFrame(r.frame);
+      toast(`${undo ? 'Undid' : 'Redid'} a change on frame ${r.frame}`);
+    } else {
+      loadScribbles(r.frame);
+    }
+  } catch (e) {
+    fail(e);
+  }
+}
+
+async function clearFrame() {
+  const frame = S.frame;
+  try {
+    const before = S.annotated.has(frame);
+    const r = await request('POST', `/api/frames/${frame}/clear`);
+    applyAnnotation(r);
+    loadScribbles(frame);
+    toast(before ? `Cleared frame ${frame} (Ctrl+Z brings it back)` : `Frame ${frame} has no scribbles`);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+async function togglePause() {
+  const paused = S.progress && S.progress.paused;
+  try {
+    applyProgress(await request('POST', paused ? '/api/training/resume' : '/api/training/pause'));
+  } catch (e) {
+    fail(e);
+  }
+}
+
+async function suggest() {
+  if (S.busy.has('suggest')) {
+    return;
+  }
+  S.busy.add('suggest');
+  $('suggest').disabled = true;
+  try {
+    const r = await request('GET', '/api/suggest');
+    gotoFrame(r.frame);
+    toast(`Frame ${r.frame}: the model is least sure here`);
+  } catch (e) {
+    fail(e);
+  } finally {
+    S.busy.delete('suggest');
+    $('suggest').disabled = false;
+  }
+}
+
+// ---- export ---------------------------------------------------------------------------------
+
+const exportToasts = new Map();
+
+function renderExports() {
+  const menu = $('export-menu');
+  menu.replaceChildren();
+  if (!S.exports.length) {
+    const note = document.createElement('div');
+    note.className = 'menu-note';
+    note.textContent = 'No exporters are available in this build of the app.';
+    menu.append(note);
+    return;
+  }
+  for (const x of S.exports) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.setAttribute('role', 'menuitem');
+    b.dataset.export = x.name;
+    b.textContent = x.label;
+    b.addEventListener('click', () => {
+      toggleMenu(false);
+      startExport(x);
+    });
+    menu.append(b);
+  }
+}
+
+function toggleMenu(open) {
+  const menu = $('export-menu');
+  const show = open ?? menu.hidden;
+  menu.hidden = !show;
+  $('export').setAttribute('aria-expanded', String(show));
+}
+
+async function startExport(x) {
+  try {
+    const job = await request('POST', `/api/exports/${x.name}`);
+    exportToasts.set(job.id, toast(`Exporting ${x.label}…`, 'info', 600000));
+  } catch (e) {
+    fail(e);
+  }
+}
+
+function onExportEvent(job) {
+  const t = exportToasts.get(job.id);
+  if (job.state === 'running') {
+    if (t) {
+      t.textContent = `Exporting ${job.name}: ${job.stage} ${job.done}/${job.total}`;
+    }
+    return;
+  }
+  if (t) {
+    t.remove();
+    exportToasts.delete(job.id);
+  }
+  if (job.state === 'done') {
+    const m = toast(`Exported ${job.name}${job.message ? ' (' + job.message + ')' : ''} to ${job.output}`, 'ok', 15000);
+    m.dataset.export = job.name;
+    m.dataset.state = 'done';
+  } else {
+    toast(`Export ${job.name} failed: ${job.message}`, 'error');
+  }
+}
+
+// ---- status ---------------------------------------------------------------------------------
+
+function fmtLoss(v) {
+  if (v === null || v === undefined) {
+    return '–';
+  }
+  return v >= 0.01 ? v.toFixed(3) : v.toExponential(1);
+}
+
+function ago(ms) {
+  const s = ms / 1000;
+  if (s < 1) {
+    return 'just now';
+  }
+  if (s < 90) {
+    return Math.round(s) + ' s ago';
+  }
+  return Math.round(s / 60) + ' min ago';
+}
+
+function updateStatus() {
+  const p = S.progress;
+  if (!p) {
+    return;
+  }
+  const badge = $('train-state');
+  badge.className = 'badge ' + (p.trainingError ? 'failed' : p.paused ? 'paused' : 'training');
+  badge.textContent = p.trainingError ? 'Training stopped' : p.paused ? 'Paused' : 'Training';
+  badge.title = p.trainingError || '';
+  $('pause').classList.toggle('paused', p.paused);
+  $('pause-label').textContent = p.paused ? 'Resume' : 'Pause';
+  $('step').textContent = 'step ' + p.step.toLocaleString('en');
+  $('speed').textContent = (p.paused ? 0 : p.stepsPerSecond).toFixed(1) + ' steps/s';
+  const l = p.losses || {};
+  const parts = [];
+  for (const [k, name] of [['rgb', 'rgb'], ['depth', 'depth'], ['semantic', 'sem'], ['feature', 'feat']]) {
+    if (k in l) {
+      parts.push(`${name} ${fmtLoss(l[k])}`);
+    }
+  }
+  $('losses').textContent = 'loss ' + fmtLoss(l.total) + (parts.length ? '  (' + parts.join(' · ') + ')' : '');
+  $('labelled').textContent = `${p.annotatedPixels.toLocaleString('en')} px labelled in ${S.annotated.size} frame${S.annotated.size === 1 ? '' : 's'}`;
+  tick();
+}
+
+function tick() {
+  if (S.progress) {
+    $('updated').textContent = 'updated ' + ago(Date.now() - S.progressAt);
+  }
+  updateOverlayInfo();
+}
+
+function updateOverlayInfo() {
+  const o = S.overlay;
+  const el = $('overlay-info');
+  if (o.frame !== S.frame || o.step < 0) {
+    el.textContent = 'Overlay: rendering…';
+  } else if (!o.labelled) {
+    el.textContent = 'Overlay: waiting for scribbles';
+  } else {
+    el.textContent = `Overlay: step ${o.step.toLocaleString('en')}, ${ago(Date.now() - o.at)}`;
+  }
+  const stale = S.progress && o.step >= 0 && S.progress.step - o.step > 200;
+  $('layer-seg').classList.toggle('stale', Boolean(stale));
+}
+
+function setConnection(state, retryIn) {
+  const c = $('conn');
+  c.className = 'conn ' + state;
+  document.body.dataset.connection = state;
+  $('conn-label').textContent = state === 'connected' ? 'Connected'
+    : state === 'connecting' ? 'Connecting…' : `Offline, retrying in ${Math.round(retryIn / 1000)} s`;
+}
+
+function updateHistoryButtons() {
+  $('undo').disabled = !S.canUndo;
+  $('redo').disabled = !S.canRedo;
+}
+
+function updateHint() {
+  const h = $('empty-hint');
+  if (!S.classes.length) {
+    h.textContent = 'Add a class on the left to start painting.';
+    h.hidden = false;
+  } else if (!S.annotated.size) {
+    h.textContent = 'Paint a few strokes of each class; the model infers the rest.';
+    h.hidden = false;
+  } else {
+    h.hidden = true;
+  }
+}
+
+function reloadLayers() {
+  if (S.frame >= 0) {
+    loadScribbles(S.frame);
+    loadRendered(S.frame, null);
+  }
+}
+
+// ---- events ---------------------------------------------------------------------------------
+
+function onLive(msg) {
+  switch (msg.type) {
+    case 'hello':
+      applyState(msg);
+      reloadLayers();
+      break;
+    case 'resync':
+      request('GET', '/api/state').then((st) => {
+        applyState(st);
+        reloadLayers();
+      }, fail);
+      break;
+    case 'progress':
+      applyProgress(msg);
+      break;
+    case 'annotations':
+      S.versions[msg.frame] = Math.max(S.versions[msg.frame] ?? 0, msg.version);
+      applyAnnotation(msg);
+      if (msg.frame === S.frame && msg.version > view.baseVersion) {
+        loadScribbles(msg.frame);
+      }
+      break;
+    case 'classes':
+      if (msg.version !== S.classesVersion) {
+        applyClasses(msg.classes, msg.version);
+        reloadLayers();
+      }
+      break;
+    case 'rendered':
+      if (msg.frame === S.frame && msg.step >= S.overlay.step) {
+        loadRendered(msg.frame, msg.step);
+      }
+      break;
+    case 'export':
+      onExportEvent(msg);
+      break;
+    case 'trainingFailed':
+      toast(msg.error, 'error');
+      break;
+    case 'error':
+      toast('The server refused a message: ' + msg.error, 'error');
+      break;
+    default:
+      break;
+  }
+}
+
+function onKey(e) {
+  const t = e.target;
+  if (t instanceof HTMLInputElement && t.type !== 'range' && t.type !== 'checkbox') {
+    return;
+  }
+  if ($('help-dialog').open) {
+    return;
+  }
+  const ctrl = e.ctrlKey || e.metaKey;
+  const k = e.key;
+  if (ctrl && (k === 'z' || k === 'Z')) {
+    e.preventDefault();
+    undoRedo(!e.shiftKey);
+  } else if (ctrl && (k === 'y' || k === 'Y')) {
+    e.preventDefault();
+    undoRedo(false);
+  } else if (ctrl || e.altKey) {
+    return;
+  } else if (k === 'ArrowLeft' || k === 'ArrowRight') {
+    e.preventDefault();
+    gotoFrame(S.frame + (k === 'ArrowLeft' ? -1 : 1) * (e.shiftKey ? 10 : 1));
+  } else if (k === 'Home' || k === 'End') {
+    e.preventDefault();
+    gotoFrame(k === 'Home' ? 0 : S.scene.frames - 1);
+  } else if (k === 'b' || k === 'B') {
+    setTool('paint');
+  } else if (k === 'e' || k === 'E') {
+    setTool('erase');
+  } else if (k === '[' || k === ']') {
+    const next = S.radius * (k === '[' ? 1 / 1.25 : 1.25);
+    setRadius(k === '[' ? Math.min(S.radius - 0.5, next) : Math.max(S.radius + 0.5, next));
+  } else if (/^[1-9]$/.test(k)) {
+    selectClass(Number(k) - 1);
+  } else if (k === ' ') {
+    e.preventDefault();
+    togglePause();
+  } else if (k === 'n' || k === 'N') {
+    suggest();
+  } else if (k === 'o' || k === 'O') {
+    S.overlayOn = !S.overlayOn;
+    applyOpacity();
+  } else if (k === 's' || k === 'S') {
+    S.scribblesOn = !S.scribblesOn;
+    $('show-scribbles').checked = S.scribblesOn;
+    $('layer-scribbles').style.visibility = S.scribblesOn ? 'visible' : 'hidden';
+  } else if (k === 'Delete' && e.shiftKey) {
+    clearFrame();
+  } else if (k === '0') {
+    view.fit();
+  } else if (k === '?') {
+    $('help-dialog').showModal();
+  } else if (k === 'Escape') {
+    toggleMenu(false);
+  }
+}
+
+function bindUi() {
+  $('tool-brush').addEventListener('click', () => setTool('paint'));
+  $('tool-eraser').addEventListener('click', () => setTool('erase'));
+  $('brush-size').addEventListener('input', (e) => setRadius(Number(e.target.value)));
+  $('overlay-opacity').addEventListener('input', (e) => {
+    S.opacity = Number(e.target.value) / 100;
+    S.overlayOn = true;
+    applyOpacity();
+  });
+  $('show-scribbles').addEventListener('change', (e) => {
+    S.scribblesOn = e.target.checked;
+    $('layer-scribbles').style.visibility = S.scribblesOn ? 'visible' : 'hidden';
+  });
+  $('undo').addEventListener('click', () => undoRedo(true));
+  $('redo').addEventListener('click', () => undoRedo(false));
+  $('clear').addEventListener('click', clearFrame);
+  $('pause').addEventListener('click', togglePause);
+  $('suggest').addEventListener('click', suggest);
+  $('export').addEventListener('click', (e) => {
+    e.stopPropagation();
+    toggleMenu();
+  });
+  document.addEventListener('click', (e) => {
+    if (!e.target.closest('.menu')) {
+      toggleMenu(false);
+    }
+    // After a mouse click, give the keyboard back to the shortcuts (Space must not re-click).
+    const b = e.target.closest('button, input[type=checkbox]');
+    if (b && e.detail > 0) {
+      b.blur();
+    }
+  });
+  $('help').addEventListener('click', () => $('help-dialog').showModal());
+  $('add-class').addEventListener('submit', addClass);
+  $('frame-slider').addEventListener('input', (e) => gotoFrame(Number(e.target.value)));
+  $('prev').addEventListener('click', () => gotoFrame(S.frame - 1));
+  $('next').addEventListener('click', () => gotoFrame(S.frame + 1));
+  document.addEventListener('keydown', onKey);
+  view.addEventListener('stroke', onStroke);
+  view.addEventListener('refused', () => toast('Add a class on the left first', 'error'));
+  live.addEventListener('message', (e) => onLive(e.detail));
+  live.addEventListener('state', (e) => setConnection(e.detail.state, e.detail.retryIn));
+  setInterval(tick, 1000);
+}
+
+async function main() {
+  bindUi();
+  setRadius(S.radius);
+  applyOpacity();
+  try {
+    applyState(await request('GET', '/api/state'));
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  const m = /frame=(\d+)/.exec(location.hash);
+  gotoFrame(m ? Number(m[1]) : 0, true);
+  live.connect();
+}
+
+main();

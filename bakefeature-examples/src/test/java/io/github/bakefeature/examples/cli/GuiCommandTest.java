@@ -1,0 +1,85 @@
+package io.github.bakefeature.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class GuiCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void servesTheSceneOnLoopbackPrintsTheUrlAndSavesTheModelWhenStopped(@TempDir Path tmp) throws Exception {
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "3", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    CommandLine cl = BakeFeatureCli.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    GuiCommand gui = (GuiCommand) cl.getSubcommands().get("gui").getCommand();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("gui", "--scene", scene.toString(),
+        "--method", "snerf-hg-freq", "--port", "0", "--rays", "128", "--hash-table-log2", "14"));
+    try {
+      String line = null;
+      for (int i = 0; i < 1200 && line == null; i++) {
+        if (exit.isDone()) {
+          throw new AssertionError("gui exited early with " + exit.get() + ": " + err);
+        }
+        String o = out.toString();
+        if (o.contains("\n")) {
+          line = o.substring(0, o.indexOf('\n'));
+        } else {
+          Thread.sleep(50);
+        }
+      }
+      JsonNode started = JSON.readTree(line);
+      String url = started.get("url").asText();
+      assertTrue(url.startsWith("http://127.0.0.1:"), url);
+      assertEquals("127.0.0.1", started.get("host").asText());
+      assertTrue(err.toString().contains("open " + url), err.toString());
+      HttpResponse<String> state = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(url + "api/state")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, state.statusCode());
+      assertEquals(3, JSON.readTree(state.body()).at("/scene/frames").asInt());
+      HttpResponse<String> stroke = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "api/frames/1/strokes"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"paint\",\"classId\":1,\"radius\":2,\"points\":[5,5]}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, stroke.statusCode(), stroke.body());
+      assertTrue(Files.exists(scene.resolve("semantic/00001.png")), "saved as it is made");
+    } finally {
+      gui.stop();
+    }
+    assertEquals(0, exit.get(120, TimeUnit.SECONDS), err.toString());
+    assertTrue(Files.exists(scene.resolve("session/model.ckpt")), "the model is saved on exit");
+  }
+
+  @Test
+  void refusesBadOptionsWithExitCodeTwo(@TempDir Path tmp) {
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    Cli.Result port = Cli.run("gui", "--scene", scene.toString(), "--port", "70000", "--method", "snerf-hg");
+    assertEquals(2, port.code(), port.err());
+    assertTrue(port.err().contains("--port must be in [0, 65535], found 70000"), port.err());
+    Cli.Result method = Cli.run("gui", "--scene", scene.toString(), "--method", "nerfacto");
+    assertEquals(2, method.code());
+    assertTrue(method.err().contains("nerfacto"), method.err());
+    Cli.Result missing = Cli.run("gui", "--scene", tmp.resolve("nothing").toString());
+    assertEquals(2, missing.code(), missing.err());
+  }
+}

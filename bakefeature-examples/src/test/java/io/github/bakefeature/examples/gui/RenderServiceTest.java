@@ -1,0 +1,103 @@
+package io.github.bakefeature.examples.gui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bakefeature.api.field.RenderedView;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RenderServiceTest {
+  @TempDir
+  Path tmp;
+
+  private static RenderedView view(int frame, long step, short cls) {
+    int w = 4;
+    int h = 3;
+    short[] classes = new short[w * h];
+    java.util.Arrays.fill(classes, cls);
+    float[] conf = new float[w * h];
+    java.util.Arrays.fill(conf, 0.5f);
+    return new RenderedView(w, h, new float[w * h * 3], new float[w * h], new float[w * h * 2], 2, classes, conf, step);
+  }
+
+  private static boolean threadsEmpty(List<String> threads) {
+    synchronized (threads) {
+      return threads.isEmpty();
+    }
+  }
+
+  @Test
+  void requestsForAFrameCoalesceIntoOneQueuedRenderOnTheWorkerThread() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicInteger renders = new AtomicInteger();
+      List<String> threads = new ArrayList<>();
+      List<Boolean> changed = new ArrayList<>();
+      RenderService.ViewSource source = (frame, outputs) -> {
+        synchronized (threads) {
+          threads.add(Thread.currentThread().getName());
+        }
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        int n = renders.incrementAndGet();
+        return view(frame, n, (short) (n == 1 ? 0 : 1));
+      };
+      try (RenderService rs = new RenderService(f.session, source, true, null, 8, (l, c) -> changed.add(c))) {
+        CompletableFuture<RenderService.Layers> running = rs.request(1);
+        for (int i = 0; i < 500 && threadsEmpty(threads); i++) {
+          Thread.sleep(10); // wait until the first render has started
+        }
+        assertFalse(rs.isQueued(1), "the running render left the queue");
+        CompletableFuture<RenderService.Layers> queued = rs.request(1);
+        for (int i = 0; i < 50; i++) {
+          assertSame(queued, rs.request(1), "requests while one waits share it");
+        }
+        assertNotEquals(running, queued);
+        release.countDown();
+        RenderService.Layers first = running.get(10, TimeUnit.SECONDS);
+        RenderService.Layers second = queued.get(10, TimeUnit.SECONDS);
+        assertEquals(2, renders.get(), "52 requests, 2 renders");
+        assertEquals(1, first.step);
+        assertEquals(2, second.step);
+        assertSame(second, rs.latest(1));
+        assertEquals(List.of("bakefeature-gui-render", "bakefeature-gui-render"), threads);
+        assertEquals(List.of(true, true), changed, "first render, then the class map changed");
+        assertTrue(second.featuresPng != null && second.featuresPng.length > 0, "features through a PCA");
+        assertFalse(second.labelled, "nothing is labelled yet");
+        assertTrue(rs.request(0).get(10, TimeUnit.SECONDS).classes.length == 12);
+        RenderService.Layers again = rs.request(0).get(10, TimeUnit.SECONDS);
+        assertEquals(false, changed.get(changed.size() - 1), "same class map: not reported as changed");
+        assertEquals(4, again.width);
+      }
+    }
+  }
+
+  @Test
+  void aFailedRenderFailsItsRequestAndIsRemembered() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2);
+         RenderService rs = new RenderService(f.session, (frame, outputs) -> {
+           throw new IllegalStateException("session is closed");
+         }, false, null, 8, (l, c) -> {})) {
+      CompletableFuture<RenderService.Layers> r = rs.request(0);
+      java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.ExecutionException.class, () -> r.get(10, TimeUnit.SECONDS));
+      assertTrue(e.getCause().getMessage().contains("closed"));
+      assertTrue(rs.lastFailureNanos() != 0);
+      assertEquals(null, rs.latest(0));
+    }
+  }
+}
