@@ -1,6 +1,7 @@
 package io.github.bakefeature.core.djl;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
@@ -39,5 +40,21 @@ public final class DjlRuntime {
   /** A new root manager on the CPU of the PyTorch engine; the caller closes it. */
   public static NDManager newManager() {
     return engine().newBaseManager();
+  }
+
+  /**
+   * A float scalar owned by {@code manager} (closed with it). Use it instead of DJL's
+   * {@code mul(Number)}, {@code div(Number)}, {@code maximum(Number)}... in anything that is
+   * differentiated.
+   *
+   * <p>Why: in DJL 0.36's PyTorch engine those methods wrap the number in a tensor that aliases a
+   * direct {@code ByteBuffer}, use it and close the wrapper at once, so the buffer becomes garbage
+   * while the autograd graph still holds the tensor for the backward pass; a garbage collection
+   * before {@code backward} frees it and the gradient reads freed memory (measured: training with a
+   * thread calling {@code System.gc()} went to NaN within 150 steps; see
+   * {@code DjlScalarsTest}). A scalar attached to the step's manager lives until the step ends.
+   */
+  public static NDArray scalar(NDManager manager, float value) {
+    return manager.create(value);
   }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import ai.djl.nn.Activation;
 import io.github.bakefeature.core.djl.DjlRuntime;
 import io.github.bakefeature.core.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
@@ -195,7 +196,7 @@ public final class FeatureAutoencoder {
           for (int l = 0; l < w.length; l++) {
             h = h.matMul(w[l]).add(b[l]);
             if (l < w.length - 1 || reluLast) {
-              h = h.maximum(0f);
+              h = Activation.relu(h);
             }
           }
           float[] chunk = h.toFloatArray();
@@ -612,11 +613,11 @@ public final class FeatureAutoencoder {
             NDArray in = sm.create(xb, new Shape(b, dim));
             GRADIENTS.lock();
             try (GradientCollector gc = engine.newGradientCollector()) {
-              NDArray h1 = in.matMul(p[0]).add(p[1]).maximum(0f);
-              NDArray code = h1.matMul(p[2]).add(p[3]).maximum(0f);
-              NDArray h3 = code.matMul(p[4]).add(p[5]).maximum(0f);
+              NDArray h1 = Activation.relu(in.matMul(p[0]).add(p[1]));
+              NDArray code = Activation.relu(h1.matMul(p[2]).add(p[3]));
+              NDArray h3 = Activation.relu(code.matMul(p[4]).add(p[5]));
               NDArray y = h3.matMul(p[6]).add(p[7]);
-              NDArray l = y.sub(in).square().mean().add(code.mean().mul((float) lambda));
+              NDArray l = y.sub(in).square().mean().add(code.mean().mul(DjlRuntime.scalar(code.getManager(), (float) lambda)));
               gc.backward(l);
               loss = l.getFloat();
             } finally {

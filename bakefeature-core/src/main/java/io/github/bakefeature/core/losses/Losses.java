@@ -1,6 +1,7 @@
 package io.github.bakefeature.core.losses;
 
 import ai.djl.ndarray.NDArray;
+import io.github.bakefeature.core.djl.DjlRuntime;
 
 /**
  * The training objectives of the paper (eq. 8-12) on rendered ray batches. Each returns a scalar
@@ -19,7 +20,7 @@ public final class Losses {
    * metres; rays without depth contribute nothing.
    */
   public static NDArray depth(NDArray rendered, NDArray target, NDArray mask, int validCount) {
-    return rendered.sub(target).abs().mul(mask).sum().div(Math.max(1, validCount));
+    return rendered.sub(target).abs().mul(mask).sum().div(count(rendered, validCount));
   }
 
   /**
@@ -27,7 +28,7 @@ public final class Losses {
    * one-hot targets {@code [R, C]} (all-zero rows for unlabelled rays), averaged over labelled rays.
    */
   public static NDArray semantic(NDArray logits, NDArray oneHot, int labelledCount) {
-    return logits.logSoftmax(1).mul(oneHot).sum().neg().div(Math.max(1, labelledCount));
+    return logits.logSoftmax(1).mul(oneHot).sum().neg().div(count(logits, labelledCount));
   }
 
   /** Feature loss (eq. 11): L1 distance, averaged over rays and feature channels. */
@@ -41,6 +42,11 @@ public final class Losses {
    * {@code validCount} rays with depth. Zero when every ray's light ends within the band.
    */
   public static NDArray freeSpace(NDArray weights, NDArray outside, int validCount) {
-    return weights.mul(outside).sum().div(Math.max(1, validCount));
+    return weights.mul(outside).sum().div(count(weights, validCount));
+  }
+
+  /** {@code max(1, n)} as a scalar that outlives the backward pass (see {@link DjlRuntime#scalar}). */
+  private static NDArray count(NDArray like, int n) {
+    return DjlRuntime.scalar(like.getManager(), Math.max(1, n));
   }
 }

@@ -249,7 +249,7 @@ public final class FieldTrainer {
       NDArray rgb = io.github.bakefeature.core.renderers.VolumeRenderer.composite(weights, b.colour(geo, dirNd));
       NDArray lossRgb = Losses.rgb(rgb, m.create(exact(batch.rgb(), 3 * r), new Shape(r, 3)));
       used[0] = used[1] = used[2] = true;
-      NDArray total = lossRgb.mul(config.rgbWeight());
+      NDArray total = lossRgb.mul(DjlRuntime.scalar(m, config.rgbWeight()));
 
       int validDepth = 0;
       float[] mask = new float[r];
@@ -268,11 +268,11 @@ public final class FieldTrainer {
             weights, m.create(exact(samples.t(), n), new Shape(r, s)));
         NDArray z = dist.div(m.create(exact(zToT, r), new Shape(r)));
         lossDepth = Losses.depth(z, m.create(gtDepth), m.create(mask), validDepth);
-        total = total.add(lossDepth.mul(config.depthWeight()));
+        total = total.add(lossDepth.mul(DjlRuntime.scalar(m, config.depthWeight())));
       }
       if (validDepth > 0 && config.freeSpaceWeight() > 0) {
         lossFree = Losses.freeSpace(weights, m.create(outsideBand(r, s), new Shape(r, s)), validDepth);
-        total = total.add(lossFree.mul(config.freeSpaceWeight()));
+        total = total.add(lossFree.mul(DjlRuntime.scalar(m, config.freeSpaceWeight())));
       }
 
       NDArray feat = null;
@@ -282,7 +282,7 @@ public final class FieldTrainer {
         used[3] = true;
         NDArray rendered = io.github.bakefeature.core.renderers.VolumeRenderer.composite(weights, feat);
         lossFeat = Losses.feature(rendered, m.create(exact(batch.feature(), r * d), new Shape(r, d)));
-        total = total.add(lossFeat.mul(config.featureWeight()));
+        total = total.add(lossFeat.mul(DjlRuntime.scalar(m, config.featureWeight())));
       }
 
       NDArray lossSem = null;
@@ -303,7 +303,7 @@ public final class FieldTrainer {
           }
         }
         lossSem = Losses.semantic(rendered, m.create(oneHot, new Shape(labelled, c)), labelled);
-        total = total.add(lossSem.mul(config.semanticWeight()));
+        total = total.add(lossSem.mul(DjlRuntime.scalar(m, config.semanticWeight())));
       }
       tPhase = phase(2, tPhase);
       gc.backward(total);

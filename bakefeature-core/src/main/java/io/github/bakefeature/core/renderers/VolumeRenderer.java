@@ -1,6 +1,7 @@
 package io.github.bakefeature.core.renderers;
 
 import ai.djl.ndarray.NDArray;
+import io.github.bakefeature.core.djl.DjlRuntime;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -22,7 +23,7 @@ public final class VolumeRenderer {
     // Exclusive cumulative sum: optical depth before each sample.
     NDArray before = sd.cumSum(1).sub(sd);
     NDArray transmittance = before.neg().exp();
-    NDArray alpha = sd.neg().exp().neg().add(1f);
+    NDArray alpha = sd.neg().exp().neg().add(DjlRuntime.scalar(sd.getManager(), 1f));
     return transmittance.mul(alpha);
   }
 

@@ -46,10 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>Annotation calls update the store (persisted before they return) and the trainer's labels
  * directly; the class-balanced index is updated pixel by pixel, so the next step samples the new
  * labels. The training thread holds a lock only while it takes a step; a reader that needs a newer
- * model waits for the current step and copies the parameters (tens of milliseconds). Renders
- * ({@link #render}, {@link #segment}, {@link #suggestNextFrame}, {@link #withModel}) also hold the
- * lock while they compute, because DJL work concurrent with a training step corrupts the step (see
- * {@link #withModel}); training waits for them.
+ * model waits for the current step and copies the parameters (tens of milliseconds), then renders
+ * from the copy without holding anything, so training never waits for a render.
  */
 public final class DefaultLabelSession implements LabelSession {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultLabelSession.class);
@@ -61,7 +59,7 @@ public final class DefaultLabelSession implements LabelSession {
   private final FieldTrainer trainer;
   private final Path checkpointFile;
   private final long checkpointEverySteps;
-  // Fair: a reader rendering frame after frame must not starve the trainer (nor the trainer a reader).
+  // Fair: a reader taking snapshot after snapshot must not starve the trainer (nor the trainer a reader).
   private final ReentrantLock modelLock = new ReentrantLock(true);
   private final Object pauseMonitor = new Object();
   private final ConcurrentLinkedQueue<Runnable> trainerTasks = new ConcurrentLinkedQueue<>();
@@ -346,23 +344,12 @@ public final class DefaultLabelSession implements LabelSession {
   }
 
   /**
-   * Runs {@code reader} on the current model while no training step runs and returns its result;
-   * training waits until it returns.
-   *
-   * <p>Why: DJL (libtorch) work on another thread while a training step runs corrupts that step
-   * (measured: rendering features or classes, or any large DJL matmul, concurrently with training
-   * raised the rgb loss from 0.004 to about 0.2 within 150 steps, and it did not recover). So every
-   * reader that computes with DJL (renders, segmentations, suggestions, exports) goes through
-   * here.
+   * Runs {@code reader} on a snapshot of the current model and returns its result; training goes on
+   * meanwhile (the snapshot never changes). Renders, segmentations, suggestions and exports go
+   * through here.
    */
   public <T> T withModel(java.util.function.Function<SemanticFieldModel, T> reader) {
-    checkOpen();
-    modelLock.lock();
-    try {
-      return reader.apply(model());
-    } finally {
-      modelLock.unlock();
-    }
+    return reader.apply(model());
   }
 
   @Override

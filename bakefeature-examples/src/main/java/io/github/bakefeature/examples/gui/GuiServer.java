@@ -49,10 +49,11 @@ public final class GuiServer implements AutoCloseable {
   /** Classpath folder of the page. */
   static final String STATIC = "/io/github/bakefeature/examples/gui/static";
   /**
-   * Live previews march twice as coarsely as final renders, with fewer samples per ray: about 4x
-   * faster, so the overlay keeps up with training on a CPU.
+   * Live previews march twice as coarsely as final renders, with fewer samples per ray (also
+   * depth-guided: 8 + 12 instead of 12 + 20): about 4x faster, so the overlay keeps up with
+   * training on a CPU.
    */
-  public static final RenderSettings PREVIEW_RENDER_SETTINGS = new RenderSettings(4096, 1f / 512f, 128, 1e-3f);
+  public static final RenderSettings PREVIEW_RENDER_SETTINGS = new RenderSettings(4096, 1f / 512f, 128, 1e-3f, 8, 12, 0.005f);
   private static final Pattern EXPORT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
   private final LabelSession session;
@@ -256,7 +257,6 @@ public final class GuiServer implements AutoCloseable {
         k = k.resized(Math.max(1, (int) Math.round(k.width() * scale)), Math.max(1, (int) Math.round(k.height() * scale)));
       }
       CameraIntrinsics camera = k;
-      // Between two training steps: DJL work concurrent with a step corrupts it.
       return s.withModel(m -> m.withRenderSettings(settings).render(camera, f.pose(), outputs));
     };
   }
