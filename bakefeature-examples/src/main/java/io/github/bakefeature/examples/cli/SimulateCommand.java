@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         "Needs dense ground truth. After a warm-up without labels, each round clicks N wrongly predicted pixels of a",
         "random frame and trains S steps; held-out mIoU after every round.",
         "Writes simulation.csv, simulation.png and thresholds.jsonl into --out; prints one JSON line per method",
-        "(clicks and seconds to reach 80% / 90% mIoU, null if never reached)."})
+        "(clicks and seconds to reach 80%% / 90%% mIoU, null if never reached)."})
 public final class SimulateCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
