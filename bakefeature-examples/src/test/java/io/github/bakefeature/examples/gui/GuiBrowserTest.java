@@ -65,6 +65,8 @@ class GuiBrowserTest {
       phase(t0, "server and browser started");
       var d = browser.driver;
       WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(90));
+      // The page re-renders lists (classes, thumbnails) when events arrive: re-find, don't fail.
+      wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
       d.get(f.server.url().toString());
       wait.until(x -> "connected".equals(d.findElement(By.tagName("body")).getDomAttribute("data-connection")));
       wait.until(x -> step(d) >= 0);
@@ -148,8 +150,14 @@ class GuiBrowserTest {
       d.findElement(By.cssSelector("#add-class button")).click();
       wait.until(x -> f.session.classes().size() == 7);
       wait.until(x -> d.findElement(By.cssSelector(".class-item[data-id='6']")).getDomAttribute("class").contains("selected"));
-      new Actions(d).doubleClick(d.findElement(By.cssSelector(".class-item[data-id='6'] .class-name"))).perform();
-      WebElement edit = d.findElement(By.cssSelector(".class-item[data-id='6'] .class-name-edit"));
+      WebElement edit = wait.until(x -> {
+        java.util.List<WebElement> open = d.findElements(By.cssSelector(".class-item[data-id='6'] .class-name-edit"));
+        if (!open.isEmpty()) {
+          return open.get(0);
+        }
+        new Actions(d).doubleClick(d.findElement(By.cssSelector(".class-item[data-id='6'] .class-name"))).perform();
+        return null; // look again on the next poll
+      });
       edit.sendKeys(Keys.chord(Keys.CONTROL, "a"), "floor lamp", Keys.ENTER);
       wait.until(x -> f.session.classes().get(6).name().equals("floor lamp"));
       ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
