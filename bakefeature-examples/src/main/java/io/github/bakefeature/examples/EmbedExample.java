@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
 /**
  * The library from Java, in one page: what a labelling tool embedding BakeFeature does. Run it
  * from the IDE (no arguments: a synthetic tabletop scene in a temporary folder) or with a scene
- * folder as the first argument.
+ * folder with {@code gt_semantic/} as the first argument (and the number of training steps as the
+ * second, default 1500).
  *
  * <ol>
  *   <li>open a scene folder (the paper tool's format);
@@ -50,6 +51,11 @@ public final class EmbedExample {
       dir = Files.createTempDirectory("bakefeature-example").resolve("scene");
       SceneWriter.write(SyntheticScenes.tabletop(12, 160, 120, 1), dir);
     }
+    run(dir, args.length > 1 ? Long.parseLong(args[1]) : 1500);
+  }
+
+  /** Labels the scene in {@code dir} for {@code steps} training steps; returns the mIoU over all frames. */
+  public static double run(Path dir, long steps) throws Exception {
     Scene scene = SceneFolder.open(dir);
     FeatureCache features = FeatureCache.builder(scene, FilterBankFeatureExtractor.builder().build()).build();
 
@@ -76,7 +82,7 @@ public final class EmbedExample {
         List<Stroke> strokes = person.strokes(truth, random);
         strokes.forEach(s -> session.applyStroke(f, s));
       }
-      session.awaitStep(1500);
+      session.awaitStep(steps);
 
       // Dense, 3D-consistent segmentation of every frame, compared with the ground truth.
       SegmentationMetrics metrics = new SegmentationMetrics(session.classes().size());
@@ -91,6 +97,7 @@ public final class EmbedExample {
       int[] all = java.util.stream.IntStream.range(0, scene.size()).toArray();
       MaskExporter.builder().build().export(ViewSource.of(session), scene, session.classes().size(), all, masks);
       System.out.println("masks and overlays: " + masks.toAbsolutePath());
+      return metrics.meanIou();
     }
   }
 }
