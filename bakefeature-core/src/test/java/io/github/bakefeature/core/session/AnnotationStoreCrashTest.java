@@ -7,15 +7,13 @@ import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.scene.SceneWriter;
 import io.github.bakefeature.core.synth.SyntheticScenes;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,41 +38,22 @@ class AnnotationStoreCrashTest {
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
     int totalAcks = 0;
     for (int k = 0; k < KILLS; k++) {
+      Path ackFile = tmp.resolve("acks-" + k + ".txt");
       Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", cp,
-          EditStormMain.class.getName(), dir.toString(), Long.toString(k))
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      AtomicReference<String> last = new AtomicReference<>();
-      List<String> acks = new ArrayList<>();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            if (line.startsWith("ACK ")) {
-              last.set(line);
-              synchronized (acks) {
-                acks.add(line);
-              }
-            }
-          }
-        } catch (java.io.IOException ignored) {
-          // the child died
-        }
-      });
-      reader.start();
+          EditStormMain.class.getName(), dir.toString(), Long.toString(k), ackFile.toString())
+          .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       // Wait for the child to start editing, then kill it at a random moment.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (last.get() == null && System.nanoTime() < deadline && p.isAlive()) {
+      while (acknowledged(ackFile).isEmpty() && System.nanoTime() < deadline && p.isAlive()) {
         Thread.sleep(5);
       }
-      assertTrue(last.get() != null, "child never acknowledged opening the store (kill " + k + ")");
+      assertTrue(!acknowledged(ackFile).isEmpty(), "child never acknowledged opening the store (kill " + k + ")");
       Thread.sleep(30 + rnd.nextInt(300));
       p.destroyForcibly(); // SIGKILL on Linux
-      p.waitFor(30, TimeUnit.SECONDS);
-      reader.join(10_000);
-      synchronized (acks) {
-        totalAcks += acks.size();
-      }
-      String acked = last.get();
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the child died");
+      List<String> acks = acknowledged(ackFile);
+      totalAcks += acks.size();
+      String acked = acks.get(acks.size() - 1);
 
       AnnotationStore loaded = AnnotationStore.open(SceneFolder.open(dir));
       String now = EditStormMain.ack(loaded);
@@ -83,6 +62,22 @@ class AnnotationStoreCrashTest {
       assertConsistent(loaded, dir);
     }
     assertTrue(totalAcks > KILLS * 5, "the storm made too few edits to mean anything: " + totalAcks);
+  }
+
+  /** The complete acknowledgement lines in {@code file} (a line cut by the kill does not count). */
+  private static List<String> acknowledged(Path file) throws java.io.IOException {
+    List<String> out = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    int end = text.lastIndexOf('\n');
+    for (String line : text.substring(0, end + 1).split("\n")) {
+      if (line.startsWith("ACK ")) {
+        out.add(line);
+      }
+    }
+    return out;
   }
 
   /** Replays the applied history from empty frames and compares with what the PNGs hold. */

@@ -2,14 +2,16 @@ package io.github.bakefeature.core.session;
 
 import io.github.bakefeature.api.annotation.Stroke;
 import io.github.bakefeature.core.scene.SceneFolder;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
  * Child process of {@link AnnotationStoreCrashTest}: opens a scene's annotations and edits them as
  * fast as it can (strokes, erases, undo, redo, clears, new classes) until it is killed. After every
- * completed call it prints {@code ACK <cursor> <ids>} so the parent knows what was acknowledged.
+ * completed call it appends {@code ACK <cursor> <ids>} to the acknowledgement file (args[2]) so the
+ * parent knows what was acknowledged. A file, not stdout: each line is one write(2) into the page
+ * cache, which survives SIGKILL, whereas the last lines on a pipe can be lost while the JDK drains
+ * a dead child's output (observed: the parent missed the last one or two acknowledgements).
  */
 public final class EditStormMain {
   private EditStormMain() {}
@@ -18,9 +20,8 @@ public final class EditStormMain {
     Path dir = Path.of(args[0]);
     SplittableRandom rnd = new SplittableRandom(Long.parseLong(args[1]));
     AnnotationStore store = AnnotationStore.open(SceneFolder.open(dir));
-    PrintStream out = new PrintStream(System.out, false, "UTF-8");
-    out.println(ack(store));
-    out.flush();
+    java.io.FileOutputStream out = new java.io.FileOutputStream(args[2], true);
+    write(out, ack(store));
     int w = store.scene().width();
     int h = store.scene().height();
     while (true) {
@@ -45,9 +46,12 @@ public final class EditStormMain {
       } else {
         store.addClass("extra " + store.classes().size(), rnd.nextInt(0xFFFFFF));
       }
-      out.println(ack(store));
-      out.flush();
+      write(out, ack(store));
     }
+  }
+
+  private static void write(java.io.FileOutputStream out, String line) throws java.io.IOException {
+    out.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   static String ack(AnnotationStore s) {
