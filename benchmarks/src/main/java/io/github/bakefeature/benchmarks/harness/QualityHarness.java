@@ -16,7 +16,6 @@ import io.github.bakefeature.core.synth.SyntheticScenes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * End-to-end quality harness: generates a synthetic scene, trains a method with dense ground-truth
@@ -33,53 +32,49 @@ public final class QualityHarness {
 
   public static void main(String[] args) throws Exception {
     DjlRuntime.ensureOffline();
-    Map<String, String> o = new java.util.HashMap<>();
-    for (String a : args) {
-      int i = a.indexOf('=');
-      o.put(a.substring(0, i), a.substring(i + 1));
-    }
-    Preset preset = Preset.fromName(o.getOrDefault("preset", "tabletop"));
-    int frames = Integer.parseInt(o.getOrDefault("frames", "40"));
-    int width = Integer.parseInt(o.getOrDefault("width", "160"));
-    int height = Integer.parseInt(o.getOrDefault("height", "120"));
-    long seed = Long.parseLong(o.getOrDefault("seed", "1"));
-    MethodPreset method = MethodPreset.fromId(o.getOrDefault("method", "snerf-hg-freq"));
-    int iters = Integer.parseInt(o.getOrDefault("iters", "2000"));
-    int evalEvery = Integer.parseInt(o.getOrDefault("evalEvery", "0"));
-    String labels = o.getOrDefault("labels", "gt");
+    HarnessArgs o = new HarnessArgs(args);
+    Preset preset = Preset.fromName(o.get("preset", "tabletop"));
+    int frames = o.getInt("frames", 40);
+    int width = o.getInt("width", 160);
+    int height = o.getInt("height", 120);
+    long seed = o.getLong("seed", 1);
+    MethodPreset method = MethodPreset.fromId(o.get("method", "snerf-hg-freq"));
+    int iters = o.getInt("iters", 2000);
+    int evalEvery = o.getInt("evalEvery", 0);
+    String labels = o.get("labels", "gt");
     Scene scene = SyntheticScenes.generate(preset, frames, width, height, seed).scene();
     int[] train = Evaluation.training(frames, 5, 4);
     int[] test = Evaluation.heldOut(frames, 5, 4);
     TrainerConfig.Builder tc = TrainerConfig.builder().optSeed(seed);
     if (o.containsKey("rays")) {
-      tc.optRaysPerBatch(Integer.parseInt(o.get("rays")));
+      tc.optRaysPerBatch(Integer.parseInt(o.require("rays")));
     }
     if (o.containsKey("band")) {
-      tc.optSurfaceBand(Float.parseFloat(o.get("band")));
+      tc.optSurfaceBand(Float.parseFloat(o.require("band")));
     }
     if (o.containsKey("uniform")) {
-      tc.optUniformSamples(Integer.parseInt(o.get("uniform")));
+      tc.optUniformSamples(Integer.parseInt(o.require("uniform")));
     }
     if (o.containsKey("surface")) {
-      tc.optSurfaceSamples(Integer.parseInt(o.get("surface")));
+      tc.optSurfaceSamples(Integer.parseInt(o.require("surface")));
     }
     if (o.containsKey("free")) {
-      tc.optFreeSpaceWeight(Float.parseFloat(o.get("free")));
+      tc.optFreeSpaceWeight(Float.parseFloat(o.require("free")));
     }
     if (o.containsKey("occ")) {
-      tc.optOccupancy(Integer.parseInt(o.get("occ")), 16);
+      tc.optOccupancy(Integer.parseInt(o.require("occ")), 16);
     }
     if (o.containsKey("lr")) {
-      tc.optLearningRate(Float.parseFloat(o.get("lr")));
+      tc.optLearningRate(Float.parseFloat(o.require("lr")));
     }
     if (o.containsKey("gridLr")) {
-      tc.optGridLearningRate(Float.parseFloat(o.get("gridLr")));
+      tc.optGridLearningRate(Float.parseFloat(o.require("gridLr")));
     }
     if (o.containsKey("decay")) {
-      tc.optDecay(Integer.parseInt(o.get("decay")), Float.parseFloat(o.getOrDefault("decayFactor", "0.5")));
+      tc.optDecay(Integer.parseInt(o.require("decay")), Float.parseFloat(o.get("decayFactor", "0.5")));
     }
-    int maxRes = Integer.parseInt(o.getOrDefault("maxRes", "0"));
-    int log2 = Integer.parseInt(o.getOrDefault("log2", "19"));
+    int maxRes = o.getInt("maxRes", 0);
+    int log2 = o.getInt("log2", 19);
     Training.Builder b = Training.builder(scene).optMethod(method).optTrainingFrames(train)
         .optLabels("gt".equals(labels) ? Training.Labels.GROUND_TRUTH : Training.Labels.NONE)
         .optTrainerConfig(tc.build()).optSeed(seed)
@@ -121,9 +116,9 @@ public final class QualityHarness {
     }
     System.err.println(sb);
     if (o.containsKey("ckpt")) {
-      io.github.bakefeature.core.pipelines.Checkpoint.save(t, Path.of(o.get("ckpt")));
+      io.github.bakefeature.core.pipelines.Checkpoint.save(t, Path.of(o.require("ckpt")));
     }
-    if (!"false".equals(o.get("eval"))) {
+    if (!"false".equals(o.get("eval", "true"))) {
       report(t, scene, test, iters, trainSeconds, method, preset);
     }
   }

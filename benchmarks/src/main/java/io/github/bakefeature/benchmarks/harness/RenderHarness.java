@@ -14,7 +14,6 @@ import io.github.bakefeature.core.viz.ColourMaps;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Renders frames of a synthetic scene with a checkpoint and reports ms per frame and the work
@@ -26,17 +25,13 @@ public final class RenderHarness {
 
   public static void main(String[] args) throws Exception {
     DjlRuntime.ensureOffline();
-    Map<String, String> o = new java.util.HashMap<>();
-    for (String a : args) {
-      int i = a.indexOf('=');
-      o.put(a.substring(0, i), a.substring(i + 1));
-    }
-    Scene scene = SyntheticScenes.generate(Preset.fromName(o.getOrDefault("preset", "tabletop")),
-        Integer.parseInt(o.getOrDefault("frames", "40")), Integer.parseInt(o.getOrDefault("width", "160")),
-        Integer.parseInt(o.getOrDefault("height", "120")), Long.parseLong(o.getOrDefault("seed", "1"))).scene();
-    SemanticFieldModel model = SemanticFieldModel.load(Path.of(o.get("ckpt")));
-    int rw = Integer.parseInt(o.getOrDefault("renderWidth", "320"));
-    int rh = Integer.parseInt(o.getOrDefault("renderHeight", "240"));
+    HarnessArgs o = new HarnessArgs(args);
+    Scene scene = SyntheticScenes.generate(Preset.fromName(o.get("preset", "tabletop")),
+        o.getInt("frames", 40), o.getInt("width", 160),
+        o.getInt("height", 120), o.getLong("seed", 1)).scene();
+    SemanticFieldModel model = SemanticFieldModel.load(Path.of(o.require("ckpt")));
+    int rw = o.getInt("renderWidth", 320);
+    int rh = o.getInt("renderHeight", 240);
     int[] frames = {4, 9, 14};
     for (int rep = 0; rep < 2; rep++) {
       for (int fi : frames) {
@@ -52,7 +47,7 @@ public final class RenderHarness {
                 + "march %.0f ms, encode %.0f ms, density %.0f ms, heads %.0f ms%n", fi, rw, rh, ms,
             st[0] / (double) px, st[1] / (double) px, st[2], st[3] / 1e6, st[4] / 1e6, st[5] / 1e6, st[6] / 1e6);
         if (o.containsKey("out") && rep == 0) {
-          Path out = Path.of(o.get("out"));
+          Path out = Path.of(o.require("out"));
           ImageFiles.writeRgbPng(ColourMaps.colour(v.colour(), rw, rh), out.resolve(fi + "_render.png"));
           ImageFiles.writeRgbPng(f.rgb(), out.resolve(fi + "_gt.png"));
           ImageFiles.writeRgbPng(ColourMaps.depth(v.depth(), rw, rh), out.resolve(fi + "_depth.png"));

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -37,18 +36,14 @@ public final class ScribbleHarness {
 
   public static void main(String[] args) throws Exception {
     DjlRuntime.ensureOffline();
-    Map<String, String> o = new java.util.HashMap<>();
-    for (String a : args) {
-      int i = a.indexOf('=');
-      o.put(a.substring(0, i), a.substring(i + 1));
-    }
-    Preset preset = Preset.fromName(o.getOrDefault("preset", "tabletop"));
-    int frames = Integer.parseInt(o.getOrDefault("frames", "40"));
-    int width = Integer.parseInt(o.getOrDefault("width", "160"));
-    int height = Integer.parseInt(o.getOrDefault("height", "120"));
-    long seed = Long.parseLong(o.getOrDefault("seed", "1"));
-    int iters = Integer.parseInt(o.getOrDefault("iters", "1500"));
-    String[] methods = o.getOrDefault("methods", "ours,snerf-hg-freq,snerf-hg,snerf-freq").split(",");
+    HarnessArgs o = new HarnessArgs(args);
+    Preset preset = Preset.fromName(o.get("preset", "tabletop"));
+    int frames = o.getInt("frames", 40);
+    int width = o.getInt("width", 160);
+    int height = o.getInt("height", 120);
+    long seed = o.getLong("seed", 1);
+    int iters = o.getInt("iters", 1500);
+    String[] methods = o.get("methods", "ours,snerf-hg-freq,snerf-hg,snerf-freq").split(",");
     Scene scene = SyntheticScenes.generate(preset, frames, width, height, seed).scene();
 
     // Three annotated frames spread over the sequence, one stroke per visible class each.
