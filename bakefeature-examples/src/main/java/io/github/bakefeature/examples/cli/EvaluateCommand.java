@@ -6,13 +6,13 @@ import io.github.bakefeature.core.eval.LabelmeMasks;
 import io.github.bakefeature.core.eval.SegmentationEvaluation;
 import io.github.bakefeature.core.export.ViewSource;
 import io.github.bakefeature.core.pipelines.SemanticFieldModel;
-import io.github.bakefeature.core.scene.SceneFolder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bakefeature evaluate}: mIoU, pixel accuracy and per-class IoU against reference labels. */
@@ -24,11 +24,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--scene", required = true, description = "Scene folder.")
-  Path scene;
-
-  @Option(names = "--checkpoint", required = true, description = "Checkpoint written by train.")
-  Path checkpoint;
+  @Mixin
+  TrainedSceneOptions input;
 
   @Option(names = "--frames", description = "Frames to evaluate (default: every frame with a reference).")
   String frames;
@@ -39,11 +36,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Scene s = SceneFolder.open(scene);
+    Scene s = input.openScene();
     GroundTruth gt = switch (reference) {
       case "auto" -> GroundTruth.detect(s);
       case "gt_semantic" -> GroundTruth.semantic(s);
-      case "gt_masks" -> GroundTruth.labelme(s, scene.resolve(LabelmeMasks.FOLDER));
+      case "gt_masks" -> GroundTruth.labelme(s, input.scene.resolve(LabelmeMasks.FOLDER));
       default -> throw new IllegalArgumentException("--reference must be auto, gt_semantic or gt_masks, found '"
           + reference + "'");
     };
@@ -51,7 +48,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("the scene's " + gt.kind() + " reference covers no frame");
     }
     int[] f = frames == null ? null : FrameList.parse(frames, s.size());
-    SemanticFieldModel model = SemanticFieldModel.load(checkpoint);
+    SemanticFieldModel model = input.loadModel();
     long t0 = System.nanoTime();
     SegmentationEvaluation e = SegmentationEvaluation.of(ViewSource.of(model, s), model.classCount(), s, gt, f);
     PrintWriter out = spec.commandLine().getOut();

@@ -7,7 +7,6 @@ import io.github.bakefeature.core.export.MaskExporter;
 import io.github.bakefeature.core.export.PointCloudExporter;
 import io.github.bakefeature.core.export.ViewSource;
 import io.github.bakefeature.core.pipelines.SemanticFieldModel;
-import io.github.bakefeature.core.scene.SceneFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bakefeature export}: dense masks or a labelled point cloud from a trained model. */
@@ -26,11 +26,8 @@ public final class ExportCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--scene", required = true, description = "Scene folder.")
-  Path scene;
-
-  @Option(names = "--checkpoint", required = true, description = "Checkpoint written by train.")
-  Path checkpoint;
+  @Mixin
+  TrainedSceneOptions input;
 
   @Option(names = "--frames", description = "Frames to export or fuse, e.g. 0,5,10-20 (default: all).")
   String frames;
@@ -82,7 +79,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Scene s = SceneFolder.open(scene);
+    Scene s = input.openScene();
     int[] f = FrameList.parse(frames, s.size());
     // Validate the export options before the (slow) checkpoint load.
     MaskExporter masks = null;
@@ -98,7 +95,7 @@ public final class ExportCommand implements Callable<Integer> {
       }
       cloud = b.build();
     }
-    SemanticFieldModel model = SemanticFieldModel.load(checkpoint);
+    SemanticFieldModel model = input.loadModel();
     ViewSource views = ViewSource.of(model, s);
     long t0 = System.nanoTime();
     Map<String, Object> line = new LinkedHashMap<>();

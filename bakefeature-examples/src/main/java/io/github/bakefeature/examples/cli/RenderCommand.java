@@ -6,7 +6,6 @@ import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.io.ImageFiles;
 import io.github.bakefeature.core.pipelines.SemanticFieldModel;
-import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.viz.ColourMaps;
 import io.github.bakefeature.core.viz.Palette;
 import java.nio.file.Files;
@@ -16,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bakefeature render}: renders one frame of a scene with a trained model. */
@@ -25,11 +25,8 @@ public final class RenderCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--scene", required = true, description = "Scene folder.")
-  Path scene;
-
-  @Option(names = "--checkpoint", required = true, description = "Checkpoint written by train.")
-  Path checkpoint;
+  @Mixin
+  TrainedSceneOptions input;
 
   @Option(names = "--frame", required = true, description = "Frame index.")
   int frame;
@@ -39,11 +36,11 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Scene s = SceneFolder.open(scene);
+    Scene s = input.openScene();
     if (frame < 0 || frame >= s.size()) {
       throw new IllegalArgumentException("--frame must be in [0, " + s.size() + "), found " + frame);
     }
-    SemanticFieldModel model = SemanticFieldModel.load(checkpoint);
+    SemanticFieldModel model = input.loadModel();
     Frame f = s.frame(frame);
     long t0 = System.nanoTime();
     RenderedView v = model.render(f.intrinsics(), f.pose(),

@@ -5,12 +5,12 @@ import io.github.bakefeature.core.export.ConnectedComponents;
 import io.github.bakefeature.core.export.MaskExporter;
 import io.github.bakefeature.core.export.ViewSource;
 import io.github.bakefeature.core.pipelines.SemanticFieldModel;
-import io.github.bakefeature.core.scene.SceneFolder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bakefeature segment}: dense class masks and overlays of frames from a trained model. */
@@ -22,11 +22,8 @@ public final class SegmentCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--scene", required = true, description = "Scene folder.")
-  Path scene;
-
-  @Option(names = "--checkpoint", required = true, description = "Checkpoint written by train.")
-  Path checkpoint;
+  @Mixin
+  TrainedSceneOptions input;
 
   @Option(names = "--frames", description = "Frames, e.g. 0,5,10-20 (default: all).")
   String frames;
@@ -47,11 +44,11 @@ public final class SegmentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Scene s = SceneFolder.open(scene);
+    Scene s = input.openScene();
     int[] f = FrameList.parse(frames, s.size());
     MaskExporter ex = MaskExporter.builder().optKeepComponents(keepComponents)
         .optConnectivity(ConnectedComponents.Connectivity.of(connectivity)).optMinConfidence(minConfidence).build();
-    SemanticFieldModel model = SemanticFieldModel.load(checkpoint);
+    SemanticFieldModel model = input.loadModel();
     long t0 = System.nanoTime();
     MaskExporter.Summary sum = ex.export(ViewSource.of(model, s), s, model.classCount(), f, out);
     spec.commandLine().getErr().println("segment: " + f.length + " frames -> " + out.resolve(MaskExporter.MASKS)
