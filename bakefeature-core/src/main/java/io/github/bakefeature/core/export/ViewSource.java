@@ -31,8 +31,7 @@ public interface ViewSource {
    */
   static ViewSource of(LabelSession session) {
     if (session instanceof DefaultLabelSession d) {
-      // Between training steps: see DefaultLabelSession#withModel.
-      return (frame, camera, outputs) -> d.withModel(m -> m.render(camera, d.scene().frame(frame).pose(), outputs));
+      return (frame, camera, outputs) -> d.model().render(camera, d.scene().frame(frame).pose(), outputs);
     }
     return (frame, camera, outputs) -> {
       CameraIntrinsics own = session.scene().frame(frame).intrinsics();

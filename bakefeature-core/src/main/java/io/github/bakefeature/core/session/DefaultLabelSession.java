@@ -343,15 +343,6 @@ public final class DefaultLabelSession implements LabelSession {
     }
   }
 
-  /**
-   * Runs {@code reader} on a snapshot of the current model and returns its result; training goes on
-   * meanwhile (the snapshot never changes). Renders, segmentations, suggestions and exports go
-   * through here.
-   */
-  public <T> T withModel(java.util.function.Function<SemanticFieldModel, T> reader) {
-    return reader.apply(model());
-  }
-
   @Override
   public Segmentation segment(int frame) {
     RenderedView v = render(frame, EnumSet.of(RenderOutput.CLASSES));
@@ -370,12 +361,12 @@ public final class DefaultLabelSession implements LabelSession {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return withModel(m -> m.render(f.intrinsics(), f.pose(), outputs, depth));
+    return model().render(f.intrinsics(), f.pose(), outputs, depth);
   }
 
   @Override
   public int suggestNextFrame() {
-    return withModel(this::leastConfidentFrame);
+    return leastConfidentFrame(model());
   }
 
   private int leastConfidentFrame(SemanticFieldModel m) {

@@ -9,6 +9,7 @@ import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.session.SessionListener;
 import io.github.bakefeature.api.session.TrainingProgress;
 import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.pipelines.SemanticFieldModel;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.scene.SceneWriter;
@@ -49,19 +50,18 @@ class DefaultLabelSessionConcurrencyTest {
     try (DefaultLabelSession s = open()) {
       s.applyStroke(0, Stroke.paint(0, 2, 5, 5, 20, 5));
       s.awaitStep(5);
-      long[] seen = s.withModel(m -> {
-        long first = m.step();
-        float[] before = m.render(s.scene().frame(0).intrinsics(), s.scene().frame(0).pose(),
-            EnumSet.of(RenderOutput.COLOUR)).colour();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (s.step() < first + 3 && System.nanoTime() < deadline) {
-          Thread.onSpinWait();
-        }
-        float[] after = m.render(s.scene().frame(0).intrinsics(), s.scene().frame(0).pose(),
-            EnumSet.of(RenderOutput.COLOUR)).colour();
-        assertArrayEquals(before, after, "the snapshot does not change under the reader");
-        return new long[] {first, m.step(), s.step()};
-      });
+      SemanticFieldModel m = s.model();
+      long first = m.step();
+      float[] before = m.render(s.scene().frame(0).intrinsics(), s.scene().frame(0).pose(),
+          EnumSet.of(RenderOutput.COLOUR)).colour();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (s.step() < first + 3 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      float[] after = m.render(s.scene().frame(0).intrinsics(), s.scene().frame(0).pose(),
+          EnumSet.of(RenderOutput.COLOUR)).colour();
+      assertArrayEquals(before, after, "the snapshot does not change under the reader");
+      long[] seen = {first, m.step(), s.step()};
       assertEquals(seen[0], seen[1], "the snapshot keeps its step");
       assertTrue(seen[2] >= seen[0] + 3, "training went on while the reader held its snapshot: " + seen[0] + " -> " + seen[2]);
     }
@@ -112,7 +112,7 @@ class DefaultLabelSessionConcurrencyTest {
       java.util.Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
       Thread reader = new Thread(() -> {
         while (!stop.get()) {
-          seen.add(s.withModel(m -> m.step()));
+          seen.add(s.model().step());
         }
       });
       long start = s.step();

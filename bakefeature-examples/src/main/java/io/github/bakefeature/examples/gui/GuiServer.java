@@ -257,7 +257,7 @@ public final class GuiServer implements AutoCloseable {
         k = k.resized(Math.max(1, (int) Math.round(k.width() * scale)), Math.max(1, (int) Math.round(k.height() * scale)));
       }
       CameraIntrinsics camera = k;
-      return s.withModel(m -> m.withRenderSettings(settings).render(camera, f.pose(), outputs));
+      return s.model().withRenderSettings(settings).render(camera, f.pose(), outputs);
     };
   }
 
