@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * Architecture of a {@link SemanticField} (ARCHITECTURE.md, "paper version" defaults): density MLP
  * {@code enc(x) -> 2 x hidden -> 1 + geoFeatures}, colour MLP {@code [SH4(d), geo] -> 2 x hidden -> 3},
- * feature MLP {@code geo -> 2 x hidden -> D}, semantic MLP {@code [relu(f), geo] -> hidden -> C}.
- * Build with {@link #builder(MethodPreset)}.
+ * feature MLP {@code geo -> 2 x hidden -> D}, semantic MLP {@code [relu(f), geo] -> hidden -> C}
+ * trained as a {@link SemanticHead}. Build with {@link #builder(MethodPreset)}.
  */
 public record FieldConfig(
     @JsonProperty("method") MethodPreset method,
@@ -21,7 +21,8 @@ public record FieldConfig(
     @JsonProperty("hashBaseResolution") int hashBaseResolution,
     @JsonProperty("hashMaxResolution") int hashMaxResolution,
     @JsonProperty("frequencies") int frequencies,
-    @JsonProperty("seed") long seed) {
+    @JsonProperty("seed") long seed,
+    @JsonProperty("semanticHead") SemanticHead semanticHead) {
 
   @JsonCreator
   public FieldConfig {
@@ -33,6 +34,10 @@ public record FieldConfig(
     }
     if (!method.usesFeatures()) {
       featureDimension = 0;
+    }
+    if (semanticHead == null) {
+      // Checkpoints written before the option existed were trained end to end.
+      semanticHead = SemanticHead.END_TO_END;
     }
     if (classCount < 1) {
       throw new IllegalArgumentException("class count must be >= 1, found " + classCount);
@@ -50,7 +55,8 @@ public record FieldConfig(
   /** The same configuration with {@code c} classes. */
   public FieldConfig withClassCount(int c) {
     return new FieldConfig(method, featureDimension, c, hiddenWidth, geoFeatures, hashLevels,
-        hashFeaturesPerLevel, hashLog2TableSize, hashBaseResolution, hashMaxResolution, frequencies, seed);
+        hashFeaturesPerLevel, hashLog2TableSize, hashBaseResolution, hashMaxResolution, frequencies, seed,
+        semanticHead);
   }
 
   /** Options; defaults follow the paper's code. */
@@ -67,6 +73,7 @@ public record FieldConfig(
     private int hashMaxResolution = 2048;
     private int frequencies = -1;
     private long seed = 0;
+    private SemanticHead semanticHead;
 
     Builder(MethodPreset method) {
       this.method = method;
@@ -144,11 +151,22 @@ public record FieldConfig(
       return this;
     }
 
+    /**
+     * How the semantic loss reaches the field; default {@link SemanticHead#PROBE} for methods with
+     * features, {@link SemanticHead#END_TO_END} (Semantic-NeRF) for the others.
+     */
+    public Builder optSemanticHead(SemanticHead h) {
+      this.semanticHead = h;
+      return this;
+    }
+
     public FieldConfig build() {
       int l = frequencies >= 0 ? frequencies
           : method.encoding() == MethodPreset.PositionEncodingKind.FREQUENCY ? 10 : 2;
       return new FieldConfig(method, featureDimension, classCount, hiddenWidth, geoFeatures, hashLevels,
-          hashFeaturesPerLevel, hashLog2TableSize, hashBaseResolution, hashMaxResolution, l, seed);
+          hashFeaturesPerLevel, hashLog2TableSize, hashBaseResolution, hashMaxResolution, l, seed,
+          semanticHead != null ? semanticHead
+              : method.usesFeatures() ? SemanticHead.PROBE : SemanticHead.END_TO_END);
     }
   }
 }

@@ -13,7 +13,8 @@ import java.io.IOException;
  * The paper's scene model (Fig. 2): a position encoding feeds a density MLP that outputs density
  * and geometric features; heads map them to colour (with the view direction's spherical
  * harmonics), to a D-dimensional feature (the map that is baked), and to C semantic logits (from
- * {@code [relu(feature), geo]}). Methods without features use {@code geo} alone for semantics.
+ * {@code [relu(feature), geo]}, trained end to end or as a probe: {@link SemanticHead}). Methods
+ * without features use {@code geo} alone for semantics.
  *
  * <p>Not thread-safe: one trainer mutates it; readers work on {@link #copy() copies}.
  */
@@ -204,8 +205,16 @@ public final class SemanticField {
       return nets[3].forward(geo);
     }
 
-    /** Semantic logits {@code [..., C]}; {@code feature} is null for methods without features. */
+    /**
+     * Semantic logits {@code [..., C]}; {@code feature} is null for methods without features. With
+     * a {@link SemanticHead#PROBE} head the inputs are detached, so the semantic loss trains this
+     * head only.
+     */
     public NDArray logits(NDArray geo, NDArray feature) {
+      if (config.semanticHead() == SemanticHead.PROBE) {
+        geo = geo.stopGradient();
+        feature = feature == null ? null : feature.stopGradient();
+      }
       NDArray extra = feature == null ? null : nets[5].forward(Activation.relu(feature));
       return nets[4].forward(geo, extra);
     }

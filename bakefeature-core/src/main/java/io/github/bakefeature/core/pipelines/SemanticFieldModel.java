@@ -52,6 +52,11 @@ public final class SemanticFieldModel implements FieldModel {
     return field;
   }
 
+  /** The architecture and training options the model was built with. */
+  public io.github.bakefeature.core.fields.FieldConfig fieldConfig() {
+    return field.config();
+  }
+
   OccupancyGrid occupancy() {
     return occupancy;
   }

@@ -2,9 +2,12 @@ package io.github.bakefeature.core.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.scene.Frame;
@@ -12,9 +15,13 @@ import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.data.FeatureSource;
 import io.github.bakefeature.core.fields.FieldConfig;
 import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.fields.Mlp;
+import io.github.bakefeature.core.fields.SemanticField;
+import io.github.bakefeature.core.fields.SemanticHead;
 import io.github.bakefeature.core.synth.SyntheticScenes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -160,6 +167,81 @@ class FieldTrainerTest {
     }
     assertTrue(same > before.length * 0.5, "old classes keep their logits; new ones start small");
     t.step();
+  }
+
+  /** A trainer of {@code ours} whose only non-zero loss is the semantic one. */
+  private static FieldTrainer semanticOnly(SemanticHead head) throws Exception {
+    return Training.builder(scene)
+        .optMethod(MethodPreset.OURS)
+        .optFeatures(colourFeatures(scene))
+        .optLabels(Training.Labels.GROUND_TRUTH)
+        .optFieldOptions(b -> b.optHashLog2TableSize(14).optHashMaxResolution(256).optSemanticHead(head))
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(256).optUniformSamples(6).optSurfaceSamples(10)
+            .optLossWeights(0, 0, 1, 0).optFreeSpaceWeight(0).optSeed(4).build())
+        .optSeed(4)
+        .build();
+  }
+
+  private static float[] parameters(Mlp m) {
+    float[] p = new float[m.parameterCount()];
+    m.flatten(p, 0);
+    return p;
+  }
+
+  @Test
+  void probeHeadLeavesTheFieldToColourDepthAndFeatureLosses() throws Exception {
+    FieldTrainer t = semanticOnly(SemanticHead.PROBE);
+    Frame f = scene.frame(2);
+    float[] depthBefore = t.snapshot().render(f.intrinsics(), f.pose(), EnumSet.of(RenderOutput.DEPTH)).depth();
+    Mlp[] before = t.field().copy().mlps();
+    StepResult first = t.step();
+    StepResult last = first;
+    // 15 steps: fewer than the occupancy grid's update period, so the render below sees the same grid.
+    for (int i = 0; i < 14; i++) {
+      last = t.step();
+    }
+    Mlp[] after = t.field().mlps();
+    for (int i : new int[] {0, 1, 2, 3}) {
+      assertArrayEquals(parameters(before[i]), parameters(after[i]),
+          SemanticField.mlpNames()[i] + " must not move under a probe head");
+    }
+    assertArrayEquals(depthBefore,
+        t.snapshot().render(f.intrinsics(), f.pose(), EnumSet.of(RenderOutput.DEPTH)).depth(),
+        "density and hash grid must not move under a probe head");
+    for (int i : new int[] {4, 5}) {
+      assertFalse(Arrays.equals(parameters(before[i]), parameters(after[i])),
+          SemanticField.mlpNames()[i] + " (the probe) should learn");
+    }
+    assertTrue(last.semantic() < first.semantic(), "the probe itself learns: " + first.semantic()
+        + " -> " + last.semantic());
+  }
+
+  @Test
+  void endToEndHeadMovesTheFieldWithTheSemanticLoss() throws Exception {
+    FieldTrainer t = semanticOnly(SemanticHead.END_TO_END);
+    Mlp[] before = t.field().copy().mlps();
+    for (int i = 0; i < 5; i++) {
+      t.step();
+    }
+    Mlp[] after = t.field().mlps();
+    for (int i : new int[] {0, 3}) {
+      assertFalse(Arrays.equals(parameters(before[i]), parameters(after[i])),
+          SemanticField.mlpNames()[i] + " should learn from the semantic loss end to end");
+    }
+  }
+
+  @Test
+  void semanticHeadDefaultsToProbeForFeatureMethodsAndReadsOldConfigsAsEndToEnd() throws Exception {
+    assertEquals(SemanticHead.PROBE, FieldConfig.builder(MethodPreset.OURS).build().semanticHead());
+    for (MethodPreset m : new MethodPreset[] {MethodPreset.SNERF_FREQ, MethodPreset.SNERF_HG, MethodPreset.SNERF_HG_FREQ}) {
+      assertEquals(SemanticHead.END_TO_END, FieldConfig.builder(m).build().semanticHead(), m.id());
+    }
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode node = json.valueToTree(FieldConfig.builder(MethodPreset.OURS).build());
+    assertEquals("PROBE", node.get("semanticHead").asText());
+    node.remove("semanticHead");
+    // A checkpoint written before the option existed was trained end to end.
+    assertEquals(SemanticHead.END_TO_END, json.treeToValue(node, FieldConfig.class).semanticHead());
   }
 
   @Test

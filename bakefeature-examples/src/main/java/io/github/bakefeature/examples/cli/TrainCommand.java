@@ -2,6 +2,7 @@ package io.github.bakefeature.examples.cli;
 
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.fields.SemanticHead;
 import io.github.bakefeature.core.pipelines.Checkpoint;
 import io.github.bakefeature.core.pipelines.Evaluation;
 import io.github.bakefeature.core.pipelines.FieldTrainer;
@@ -59,6 +60,11 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--semantic-head",
+      description = "probe | end-to-end: whether the semantic loss reaches the field (default: probe for ours, "
+          + "end-to-end for the snerf baselines).")
+  String semanticHead;
+
   @Override
   public Integer call() throws Exception {
     if (iters < 0) {
@@ -81,6 +87,10 @@ public final class TrainCommand implements Callable<Integer> {
         .optLabels(labelMode)
         .optSeed(seed)
         .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(rays).optSeed(seed).build());
+    if (semanticHead != null) {
+      SemanticHead head = SemanticHead.fromId(semanticHead);
+      tb.optFieldOptions(b -> b.optSemanticHead(head));
+    }
     if (preset.usesFeatures()) {
       tb.optFeatures(FeatureTargets.open(s, features, extractor));
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bakefeature.core.fields.SemanticHead;
+import io.github.bakefeature.core.pipelines.SemanticFieldModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -42,6 +44,26 @@ class TrainRenderCommandTest {
     for (String kind : new String[] {"colour", "depth", "classes", "confidence"}) {
       assertTrue(Files.size(out.resolve("00001_" + kind + ".png")) > 0, kind);
     }
+  }
+
+  @Test
+  void semanticHeadDefaultsPerMethodAndCanBeChosen(@TempDir Path tmp) throws Exception {
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    Path byDefault = tmp.resolve("default.ckpt");
+    Path chosen = tmp.resolve("chosen.ckpt");
+    Cli.Result a = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "2", "--rays", "32",
+        "--labels", "gt", "--holdout-every", "0", "--out", byDefault.toString());
+    assertEquals(0, a.code(), a.err());
+    Cli.Result b = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "2", "--rays", "32",
+        "--labels", "gt", "--holdout-every", "0", "--semantic-head", "probe", "--out", chosen.toString());
+    assertEquals(0, b.code(), b.err());
+    assertEquals(SemanticHead.END_TO_END, SemanticFieldModel.load(byDefault).fieldConfig().semanticHead());
+    assertEquals(SemanticHead.PROBE, SemanticFieldModel.load(chosen).fieldConfig().semanticHead());
+    Cli.Result bad = Cli.run("train", "--scene", scene.toString(), "--semantic-head", "sideways", "--out",
+        tmp.resolve("x").toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("sideways") && bad.err().contains("probe"), bad.err());
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.github.bakefeature.core.djl.DjlRuntime;
 import io.github.bakefeature.core.features.FeatureCache;
 import io.github.bakefeature.core.features.FilterBankFeatureExtractor;
 import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.fields.SemanticHead;
 import io.github.bakefeature.core.pipelines.Evaluation;
 import io.github.bakefeature.core.pipelines.FieldTrainer;
 import io.github.bakefeature.core.pipelines.StepResult;
@@ -24,7 +25,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.bakefeature.benchmarks.harness.QualityHarness \
- *     preset=tabletop frames=40 width=160 height=120 method=snerf-hg-freq iters=3000
+ *     preset=tabletop frames=40 width=160 height=120 method=snerf-hg-freq iters=3000 [head=probe|end-to-end]
  * </pre>
  */
 public final class QualityHarness {
@@ -75,6 +76,7 @@ public final class QualityHarness {
     }
     int maxRes = o.getInt("maxRes", 0);
     int log2 = o.getInt("log2", 19);
+    String head = o.get("head", "");
     Training.Builder b = Training.builder(scene).optMethod(method).optTrainingFrames(train)
         .optLabels("gt".equals(labels) ? Training.Labels.GROUND_TRUTH : Training.Labels.NONE)
         .optTrainerConfig(tc.build()).optSeed(seed)
@@ -82,6 +84,9 @@ public final class QualityHarness {
           f.optHashLog2TableSize(log2);
           if (maxRes > 0) {
             f.optHashMaxResolution(maxRes);
+          }
+          if (!head.isEmpty()) {
+            f.optSemanticHead(SemanticHead.fromId(head));
           }
           return f;
         });
@@ -132,10 +137,10 @@ public final class QualityHarness {
     Evaluation guided = Evaluation.of(t.snapshot(), scene, test, true);
     double guidedSeconds = (System.nanoTime() - g0) / 1e9;
     System.out.printf(Locale.ROOT,
-        "{\"preset\":\"%s\",\"method\":\"%s\",\"iters\":%d,\"train_seconds\":%.1f,\"psnr\":%.3f,\"depth_mae_m\":%.5f,"
+        "{\"preset\":\"%s\",\"method\":\"%s\",\"semantic_head\":\"%s\",\"iters\":%d,\"train_seconds\":%.1f,\"psnr\":%.3f,\"depth_mae_m\":%.5f,"
             + "\"depth_median_ae_m\":%.5f,\"depth_median_fraction_of_diagonal\":%.5f,\"miou\":%.4f,\"eval_seconds\":%.1f,"
             + "\"psnr_depth_guided\":%.3f,\"miou_depth_guided\":%.4f,\"eval_depth_guided_seconds\":%.1f}%n",
-        preset.id(), m.id(), iters, seconds, e.psnr(), e.depthMae(), e.depthMedianAbsError(),
+        preset.id(), m.id(), t.field().config().semanticHead(), iters, seconds, e.psnr(), e.depthMae(), e.depthMedianAbsError(),
         e.depthMedianAbsError() / scene.bounds().diagonal(), e.miou(), evalSeconds, guided.psnr(), guided.miou(),
         guidedSeconds);
   }

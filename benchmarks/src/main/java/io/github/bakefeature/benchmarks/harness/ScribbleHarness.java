@@ -8,6 +8,7 @@ import io.github.bakefeature.core.djl.DjlRuntime;
 import io.github.bakefeature.core.features.FeatureCache;
 import io.github.bakefeature.core.features.FilterBankFeatureExtractor;
 import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.fields.SemanticHead;
 import io.github.bakefeature.core.pipelines.Evaluation;
 import io.github.bakefeature.core.pipelines.FieldTrainer;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
@@ -28,8 +29,12 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.bakefeature.benchmarks.harness.ScribbleHarness \
- *     preset=tabletop frames=40 width=160 height=120 iters=1500 methods=ours,snerf-hg-freq,snerf-hg,snerf-freq
+ *     preset=tabletop frames=40 width=160 height=120 iters=1500 methods=ours,snerf-hg-freq,snerf-hg,snerf-freq \
+ *     [head=probe|end-to-end] [save=PREFIX]
  * </pre>
+ *
+ * <p>{@code head} forces every method's {@link SemanticHead} (the ablation); {@code save} writes each
+ * trained model to {@code PREFIX-<method>.ckpt} for {@code ./bakefeature render}.
  */
 public final class ScribbleHarness {
   private ScribbleHarness() {}
@@ -44,6 +49,9 @@ public final class ScribbleHarness {
     long seed = o.getLong("seed", 1);
     int iters = o.getInt("iters", 1500);
     String[] methods = o.get("methods", "ours,snerf-hg-freq,snerf-hg,snerf-freq").split(",");
+    // Ablation: force every method's semantic head (default: each method's own, see SemanticHead).
+    String headArg = o.get("head", "");
+    SemanticHead head = headArg.isEmpty() ? null : SemanticHead.fromId(headArg);
     Scene scene = SyntheticScenes.generate(preset, frames, width, height, seed).scene();
 
     // Three annotated frames spread over the sequence, one stroke per visible class each.
@@ -69,6 +77,7 @@ public final class ScribbleHarness {
       MethodPreset method = MethodPreset.fromId(m);
       FieldTrainer t = Training.builder(scene).optMethod(method).optFeatures(features)
           .optLabels(Training.Labels.NONE).optClassCount(scene.classNames().size())
+          .optFieldOptions(b -> head == null ? b : b.optSemanticHead(head))
           .optTrainerConfig(TrainerConfig.builder().optSeed(seed).build()).optSeed(seed).build();
       for (int i = 0; i < annotated.length; i++) {
         t.data().setLabels(t.data().trainingFrame(annotated[i]), scribbles.get(i));
@@ -78,6 +87,10 @@ public final class ScribbleHarness {
         t.step();
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
+      String save = o.get("save", "");
+      if (!save.isEmpty()) {
+        t.snapshot().save(java.nio.file.Path.of(save + "-" + method.id() + ".ckpt"));
+      }
       Evaluation guided = Evaluation.of(t.snapshot(), scene, all, true);
       Evaluation novel = Evaluation.of(t.snapshot(), scene, all, false);
       StringBuilder perClass = new StringBuilder("[");
@@ -86,9 +99,9 @@ public final class ScribbleHarness {
       }
       perClass.append(']');
       System.out.printf(Locale.ROOT,
-          "{\"preset\":\"%s\",\"method\":\"%s\",\"iters\":%d,\"train_seconds\":%.1f,\"strokes\":%d,\"labelled_pixels\":%d,"
+          "{\"preset\":\"%s\",\"method\":\"%s\",\"semantic_head\":\"%s\",\"iters\":%d,\"train_seconds\":%.1f,\"strokes\":%d,\"labelled_pixels\":%d,"
               + "\"miou\":%.4f,\"miou_novel_view\":%.4f,\"pixel_accuracy\":%.4f,\"per_class_iou\":%s,\"classes\":\"%s\"}%n",
-          preset.id(), method.id(), iters, seconds, strokes, labelled, guided.miou(), novel.miou(),
+          preset.id(), method.id(), t.field().config().semanticHead(), iters, seconds, strokes, labelled, guided.miou(), novel.miou(),
           guided.pixelAccuracy(), perClass, String.join("|", scene.classNames()));
     }
   }
