@@ -1,5 +1,9 @@
 package io.github.bakefeature.benchmarks.harness;
 
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.fields.SemanticHead;
+import io.github.bakefeature.core.synth.Preset;
+import io.github.bakefeature.core.synth.SyntheticScenes;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,5 +43,27 @@ final class HarnessArgs {
 
   long getLong(String key, long fallback) {
     return values.containsKey(key) ? Long.parseLong(values.get(key)) : fallback;
+  }
+
+  /** {@code preset=} (default tabletop). */
+  Preset preset() {
+    return Preset.fromName(get("preset", "tabletop"));
+  }
+
+  /** {@code seed=} (default 1): the scene's and the training's seed. */
+  long seed() {
+    return getLong("seed", 1);
+  }
+
+  /** The synthetic scene of {@code preset=}, {@code frames=} (40), {@code width=} (160), {@code height=} (120), {@code seed=}. */
+  Scene syntheticScene() {
+    return SyntheticScenes.generate(preset(), getInt("frames", 40), getInt("width", 160), getInt("height", 120), seed())
+        .scene();
+  }
+
+  /** {@code head=probe|end-to-end}, or null for each method's own default. */
+  SemanticHead semanticHead() {
+    String h = get("head", "");
+    return h.isEmpty() ? null : SemanticHead.fromId(h);
   }
 }

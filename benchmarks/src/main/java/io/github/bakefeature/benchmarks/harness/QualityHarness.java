@@ -13,7 +13,6 @@ import io.github.bakefeature.core.pipelines.StepResult;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.pipelines.Training;
 import io.github.bakefeature.core.synth.Preset;
-import io.github.bakefeature.core.synth.SyntheticScenes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -34,16 +33,14 @@ public final class QualityHarness {
   public static void main(String[] args) throws Exception {
     DjlRuntime.ensureOffline();
     HarnessArgs o = new HarnessArgs(args);
-    Preset preset = Preset.fromName(o.get("preset", "tabletop"));
-    int frames = o.getInt("frames", 40);
-    int width = o.getInt("width", 160);
-    int height = o.getInt("height", 120);
-    long seed = o.getLong("seed", 1);
+    Preset preset = o.preset();
+    long seed = o.seed();
     MethodPreset method = MethodPreset.fromId(o.get("method", "snerf-hg-freq"));
     int iters = o.getInt("iters", 2000);
     int evalEvery = o.getInt("evalEvery", 0);
     String labels = o.get("labels", "gt");
-    Scene scene = SyntheticScenes.generate(preset, frames, width, height, seed).scene();
+    Scene scene = o.syntheticScene();
+    int frames = scene.size();
     int[] train = Evaluation.training(frames, 5, 4);
     int[] test = Evaluation.heldOut(frames, 5, 4);
     TrainerConfig.Builder tc = TrainerConfig.builder().optSeed(seed);
@@ -76,7 +73,7 @@ public final class QualityHarness {
     }
     int maxRes = o.getInt("maxRes", 0);
     int log2 = o.getInt("log2", 19);
-    String head = o.get("head", "");
+    SemanticHead head = o.semanticHead();
     Training.Builder b = Training.builder(scene).optMethod(method).optTrainingFrames(train)
         .optLabels("gt".equals(labels) ? Training.Labels.GROUND_TRUTH : Training.Labels.NONE)
         .optTrainerConfig(tc.build()).optSeed(seed)
@@ -85,8 +82,8 @@ public final class QualityHarness {
           if (maxRes > 0) {
             f.optHashMaxResolution(maxRes);
           }
-          if (!head.isEmpty()) {
-            f.optSemanticHead(SemanticHead.fromId(head));
+          if (head != null) {
+            f.optSemanticHead(head);
           }
           return f;
         });

@@ -8,8 +8,6 @@ import io.github.bakefeature.core.djl.DjlRuntime;
 import io.github.bakefeature.core.io.ImageFiles;
 import io.github.bakefeature.core.pipelines.SemanticFieldModel;
 import io.github.bakefeature.core.renderers.FieldRenderer;
-import io.github.bakefeature.core.synth.Preset;
-import io.github.bakefeature.core.synth.SyntheticScenes;
 import io.github.bakefeature.core.viz.ColourMaps;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -26,9 +24,7 @@ public final class RenderHarness {
   public static void main(String[] args) throws Exception {
     DjlRuntime.ensureOffline();
     HarnessArgs o = new HarnessArgs(args);
-    Scene scene = SyntheticScenes.generate(Preset.fromName(o.get("preset", "tabletop")),
-        o.getInt("frames", 40), o.getInt("width", 160),
-        o.getInt("height", 120), o.getLong("seed", 1)).scene();
+    Scene scene = o.syntheticScene();
     SemanticFieldModel model = SemanticFieldModel.load(Path.of(o.require("ckpt")));
     int rw = o.getInt("renderWidth", 320);
     int rh = o.getInt("renderHeight", 240);

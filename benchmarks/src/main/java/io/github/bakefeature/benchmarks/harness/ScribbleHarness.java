@@ -15,7 +15,6 @@ import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.pipelines.Training;
 import io.github.bakefeature.core.simulation.GroundTruthScribbles;
 import io.github.bakefeature.core.synth.Preset;
-import io.github.bakefeature.core.synth.SyntheticScenes;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,17 +41,14 @@ public final class ScribbleHarness {
   public static void main(String[] args) throws Exception {
     DjlRuntime.ensureOffline();
     HarnessArgs o = new HarnessArgs(args);
-    Preset preset = Preset.fromName(o.get("preset", "tabletop"));
-    int frames = o.getInt("frames", 40);
-    int width = o.getInt("width", 160);
-    int height = o.getInt("height", 120);
-    long seed = o.getLong("seed", 1);
+    Preset preset = o.preset();
+    long seed = o.seed();
     int iters = o.getInt("iters", 1500);
     String[] methods = o.get("methods", "ours,snerf-hg-freq,snerf-hg,snerf-freq").split(",");
     // Ablation: force every method's semantic head (default: each method's own, see SemanticHead).
-    String headArg = o.get("head", "");
-    SemanticHead head = headArg.isEmpty() ? null : SemanticHead.fromId(headArg);
-    Scene scene = SyntheticScenes.generate(preset, frames, width, height, seed).scene();
+    SemanticHead head = o.semanticHead();
+    Scene scene = o.syntheticScene();
+    int frames = scene.size();
 
     // Three annotated frames spread over the sequence, one stroke per visible class each.
     SplittableRandom rnd = new SplittableRandom(seed * 7919 + 17);
