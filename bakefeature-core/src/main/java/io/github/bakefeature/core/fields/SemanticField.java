@@ -219,6 +219,15 @@ public final class SemanticField {
       return nets[4].forward(geo, extra);
     }
 
+    /**
+     * The compositing weights to render the logits with in training: {@code weights} itself, or
+     * detached from the density for a {@link SemanticHead#PROBE} head (a probe moves nothing but
+     * itself).
+     */
+    public NDArray semanticWeights(NDArray weights) {
+      return config.semanticHead() == SemanticHead.PROBE ? weights.stopGradient() : weights;
+    }
+
     /** Copies the gradient of MLP {@code i} (in {@link #mlps()} order) into {@code out}. */
     public void gradients(int i, float[] out) {
       nets[i].gradients(out, 0);

@@ -11,7 +11,6 @@ import io.github.bakefeature.core.djl.DjlRuntime;
 import io.github.bakefeature.core.encodings.TrainableEncoding;
 import io.github.bakefeature.core.fields.Mlp;
 import io.github.bakefeature.core.fields.SemanticField;
-import io.github.bakefeature.core.fields.SemanticHead;
 import io.github.bakefeature.core.losses.Losses;
 import io.github.bakefeature.core.optim.Adam;
 import io.github.bakefeature.core.raysamplers.DepthGuidedSampler;
@@ -295,12 +294,8 @@ public final class FieldTrainer {
         NDArray logits = b.logits(geoL, featL);
         used[4] = true;
         used[5] = features;
-        NDArray wt = weights.get(tail);
-        if (field.config().semanticHead() == SemanticHead.PROBE) {
-          // A probe must not move the density either (see SemanticHead).
-          wt = wt.stopGradient();
-        }
-        NDArray rendered = io.github.bakefeature.core.renderers.VolumeRenderer.composite(wt, logits);
+        NDArray rendered = io.github.bakefeature.core.renderers.VolumeRenderer.composite(
+            b.semanticWeights(weights.get(tail)), logits);
         float[] oneHot = new float[labelled * c];
         for (int i = 0; i < labelled; i++) {
           int label = batch.label()[labelledStart + i];

@@ -8,6 +8,7 @@ import io.github.bakefeature.api.scene.Aabb;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.api.scene.DepthImage;
 import io.github.bakefeature.api.scene.Pose;
+import io.github.bakefeature.core.fields.FieldConfig;
 import io.github.bakefeature.core.fields.SemanticField;
 import io.github.bakefeature.core.raysamplers.OccupancyGrid;
 import io.github.bakefeature.core.raysamplers.SceneBox;
@@ -53,7 +54,7 @@ public final class SemanticFieldModel implements FieldModel {
   }
 
   /** The architecture and training options the model was built with. */
-  public io.github.bakefeature.core.fields.FieldConfig fieldConfig() {
+  public FieldConfig fieldConfig() {
     return field.config();
   }
 
