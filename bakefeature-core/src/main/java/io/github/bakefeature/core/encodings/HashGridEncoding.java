@@ -474,159 +474,183 @@ public final class HashGridEncoding implements TrainableEncoding {
 
   @Override
   public void backward(float[] input, int count, float[] gradOutput, int gradStride, int gradOffset) {
+    backward(input, count, gradOutput, gradStride, gradOffset, Float.NaN);
+  }
+
+  /**
+   * Fused with the sparse Adam step: each task updates its own levels' rows right after scattering
+   * their gradient, while the level's gradient and parameter lines are still in cache, and no
+   * second pass over the pool is needed. Bit-identical to {@link #backward} then {@link #step}
+   * (rows are independent; a level's rows are only touched by the task that owns the level).
+   */
+  @Override
+  public void backwardAndStep(float[] input, int count, float[] gradOutput, int gradStride, int gradOffset,
+      float learningRate) {
+    if (!sparse) {
+      TrainableEncoding.super.backwardAndStep(input, count, gradOutput, gradStride, gradOffset, learningRate);
+      return;
+    }
+    backward(input, count, gradOutput, gradStride, gradOffset, learningRate);
+    steps++;
+  }
+
+  /** Scatters the gradient; when {@code learningRate} is not NaN, then steps each level's rows. */
+  private void backward(float[] input, int count, float[] gradOutput, int gradStride, int gradOffset,
+      float learningRate) {
     checkTrainable();
     Checks.batch(this, input, count, gradOutput, gradStride, gradOffset, "gradOutput");
-    int n = Math.min(levels, count < 2 * CHUNK ? 1 : tasks);
+    boolean fused = !Float.isNaN(learningRate);
+    int n = Math.min(levels, count < 2 * CHUNK && !fused ? 1 : tasks);
     // Task t owns levels t, t + n, ...: interleaving balances cheap dense and costly hashed levels,
-    // and ownership by level means no two threads ever add into the same row.
+    // and ownership by level means no two threads ever add into the same row (levels start on
+    // 64-row boundaries, so they never share a word of the touched-row bitset either).
     Parallel.forRange(n, 1, (from, to, w) -> {
       for (int t = from; t < to; t++) {
-        if (features == 2) {
-          backward2(input, count, gradOutput, gradStride, gradOffset, t, n);
-        } else {
-          backwardGeneric(input, count, gradOutput, gradStride, gradOffset, t, n);
+        for (int l = t; l < levels; l += n) {
+          if (features == 2) {
+            backward2(input, count, gradOutput, gradStride, gradOffset, l);
+          } else {
+            backwardGeneric(input, count, gradOutput, gradStride, gradOffset, l);
+          }
+          if (fused) {
+            adam.stepTouched(params, grads, learningRate, touched, rowOffset[l] >>> 6,
+                (rowOffset[l] + levelRows[l] + 63) >>> 6);
+          }
         }
       }
     });
   }
 
-  private void backward2(float[] in, int count, float[] gout, int stride, int offset, int firstLevel, int levelStep) {
+  /** Scatters level {@code l}'s gradient of all points (one table at a time keeps it in cache). */
+  private void backward2(float[] in, int count, float[] gout, int stride, int offset, int l) {
     final float[] g = grads;
     final long[] bits = touched;
     final boolean track = sparse;
     final int msk = mask;
-    for (int c0 = 0; c0 < count; c0 += CHUNK) {
-      final int c1 = Math.min(count, c0 + CHUNK);
-      for (int l = firstLevel; l < levels; l += levelStep) {
-        final float s = scale[l];
-        final int last = resolution[l] - 1;
-        final int ro = rowOffset[l];
-        final int col = offset + 2 * l;
-        final boolean isDense = dense[l];
-        final int s1 = resolution[l] + 1;
-        final int s2 = s1 * s1;
-        for (int i = c0; i < c1; i++) {
-          int o = i * stride + col;
-          float g0 = gout[o];
-          float g1 = gout[o + 1];
-          if (g0 == 0f && g1 == 0f) {
-            continue;
-          }
-          float px = clamp01(in[3 * i]) * s;
-          float py = clamp01(in[3 * i + 1]) * s;
-          float pz = clamp01(in[3 * i + 2]) * s;
-          int ix = Math.min((int) px, last);
-          int iy = Math.min((int) py, last);
-          int iz = Math.min((int) pz, last);
-          float fx = px - ix;
-          float fy = py - iy;
-          float fz = pz - iz;
-          float gx = 1f - fx;
-          float w00 = (1f - fy) * (1f - fz);
-          float w10 = fy * (1f - fz);
-          float w01 = (1f - fy) * fz;
-          float w11 = fy * fz;
-          int r000;
-          int r100;
-          int r010;
-          int r110;
-          int r001;
-          int r101;
-          int r011;
-          int r111;
-          if (isDense) {
-            r000 = ro + ix + iy * s1 + iz * s2;
-            r100 = r000 + 1;
-            r010 = r000 + s1;
-            r110 = r010 + 1;
-            r001 = r000 + s2;
-            r101 = r001 + 1;
-            r011 = r001 + s1;
-            r111 = r011 + 1;
-          } else {
-            int hy0 = iy * PRIME_Y;
-            int hy1 = hy0 + PRIME_Y;
-            int hz0 = iz * PRIME_Z;
-            int hz1 = hz0 + PRIME_Z;
-            int h00 = hy0 ^ hz0;
-            int h10 = hy1 ^ hz0;
-            int h01 = hy0 ^ hz1;
-            int h11 = hy1 ^ hz1;
-            int ix1 = ix + 1;
-            r000 = ro + ((ix ^ h00) & msk);
-            r100 = ro + ((ix1 ^ h00) & msk);
-            r010 = ro + ((ix ^ h10) & msk);
-            r110 = ro + ((ix1 ^ h10) & msk);
-            r001 = ro + ((ix ^ h01) & msk);
-            r101 = ro + ((ix1 ^ h01) & msk);
-            r011 = ro + ((ix ^ h11) & msk);
-            r111 = ro + ((ix1 ^ h11) & msk);
-          }
-          float w;
-          w = gx * w00;
-          g[2 * r000] += w * g0;
-          g[2 * r000 + 1] += w * g1;
-          w = fx * w00;
-          g[2 * r100] += w * g0;
-          g[2 * r100 + 1] += w * g1;
-          w = gx * w10;
-          g[2 * r010] += w * g0;
-          g[2 * r010 + 1] += w * g1;
-          w = fx * w10;
-          g[2 * r110] += w * g0;
-          g[2 * r110 + 1] += w * g1;
-          w = gx * w01;
-          g[2 * r001] += w * g0;
-          g[2 * r001 + 1] += w * g1;
-          w = fx * w01;
-          g[2 * r101] += w * g0;
-          g[2 * r101 + 1] += w * g1;
-          w = gx * w11;
-          g[2 * r011] += w * g0;
-          g[2 * r011 + 1] += w * g1;
-          w = fx * w11;
-          g[2 * r111] += w * g0;
-          g[2 * r111 + 1] += w * g1;
-          if (track) {
-            bits[r000 >>> 6] |= 1L << r000;
-            bits[r100 >>> 6] |= 1L << r100;
-            bits[r010 >>> 6] |= 1L << r010;
-            bits[r110 >>> 6] |= 1L << r110;
-            bits[r001 >>> 6] |= 1L << r001;
-            bits[r101 >>> 6] |= 1L << r101;
-            bits[r011 >>> 6] |= 1L << r011;
-            bits[r111 >>> 6] |= 1L << r111;
-          }
-        }
+    final float s = scale[l];
+    final int last = resolution[l] - 1;
+    final int ro = rowOffset[l];
+    final int col = offset + 2 * l;
+    final boolean isDense = dense[l];
+    final int s1 = resolution[l] + 1;
+    final int s2 = s1 * s1;
+    for (int i = 0; i < count; i++) {
+      int o = i * stride + col;
+      float g0 = gout[o];
+      float g1 = gout[o + 1];
+      if (g0 == 0f && g1 == 0f) {
+        continue;
+      }
+      float px = clamp01(in[3 * i]) * s;
+      float py = clamp01(in[3 * i + 1]) * s;
+      float pz = clamp01(in[3 * i + 2]) * s;
+      int ix = Math.min((int) px, last);
+      int iy = Math.min((int) py, last);
+      int iz = Math.min((int) pz, last);
+      float fx = px - ix;
+      float fy = py - iy;
+      float fz = pz - iz;
+      float gx = 1f - fx;
+      float w00 = (1f - fy) * (1f - fz);
+      float w10 = fy * (1f - fz);
+      float w01 = (1f - fy) * fz;
+      float w11 = fy * fz;
+      int r000;
+      int r100;
+      int r010;
+      int r110;
+      int r001;
+      int r101;
+      int r011;
+      int r111;
+      if (isDense) {
+        r000 = ro + ix + iy * s1 + iz * s2;
+        r100 = r000 + 1;
+        r010 = r000 + s1;
+        r110 = r010 + 1;
+        r001 = r000 + s2;
+        r101 = r001 + 1;
+        r011 = r001 + s1;
+        r111 = r011 + 1;
+      } else {
+        int hy0 = iy * PRIME_Y;
+        int hy1 = hy0 + PRIME_Y;
+        int hz0 = iz * PRIME_Z;
+        int hz1 = hz0 + PRIME_Z;
+        int h00 = hy0 ^ hz0;
+        int h10 = hy1 ^ hz0;
+        int h01 = hy0 ^ hz1;
+        int h11 = hy1 ^ hz1;
+        int ix1 = ix + 1;
+        r000 = ro + ((ix ^ h00) & msk);
+        r100 = ro + ((ix1 ^ h00) & msk);
+        r010 = ro + ((ix ^ h10) & msk);
+        r110 = ro + ((ix1 ^ h10) & msk);
+        r001 = ro + ((ix ^ h01) & msk);
+        r101 = ro + ((ix1 ^ h01) & msk);
+        r011 = ro + ((ix ^ h11) & msk);
+        r111 = ro + ((ix1 ^ h11) & msk);
+      }
+      float w;
+      w = gx * w00;
+      g[2 * r000] += w * g0;
+      g[2 * r000 + 1] += w * g1;
+      w = fx * w00;
+      g[2 * r100] += w * g0;
+      g[2 * r100 + 1] += w * g1;
+      w = gx * w10;
+      g[2 * r010] += w * g0;
+      g[2 * r010 + 1] += w * g1;
+      w = fx * w10;
+      g[2 * r110] += w * g0;
+      g[2 * r110 + 1] += w * g1;
+      w = gx * w01;
+      g[2 * r001] += w * g0;
+      g[2 * r001 + 1] += w * g1;
+      w = fx * w01;
+      g[2 * r101] += w * g0;
+      g[2 * r101 + 1] += w * g1;
+      w = gx * w11;
+      g[2 * r011] += w * g0;
+      g[2 * r011 + 1] += w * g1;
+      w = fx * w11;
+      g[2 * r111] += w * g0;
+      g[2 * r111 + 1] += w * g1;
+      if (track) {
+        bits[r000 >>> 6] |= 1L << r000;
+        bits[r100 >>> 6] |= 1L << r100;
+        bits[r010 >>> 6] |= 1L << r010;
+        bits[r110 >>> 6] |= 1L << r110;
+        bits[r001 >>> 6] |= 1L << r001;
+        bits[r101 >>> 6] |= 1L << r101;
+        bits[r011 >>> 6] |= 1L << r011;
+        bits[r111 >>> 6] |= 1L << r111;
       }
     }
   }
 
-  private void backwardGeneric(float[] in, int count, float[] gout, int stride, int offset, int firstLevel,
-      int levelStep) {
+  private void backwardGeneric(float[] in, int count, float[] gout, int stride, int offset, int l) {
     int[] rows = new int[8];
     float[] frac = new float[3];
     int fCount = features;
-    for (int l = firstLevel; l < levels; l += levelStep) {
-      for (int i = 0; i < count; i++) {
-        int o = i * stride + offset + l * fCount;
-        boolean zero = true;
+    for (int i = 0; i < count; i++) {
+      int o = i * stride + offset + l * fCount;
+      boolean zero = true;
+      for (int f = 0; f < fCount; f++) {
+        zero &= gout[o + f] == 0f;
+      }
+      if (zero) {
+        continue;
+      }
+      corners(l, in, i, rows, frac);
+      for (int c = 0; c < 8; c++) {
+        float w = weight(frac, c);
+        int r = rows[c];
         for (int f = 0; f < fCount; f++) {
-          zero &= gout[o + f] == 0f;
+          grads[r * fCount + f] += w * gout[o + f];
         }
-        if (zero) {
-          continue;
-        }
-        corners(l, in, i, rows, frac);
-        for (int c = 0; c < 8; c++) {
-          float w = weight(frac, c);
-          int r = rows[c];
-          for (int f = 0; f < fCount; f++) {
-            grads[r * fCount + f] += w * gout[o + f];
-          }
-          if (sparse) {
-            touched[r >>> 6] |= 1L << r;
-          }
+        if (sparse) {
+          touched[r >>> 6] |= 1L << r;
         }
       }
     }

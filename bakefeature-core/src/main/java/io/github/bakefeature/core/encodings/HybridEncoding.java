@@ -94,6 +94,17 @@ public final class HybridEncoding implements TrainableEncoding {
   }
 
   @Override
+  public void backwardAndStep(float[] input, int count, float[] gradOutput, int gradStride, int gradOffset,
+      float learningRate) {
+    Checks.batch(this, input, count, gradOutput, gradStride, gradOffset, "gradOutput");
+    for (int j = 0; j < parts.size(); j++) {
+      if (parts.get(j) instanceof TrainableEncoding t) {
+        t.backwardAndStep(input, count, gradOutput, gradStride, gradOffset + offsets[j], learningRate);
+      }
+    }
+  }
+
+  @Override
   public void step(float learningRate) {
     for (Encoding e : parts) {
       if (e instanceof TrainableEncoding t) {

@@ -24,6 +24,17 @@ public interface TrainableEncoding extends Encoding {
   /** Applies one optimiser step with learning rate {@code learningRate} to the accumulated gradient, then clears it. */
   void step(float learningRate);
 
+  /**
+   * {@link #backward} of one batch followed by {@link #step}: the same result, which an
+   * implementation may compute faster by updating parameters while their gradient is still in
+   * cache. Gradients accumulated by earlier {@link #backward} calls are included in the step.
+   */
+  default void backwardAndStep(float[] input, int count, float[] gradOutput, int gradStride, int gradOffset,
+      float learningRate) {
+    backward(input, count, gradOutput, gradStride, gradOffset);
+    step(learningRate);
+  }
+
   /** Discards the accumulated gradient without a step. */
   void zeroGradients();
 

@@ -152,7 +152,7 @@ public record FieldConfig(
     }
 
     /**
-     * How the semantic loss reaches the field; default {@link SemanticHead#PROBE} for methods with
+     * How the semantic loss reaches the field; default {@link SemanticHead#DAMPED} for methods with
      * features, {@link SemanticHead#END_TO_END} (Semantic-NeRF) for the others.
      */
     public Builder optSemanticHead(SemanticHead h) {
@@ -166,7 +166,7 @@ public record FieldConfig(
       return new FieldConfig(method, featureDimension, classCount, hiddenWidth, geoFeatures, hashLevels,
           hashFeaturesPerLevel, hashLog2TableSize, hashBaseResolution, hashMaxResolution, l, seed,
           semanticHead != null ? semanticHead
-              : method.usesFeatures() ? SemanticHead.PROBE : SemanticHead.END_TO_END);
+              : method.usesFeatures() ? SemanticHead.DAMPED : SemanticHead.END_TO_END);
     }
   }
 }

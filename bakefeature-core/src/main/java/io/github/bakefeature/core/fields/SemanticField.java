@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import io.github.bakefeature.api.field.Encoding;
+import io.github.bakefeature.core.djl.DjlRuntime;
 import io.github.bakefeature.core.encodings.TrainableEncoding;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -13,7 +14,7 @@ import java.io.IOException;
  * The paper's scene model (Fig. 2): a position encoding feeds a density MLP that outputs density
  * and geometric features; heads map them to colour (with the view direction's spherical
  * harmonics), to a D-dimensional feature (the map that is baked), and to C semantic logits (from
- * {@code [relu(feature), geo]}, trained end to end or as a probe: {@link SemanticHead}). Methods
+ * {@code [relu(feature), geo]}, trained end to end, damped or as a probe: {@link SemanticHead}). Methods
  * without features use {@code geo} alone for semantics.
  *
  * <p>Not thread-safe: one trainer mutates it; readers work on {@link #copy() copies}.
@@ -165,8 +166,10 @@ public final class SemanticField {
   /** The field's networks as DJL arrays for one step or render call. */
   public final class Bound {
     private final Mlp.Bound[] nets;
+    private final boolean training;
 
     private Bound(NDManager m, boolean grad) {
+      training = grad;
       Mlp[] all = mlps();
       nets = new Mlp.Bound[all.length];
       for (int i = 0; i < all.length; i++) {
@@ -206,26 +209,42 @@ public final class SemanticField {
     }
 
     /**
-     * Semantic logits {@code [..., C]}; {@code feature} is null for methods without features. With
-     * a {@link SemanticHead#PROBE} head the inputs are detached, so the semantic loss trains this
-     * head only.
+     * Semantic logits {@code [..., C]}; {@code feature} is null for methods without features. The
+     * gradient reaching {@code geo} and {@code feature} is scaled by the head's
+     * {@link SemanticHead#fieldGradientScale()} (0: detached, the loss trains this head only).
      */
     public NDArray logits(NDArray geo, NDArray feature) {
-      if (config.semanticHead() == SemanticHead.PROBE) {
-        geo = geo.stopGradient();
-        feature = feature == null ? null : feature.stopGradient();
-      }
+      geo = scaleGradient(geo);
+      feature = feature == null ? null : scaleGradient(feature);
       NDArray extra = feature == null ? null : nets[5].forward(Activation.relu(feature));
       return nets[4].forward(geo, extra);
     }
 
     /**
-     * The compositing weights to render the logits with in training: {@code weights} itself, or
-     * detached from the density for a {@link SemanticHead#PROBE} head (a probe moves nothing but
-     * itself).
+     * The compositing weights to render the logits with in training: {@code weights} with the
+     * gradient flowing back into the density scaled like the head's inputs (detached for a probe,
+     * which moves nothing but itself).
      */
     public NDArray semanticWeights(NDArray weights) {
-      return config.semanticHead() == SemanticHead.PROBE ? weights.stopGradient() : weights;
+      return scaleGradient(weights);
+    }
+
+    /**
+     * {@code x} in the forward pass, with its gradient multiplied by the head's field-gradient
+     * scale: {@code sg(x) + s (x - sg(x))}, whose value is exactly {@code sg(x)} because
+     * {@code x - sg(x)} is exactly 0.
+     */
+    private NDArray scaleGradient(NDArray x) {
+      float s = config.semanticHead().fieldGradientScale();
+      if (s == 1f || !training) {
+        return x;
+      }
+      NDArray detached = x.stopGradient();
+      if (s == 0f) {
+        return detached;
+      }
+      // A scalar owned by the step's manager, not mul(float): see DjlRuntime.scalar.
+      return detached.add(x.sub(detached).mul(DjlRuntime.scalar(x.getManager(), s)));
     }
 
     /** Copies the gradient of MLP {@code i} (in {@link #mlps()} order) into {@code out}. */

@@ -3,32 +3,46 @@ package io.github.bakefeature.core.fields;
 import java.util.Locale;
 
 /**
- * How the semantic loss reaches the field. The semantic MLP reads the same inputs in both modes
- * ({@code [relu(f), geo]}, or {@code geo} for methods without features); they differ in where its
- * gradient stops.
+ * How the semantic loss reaches the field. The semantic MLP reads the same inputs in every mode
+ * ({@code [relu(f), geo]}, or {@code geo} for methods without features) and is trained by the
+ * semantic loss in every mode; they differ in how much of that loss's gradient flows on into its
+ * inputs and the compositing weights, i.e. into the rest of the field ({@link #fieldGradientScale()}).
+ * Forward values are identical in all modes.
  */
 public enum SemanticHead {
   /**
    * Semantic-NeRF's and the paper's training: the semantic loss back-propagates through the head
    * into the geometric features, the baked feature head, the compositing weights and the position
    * encoding. With a few hundred labelled pixels this lets the labels pull the whole field towards
-   * them (the hash grid's overfitting of the paper's Fig. 3).
+   * them (the hash grid's overfitting of the paper's Fig. 3). The default of the Semantic-NeRF
+   * baselines.
    */
-  END_TO_END("end-to-end"),
+  END_TO_END("end-to-end", 1f),
   /**
-   * A probe: the semantic MLP is trained on the field's geometric and baked features with the
-   * gradient stopped at its inputs and at the compositing weights. Colour, depth and the feature
-   * loss alone shape the field; sparse labels train the classifier and cannot bend the field
-   * towards the labelled pixels. On the synthetic presets it lifts sparse-scribble mIoU by about
-   * 0.1 with or without features, while end to end fits dense labels better (README, "the probe
-   * head"). The default for methods with features; the Semantic-NeRF baselines stay end to end.
+   * End to end with the gradient that leaves the head scaled by 0.1: colour, depth and the feature
+   * loss dominate the field's shape, and the labels still adjust it a little. The default for methods
+   * with features: on the synthetic presets it keeps most of the probe's sparse-scribble gain and
+   * fits dense labels as well as end to end (README, "How sparse labels reach the field").
    */
-  PROBE("probe");
+  DAMPED("damped", 0.1f),
+  /**
+   * A probe: the gradient stops at the head's inputs and at the compositing weights, so sparse
+   * labels train the classifier and cannot bend the field towards the labelled pixels at all; dense
+   * labels are fitted less well than with the other modes.
+   */
+  PROBE("probe", 0f);
 
   private final String id;
+  private final float fieldGradientScale;
 
-  SemanticHead(String id) {
+  SemanticHead(String id, float fieldGradientScale) {
     this.id = id;
+    this.fieldGradientScale = fieldGradientScale;
+  }
+
+  /** Factor on the semantic loss's gradient beyond the head: 1 end to end, 0 for a probe. */
+  public float fieldGradientScale() {
+    return fieldGradientScale;
   }
 
   /** The name used on the command line and in configuration files. */
@@ -43,7 +57,7 @@ public enum SemanticHead {
         return h;
       }
     }
-    throw new IllegalArgumentException("unknown semantic head '" + id + "': expected end-to-end or probe");
+    throw new IllegalArgumentException("unknown semantic head '" + id + "': expected end-to-end, damped or probe");
   }
 
   @Override

@@ -56,7 +56,8 @@ public final class FieldTrainer {
   private float[] dirEnc = new float[0];
   /** Cumulative nanoseconds per phase of {@link #step}, see {@link #phaseNames()}. */
   private final long[] phaseNanos = new long[PHASES.length];
-  private static final String[] PHASES = {"sample", "encode", "forward", "backward", "read-gradients", "optimise", "occupancy"};
+  private static final String[] PHASES = {"sample", "encode", "forward", "backward", "read-gradients", "mlp-adam",
+      "grid-backward-adam", "occupancy"};
 
   FieldTrainer(SemanticField field, TrainingData data, SceneBox box, TrainerConfig config,
                OccupancyGrid occupancy, Adam[] adams, long step) {
@@ -342,16 +343,16 @@ public final class FieldTrainer {
         mlps[i].unflatten(params, 0);
       }
     }
-    if (grid != null) {
-      grid.backward(unit, n, encGrad, p, 0);
-      grid.step(config.gridLearningRate(step));
-    }
     tPhase = phase(5, tPhase);
+    if (grid != null) {
+      grid.backwardAndStep(unit, n, encGrad, p, 0, config.gridLearningRate(step));
+    }
+    tPhase = phase(6, tPhase);
     step++;
     if (config.occupancyUpdateEvery() > 0 && step % config.occupancyUpdateEvery() == 0) {
       updateOccupancy(rnd);
     }
-    phase(6, tPhase);
+    phase(7, tPhase);
     return result;
   }
 

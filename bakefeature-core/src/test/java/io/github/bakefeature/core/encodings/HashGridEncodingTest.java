@@ -226,6 +226,33 @@ class HashGridEncodingTest {
   }
 
   @Test
+  void fusedBackwardAndStepEqualsBackwardThenStep() {
+    for (int features : new int[] {2, 3}) {
+      for (int tasks : new int[] {1, 2, 5}) {
+        HashGridEncoding separate = smallGrid(features, true);
+        HashGridEncoding fused = smallGrid(features, true);
+        fused.setTasks(tasks);
+        int dim = separate.outputDimension();
+        for (int s = 0; s < 4; s++) {
+          // Small batches (serial in backward) and large ones (split by level) alike.
+          int n = s % 2 == 0 ? 40 : 3000;
+          float[] x = randomPoints(n, 50 + s);
+          float[] g = randomGrad(n * dim, 60 + s);
+          separate.backward(x, n, g, dim, 0);
+          separate.step(1e-2f);
+          fused.backwardAndStep(x, n, g, dim, 0, 1e-2f);
+          String where = "F=" + features + ", tasks=" + tasks + ", step " + s;
+          assertArrayEquals(separate.parameters(), fused.parameters(), where);
+          assertEquals(separate.steps(), fused.steps(), where);
+        }
+        for (float v : fused.gradients()) {
+          assertEquals(0f, v);
+        }
+      }
+    }
+  }
+
+  @Test
   void sparseAndDenseAdamAgreeWhenEveryEntryIsTouched() {
     // Two dense levels of 3^3 and 4^3 vertices; 4000 points touch every vertex in every step.
     HashGridEncoding sparse = HashGridEncoding.builder().optLevels(2).optBaseResolution(2).optPerLevelScale(1.5)

@@ -59,6 +59,11 @@ class HybridEncodingTest {
     new HybridEncoding(List.of(FrequencyEncoding.of(2), restored))
         .readState(new DataInputStream(new ByteArrayInputStream(a.toByteArray())));
     assertArrayEquals(inHybrid.parameters(), restored.parameters());
+
+    // The fused path forwards the same columns.
+    hybrid.backwardAndStep(x, n, g, 30, 2, 1e-2f);
+    alone.backwardAndStep(x, n, g, 30, 14, 1e-2f);
+    assertArrayEquals(alone.parameters(), inHybrid.parameters());
   }
 
   @Test

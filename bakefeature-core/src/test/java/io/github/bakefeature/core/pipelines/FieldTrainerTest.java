@@ -217,28 +217,30 @@ class FieldTrainerTest {
   }
 
   @Test
-  void endToEndHeadMovesTheFieldWithTheSemanticLoss() throws Exception {
-    FieldTrainer t = semanticOnly(SemanticHead.END_TO_END);
-    Mlp[] before = t.field().copy().mlps();
-    for (int i = 0; i < 5; i++) {
-      t.step();
-    }
-    Mlp[] after = t.field().mlps();
-    for (int i : new int[] {0, 3}) {
-      assertFalse(Arrays.equals(parameters(before[i]), parameters(after[i])),
-          SemanticField.mlpNames()[i] + " should learn from the semantic loss end to end");
+  void endToEndAndDampedHeadsMoveTheFieldWithTheSemanticLoss() throws Exception {
+    for (SemanticHead head : new SemanticHead[] {SemanticHead.END_TO_END, SemanticHead.DAMPED}) {
+      FieldTrainer t = semanticOnly(head);
+      Mlp[] before = t.field().copy().mlps();
+      for (int i = 0; i < 5; i++) {
+        t.step();
+      }
+      Mlp[] after = t.field().mlps();
+      for (int i : new int[] {0, 3}) {
+        assertFalse(Arrays.equals(parameters(before[i]), parameters(after[i])),
+            SemanticField.mlpNames()[i] + " should learn from the semantic loss with a " + head + " head");
+      }
     }
   }
 
   @Test
-  void semanticHeadDefaultsToProbeForFeatureMethodsAndReadsOldConfigsAsEndToEnd() throws Exception {
-    assertEquals(SemanticHead.PROBE, FieldConfig.builder(MethodPreset.OURS).build().semanticHead());
+  void semanticHeadDefaultsToDampedForFeatureMethodsAndReadsOldConfigsAsEndToEnd() throws Exception {
+    assertEquals(SemanticHead.DAMPED, FieldConfig.builder(MethodPreset.OURS).build().semanticHead());
     for (MethodPreset m : new MethodPreset[] {MethodPreset.SNERF_FREQ, MethodPreset.SNERF_HG, MethodPreset.SNERF_HG_FREQ}) {
       assertEquals(SemanticHead.END_TO_END, FieldConfig.builder(m).build().semanticHead(), m.id());
     }
     ObjectMapper json = new ObjectMapper();
     ObjectNode node = json.valueToTree(FieldConfig.builder(MethodPreset.OURS).build());
-    assertEquals("PROBE", node.get("semanticHead").asText());
+    assertEquals("DAMPED", node.get("semanticHead").asText());
     node.remove("semanticHead");
     // A checkpoint written before the option existed was trained end to end.
     assertEquals(SemanticHead.END_TO_END, json.treeToValue(node, FieldConfig.class).semanticHead());

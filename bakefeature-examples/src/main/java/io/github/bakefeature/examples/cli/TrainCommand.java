@@ -61,8 +61,9 @@ public final class TrainCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--semantic-head",
-      description = "probe | end-to-end: whether the semantic loss reaches the field (default: probe for ours, "
-          + "end-to-end for the snerf baselines).")
+      description = "damped | probe | end-to-end: how much of the semantic loss reaches the field beyond the "
+          + "semantic head (0.1 of its gradient, none, all; default: damped for ours, end-to-end for the snerf "
+          + "baselines).")
   String semanticHead;
 
   @Override

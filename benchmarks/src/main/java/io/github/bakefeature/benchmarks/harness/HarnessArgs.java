@@ -61,7 +61,7 @@ final class HarnessArgs {
         .scene();
   }
 
-  /** {@code head=probe|end-to-end}, or null for each method's own default. */
+  /** {@code head=damped|probe|end-to-end}, or null for each method's own default. */
   SemanticHead semanticHead() {
     String h = get("head", "");
     return h.isEmpty() ? null : SemanticHead.fromId(h);

@@ -24,7 +24,7 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.bakefeature.benchmarks.harness.QualityHarness \
- *     preset=tabletop frames=40 width=160 height=120 method=snerf-hg-freq iters=3000 [head=probe|end-to-end]
+ *     preset=tabletop frames=40 width=160 height=120 method=snerf-hg-freq iters=3000 [head=damped|probe|end-to-end]
  * </pre>
  */
 public final class QualityHarness {

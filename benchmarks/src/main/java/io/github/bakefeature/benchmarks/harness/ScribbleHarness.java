@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.bakefeature.benchmarks.harness.ScribbleHarness \
  *     preset=tabletop frames=40 width=160 height=120 iters=1500 methods=ours,snerf-hg-freq,snerf-hg,snerf-freq \
- *     [head=probe|end-to-end] [save=PREFIX]
+ *     [head=damped|probe|end-to-end] [save=PREFIX]
  * </pre>
  *
  * <p>{@code head} forces every method's {@link SemanticHead} (the ablation); {@code save} writes each

@@ -1,0 +1,95 @@
+package io.github.bakefeature.core.fields;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.github.bakefeature.core.djl.DjlRuntime;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** How each {@link SemanticHead} lets the semantic loss's gradient into the rest of the field. */
+class SemanticFieldTest {
+  private static final int N = 24;
+
+  /** Logits, gradient w.r.t. geo, feature and weights of {@code sum(logits * weights * c)}. */
+  private record Pass(float[] logits, float[] geoGrad, float[] featureGrad, float[] weightGrad) {}
+
+  private static Pass pass(SemanticHead head) {
+    FieldConfig c = FieldConfig.builder(MethodPreset.OURS).optFeatureDimension(8).optClassCount(4)
+        .optHashLog2TableSize(10).optSemanticHead(head).build();
+    SemanticField field = SemanticField.create(c);
+    Random r = new Random(3);
+    float[] geo = new float[N * c.geoFeatures()];
+    float[] feat = new float[N * 8];
+    float[] w = new float[N];
+    for (float[] a : new float[][] {geo, feat, w}) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) r.nextGaussian();
+      }
+    }
+    try (NDManager m = DjlRuntime.newManager();
+         GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+      NDArray g = m.create(geo, new Shape(N, c.geoFeatures()));
+      NDArray f = m.create(feat, new Shape(N, 8));
+      NDArray wt = m.create(w, new Shape(N, 1));
+      for (NDArray a : new NDArray[] {g, f, wt}) {
+        a.setRequiresGradient(true);
+      }
+      SemanticField.Bound b = field.bind(m, true);
+      NDArray logits = b.logits(g, f);
+      NDArray loss = logits.mul(b.semanticWeights(wt)).mul(m.create(new float[] {1f, -2f, 3f, 0.5f})).sum();
+      gc.backward(loss);
+      return new Pass(logits.toFloatArray(), g.getGradient().toFloatArray(), f.getGradient().toFloatArray(),
+          wt.getGradient().toFloatArray());
+    }
+  }
+
+  @Test
+  void dampedHeadScalesTheGradientLeavingTheHeadAndKeepsItsOutput() {
+    DjlRuntime.ensureOffline();
+    Pass full = pass(SemanticHead.END_TO_END);
+    Pass damped = pass(SemanticHead.DAMPED);
+    Pass probe = pass(SemanticHead.PROBE);
+    // The forward pass is the same in every mode, bit for bit.
+    assertArrayEquals(full.logits(), damped.logits());
+    assertArrayEquals(full.logits(), probe.logits());
+    float s = SemanticHead.DAMPED.fieldGradientScale();
+    assertEquals(0.1f, s);
+    float[][] fullGrads = {full.geoGrad(), full.featureGrad(), full.weightGrad()};
+    float[][] dampedGrads = {damped.geoGrad(), damped.featureGrad(), damped.weightGrad()};
+    float[][] probeGrads = {probe.geoGrad(), probe.featureGrad(), probe.weightGrad()};
+    for (int k = 0; k < 3; k++) {
+      float[] expected = fullGrads[k].clone();
+      for (int i = 0; i < expected.length; i++) {
+        expected[i] *= s;
+        assertEquals(0f, probeGrads[k][i], "a probe passes nothing on");
+      }
+      // The feature enters through a ReLU, so some of its entries get no gradient in any mode.
+      assertNotEquals(0f, maxAbs(fullGrads[k]), "end to end passes the gradient on");
+      assertArrayEquals(expected, dampedGrads[k], 1e-6f * maxAbs(expected));
+    }
+  }
+
+  @Test
+  void headsParseTheirCommandLineNames() {
+    for (SemanticHead h : SemanticHead.values()) {
+      assertEquals(h, SemanticHead.fromId(h.id().toUpperCase(java.util.Locale.ROOT)));
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SemanticHead.fromId("half"));
+    assertEquals("unknown semantic head 'half': expected end-to-end, damped or probe", e.getMessage());
+  }
+
+  private static float maxAbs(float[] a) {
+    float m = 0f;
+    for (float v : a) {
+      m = Math.max(m, Math.abs(v));
+    }
+    return m;
+  }
+}
