@@ -3,8 +3,6 @@ package io.github.bakefeature.core.djl;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,16 +17,12 @@ public final class DjlRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(DjlRuntime.class);
 
-  /** The glibc settings the launcher exports (README, "Environment"). */
-  static final String ALLOCATOR_ADVICE =
-      "MALLOC_ARENA_MAX=1 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_MMAP_THRESHOLD_=33554432";
-
   static {
     ensureOffline();
-    if (needsAllocatorAdvice(System.getProperty("os.name", ""), System.getenv())) {
+    if (NativeEnvironment.needsAllocatorAdvice(System.getProperty("os.name", ""), System.getenv())) {
       LOG.info("glibc returns libtorch's freed tensor memory to the kernel after every training step and "
           + "page-faults it back in the next; start the JVM with {} for up to 1.5x faster training "
-          + "(README, \"Environment\")", ALLOCATOR_ADVICE);
+          + "(README, \"Environment\")", NativeEnvironment.allocatorAdvice());
     }
   }
 
@@ -39,19 +33,6 @@ public final class DjlRuntime {
     setIfAbsent("ai.djl.offline", "true");
     setIfAbsent("OPT_OUT_TRACKING", "true");
     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
-  }
-
-  /**
-   * Whether a Linux process runs with glibc's default trimming (no {@code MALLOC_ARENA_MAX} and no
-   * malloc tunable in {@code GLIBC_TUNABLES}), where training pays for page faults every step.
-   */
-  static boolean needsAllocatorAdvice(String osName, Map<String, String> env) {
-    if (!osName.toLowerCase(Locale.ROOT).contains("linux")) {
-      return false;
-    }
-    String tunables = env.getOrDefault("GLIBC_TUNABLES", "");
-    return env.get("MALLOC_ARENA_MAX") == null && env.get("MALLOC_TRIM_THRESHOLD_") == null
-        && !tunables.contains("glibc.malloc.");
   }
 
   private static void setIfAbsent(String key, String value) {

@@ -474,7 +474,7 @@ public final class HashGridEncoding implements TrainableEncoding {
 
   @Override
   public void backward(float[] input, int count, float[] gradOutput, int gradStride, int gradOffset) {
-    backward(input, count, gradOutput, gradStride, gradOffset, Float.NaN);
+    scatter(input, count, gradOutput, gradStride, gradOffset, false, 0f);
   }
 
   /**
@@ -490,16 +490,15 @@ public final class HashGridEncoding implements TrainableEncoding {
       TrainableEncoding.super.backwardAndStep(input, count, gradOutput, gradStride, gradOffset, learningRate);
       return;
     }
-    backward(input, count, gradOutput, gradStride, gradOffset, learningRate);
+    scatter(input, count, gradOutput, gradStride, gradOffset, true, learningRate);
     steps++;
   }
 
-  /** Scatters the gradient; when {@code learningRate} is not NaN, then steps each level's rows. */
-  private void backward(float[] input, int count, float[] gradOutput, int gradStride, int gradOffset,
-      float learningRate) {
+  /** Scatters the gradient level by level; with {@code fused}, steps each level's rows right after. */
+  private void scatter(float[] input, int count, float[] gradOutput, int gradStride, int gradOffset,
+      boolean fused, float learningRate) {
     checkTrainable();
     Checks.batch(this, input, count, gradOutput, gradStride, gradOffset, "gradOutput");
-    boolean fused = !Float.isNaN(learningRate);
     int n = Math.min(levels, count < 2 * CHUNK && !fused ? 1 : tasks);
     // Task t owns levels t, t + n, ...: interleaving balances cheap dense and costly hashed levels,
     // and ownership by level means no two threads ever add into the same row (levels start on
