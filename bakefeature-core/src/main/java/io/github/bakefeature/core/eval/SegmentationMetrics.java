@@ -53,6 +53,18 @@ public final class SegmentationMetrics {
     }
   }
 
+  /**
+   * Pixels of ground-truth class {@code truth} predicted as {@code predicted}: an entry of the
+   * confusion matrix; {@code predicted == classes()} counts predictions outside {@code [0, C)}.
+   */
+  public long count(int truth, int predicted) {
+    if (truth < 0 || truth >= classes || predicted < 0 || predicted > classes) {
+      throw new IndexOutOfBoundsException("expected truth in [0, " + classes + ") and predicted in [0, " + classes
+          + "], found " + truth + " and " + predicted);
+    }
+    return confusion[truth * (classes + 1) + predicted];
+  }
+
   /** IoU of class {@code c}, or NaN if it appears in neither ground truth nor predictions. */
   public double iou(int c) {
     long tp = confusion[c * (classes + 1) + c];

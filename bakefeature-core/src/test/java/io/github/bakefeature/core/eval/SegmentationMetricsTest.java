@@ -28,6 +28,18 @@ class SegmentationMetricsTest {
   }
 
   @Test
+  void countsConfusionEntriesIncludingOutOfRangePredictions() {
+    SegmentationMetrics m = new SegmentationMetrics(2);
+    m.add(new short[] {0, 1, 1, 7, -3}, new short[] {0, 0, 0, 1, 1});
+    assertEquals(1, m.count(0, 0));
+    assertEquals(2, m.count(0, 1));
+    assertEquals(0, m.count(1, 1));
+    assertEquals(2, m.count(1, 2), "ids outside [0, C) land in column C");
+    assertThrows(IndexOutOfBoundsException.class, () -> m.count(2, 0));
+    assertThrows(IndexOutOfBoundsException.class, () -> m.count(0, 3));
+  }
+
+  @Test
   void rejectsFramesOfDifferentSizes() {
     SegmentationMetrics m = new SegmentationMetrics(2);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

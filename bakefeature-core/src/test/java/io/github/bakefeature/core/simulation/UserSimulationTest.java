@@ -128,7 +128,7 @@ class UserSimulationTest {
 
   @Test
   void thresholdsAreTheFirstRoundAtOrAboveEachLevelOrNull() {
-    SimulationResult r = new SimulationResult("ours", 0, 100, 3.0, 1.0, new int[] {4}, 8, 6, List.of(
+    SimulationResult r = new SimulationResult("ours", "damped", 0, 100, 3.0, 1.0, new int[] {4}, 8, 6, List.of(
         new SimulationRound("ours", 0, 0, 100, 0, 0.2),
         new SimulationRound("ours", 1, 5, 350, 1.5, 0.81),
         new SimulationRound("ours", 2, 10, 600, 3.25, 0.79),
@@ -139,6 +139,7 @@ class UserSimulationTest {
     assertTrue(line.get("clicks_to_90").isNull());
     assertTrue(line.get("seconds_to_90").isNull());
     assertEquals(0.85, line.get("final_miou").asDouble());
+    assertEquals("damped", line.get("semantic_head").asText());
     String csv = SimulationReport.csv(List.of(r));
     assertTrue(csv.contains("ours,2,10,600,3.250,0.790000\n"), csv);
   }

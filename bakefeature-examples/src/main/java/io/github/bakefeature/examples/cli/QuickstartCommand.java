@@ -92,7 +92,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
     SimulateCommand.Settings st = new SimulateCommand.Settings(rounds, warmup, stepsPerRound, clicksPerRound, 5,
-        evalScale, rays, hashLog2, hashMaxRes, seed);
+        evalScale, rays, hashLog2, hashMaxRes, seed, null);
     SimulateCommand.validate(st);
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new IllegalArgumentException("--out " + out + " is a file; expected a folder");

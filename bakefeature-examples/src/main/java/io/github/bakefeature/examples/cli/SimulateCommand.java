@@ -3,6 +3,7 @@ package io.github.bakefeature.examples.cli;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.data.FeatureSource;
 import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.fields.SemanticHead;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.simulation.SimulationReport;
@@ -71,6 +72,12 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed of training, frame and click choice (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--semantic-head",
+      description = "damped | probe | end-to-end for every listed method: how much of the semantic loss reaches the "
+          + "field beyond the semantic head (default: each method's own, damped for ours, end-to-end for the snerf "
+          + "baselines).")
+  String semanticHead;
+
   @Option(names = "--features", description = "Feature cache folder (default: <scene>/cache/features).")
   Path features;
 
@@ -86,13 +93,13 @@ public final class SimulateCommand implements Callable<Integer> {
 
   /** Settings shared with the quickstart. */
   record Settings(int rounds, int warmup, int stepsPerRound, int clicksPerRound, int holdoutEvery, double evalScale,
-                  int rays, Integer hashLog2, Integer hashMaxRes, long seed) {}
+                  int rays, Integer hashLog2, Integer hashMaxRes, long seed, SemanticHead semanticHead) {}
 
   @Override
   public Integer call() throws Exception {
     List<MethodPreset> presets = parseMethods(methods);
     Settings st = new Settings(rounds, warmup, stepsPerRound, clicksPerRound, holdoutEvery, evalScale, rays, hashLog2,
-        hashMaxRes, seed);
+        hashMaxRes, seed, semanticHead == null ? null : SemanticHead.fromId(semanticHead));
     validate(st);
     Scene s = SceneFolder.open(scene);
     if (!s.hasGroundTruth()) {
@@ -162,7 +169,11 @@ public final class SimulateCommand implements Callable<Integer> {
           });
       Integer log2 = st.hashLog2();
       Integer maxRes = st.hashMaxRes();
+      SemanticHead head = st.semanticHead();
       b.optFieldOptions(fb -> {
+        if (head != null) {
+          fb.optSemanticHead(head);
+        }
         if (log2 != null) {
           fb.optHashLog2TableSize(log2);
         }
@@ -205,6 +216,7 @@ public final class SimulateCommand implements Callable<Integer> {
     m.put("hash_log2", st.hashLog2());
     m.put("hash_max_res", st.hashMaxRes());
     m.put("seed", st.seed());
+    m.put("semantic_head", st.semanticHead() == null ? "default" : st.semanticHead().id());
     return m;
   }
 }

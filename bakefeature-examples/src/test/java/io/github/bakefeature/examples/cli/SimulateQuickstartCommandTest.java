@@ -35,8 +35,10 @@ class SimulateQuickstartCommandTest {
     JsonNode ours = JSON.readTree(lines[0]);
     assertEquals("ours", ours.get("method").asText());
     assertEquals(10, ours.get("clicks").asInt());
+    assertEquals("damped", ours.get("semantic_head").asText(), "ours' default head");
     assertTrue(ours.has("clicks_to_80") && ours.has("seconds_to_90"), lines[0]);
     assertEquals("snerf-freq", JSON.readTree(lines[1]).get("method").asText());
+    assertEquals("end-to-end", JSON.readTree(lines[1]).get("semantic_head").asText());
     List<String> csv = Files.readAllLines(out.resolve("simulation.csv"));
     assertEquals(1 + 2 * 3, csv.size());
     assertTrue(csv.get(3).startsWith("ours,2,10,16,"), csv.get(3));
@@ -44,6 +46,16 @@ class SimulateQuickstartCommandTest {
     assertTrue(png.getWidth() > 0);
     assertEquals(2, Files.readAllLines(out.resolve("thresholds.jsonl")).size());
     assertTrue(r.err().contains("simulate ours: round 2/2"), r.err());
+
+    Cli.Result probe = Cli.run("simulate", "--scene", scene.toString(), "--methods", "ours", "--rounds", "1",
+        "--warmup", "4", "--steps-per-round", "2", "--rays", "64", "--hash-log2", "12", "--hash-max-res", "64",
+        "--holdout-every", "3", "--eval-scale", "0.5", "--semantic-head", "probe", "--out", tmp.resolve("probe").toString());
+    assertEquals(0, probe.code(), probe.err());
+    assertEquals("probe", JSON.readTree(probe.out().strip()).get("semantic_head").asText(), probe.out());
+    Cli.Result badHead = Cli.run("simulate", "--scene", scene.toString(), "--methods", "ours", "--rounds", "1",
+        "--semantic-head", "frozen", "--out", out.toString());
+    assertEquals(2, badHead.code());
+    assertTrue(badHead.err().contains("frozen") && badHead.err().contains("probe"), badHead.err());
 
     Cli.Result bad = Cli.run("simulate", "--scene", scene.toString(), "--methods", "ours,nerfacto", "--rounds", "1",
         "--out", out.toString());

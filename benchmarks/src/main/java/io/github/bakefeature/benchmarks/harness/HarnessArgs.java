@@ -6,18 +6,40 @@ import io.github.bakefeature.core.synth.Preset;
 import io.github.bakefeature.core.synth.SyntheticScenes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** The harnesses' {@code key=value} arguments, with defaults; the synthetic scene keys are shared. */
+/**
+ * The harnesses' {@code key=value} arguments, with defaults; the synthetic scene keys and {@code head=} are
+ * shared. Unknown keys are rejected, so a mistyped key cannot silently measure the default configuration.
+ */
 final class HarnessArgs {
+  /** Keys every harness accepts. */
+  static final Set<String> SHARED_KEYS = Set.of("preset", "seed", "frames", "width", "height", "head");
+
   private final Map<String, String> values = new HashMap<>();
 
-  HarnessArgs(String[] args) {
+  /**
+   * @param ownKeys the harness's keys besides {@link #SHARED_KEYS}
+   * @throws IllegalArgumentException for an argument that is not {@code key=value} or whose key is unknown
+   */
+  HarnessArgs(String[] args, String... ownKeys) {
+    Set<String> known = new TreeSet<>(SHARED_KEYS);
+    known.addAll(Set.of(ownKeys));
     for (String a : args) {
       int i = a.indexOf('=');
       if (i <= 0) {
         throw new IllegalArgumentException("expected key=value, found '" + a + "'");
       }
-      values.put(a.substring(0, i), a.substring(i + 1));
+      String key = a.substring(0, i);
+      if (!known.contains(key)) {
+        throw new IllegalArgumentException("unknown argument '" + a + "': expected one of the keys " + known);
+      }
+      String previous = values.put(key, a.substring(i + 1));
+      if (previous != null) {
+        throw new IllegalArgumentException("expected argument " + key + "= once, found '" + key + "=" + previous
+            + "' and '" + a + "'");
+      }
     }
   }
 

@@ -32,7 +32,8 @@ public final class QualityHarness {
 
   public static void main(String[] args) throws Exception {
     DjlRuntime.ensureOffline();
-    HarnessArgs o = new HarnessArgs(args);
+    HarnessArgs o = new HarnessArgs(args, "method", "iters", "evalEvery", "labels", "rays", "band", "uniform",
+        "surface", "free", "occ", "lr", "gridLr", "decay", "decayFactor", "maxRes", "log2", "ckpt", "eval");
     Preset preset = o.preset();
     long seed = o.seed();
     MethodPreset method = MethodPreset.fromId(o.get("method", "snerf-hg-freq"));

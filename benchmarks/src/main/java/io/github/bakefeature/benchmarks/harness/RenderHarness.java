@@ -23,7 +23,7 @@ public final class RenderHarness {
 
   public static void main(String[] args) throws Exception {
     DjlRuntime.ensureOffline();
-    HarnessArgs o = new HarnessArgs(args);
+    HarnessArgs o = new HarnessArgs(args, "ckpt", "renderWidth", "renderHeight", "out");
     Scene scene = o.syntheticScene();
     SemanticFieldModel model = SemanticFieldModel.load(Path.of(o.require("ckpt")));
     int rw = o.getInt("renderWidth", 320);

@@ -1,6 +1,5 @@
 package io.github.bakefeature.benchmarks.harness;
 
-import io.github.bakefeature.api.annotation.Stroke;
 import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.data.FeatureSource;
@@ -13,13 +12,10 @@ import io.github.bakefeature.core.pipelines.Evaluation;
 import io.github.bakefeature.core.pipelines.FieldTrainer;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.pipelines.Training;
-import io.github.bakefeature.core.simulation.GroundTruthScribbles;
 import io.github.bakefeature.core.synth.Preset;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * The sparse-scribble comparison of the feature issue: every method gets the same scribbles (3
@@ -40,7 +36,7 @@ public final class ScribbleHarness {
 
   public static void main(String[] args) throws Exception {
     DjlRuntime.ensureOffline();
-    HarnessArgs o = new HarnessArgs(args);
+    HarnessArgs o = new HarnessArgs(args, "iters", "methods", "save");
     Preset preset = o.preset();
     long seed = o.seed();
     int iters = o.getInt("iters", 1500);
@@ -50,22 +46,11 @@ public final class ScribbleHarness {
     Scene scene = o.syntheticScene();
     int frames = scene.size();
 
-    // Three annotated frames spread over the sequence, one stroke per visible class each.
-    SplittableRandom rnd = new SplittableRandom(seed * 7919 + 17);
-    int[] annotated = {frames / 6, frames / 2, 5 * frames / 6};
-    List<LabelImage> scribbles = new ArrayList<>();
-    int labelled = 0;
-    int strokes = 0;
-    for (int f : annotated) {
-      LabelImage gt = scene.frame(f).groundTruth().orElseThrow();
-      List<Stroke> s = GroundTruthScribbles.defaults().strokes(gt, rnd);
-      strokes += s.size();
-      LabelImage l = GroundTruthScribbles.rasterise(s, gt);
-      labelled += l.labelledCount();
-      scribbles.add(l);
-    }
-    System.err.printf(Locale.ROOT, "%s: %d strokes on frames %s, %d labelled pixels%n", preset.id(), strokes,
-        java.util.Arrays.toString(annotated), labelled);
+    SparseScribbles sparse = SparseScribbles.derive(scene, seed);
+    int[] annotated = sparse.frames();
+    List<LabelImage> scribbles = sparse.labels();
+    System.err.printf(Locale.ROOT, "%s: %d strokes on frames %s, %d labelled pixels%n", preset.id(), sparse.strokes(),
+        java.util.Arrays.toString(annotated), sparse.labelledPixels());
     FeatureSource features = FeatureCache.builder(scene, FilterBankFeatureExtractor.builder().build())
         .optCacheDir(Files.createTempDirectory("bf-scribble-cache")).build();
     int[] all = java.util.stream.IntStream.range(0, frames).toArray();
@@ -97,7 +82,7 @@ public final class ScribbleHarness {
       System.out.printf(Locale.ROOT,
           "{\"preset\":\"%s\",\"method\":\"%s\",\"semantic_head\":\"%s\",\"iters\":%d,\"train_seconds\":%.1f,\"strokes\":%d,\"labelled_pixels\":%d,"
               + "\"miou\":%.4f,\"miou_novel_view\":%.4f,\"pixel_accuracy\":%.4f,\"per_class_iou\":%s,\"classes\":\"%s\"}%n",
-          preset.id(), method.id(), t.field().config().semanticHead(), iters, seconds, strokes, labelled, guided.miou(), novel.miou(),
+          preset.id(), method.id(), t.field().config().semanticHead(), iters, seconds, sparse.strokes(), sparse.labelledPixels(), guided.miou(), novel.miou(),
           guided.pixelAccuracy(), perClass, String.join("|", scene.classNames()));
     }
   }
