@@ -69,7 +69,10 @@ public interface LabelSession extends AutoCloseable {
 
   // ---- training ------------------------------------------------------------------------------
 
-  /** Pauses background training after the current step. */
+  /**
+   * Pauses background training: returns once the step in flight, if any, has finished; no step
+   * starts until {@link #resume()}. Callable from any thread, including listeners.
+   */
   void pause();
 
   /** Resumes background training. */

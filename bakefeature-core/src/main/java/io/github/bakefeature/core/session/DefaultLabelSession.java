@@ -234,6 +234,9 @@ public final class DefaultLabelSession implements LabelSession {
       try {
         modelLock.lock();
         try {
+          if (paused) {
+            continue; // pause() came between the check above and the lock: no new step
+          }
           Runnable task;
           while ((task = trainerTasks.poll()) != null) {
             task.run();
@@ -271,6 +274,9 @@ public final class DefaultLabelSession implements LabelSession {
   @Override
   public void pause() {
     paused = true;
+    // Wait for the step in flight: once the lock is free, the loop sees the flag before stepping.
+    modelLock.lock();
+    modelLock.unlock();
   }
 
   @Override

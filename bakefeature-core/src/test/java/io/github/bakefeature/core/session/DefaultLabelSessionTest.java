@@ -77,7 +77,6 @@ class DefaultLabelSessionTest {
       assertTrue(events.get() > 0, "listeners hear about progress");
 
       s.pause();
-      Thread.sleep(100);
       long paused = s.step();
       Thread.sleep(300);
       assertEquals(paused, s.step(), "no steps while paused");
