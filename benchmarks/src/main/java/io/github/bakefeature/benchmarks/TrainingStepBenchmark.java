@@ -93,16 +93,8 @@ public class TrainingStepBenchmark {
     @TearDown(Level.Trial)
     public void printPhases() {
       long steps = trainer.iteration() - warmupSteps;
-      long[] now = trainer.phaseNanos();
-      String[] names = FieldTrainer.phaseNames();
-      StringBuilder line = new StringBuilder("phases over " + steps + " steps (ms/step):");
-      double total = 0;
-      for (int i = 0; i < names.length; i++) {
-        double ms = (now[i] - warmupPhases[i]) / 1e6 / Math.max(1, steps);
-        total += ms;
-        line.append(String.format(java.util.Locale.ROOT, " %s %.1f", names[i], ms));
-      }
-      System.out.println(line.append(String.format(java.util.Locale.ROOT, " = %.1f", total)));
+      System.out.println("phases over " + steps + " steps (ms/step): "
+          + PhaseReport.perStep(warmupPhases, trainer.phaseNanos(), steps));
     }
   }
 

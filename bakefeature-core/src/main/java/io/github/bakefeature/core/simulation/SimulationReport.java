@@ -88,7 +88,7 @@ public final class SimulationReport {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("metric", "simulation");
       m.put("method", r.method());
-      m.put("semantic_head", r.semanticHead());
+      m.put("semantic_head", r.semanticHead().id());
       for (double level : LEVELS) {
         int pct = (int) Math.round(level * 100);
         Optional<SimulationRound> hit = r.firstReaching(level);

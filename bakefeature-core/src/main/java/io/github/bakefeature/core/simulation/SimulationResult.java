@@ -1,18 +1,19 @@
 package io.github.bakefeature.core.simulation;
 
+import io.github.bakefeature.core.fields.SemanticHead;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * One method's simulation: the warm-up and every round, in order.
  *
- * @param semanticHead how the method's semantic head was trained ({@code SemanticHead} id)
+ * @param semanticHead how the method's semantic head was trained
  * @param warmupSeconds wall time of the warm-up (not part of {@link SimulationRound#wallSeconds})
  * @param evaluationSeconds wall time of all held-out evaluations (not part of the rounds' time either)
  * @param heldOutFrames scene frames evaluated after every round
  * @param evaluationWidth width of the held-out renders in pixels
  */
-public record SimulationResult(String method, String semanticHead, long seed, int warmupSteps, double warmupSeconds,
+public record SimulationResult(String method, SemanticHead semanticHead, long seed, int warmupSteps, double warmupSeconds,
                                double evaluationSeconds, int[] heldOutFrames,
                                int evaluationWidth, int evaluationHeight, List<SimulationRound> rounds) {
 

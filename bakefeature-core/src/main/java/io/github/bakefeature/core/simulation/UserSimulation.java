@@ -193,7 +193,7 @@ public final class UserSimulation {
       b.listener.accept(r);
     }
     finalModel = model;
-    return new SimulationResult(method, trainer.field().config().semanticHead().id(), b.seed, b.warmupSteps, warmupSeconds, evaluationSeconds, test, ew, eh, rounds);
+    return new SimulationResult(method, trainer.field().config().semanticHead(), b.seed, b.warmupSteps, warmupSeconds, evaluationSeconds, test, ew, eh, rounds);
   }
 
   private double evaluate(SemanticFieldModel model, Scene scene, int[] test, short[][] truth, int w, int h, int classes) {

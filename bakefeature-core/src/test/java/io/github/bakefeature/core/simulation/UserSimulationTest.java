@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.data.FeatureSource;
 import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.fields.SemanticHead;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.scene.InMemoryScene;
 import io.github.bakefeature.core.synth.SyntheticScenes;
@@ -128,7 +129,7 @@ class UserSimulationTest {
 
   @Test
   void thresholdsAreTheFirstRoundAtOrAboveEachLevelOrNull() {
-    SimulationResult r = new SimulationResult("ours", "damped", 0, 100, 3.0, 1.0, new int[] {4}, 8, 6, List.of(
+    SimulationResult r = new SimulationResult("ours", SemanticHead.DAMPED, 0, 100, 3.0, 1.0, new int[] {4}, 8, 6, List.of(
         new SimulationRound("ours", 0, 0, 100, 0, 0.2),
         new SimulationRound("ours", 1, 5, 350, 1.5, 0.81),
         new SimulationRound("ours", 2, 10, 600, 3.25, 0.79),

@@ -71,7 +71,9 @@ public final class FeatureProbeHarness {
             float[] v = new float[d];
             features.lookup(f, x, y, v, 0);
             featureRows.add(v);
-            colourRows.add(colour(rgb, x, y));
+            float[] c3 = new float[3];
+            colour(rgb, x, y, c3);
+            colourRows.add(c3);
             labelRows.add(c);
           }
         }
@@ -120,9 +122,11 @@ public final class FeatureProbeHarness {
 
   private record Classifier(String name, boolean features, int k) {}
 
-  /** RGB in [0, 1]. */
-  private static float[] colour(RgbImage rgb, int x, int y) {
-    return new float[] {rgb.get(x, y, 0) / 255f, rgb.get(x, y, 1) / 255f, rgb.get(x, y, 2) / 255f};
+  /** Writes RGB in [0, 1] to {@code out[0..3)}. */
+  private static void colour(RgbImage rgb, int x, int y, float[] out) {
+    for (int c = 0; c < 3; c++) {
+      out[c] = rgb.get(x, y, c) / 255f;
+    }
   }
 
   private static float[][] classMeans(float[][] rows, int[] labels, int classes) {
@@ -164,7 +168,7 @@ public final class FeatureProbeHarness {
         if (features != null) {
           features.lookup(fi, x, y, q, 0);
         } else {
-          System.arraycopy(colour(rgb, x, y), 0, q, 0, 3);
+          colour(rgb, x, y, q);
         }
         if (means != null) {
           int best = 0;

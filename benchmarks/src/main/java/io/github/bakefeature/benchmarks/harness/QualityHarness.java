@@ -1,5 +1,6 @@
 package io.github.bakefeature.benchmarks.harness;
 
+import io.github.bakefeature.benchmarks.PhaseReport;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.data.FeatureSource;
 import io.github.bakefeature.core.djl.DjlRuntime;
@@ -112,12 +113,7 @@ public final class QualityHarness {
     }
     trainSeconds += (System.nanoTime() - t0) / 1e9;
     long[] ph = t.phaseNanos();
-    String[] names = FieldTrainer.phaseNames();
-    StringBuilder sb = new StringBuilder("time per step:");
-    for (int i = 0; i < ph.length; i++) {
-      sb.append(String.format(Locale.ROOT, " %s %.1f ms", names[i], ph[i] / 1e6 / iters));
-    }
-    System.err.println(sb);
+    System.err.println("time per step (ms): " + PhaseReport.perStep(new long[ph.length], ph, iters));
     if (o.containsKey("ckpt")) {
       io.github.bakefeature.core.pipelines.Checkpoint.save(t, Path.of(o.require("ckpt")));
     }
