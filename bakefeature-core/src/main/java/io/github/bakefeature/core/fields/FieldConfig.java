@@ -165,8 +165,7 @@ public record FieldConfig(
           : method.encoding() == MethodPreset.PositionEncodingKind.FREQUENCY ? 10 : 2;
       return new FieldConfig(method, featureDimension, classCount, hiddenWidth, geoFeatures, hashLevels,
           hashFeaturesPerLevel, hashLog2TableSize, hashBaseResolution, hashMaxResolution, l, seed,
-          semanticHead != null ? semanticHead
-              : method.usesFeatures() ? SemanticHead.DAMPED : SemanticHead.END_TO_END);
+          semanticHead != null ? semanticHead : SemanticHead.defaultFor(method));
     }
   }
 }

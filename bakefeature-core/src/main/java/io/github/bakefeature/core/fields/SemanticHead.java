@@ -40,6 +40,11 @@ public enum SemanticHead {
     this.fieldGradientScale = fieldGradientScale;
   }
 
+  /** A method's head when none is chosen: {@link #DAMPED} with features, {@link #END_TO_END} without. */
+  public static SemanticHead defaultFor(MethodPreset method) {
+    return method.usesFeatures() ? DAMPED : END_TO_END;
+  }
+
   /** Factor on the semantic loss's gradient beyond the head: 1 end to end, 0 for a probe. */
   public float fieldGradientScale() {
     return fieldGradientScale;

@@ -1,7 +1,10 @@
 package io.github.bakefeature.core.simulation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.fields.SemanticHead;
 import io.github.bakefeature.core.io.AtomicFiles;
 import io.github.bakefeature.core.io.ImageFiles;
 import java.awt.Color;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,10 +33,14 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * simulation.csv     method,round,clicks,steps,wall_seconds,miou  (one row per method and round)
  * simulation.png     two panels: mIoU vs clicks, mIoU vs wall seconds; one curve per method
  * thresholds.jsonl   one JSON object per method: clicks and wall seconds to reach 80% and 90% mIoU
- *                    (null if never reached), final mIoU, warm-up steps and seconds
+ *                    (null if never reached), final mIoU, warm-up steps and seconds, held-out frames
  * </pre>
  *
  * <p>All files are written atomically. Numbers use a dot as decimal separator in every locale.
+ * {@link #read} loads such a folder back, so runs made separately (e.g. a baseline given more rounds,
+ * or methods run as parallel jobs) can be {@link #merge merged} into one report. A method run with a
+ * semantic head other than its default is a curve of its own, labelled with the head
+ * ({@link #label}).
  */
 public final class SimulationReport {
   public static final String CSV = "simulation.csv";
@@ -80,7 +88,8 @@ public final class SimulationReport {
   /**
    * One object per method: {@code method}, {@code clicks_to_80}, {@code seconds_to_80},
    * {@code clicks_to_90}, {@code seconds_to_90} (null when never reached), {@code final_miou},
-   * {@code rounds}, {@code clicks}, {@code warmup_steps}, {@code warmup_seconds}.
+   * {@code rounds}, {@code clicks}, {@code warmup_steps}, {@code warmup_seconds},
+   * {@code held_out_frames} and the evaluation size (omitted when unknown).
    */
   public static List<Map<String, Object>> thresholds(List<SimulationResult> results) {
     List<Map<String, Object>> out = new ArrayList<>();
@@ -105,6 +114,11 @@ public final class SimulationReport {
       m.put("warmup_seconds", round3(r.warmupSeconds()));
       m.put("evaluation_seconds", round3(r.evaluationSeconds()));
       m.put("seed", r.seed());
+      if (r.heldOutFrames().length > 0) { // unknown for reports read from files written before they were recorded
+        m.put("held_out_frames", r.heldOutFrames());
+        m.put("evaluation_width", r.evaluationWidth());
+        m.put("evaluation_height", r.evaluationHeight());
+      }
       out.add(m);
     }
     return out;
@@ -150,10 +164,196 @@ public final class SimulationReport {
       if (x.isEmpty()) {
         continue;
       }
-      XYSeries series = c.addSeries(r.method(), x, y);
+      XYSeries series = c.addSeries(label(r), x, y);
       series.setMarker(SeriesMarkers.CIRCLE);
     }
     return c;
+  }
+
+  /**
+   * A result's curve name: the method id, followed by the semantic head in parentheses when it is
+   * not the method's default (e.g. {@code "snerf-hg-freq (damped head)"}).
+   */
+  public static String label(SimulationResult r) {
+    SemanticHead dflt;
+    try {
+      dflt = SemanticHead.defaultFor(MethodPreset.fromId(r.method()));
+    } catch (IllegalArgumentException e) {
+      dflt = null; // not a preset of ours: name it fully
+    }
+    return r.semanticHead() == dflt ? r.method() : r.method() + " (" + r.semanticHead().id() + " head)";
+  }
+
+  /**
+   * The results of several report folders in the given order, each curve once.
+   *
+   * @throws MalformedReportException if a folder cannot be read (see {@link #read}) or two folders
+   *     hold the same curve ({@link #label})
+   */
+  public static List<SimulationResult> merge(List<Path> dirs) throws IOException {
+    List<SimulationResult> all = new ArrayList<>();
+    Map<String, Path> seen = new HashMap<>();
+    for (Path dir : dirs) {
+      for (SimulationResult r : read(dir)) {
+        Path before = seen.putIfAbsent(label(r), dir);
+        if (before != null) {
+          throw new MalformedReportException(dir.resolve(THRESHOLDS), "curve '" + label(r) + "' is also in "
+              + before + "; a merged report holds each method and semantic head once");
+        }
+        all.add(r);
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Reads the {@link #CSV} and {@link #THRESHOLDS} of a folder written by {@link #write}. The i-th
+   * run of rounds in the CSV (a method's rows from round 0 on) belongs to the i-th line of the
+   * thresholds file. Folders written before {@code held_out_frames} was recorded read with no
+   * held-out frames and a 0x0 evaluation size.
+   *
+   * @throws MalformedReportException naming the file, the line and what was expected and found
+   */
+  public static List<SimulationResult> read(Path dir) throws IOException {
+    Path csvFile = dir.resolve(CSV);
+    Path jsonFile = dir.resolve(THRESHOLDS);
+    for (Path f : new Path[] {csvFile, jsonFile}) {
+      if (!Files.isRegularFile(f)) {
+        throw new MalformedReportException(f, "expected the " + f.getFileName() + " of a simulation report, found "
+            + (Files.exists(f) ? "something that is not a file" : "no such file"));
+      }
+    }
+    List<List<SimulationRound>> runs = readRounds(csvFile);
+    List<String> lines = Files.readAllLines(jsonFile).stream().filter(l -> !l.isBlank()).toList();
+    if (lines.size() != runs.size()) {
+      throw new MalformedReportException(jsonFile, "expected one line per run of rounds in " + csvFile.getFileName()
+          + " (" + runs.size() + "), found " + lines.size());
+    }
+    List<SimulationResult> out = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      out.add(result(jsonFile, i + 1, lines.get(i), runs.get(i)));
+    }
+    return out;
+  }
+
+  private static List<List<SimulationRound>> readRounds(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    String header = "method,round,clicks,steps,wall_seconds,miou";
+    if (lines.isEmpty() || !lines.get(0).strip().equals(header)) {
+      throw new MalformedReportException(file, "line 1: expected the header '" + header + "', found '"
+          + (lines.isEmpty() ? "" : lines.get(0)) + "'");
+    }
+    List<List<SimulationRound>> runs = new ArrayList<>();
+    List<SimulationRound> run = null;
+    for (int i = 1; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank()) {
+        continue;
+      }
+      String where = "line " + (i + 1) + ": ";
+      String[] f = line.split(",", -1);
+      if (f.length != 6) {
+        throw new MalformedReportException(file, where + "expected 6 comma-separated fields, found " + f.length);
+      }
+      String method = f[0].strip();
+      if (method.isEmpty()) {
+        throw new MalformedReportException(file, where + "expected a method name, found an empty field");
+      }
+      int round = (int) number(file, where, "round", f[1], 0, Integer.MAX_VALUE);
+      int clicks = (int) number(file, where, "clicks", f[2], 0, Integer.MAX_VALUE);
+      long steps = (long) number(file, where, "steps", f[3], 0, Long.MAX_VALUE);
+      double wall = number(file, where, "wall_seconds", f[4], 0, Double.MAX_VALUE);
+      double miou = f[5].isBlank() ? Double.NaN : number(file, where, "miou", f[5], 0, 1);
+      if (round == 0) {
+        run = new ArrayList<>();
+        runs.add(run);
+      } else {
+        SimulationRound prev = run == null ? null : run.get(run.size() - 1);
+        if (prev == null || !prev.method().equals(method) || prev.round() + 1 != round) {
+          throw new MalformedReportException(file, where + "expected " + (prev == null ? "round 0 of a method"
+              : "round 0 of a method or round " + (prev.round() + 1) + " of " + prev.method()) + ", found round "
+              + round + " of " + method);
+        }
+        if (clicks < prev.clicks() || steps < prev.steps() || wall < prev.wallSeconds()) {
+          throw new MalformedReportException(file, where + "expected clicks, steps and wall_seconds no smaller than "
+              + "the previous round's (" + prev.clicks() + ", " + prev.steps() + ", " + prev.wallSeconds() + "), found "
+              + clicks + ", " + steps + ", " + wall);
+        }
+      }
+      run.add(new SimulationRound(method, round, clicks, steps, wall, miou));
+    }
+    if (runs.isEmpty()) {
+      throw new MalformedReportException(file, "expected at least one round, found none");
+    }
+    return runs;
+  }
+
+  private static double number(Path file, String where, String name, String text, double min, double max)
+      throws MalformedReportException {
+    double v;
+    try {
+      v = Double.parseDouble(text.strip());
+    } catch (NumberFormatException e) {
+      v = Double.NaN;
+    }
+    boolean integral = !name.equals("wall_seconds") && !name.equals("miou");
+    if (!(v >= min && v <= max) || (integral && v != Math.rint(v))) {
+      throw new MalformedReportException(file, where + "expected " + name + " to be " + (integral ? "an integer" : "a number")
+          + " in [" + (integral ? String.valueOf((long) min) : String.valueOf(min)) + ", "
+          + (max >= Integer.MAX_VALUE ? "inf" : String.valueOf(max)) + "], found '" + text + "'");
+    }
+    return v;
+  }
+
+  private static SimulationResult result(Path file, int lineNo, String line, List<SimulationRound> rounds)
+      throws MalformedReportException {
+    String where = "line " + lineNo + ": ";
+    JsonNode o;
+    try {
+      o = JSON.readTree(line);
+    } catch (JsonProcessingException e) {
+      throw new MalformedReportException(file, where + "expected a JSON object, found '" + line + "' ("
+          + e.getOriginalMessage() + ")");
+    }
+    if (o == null || !o.isObject()) {
+      throw new MalformedReportException(file, where + "expected a JSON object, found '" + line + "'");
+    }
+    String method = rounds.get(0).method();
+    if (!method.equals(o.path("method").asText(null))) {
+      throw new MalformedReportException(file, where + "expected method '" + method + "' (run " + lineNo
+          + " of " + CSV + "), found " + o.get("method"));
+    }
+    SemanticHead head;
+    try {
+      head = SemanticHead.fromId(o.path("semantic_head").asText(""));
+    } catch (IllegalArgumentException e) {
+      throw new MalformedReportException(file, where + e.getMessage());
+    }
+    for (String key : new String[] {"seed", "warmup_steps", "warmup_seconds", "evaluation_seconds"}) {
+      if (!o.path(key).isNumber()) {
+        throw new MalformedReportException(file, where + "expected a number for '" + key + "', found " + o.get(key));
+      }
+    }
+    JsonNode frames = o.path("held_out_frames");
+    int[] heldOut = new int[frames.isArray() ? frames.size() : 0];
+    for (int i = 0; i < heldOut.length; i++) {
+      if (!frames.get(i).canConvertToInt() || frames.get(i).asInt() < 0) {
+        throw new MalformedReportException(file, where + "expected frame indices in 'held_out_frames', found " + frames);
+      }
+      heldOut[i] = frames.get(i).asInt();
+    }
+    return new SimulationResult(method, head, o.get("seed").asLong(), o.get("warmup_steps").asInt(),
+        o.get("warmup_seconds").asDouble(), o.get("evaluation_seconds").asDouble(), heldOut,
+        o.path("evaluation_width").asInt(0), o.path("evaluation_height").asInt(0), rounds);
+  }
+
+  /** A simulation report folder cannot be read; the message names the file and the problem. */
+  public static final class MalformedReportException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public MalformedReportException(Path file, String problem) {
+      super(file + ": " + problem);
+    }
   }
 
   private static double round3(double v) {

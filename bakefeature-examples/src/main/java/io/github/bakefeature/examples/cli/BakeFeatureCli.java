@@ -52,7 +52,8 @@ public final class BakeFeatureCli implements Runnable {
   private static int handleException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
     if (ex instanceof InvalidSceneException || ex instanceof IllegalArgumentException
-        || ex instanceof io.github.bakefeature.core.pipelines.Checkpoint.CheckpointException) {
+        || ex instanceof io.github.bakefeature.core.pipelines.Checkpoint.CheckpointException
+        || ex instanceof io.github.bakefeature.core.simulation.SimulationReport.MalformedReportException) {
       err.println("bakefeature " + cl.getCommandName() + ": " + ex.getMessage());
       err.flush();
       return EXIT_INVALID_INPUT;

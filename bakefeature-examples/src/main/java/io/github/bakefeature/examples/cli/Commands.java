@@ -19,6 +19,7 @@ final class Commands {
     c.add(new ExportCommand());
     c.add(new EvaluateCommand());
     c.add(new SimulateCommand());
+    c.add(new MergeSimulationsCommand());
     c.add(new QuickstartCommand());
     c.add(new GuiCommand());
     return c;

@@ -52,6 +52,22 @@ class SimulateQuickstartCommandTest {
         "--holdout-every", "3", "--eval-scale", "0.5", "--semantic-head", "probe", "--out", tmp.resolve("probe").toString());
     assertEquals(0, probe.code(), probe.err());
     assertEquals("probe", JSON.readTree(probe.out().strip()).get("semantic_head").asText(), probe.out());
+
+    // Separate runs merge into one report; the probe run is a curve of its own.
+    Path merged = tmp.resolve("merged");
+    Cli.Result merge = Cli.run("merge-simulations", "--in", out + "," + tmp.resolve("probe"), "--out", merged.toString());
+    assertEquals(0, merge.code(), merge.err());
+    String[] mergedLines = merge.out().strip().split("\n");
+    assertEquals(3, mergedLines.length, merge.out());
+    assertEquals("probe", JSON.readTree(mergedLines[2]).get("semantic_head").asText());
+    assertEquals(1 + 3 + 3 + 2, Files.readAllLines(merged.resolve("simulation.csv")).size());
+    assertTrue(Files.size(merged.resolve("simulation.png")) > 0);
+    Cli.Result twice = Cli.run("merge-simulations", "--in", out.toString(), "--in", out.toString(), "--out", merged.toString());
+    assertEquals(2, twice.code());
+    assertTrue(twice.err().contains("curve 'ours' is also in"), twice.err());
+    Cli.Result none = Cli.run("merge-simulations", "--in", tmp.resolve("nothing").toString(), "--out", merged.toString());
+    assertEquals(2, none.code());
+    assertTrue(none.err().contains("simulation.csv") && none.err().contains("no such file"), none.err());
     Cli.Result badHead = Cli.run("simulate", "--scene", scene.toString(), "--methods", "ours", "--rounds", "1",
         "--semantic-head", "frozen", "--out", out.toString());
     assertEquals(2, badHead.code());

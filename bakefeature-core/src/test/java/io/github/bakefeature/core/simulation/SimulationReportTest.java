@@ -1,0 +1,136 @@
+package io.github.bakefeature.core.simulation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bakefeature.core.fields.SemanticHead;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Writing a report, reading it back, merging folders, and the messages for malformed files. */
+class SimulationReportTest {
+  @TempDir
+  Path tmp;
+
+  private static SimulationResult result(String method, SemanticHead head, double... miou) {
+    List<SimulationRound> rounds = new java.util.ArrayList<>();
+    for (int i = 0; i < miou.length; i++) {
+      rounds.add(new SimulationRound(method, i, 5 * i, 100 + 250L * i, 1.5 * i, miou[i]));
+    }
+    return new SimulationResult(method, head, 7, 100, 12.25, 3.5, new int[] {4, 9}, 80, 60, rounds);
+  }
+
+  @Test
+  void readsBackWhatItWrote() throws Exception {
+    List<SimulationResult> written = List.of(
+        result("ours", SemanticHead.DAMPED, 0.1, 0.5, 0.85, 0.92),
+        result("snerf-freq", SemanticHead.END_TO_END, 0.05, Double.NaN, 0.4));
+    SimulationReport.write(written, tmp);
+    List<SimulationResult> read = SimulationReport.read(tmp);
+    assertEquals(2, read.size());
+    for (int i = 0; i < 2; i++) {
+      SimulationResult a = written.get(i);
+      SimulationResult b = read.get(i);
+      assertEquals(a.method(), b.method());
+      assertEquals(a.semanticHead(), b.semanticHead());
+      assertEquals(a.seed(), b.seed());
+      assertEquals(a.warmupSteps(), b.warmupSteps());
+      assertEquals(a.warmupSeconds(), b.warmupSeconds(), 1e-9);
+      assertEquals(a.evaluationSeconds(), b.evaluationSeconds(), 1e-9);
+      assertArrayEquals(a.heldOutFrames(), b.heldOutFrames());
+      assertEquals(80, b.evaluationWidth());
+      assertEquals(60, b.evaluationHeight());
+      assertEquals(a.rounds(), b.rounds(), "rounds as written (3 decimals of seconds, 6 of mIoU suffice here)");
+    }
+    assertEquals(SimulationReport.csv(written), Files.readString(tmp.resolve(SimulationReport.CSV)));
+    assertEquals(SimulationReport.thresholds(written).stream().map(SimulationReport::toJson).toList(),
+        SimulationReport.thresholds(read).stream().map(SimulationReport::toJson).toList());
+  }
+
+  @Test
+  void readsReportsWrittenBeforeHeldOutFramesWereRecorded() throws Exception {
+    SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.1, 0.5)), tmp);
+    Path jsonl = tmp.resolve(SimulationReport.THRESHOLDS);
+    String old = Files.readString(jsonl).replace(",\"held_out_frames\":[4,9],\"evaluation_width\":80,\"evaluation_height\":60", "");
+    assertTrue(!old.contains("held_out"), old);
+    Files.writeString(jsonl, old);
+    SimulationResult r = SimulationReport.read(tmp).get(0);
+    assertEquals(0, r.heldOutFrames().length);
+    assertTrue(!SimulationReport.thresholds(List.of(r)).get(0).containsKey("held_out_frames"),
+        "unknown held-out frames are left out rather than written as none");
+  }
+
+  @Test
+  void mergesFoldersInOrderAndLabelsNonDefaultHeads() throws Exception {
+    SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.2, 0.81)), tmp.resolve("a"));
+    SimulationReport.write(List.of(result("snerf-freq", SemanticHead.END_TO_END, 0.1, 0.3, 0.5, 0.6),
+        result("snerf-hg-freq", SemanticHead.DAMPED, 0.1, 0.9)), tmp.resolve("b"));
+    List<SimulationResult> merged = SimulationReport.merge(List.of(tmp.resolve("a"), tmp.resolve("b")));
+    assertEquals(List.of("ours", "snerf-freq", "snerf-hg-freq (damped head)"),
+        merged.stream().map(SimulationReport::label).toList());
+    assertEquals(4, merged.get(1).rounds().size(), "a baseline may have more rounds than the others");
+    assertEquals(5, SimulationReport.thresholds(merged).get(0).get("clicks_to_80"));
+
+    SimulationReport.write(merged, tmp.resolve("a"));
+    assertEquals(3, SimulationReport.read(tmp.resolve("a")).size(), "the output may be one of the inputs");
+  }
+
+  @Test
+  void rejectsTheSameCurveInTwoFolders() throws Exception {
+    SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.2)), tmp.resolve("a"));
+    SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.3)), tmp.resolve("b"));
+    SimulationReport.write(List.of(result("ours", SemanticHead.PROBE, 0.3)), tmp.resolve("c"));
+    var e = assertThrows(SimulationReport.MalformedReportException.class,
+        () -> SimulationReport.merge(List.of(tmp.resolve("a"), tmp.resolve("b"))));
+    assertTrue(e.getMessage().contains("'ours'") && e.getMessage().contains(tmp.resolve("a").toString()), e.getMessage());
+    assertEquals(2, SimulationReport.merge(List.of(tmp.resolve("a"), tmp.resolve("c"))).size(),
+        "another head of the same method is another curve");
+  }
+
+  @Test
+  void namesTheFileLineAndProblemOfMalformedReports() throws Exception {
+    SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.2, 0.4, 0.6)), tmp);
+    Path csv = tmp.resolve(SimulationReport.CSV);
+    Path jsonl = tmp.resolve(SimulationReport.THRESHOLDS);
+    String goodCsv = Files.readString(csv);
+    String goodJson = Files.readString(jsonl);
+
+    String[][] badCsv = {
+        {"method,round,clicks\n", "line 1: expected the header"},
+        {goodCsv.replace("ours,1,5,", "ours,1,five,"), "line 3: expected clicks to be an integer"},
+        {goodCsv.replace("ours,2,", "ours,3,"), "line 4: expected round 0 of a method or round 2 of ours, found round 3"},
+        {goodCsv.replace("ours,2,10,", "ours,2,3,"), "line 4: expected clicks, steps and wall_seconds no smaller"},
+        {goodCsv.replace("0.600000", "1.600000"), "line 4: expected miou to be a number in [0.0, 1.0], found '1.600000'"},
+        {goodCsv.replace(",0.400000", ""), "line 3: expected 6 comma-separated fields, found 5"},
+        {"method,round,clicks,steps,wall_seconds,miou\n", "expected at least one round"},
+    };
+    for (String[] c : badCsv) {
+      Files.writeString(csv, c[0]);
+      var e = assertThrows(SimulationReport.MalformedReportException.class, () -> SimulationReport.read(tmp));
+      assertTrue(e.getMessage().startsWith(csv.toString()) && e.getMessage().contains(c[1]), e.getMessage());
+    }
+    Files.writeString(csv, goodCsv);
+
+    String[][] badJson = {
+        {goodJson + goodJson, "expected one line per run of rounds in simulation.csv (1), found 2"},
+        {"not json\n", "line 1: expected a JSON object"},
+        {goodJson.replace("\"method\":\"ours\"", "\"method\":\"snerf-hg\""), "expected method 'ours'"},
+        {goodJson.replace("\"damped\"", "\"frozen\""), "unknown semantic head 'frozen'"},
+        {goodJson.replace("\"warmup_steps\":100", "\"warmup_steps\":\"many\""), "expected a number for 'warmup_steps'"},
+    };
+    for (String[] c : badJson) {
+      Files.writeString(jsonl, c[0]);
+      var e = assertThrows(SimulationReport.MalformedReportException.class, () -> SimulationReport.read(tmp));
+      assertTrue(e.getMessage().startsWith(jsonl.toString()) && e.getMessage().contains(c[1]), e.getMessage());
+    }
+    Files.delete(jsonl);
+    var missing = assertThrows(SimulationReport.MalformedReportException.class, () -> SimulationReport.read(tmp));
+    assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
+    assertEquals(goodCsv, Files.readString(csv), "reading never writes");
+  }
+}
