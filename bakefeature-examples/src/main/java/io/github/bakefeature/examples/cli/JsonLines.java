@@ -20,6 +20,14 @@ public final class JsonLines {
     }
   }
 
+  /** Prints each object as one line to {@code out}, then flushes. */
+  public static void printAll(java.io.PrintWriter out, java.util.List<? extends Map<String, ?>> lines) {
+    for (Map<String, ?> line : lines) {
+      out.println(toLine(line));
+    }
+    out.flush();
+  }
+
   /** Prints {@code {"metric": name, "value": value, ...extra}} to {@code out}. */
   public static void metric(java.io.PrintWriter out, String name, double value, Map<String, ?> extra) {
     Map<String, Object> m = new LinkedHashMap<>();

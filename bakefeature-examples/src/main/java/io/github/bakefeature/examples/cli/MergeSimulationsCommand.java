@@ -2,10 +2,8 @@ package io.github.bakefeature.examples.cli;
 
 import io.github.bakefeature.core.simulation.SimulationReport;
 import io.github.bakefeature.core.simulation.SimulationResult;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,11 +32,7 @@ public final class MergeSimulationsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<SimulationResult> results = SimulationReport.merge(inputs);
     SimulationReport.Files3 files = SimulationReport.write(results, out);
-    PrintWriter o = spec.commandLine().getOut();
-    for (Map<String, Object> line : SimulationReport.thresholds(results)) {
-      o.println(JsonLines.toLine(line));
-    }
-    o.flush();
+    JsonLines.printAll(spec.commandLine().getOut(), SimulationReport.thresholds(results));
     spec.commandLine().getErr().println("merge-simulations: " + results.size() + " curves from " + inputs.size()
         + " folders; wrote " + files.csv() + ", " + files.plot() + ", " + files.thresholds());
     return 0;

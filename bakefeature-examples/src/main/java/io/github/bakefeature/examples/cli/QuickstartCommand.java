@@ -165,9 +165,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     summary.put("seconds", seconds);
     AtomicFiles.writeString(out.resolve("summary.json"), JsonLines.toLine(summary) + "\n");
     PrintWriter o = spec.commandLine().getOut();
-    for (Map<String, Object> line : SimulationReport.thresholds(results)) {
-      o.println(JsonLines.toLine(line));
-    }
+    JsonLines.printAll(o, SimulationReport.thresholds(results));
     o.println(JsonLines.toLine(summary));
     o.flush();
     err.println();

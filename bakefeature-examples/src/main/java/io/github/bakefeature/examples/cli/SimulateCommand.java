@@ -108,11 +108,7 @@ public final class SimulateCommand implements Callable<Integer> {
     FeatureSource f = presets.stream().anyMatch(MethodPreset::usesFeatures) ? FeatureTargets.open(s, features, extractor, aeSteps) : null;
     List<SimulationResult> results = run(s, presets, st, f, spec.commandLine().getErr(), null);
     SimulationReport.Files3 files = SimulationReport.write(results, out);
-    PrintWriter o = spec.commandLine().getOut();
-    for (Map<String, Object> line : SimulationReport.thresholds(results)) {
-      o.println(JsonLines.toLine(line));
-    }
-    o.flush();
+    JsonLines.printAll(spec.commandLine().getOut(), SimulationReport.thresholds(results));
     spec.commandLine().getErr().println("simulate: wrote " + files.csv() + ", " + files.plot() + ", " + files.thresholds());
     return 0;
   }
