@@ -195,9 +195,10 @@ public final class SimulationReport {
     Map<String, Path> seen = new HashMap<>();
     for (Path dir : dirs) {
       for (SimulationResult r : read(dir)) {
-        Path before = seen.putIfAbsent(label(r), dir);
+        String curve = label(r);
+        Path before = seen.putIfAbsent(curve, dir);
         if (before != null) {
-          throw new MalformedReportException(dir.resolve(THRESHOLDS), "curve '" + label(r) + "' is also in "
+          throw new MalformedReportException(dir.resolve(THRESHOLDS), "curve '" + curve + "' is also in "
               + before + "; a merged report holds each method and semantic head once");
         }
         all.add(r);
@@ -259,11 +260,11 @@ public final class SimulationReport {
       if (method.isEmpty()) {
         throw new MalformedReportException(file, where + "expected a method name, found an empty field");
       }
-      int round = (int) number(file, where, "round", f[1], 0, Integer.MAX_VALUE);
-      int clicks = (int) number(file, where, "clicks", f[2], 0, Integer.MAX_VALUE);
-      long steps = (long) number(file, where, "steps", f[3], 0, Long.MAX_VALUE);
-      double wall = number(file, where, "wall_seconds", f[4], 0, Double.MAX_VALUE);
-      double miou = f[5].isBlank() ? Double.NaN : number(file, where, "miou", f[5], 0, 1);
+      int round = (int) integer(file, where, "round", f[1], Integer.MAX_VALUE);
+      int clicks = (int) integer(file, where, "clicks", f[2], Integer.MAX_VALUE);
+      long steps = integer(file, where, "steps", f[3], Long.MAX_VALUE);
+      double wall = decimal(file, where, "wall_seconds", f[4], Double.POSITIVE_INFINITY);
+      double miou = f[5].isBlank() ? Double.NaN : decimal(file, where, "miou", f[5], 1);
       if (round == 0) {
         run = new ArrayList<>();
         runs.add(run);
@@ -288,7 +289,23 @@ public final class SimulationReport {
     return runs;
   }
 
-  private static double number(Path file, String where, String name, String text, double min, double max)
+  /** An integer field in {@code [0, max]}. */
+  private static long integer(Path file, String where, String name, String text, long max)
+      throws MalformedReportException {
+    try {
+      long v = Long.parseLong(text.strip());
+      if (v >= 0 && v <= max) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new MalformedReportException(file, where + "expected " + name + " to be an integer in [0, " + max + "], found '"
+        + text + "'");
+  }
+
+  /** A decimal field in {@code [0, max]}. */
+  private static double decimal(Path file, String where, String name, String text, double max)
       throws MalformedReportException {
     double v;
     try {
@@ -296,11 +313,9 @@ public final class SimulationReport {
     } catch (NumberFormatException e) {
       v = Double.NaN;
     }
-    boolean integral = !name.equals("wall_seconds") && !name.equals("miou");
-    if (!(v >= min && v <= max) || (integral && v != Math.rint(v))) {
-      throw new MalformedReportException(file, where + "expected " + name + " to be " + (integral ? "an integer" : "a number")
-          + " in [" + (integral ? String.valueOf((long) min) : String.valueOf(min)) + ", "
-          + (max >= Integer.MAX_VALUE ? "inf" : String.valueOf(max)) + "], found '" + text + "'");
+    if (!(v >= 0 && v <= max)) {
+      throw new MalformedReportException(file, where + "expected " + name + " to be a number in [0.0, " + max + "], found '"
+          + text + "'");
     }
     return v;
   }
