@@ -34,10 +34,10 @@ import picocli.CommandLine.Option;
  * without downloads — generate a small tabletop scene, extract and cache features, run a short
  * user simulation for {@code ours} and {@code snerf-freq}, and write the curves, metrics,
  * overlays of a few frames and a labelled point cloud into {@code --out}. The defaults are sized
- * to finish in about two minutes on a 2-core CPU.
+ * to finish in about a minute on an idle 2-core CPU.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-    description = {"Run the whole pipeline on a small synthetic scene (no downloads, ~2 minutes).",
+    description = {"Run the whole pipeline on a small synthetic scene (no downloads, about a minute).",
         "Synthesises a tabletop scene, extracts features, simulates a person clicking for ours and snerf-freq, and",
         "exports overlays and a labelled point cloud. Results go to --out (default: results/)."})
 public final class QuickstartCommand implements Callable<Integer> {
@@ -56,13 +56,13 @@ public final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--height", defaultValue = "48", description = "Image height (default: ${DEFAULT-VALUE}).")
   int height;
 
-  @Option(names = "--warmup", defaultValue = "200", description = "Warm-up steps per method (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "500", description = "Warm-up steps per method (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--rounds", defaultValue = "6", description = "Rounds of clicks (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", defaultValue = "15", description = "Rounds of clicks (default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--steps-per-round", defaultValue = "30", description = "Steps per round (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steps-per-round", defaultValue = "50", description = "Steps per round (default: ${DEFAULT-VALUE}).")
   int stepsPerRound;
 
   @Option(names = "--clicks-per-round", defaultValue = "5", description = "Clicks per round (default: ${DEFAULT-VALUE}).")
