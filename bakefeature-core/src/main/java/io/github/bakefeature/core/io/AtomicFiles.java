@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Crash-safe writes of user data: the content goes to a temporary file in the target's folder,
@@ -29,7 +34,7 @@ public final class AtomicFiles {
   public static void write(Path target, Writer writer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    Path tmp = createTempFile(dir, target);
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
            OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
@@ -46,6 +51,55 @@ public final class AtomicFiles {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * A new empty file next to {@code target} with the permissions the target has, or, for a new
+   * target, the ones any new file gets (the process's umask). Not {@link Files#createTempFile},
+   * whose owner-only mode would end up on the user's file after the rename and lock the rest of
+   * a team out of a shared scene folder.
+   */
+  private static Path createTempFile(Path dir, Path target) throws IOException {
+    Set<PosixFilePermission> keep = null;
+    if (Files.isRegularFile(target) && Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      keep = Files.getPosixFilePermissions(target);
+    }
+    for (int attempt = 0; ; attempt++) {
+      Path tmp = dir.resolve(hiddenName(target, ".tmp"));
+      try {
+        Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+      } catch (FileAlreadyExistsException e) {
+        if (attempt < 100) {
+          continue;
+        }
+        throw e;
+      }
+      if (keep != null) {
+        Files.setPosixFilePermissions(tmp, keep);
+      }
+      return tmp;
+    }
+  }
+
+  /**
+   * A new empty folder in {@code parent} named after {@code target} (hidden, unique), with the
+   * permissions any new folder gets (the umask; {@link Files#createTempDirectory} would make it
+   * owner-only, and it becomes the user's folder when it is renamed into place).
+   */
+  public static Path createStagingDirectory(Path parent, Path target, String tag) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return Files.createDirectory(parent.resolve(hiddenName(target, "." + tag)));
+      } catch (FileAlreadyExistsException e) {
+        if (attempt >= 100) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static String hiddenName(Path target, String suffix) {
+    return "." + target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + suffix;
   }
 
   /** Atomically replaces {@code target} with {@code bytes}. */

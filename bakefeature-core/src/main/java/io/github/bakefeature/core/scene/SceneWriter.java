@@ -70,7 +70,7 @@ public final class SceneWriter {
     checkCameras(scene);
     Path parent = target.getParent();
     Files.createDirectories(parent);
-    Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+    Path staging = AtomicFiles.createStagingDirectory(parent, target, "partial");
     boolean done = false;
     try {
       writeInto(scene, staging, progress);

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +32,41 @@ class AtomicFilesTest {
     try (Stream<Path> s = Files.list(tmp)) {
       assertEquals(1, s.count());
     }
+  }
+
+  @Test
+  void newFileGetsThePermissionsOfAnyNewFileNotOwnerOnly() throws IOException {
+    assumePosix();
+    Path plain = Files.createFile(tmp.resolve("plain.txt"));
+    Path written = tmp.resolve("written.txt");
+    AtomicFiles.writeString(written, "labels");
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(written),
+        "an atomic write must leave the permissions a plain write gives (the umask's), not a temp file's 0600");
+  }
+
+  @Test
+  void replacingAFileKeepsItsPermissions() throws IOException {
+    assumePosix();
+    Path f = tmp.resolve("shared.png");
+    Files.writeString(f, "v1");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-rw-r--"));
+    AtomicFiles.writeString(f, "v2");
+    assertEquals("v2", Files.readString(f));
+    assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+  }
+
+  @Test
+  void stagingFolderGetsThePermissionsOfAnyNewFolder() throws IOException {
+    assumePosix();
+    Path plain = Files.createDirectory(tmp.resolve("plain"));
+    Path staging = AtomicFiles.createStagingDirectory(tmp, tmp.resolve("scene"), "partial");
+    assertTrue(staging.getFileName().toString().startsWith(".scene."), staging.toString());
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(staging));
+  }
+
+  private void assumePosix() throws IOException {
+    assumeTrue(Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class),
+        "the temporary folder's file system has no POSIX permissions");
   }
 
   @Test
