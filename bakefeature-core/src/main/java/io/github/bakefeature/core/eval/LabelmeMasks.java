@@ -55,6 +55,8 @@ public final class LabelmeMasks {
     JsonNode root;
     try {
       root = JSON.readTree(Files.readString(file));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new InvalidSceneException(file, "expected a labelme JSON file (UTF-8 text), found bytes that are not UTF-8 text", e);
     } catch (IOException e) {
       throw new InvalidSceneException(file, "expected a labelme JSON file, found unreadable content ("
           + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")", e);

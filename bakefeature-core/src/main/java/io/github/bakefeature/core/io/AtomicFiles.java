@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,8 +34,18 @@ public final class AtomicFiles {
   /** Atomically replaces {@code target} with what {@code writer} produces. */
   public static void write(Path target, Writer writer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
+    if (Files.isDirectory(target)) {
+      throw new FileSystemException(target.toString(), null, "is a folder; expected a file path");
+    }
     Files.createDirectories(dir);
-    Path tmp = createTempFile(dir, target);
+    Path tmp;
+    try {
+      tmp = createTempFile(dir, target);
+    } catch (FileSystemException e) {
+      // Name the user's file, not the hidden temporary one next to it.
+      throw new FileSystemException(target.toString(), null, "cannot create a file in " + dir + " ("
+          + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()) + ")");
+    }
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
            OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {

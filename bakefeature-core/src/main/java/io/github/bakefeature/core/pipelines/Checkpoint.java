@@ -34,6 +34,11 @@ import java.util.zip.CheckedOutputStream;
  */
 public final class Checkpoint {
   private static final byte[] MAGIC = "BAKEFEATURE-CKPT".getBytes(StandardCharsets.US_ASCII);
+
+  /** The bytes every checkpoint file starts with (to recognise one before overwriting it). */
+  public static byte[] magic() {
+    return MAGIC.clone();
+  }
   private static final int VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -99,7 +104,8 @@ public final class Checkpoint {
   /** Reads and verifies a checkpoint. */
   public static Checkpoint read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
-      throw new CheckpointException(file, "checkpoint file does not exist");
+      throw new CheckpointException(file, Files.isDirectory(file) ? "expected a checkpoint file, found a folder"
+          : "checkpoint file does not exist");
     }
     long size = Files.size(file);
     if (size < MAGIC.length + 12) {

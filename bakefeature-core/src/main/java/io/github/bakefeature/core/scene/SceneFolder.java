@@ -155,7 +155,7 @@ public final class SceneFolder implements Scene {
 
     Path depthDir = dir.resolve(SceneLayout.DEPTH);
     Map<String, Path> depths = null;
-    if (Files.isDirectory(depthDir)) {
+    if (optionalDir(depthDir, "16-bit depth PNGs")) {
       rejectJpeg(depthDir, "depth must be a 16-bit PNG in millimetres (JPEG is lossy and 8-bit)");
       depths = listImages(depthDir, false);
       if (!depths.isEmpty()) {
@@ -356,8 +356,19 @@ public final class SceneFolder implements Scene {
   }
 
   /** Label PNGs of {@code dir} (absent folder = none), each paired with a colour image and of its size. */
+  /**
+   * Whether the optional folder {@code dir} is there; a file in its place is an error (read as
+   * "no depth" or "no labels" it would silently drop what the user meant to give).
+   */
+  private static boolean optionalDir(Path dir, String holds) throws InvalidSceneException {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new InvalidSceneException(dir, "expected a folder of " + holds + ", found a file");
+    }
+    return Files.isDirectory(dir);
+  }
+
   private static Map<String, Path> labelFiles(Path dir, Map<String, Path> rgb, int[] rgbSize) throws IOException {
-    if (!Files.isDirectory(dir)) {
+    if (!optionalDir(dir, "label PNGs")) {
       return Map.of();
     }
     rejectJpeg(dir, "labels must be stored losslessly");

@@ -73,6 +73,14 @@ class MalformedSceneTest {
             "rgb", "missing folder", Phase.OPEN),
         new Defect("missing pose folder", d -> AtomicFilesHelper.delete(d.resolve("pose")),
             "pose", "missing folder", Phase.OPEN),
+        new Defect("semantic is a file", d -> {
+          AtomicFilesHelper.delete(d.resolve("semantic"));
+          Files.writeString(d.resolve("semantic"), "x");
+        }, "semantic", "expected a folder of label PNGs, found a file", Phase.OPEN),
+        new Defect("depth is a file", d -> {
+          AtomicFilesHelper.delete(d.resolve("depth"));
+          Files.writeString(d.resolve("depth"), "x");
+        }, "depth", "expected a folder of 16-bit depth PNGs, found a file", Phase.OPEN),
         new Defect("empty scene", d -> {
           for (int i = 0; i < 3; i++) {
             Files.delete(d.resolve("rgb/0000" + i + ".png"));

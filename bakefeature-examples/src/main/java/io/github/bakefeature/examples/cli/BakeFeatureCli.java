@@ -2,7 +2,14 @@ package io.github.bakefeature.examples.cli;
 
 import io.github.bakefeature.api.scene.InvalidSceneException;
 import io.github.bakefeature.core.djl.DjlRuntime;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -58,10 +65,44 @@ public final class BakeFeatureCli implements Runnable {
       err.flush();
       return EXIT_INVALID_INPUT;
     }
+    if (ex instanceof IOException io) {
+      // A path on the command line that cannot be read or written: the message names it, a stack
+      // trace would only bury it (BAKEFEATURE_DEBUG=1 prints one for a bug report).
+      err.println("bakefeature " + cl.getCommandName() + ": " + describe(io));
+      if (System.getenv("BAKEFEATURE_DEBUG") != null) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return EXIT_INVALID_INPUT;
+    }
     err.println("bakefeature " + cl.getCommandName() + ": " + ex);
     ex.printStackTrace(err);
     err.flush();
     return 1;
+  }
+
+  /** A file system error as "file: what is wrong"; other I/O errors by their message. */
+  static String describe(IOException e) {
+    if (!(e instanceof FileSystemException fs)) {
+      return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+    String reason = fs.getReason();
+    if (reason == null) {
+      if (fs instanceof FileAlreadyExistsException) {
+        reason = "is in the way (a file where a folder or a new file was expected)";
+      } else if (fs instanceof NoSuchFileException) {
+        reason = "does not exist";
+      } else if (fs instanceof AccessDeniedException) {
+        reason = "permission denied";
+      } else if (fs instanceof NotDirectoryException) {
+        reason = "is not a folder";
+      } else if (fs instanceof DirectoryNotEmptyException) {
+        reason = "folder is not empty";
+      } else {
+        reason = "cannot be used";
+      }
+    }
+    return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": " + reason;
   }
 
   /** Version from the jar manifest, or "dev" when run from classes. */

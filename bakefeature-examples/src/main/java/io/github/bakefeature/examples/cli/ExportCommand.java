@@ -81,6 +81,11 @@ public final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Scene s = input.openScene();
     int[] f = FrameList.parse(frames, s.size());
+    if (target.masks != null) {
+      OutputPaths.folder("--masks", target.masks.dir, input.scene);
+    } else {
+      OutputPaths.file("--pointcloud", target.cloud.file, input.scene, "a PLY file", OutputPaths.ascii("ply\n"));
+    }
     // Validate the export options before the (slow) checkpoint load.
     MaskExporter masks = null;
     PointCloudExporter cloud = null;
@@ -95,7 +100,7 @@ public final class ExportCommand implements Callable<Integer> {
       }
       cloud = b.build();
     }
-    SemanticFieldModel model = input.loadModel();
+    SemanticFieldModel model = input.loadModel(s);
     ViewSource views = ViewSource.of(model, s);
     long t0 = System.nanoTime();
     Map<String, Object> line = new LinkedHashMap<>();

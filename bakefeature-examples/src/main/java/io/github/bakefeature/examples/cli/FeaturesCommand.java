@@ -66,6 +66,12 @@ public final class FeaturesCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     SceneFolder s = SceneFolder.open(scene);
+    if (pcaOut != null) {
+      OutputPaths.folder("--pca-out", pcaOut, scene);
+    }
+    if (cacheDir != null) {
+      OutputPaths.folder("--cache-dir", cacheDir, scene);
+    }
     FeatureAutoencoder.Trainer trainer = FeatureAutoencoder.trainer();
     if (aeSteps != null) {
       trainer.optSteps(aeSteps);

@@ -19,7 +19,8 @@ final class FrameList {
       return java.util.stream.IntStream.range(0, frames).toArray();
     }
     TreeSet<Integer> out = new TreeSet<>();
-    for (String item : spec.split(",")) {
+    // -1: keep empty items (",,," or "1,,2" is a typo, not an empty list).
+    for (String item : spec.split(",", -1)) {
       String s = item.trim();
       int dash = s.indexOf('-', 1);
       try {
@@ -32,7 +33,10 @@ final class FrameList {
           a = Integer.parseInt(s);
           b = a;
         }
-        if (a < 0 || b >= frames || a > b) {
+        if (a > b) {
+          throw new IllegalArgumentException("--frames: range '" + s + "' runs backwards; write it as " + b + "-" + a);
+        }
+        if (a < 0 || b >= frames) {
           throw new IllegalArgumentException("--frames: '" + s + "' is outside the scene's frames 0-" + (frames - 1));
         }
         for (int i = a; i <= b; i++) {

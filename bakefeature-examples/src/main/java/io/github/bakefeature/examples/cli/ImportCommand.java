@@ -46,6 +46,7 @@ public final class ImportCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--out " + out + ": expected a new or empty folder, found "
           + (Files.isDirectory(out) ? "a non-empty folder" : "a file"));
     }
+    OutputPaths.folder("--out", out, null);
     err.println("bakefeature import: reading " + importer.format() + " dataset " + in);
     Scene scene = importer.read(in);
     err.println("bakefeature import: writing " + scene.size() + " frames to " + out);
@@ -57,7 +58,8 @@ public final class ImportCommand implements Callable<Integer> {
         }
       });
     } catch (FileAlreadyExistsException e) {
-      throw new IllegalArgumentException("--out " + out + ": expected a new or empty folder (" + e.getReason() + ")", e);
+      throw new IllegalArgumentException("--out " + out + ": expected a new or empty folder"
+          + (e.getReason() == null ? "" : " (" + e.getReason() + ")"), e);
     }
     SceneFolder written = SceneFolder.open(out);
     Map<String, Object> m = new LinkedHashMap<>();

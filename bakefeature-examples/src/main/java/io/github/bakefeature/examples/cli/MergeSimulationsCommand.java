@@ -30,6 +30,7 @@ public final class MergeSimulationsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputPaths.folder("--out", out, null);
     List<SimulationResult> results = SimulationReport.merge(inputs);
     SimulationReport.Files3 files = SimulationReport.write(results, out);
     JsonLines.printAll(spec.commandLine().getOut(), SimulationReport.thresholds(results));

@@ -94,6 +94,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     SimulateCommand.Settings st = new SimulateCommand.Settings(rounds, warmup, stepsPerRound, clicksPerRound, 5,
         evalScale, rays, hashLog2, hashMaxRes, seed, null);
     SimulateCommand.validate(st);
+    OutputPaths.folder("--out", out, null);
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new IllegalArgumentException("--out " + out + " is a file; expected a folder");
     }

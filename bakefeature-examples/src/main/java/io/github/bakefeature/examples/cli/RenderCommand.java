@@ -40,7 +40,8 @@ public final class RenderCommand implements Callable<Integer> {
     if (frame < 0 || frame >= s.size()) {
       throw new IllegalArgumentException("--frame must be in [0, " + s.size() + "), found " + frame);
     }
-    SemanticFieldModel model = input.loadModel();
+    OutputPaths.folder("--out", out, input.scene);
+    SemanticFieldModel model = input.loadModel(s);
     Frame f = s.frame(frame);
     long t0 = System.nanoTime();
     RenderedView v = model.render(f.intrinsics(), f.pose(),

@@ -46,9 +46,10 @@ public final class SegmentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Scene s = input.openScene();
     int[] f = FrameList.parse(frames, s.size());
+    OutputPaths.folder("--out", out, input.scene);
     MaskExporter ex = MaskExporter.builder().optKeepComponents(keepComponents)
         .optConnectivity(ConnectedComponents.Connectivity.of(connectivity)).optMinConfidence(minConfidence).build();
-    SemanticFieldModel model = input.loadModel();
+    SemanticFieldModel model = input.loadModel(s);
     long t0 = System.nanoTime();
     MaskExporter.Summary sum = ex.export(ViewSource.of(model, s), s, model.classCount(), f, out);
     spec.commandLine().getErr().println("segment: " + f.length + " frames -> " + out.resolve(MaskExporter.MASKS)

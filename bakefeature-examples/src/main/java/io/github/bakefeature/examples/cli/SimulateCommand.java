@@ -102,6 +102,7 @@ public final class SimulateCommand implements Callable<Integer> {
         hashMaxRes, seed, semanticHead == null ? null : SemanticHead.fromId(semanticHead));
     validate(st);
     Scene s = SceneFolder.open(scene);
+    OutputPaths.folder("--out", out, scene);
     if (!s.hasGroundTruth()) {
       throw new IllegalArgumentException("--scene " + scene + " has no gt_semantic/ ground truth; the simulation needs it");
     }
@@ -133,6 +134,13 @@ public final class SimulateCommand implements Callable<Integer> {
           + "--clicks-per-round >= 1, --holdout-every >= 2, 0 < --eval-scale <= 1 and --rays >= 2; found rounds "
           + st.rounds() + ", warmup " + st.warmup() + ", steps " + st.stepsPerRound() + ", clicks " + st.clicksPerRound()
           + ", holdout " + st.holdoutEvery() + ", eval scale " + st.evalScale() + ", rays " + st.rays());
+    }
+    if (st.hashLog2() != null && (st.hashLog2() < 10 || st.hashLog2() > 24)) {
+      throw new IllegalArgumentException("--hash-log2 must be in [10, 24], found " + st.hashLog2());
+    }
+    if (st.hashMaxRes() != null && st.hashMaxRes() < 16) {
+      throw new IllegalArgumentException("--hash-max-res must be >= 16 (the grid's base resolution), found "
+          + st.hashMaxRes());
     }
   }
 

@@ -27,8 +27,6 @@ import picocli.CommandLine.Option;
 @Command(name = "synth", mixinStandardHelpOptions = true,
     description = "Render a synthetic RGB-D scene with exact depth and dense ground-truth semantics.")
 public final class SynthCommand implements Callable<Integer> {
-  /** Entries of the scene format that --force may replace. */
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -118,6 +116,7 @@ public final class SynthCommand implements Callable<Integer> {
 
   /** Refuses to mix a new scene into an existing one; with --force, removes only scene files. */
   private void prepareOutput() throws IOException {
+    OutputPaths.folder("--out", out, null);
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new IllegalArgumentException("--out " + out + " is a file; expected a new or empty folder");
     }
@@ -134,6 +133,17 @@ public final class SynthCommand implements Callable<Integer> {
     if (!force) {
       throw new IllegalArgumentException("--out " + out + " is not empty; expected a new or empty folder "
           + "(pass --force to replace the scene in it)");
+    }
+    // --force replaces a generated scene, never a person's work on it.
+    Path semantic = out.resolve(SceneLayout.SEMANTIC);
+    boolean scribbles;
+    try (Stream<Path> s = Files.isDirectory(semantic) ? Files.list(semantic) : Stream.empty()) {
+      scribbles = s.findAny().isPresent();
+    }
+    if (scribbles || Files.exists(out.resolve(SceneLayout.SESSION))) {
+      throw new IllegalArgumentException("--out " + out + " holds annotations (" + SceneLayout.SEMANTIC + "/ or "
+          + SceneLayout.SESSION + "/); --force does not replace a labelled scene: move them away or choose another"
+          + " folder");
     }
   }
 

@@ -78,7 +78,14 @@ public final class TrainCommand implements Callable<Integer> {
       case "none" -> Training.Labels.NONE;
       default -> throw new IllegalArgumentException("--labels must be scribbles, gt or none, found '" + labels + "'");
     };
+    if (holdoutEvery < 0) {
+      throw new IllegalArgumentException("--holdout-every must be >= 0 (0 = hold out nothing), found " + holdoutEvery);
+    }
     Scene s = SceneFolder.open(scene);
+    OutputPaths.file("--out", out, scene, "a checkpoint", io.github.bakefeature.core.pipelines.Checkpoint.magic());
+    if (labelMode == Training.Labels.GROUND_TRUTH && !s.hasGroundTruth()) {
+      throw new IllegalArgumentException("--labels gt: the scene " + scene + " has no gt_semantic/ ground truth");
+    }
     int[] train = holdoutEvery > 1 ? Evaluation.training(s.size(), holdoutEvery, holdoutEvery - 1)
         : java.util.stream.IntStream.range(0, s.size()).toArray();
     int[] test = holdoutEvery > 1 ? Evaluation.heldOut(s.size(), holdoutEvery, holdoutEvery - 1) : new int[0];

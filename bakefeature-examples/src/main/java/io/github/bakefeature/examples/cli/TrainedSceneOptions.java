@@ -1,6 +1,8 @@
 package io.github.bakefeature.examples.cli;
 
+import io.github.bakefeature.api.scene.Aabb;
 import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.pipelines.Checkpoint;
 import io.github.bakefeature.core.pipelines.SemanticFieldModel;
 import io.github.bakefeature.core.scene.SceneFolder;
 import java.io.IOException;
@@ -19,7 +21,33 @@ final class TrainedSceneOptions {
     return SceneFolder.open(scene);
   }
 
-  SemanticFieldModel loadModel() throws IOException {
-    return SemanticFieldModel.load(checkpoint);
+  /**
+   * The checkpoint's model, checked against the scene it will render: a model of another scene
+   * (other classes, other bounds) would otherwise render and export confidently wrong labels.
+   */
+  SemanticFieldModel loadModel(Scene s) throws IOException {
+    SemanticFieldModel model = SemanticFieldModel.load(checkpoint);
+    int classes = s.classNames().size();
+    if (classes > 0 && model.classCount() != classes) {
+      throw new Checkpoint.CheckpointException(checkpoint, "the model predicts " + model.classCount()
+          + " classes but the scene " + scene + " has " + classes + " (metadata.json); expected a checkpoint trained"
+          + " on this scene");
+    }
+    Aabb a = model.bounds();
+    Aabb b = s.bounds();
+    double tolerance = 1e-4 * b.diagonal();
+    for (int axis = 0; axis < 3; axis++) {
+      if (Math.abs(a.min(axis) - b.min(axis)) > tolerance || Math.abs(a.max(axis) - b.max(axis)) > tolerance) {
+        throw new Checkpoint.CheckpointException(checkpoint, "the model was trained in the box " + box(a)
+            + " but the scene " + scene + " has the box " + box(b) + " (bbox.txt); expected a checkpoint trained on"
+            + " this scene");
+      }
+    }
+    return model;
+  }
+
+  private static String box(Aabb a) {
+    return String.format(java.util.Locale.ROOT, "(%.3f, %.3f, %.3f)-(%.3f, %.3f, %.3f)", a.minX(), a.minY(), a.minZ(),
+        a.maxX(), a.maxY(), a.maxZ());
   }
 }

@@ -19,8 +19,15 @@ class FrameListTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrameList.parse("1,two", 5));
     assertEquals("--frames: expected indices or ranges like 0,3,10-14 (or all), found 'two'", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> FrameList.parse("4-2", 5));
-    assertEquals("--frames: '4-2' is outside the scene's frames 0-4", e.getMessage());
+    assertEquals("--frames: range '4-2' runs backwards; write it as 2-4", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> FrameList.parse("-1", 5));
     assertEquals("--frames: '-1' is outside the scene's frames 0-4", e.getMessage());
+  }
+
+  @Test
+  void rejectsEmptyItemsInsteadOfSelectingNoFrame() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrameList.parse(",,,", 5));
+    assertEquals("--frames: expected indices or ranges like 0,3,10-14 (or all), found ''", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> FrameList.parse("1,,2", 5));
   }
 }

@@ -1,0 +1,98 @@
+package io.github.bakefeature.examples.cli;
+
+import io.github.bakefeature.core.scene.SceneLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Checks an output path given on the command line before a command does its (possibly long) work,
+ * so a typo fails in a second with a message naming the option, not after training with a file
+ * system exception; and refuses to overwrite what the command did not write itself (a scene's
+ * images, scribbles or session files).
+ */
+final class OutputPaths {
+  /** Scene entries no command writes to: a scene's inputs and the person's annotations. */
+  private static final List<String> PROTECTED = List.of(SceneLayout.RGB, SceneLayout.DEPTH, SceneLayout.POSE,
+      SceneLayout.SEMANTIC, SceneLayout.GT_SEMANTIC, "gt_masks", SceneLayout.INTRINSICS, SceneLayout.BBOX,
+      SceneLayout.METADATA, SceneLayout.SESSION + "/session.json", SceneLayout.SESSION + "/edits");
+
+  private OutputPaths() {}
+
+  /**
+   * A file the command will create or replace: not a folder, its folder can be created, and an
+   * existing file is only replaced if it starts with {@code magic} (what this command writes).
+   *
+   * @param what what the command writes, for the message ("a checkpoint")
+   */
+  static void file(String option, Path path, Path scene, String what, byte[] magic) throws IOException {
+    notInScene(option, path, scene);
+    if (Files.isDirectory(path)) {
+      throw new IllegalArgumentException(option + " " + path + " is a folder; expected the path of " + what);
+    }
+    if (Files.exists(path) && !startsWith(path, magic)) {
+      throw new IllegalArgumentException(option + " " + path + " exists and is not " + what
+          + "; refusing to overwrite it (remove it or choose another path)");
+    }
+    parentCreatable(option, path.toAbsolutePath().getParent());
+  }
+
+  /** A folder the command will create or write into: not a file, and creatable. */
+  static void folder(String option, Path path, Path scene) throws IOException {
+    notInScene(option, path, scene);
+    if (Files.exists(path) && !Files.isDirectory(path)) {
+      throw new IllegalArgumentException(option + " " + path + " is a file; expected a folder");
+    }
+    parentCreatable(option, path.toAbsolutePath());
+  }
+
+  /** The nearest existing ancestor of {@code dir} (or dir itself) must be a writable folder. */
+  private static void parentCreatable(String option, Path dir) {
+    Path p = dir;
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      return;
+    }
+    if (!Files.isDirectory(p)) {
+      throw new IllegalArgumentException(option + " " + dir + " cannot be created: " + p + " is a file, not a folder");
+    }
+    if (!Files.isWritable(p)) {
+      throw new IllegalArgumentException(option + " " + dir + " cannot be created: " + p + " is not writable");
+    }
+  }
+
+  private static void notInScene(String option, Path path, Path scene) {
+    if (scene == null) {
+      return;
+    }
+    Path s = scene.toAbsolutePath().normalize();
+    Path p = path.toAbsolutePath().normalize();
+    for (String entry : PROTECTED) {
+      Path e = s.resolve(entry);
+      if (p.startsWith(e)) {
+        throw new IllegalArgumentException(option + " " + path + " would write into the scene's " + entry
+            + " (its images, labels or session); choose a path outside it");
+      }
+    }
+  }
+
+  private static boolean startsWith(Path file, byte[] magic) throws IOException {
+    if (magic == null || !Files.isRegularFile(file)) {
+      return false;
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return Arrays.equals(in.readNBytes(magic.length), magic);
+    }
+  }
+
+  /** The first bytes of an ASCII header. */
+  static byte[] ascii(String header) {
+    return header.getBytes(StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,117 @@
+package io.github.bakefeature.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every command checks before its work: output paths that cannot be written, outputs that
+ * would overwrite a scene's files or a person's labels, and checkpoints of another scene; each
+ * fails with exit code 2 and one line naming the option or file, never a stack trace.
+ */
+class OutputGuardsTest {
+  @TempDir
+  static Path tmp;
+  static Path scene;
+  static Path room;
+  static Path ckpt;
+  static Path aFile;
+
+  @BeforeAll
+  static void sceneAndModel() throws Exception {
+    scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "3", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    room = tmp.resolve("room");
+    assertEquals(0, Cli.run("synth", "--preset", "room", "--frames", "3", "--width", "32", "--height", "24",
+        "--out", room.toString()).code());
+    ckpt = tmp.resolve("m.ckpt");
+    Cli.Result r = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "3", "--rays", "32",
+        "--holdout-every", "0", "--out", ckpt.toString());
+    assertEquals(0, r.code(), r.err());
+    aFile = Files.writeString(tmp.resolve("a-file"), "not a folder");
+  }
+
+  private static void assertRejected(Cli.Result r, String... fragments) {
+    assertEquals(2, r.code(), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    for (String f : fragments) {
+      assertTrue(r.err().contains(f), "expected '" + f + "' in: " + r.err());
+    }
+  }
+
+  @Test
+  void trainRefusesToOverwriteAScribbleOrAnyFileThatIsNotACheckpoint() throws Exception {
+    Path scribble = scene.resolve("semantic/00000.png");
+    Files.createDirectories(scribble.getParent());
+    Files.copy(scene.resolve("gt_semantic/00000.png"), scribble);
+    byte[] labels = Files.readAllBytes(scribble);
+    assertRejected(Cli.run("train", "--scene", scene.toString(), "--iters", "1", "--out", scribble.toString()),
+        "--out", "semantic", "choose a path outside it");
+    assertArrayEquals(labels, Files.readAllBytes(scribble));
+    Files.delete(scribble);
+
+    Path notes = Files.writeString(tmp.resolve("notes.txt"), "my notes");
+    assertRejected(Cli.run("train", "--scene", scene.toString(), "--iters", "1", "--out", notes.toString()),
+        "exists and is not a checkpoint", "refusing to overwrite");
+    assertEquals("my notes", Files.readString(notes));
+  }
+
+  @Test
+  void outputPathsThatCannotBeWrittenFailBeforeTheWork() {
+    assertRejected(Cli.run("train", "--scene", scene.toString(), "--iters", "100000", "--out", tmp.toString()),
+        "--out " + tmp, "is a folder");
+    assertRejected(Cli.run("train", "--scene", scene.toString(), "--iters", "100000", "--out",
+        aFile.resolve("m.ckpt").toString()), aFile + " is a file, not a folder");
+    assertRejected(Cli.run("render", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frame", "0",
+        "--out", aFile.toString()), "--out", "is a file; expected a folder");
+    assertRejected(Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--pointcloud",
+        tmp.toString()), "--pointcloud", "is a folder");
+    assertRejected(Cli.run("synth", "--frames", "3", "--width", "32", "--height", "24", "--out",
+        aFile.resolve("s").toString()), "is a file, not a folder");
+  }
+
+  @Test
+  void checkpointOfAnotherSceneIsRejected() {
+    assertRejected(Cli.run("evaluate", "--scene", room.toString(), "--checkpoint", ckpt.toString()),
+        ckpt.toString(), "predicts 6 classes", "has 10");
+    assertRejected(Cli.run("render", "--scene", scene.toString(), "--checkpoint", tmp.toString(), "--frame", "0",
+        "--out", tmp.resolve("r").toString()), "expected a checkpoint file, found a folder");
+  }
+
+  @Test
+  void synthForceNeverReplacesALabelledScene() throws Exception {
+    Path labelled = tmp.resolve("labelled");
+    assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "32", "--height", "24", "--out",
+        labelled.toString()).code());
+    Path session = Files.createDirectories(labelled.resolve("session"));
+    Files.writeString(session.resolve("session.json"), "{}");
+    assertRejected(Cli.run("synth", "--force", "--frames", "2", "--width", "32", "--height", "24", "--out",
+        labelled.toString()), "holds annotations");
+    assertTrue(Files.exists(session.resolve("session.json")));
+  }
+
+  @Test
+  void trainRejectsGroundTruthLabelsThatTheSceneDoesNotHave() throws Exception {
+    Path noGt = tmp.resolve("no-gt");
+    assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "32", "--height", "24", "--out", noGt.toString()).code());
+    io.github.bakefeature.core.io.AtomicFiles.deleteRecursively(noGt.resolve("gt_semantic"));
+    assertRejected(Cli.run("train", "--scene", noGt.toString(), "--labels", "gt", "--iters", "1", "--out",
+        tmp.resolve("x.ckpt").toString()), "--labels gt", "no gt_semantic/");
+  }
+
+  @Test
+  void fileSystemErrorsAreDescribedByFileAndReason() {
+    assertEquals("/x/y: is in the way (a file where a folder or a new file was expected)",
+        BakeFeatureCli.describe(new java.nio.file.FileAlreadyExistsException("/x/y")));
+    assertEquals("/x/y: Not a directory",
+        BakeFeatureCli.describe(new java.nio.file.FileSystemException("/x/y", null, "Not a directory")));
+    assertEquals("disk full", BakeFeatureCli.describe(new java.io.IOException("disk full")));
+  }
+}
