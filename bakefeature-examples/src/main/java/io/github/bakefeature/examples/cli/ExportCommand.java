@@ -100,7 +100,7 @@ public final class ExportCommand implements Callable<Integer> {
       }
       cloud = b.build();
     }
-    SemanticFieldModel model = input.loadModel(s);
+    SemanticFieldModel model = input.loadModel(s, spec.commandLine().getErr());
     ViewSource views = ViewSource.of(model, s);
     long t0 = System.nanoTime();
     Map<String, Object> line = new LinkedHashMap<>();

@@ -41,7 +41,7 @@ public final class RenderCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--frame must be in [0, " + s.size() + "), found " + frame);
     }
     OutputPaths.folder("--out", out, input.scene);
-    SemanticFieldModel model = input.loadModel(s);
+    SemanticFieldModel model = input.loadModel(s, spec.commandLine().getErr());
     Frame f = s.frame(frame);
     long t0 = System.nanoTime();
     RenderedView v = model.render(f.intrinsics(), f.pose(),

@@ -25,13 +25,19 @@ final class TrainedSceneOptions {
    * The checkpoint's model, checked against the scene it will render: a model of another scene
    * (other classes, other bounds) would otherwise render and export confidently wrong labels.
    */
-  SemanticFieldModel loadModel(Scene s) throws IOException {
+  SemanticFieldModel loadModel(Scene s, java.io.PrintWriter err) throws IOException {
     SemanticFieldModel model = SemanticFieldModel.load(checkpoint);
     int classes = s.classNames().size();
-    if (classes > 0 && model.classCount() != classes) {
+    if (classes > 0 && model.classCount() > classes) {
       throw new Checkpoint.CheckpointException(checkpoint, "the model predicts " + model.classCount()
           + " classes but the scene " + scene + " has " + classes + " (metadata.json); expected a checkpoint trained"
           + " on this scene");
+    }
+    if (model.classCount() < classes) {
+      // Saved before the last classes were added in a label session: valid, it just never predicts them.
+      err.println("note: " + checkpoint + " predicts the first " + model.classCount() + " of the scene's " + classes
+          + " classes (saved before the others were added)");
+      err.flush();
     }
     Aabb a = model.bounds();
     Aabb b = s.bounds();
