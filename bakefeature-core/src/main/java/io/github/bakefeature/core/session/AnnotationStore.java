@@ -1,5 +1,7 @@
 package io.github.bakefeature.core.session;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,11 +20,18 @@ import io.github.bakefeature.core.viz.Palette;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -48,6 +57,36 @@ import org.slf4j.LoggerFactory;
  * trusted as it is, and that frame's history entries are dropped (they could not be undone
  * correctly).
  *
+ * <p><b>Damaged session files.</b> The PNGs are the source of truth for the current labels; the
+ * session only adds the undo history, so a damaged session never changes a PNG and never stops the
+ * scene from opening (only a {@code session.json} of another version does, see below). Opening <em>never deletes</em> a session file: every file it cannot use is
+ * moved to {@code session/set-aside/<yyyyMMdd-HHmmss>/} together with a copy of {@code session.json}
+ * as it was and a {@code reasons.txt} saying why, and each problem is logged (and listed by
+ * {@link #loadWarnings()}) naming the file and saying what was expected and what was found.
+ * <ul>
+ *   <li>An edit file that is truncated, fails its checksum, or does not fit the scene (another id
+ *       than its name, a frame, pixel or class value out of range) is unusable, as is a history
+ *       entry whose file is missing, that is not an id, or that is not newer than the entry before.
+ *   <li>Undo of an edit needs only that edit's old values, but it is correct only if its frame holds
+ *       exactly what the edit left. So every frame's applied edits are checked newest first: an edit
+ *       stays undoable if the frame (as the PNG holds it, with the newer kept edits undone) matches
+ *       its new values and its checksum; undone edits are checked forwards the same way for redo.
+ *       An unusable entry is dropped, and so is every edit that no longer fits: with a damaged
+ *       applied edit <i>k</i>, the newer edits stay undoable down to <i>k</i>, the older edits of
+ *       other frames stay undoable too, and the older edits of <i>k</i>'s frame leave the history
+ *       (undoing them would also revert part of <i>k</i>); with a damaged undone edit, redo stops
+ *       before it on its frame. Dropped edits leave only the undo history: their effect stays in
+ *       the scribbles.
+ *   <li>{@code session.json}: unreadable JSON starts a new history (classes from
+ *       {@code metadata.json}). A class with an invalid name or colour (expected {@code "#rrggbb"})
+ *       gets its {@code metadata.json} name or palette colour. An invalid or inconsistent
+ *       {@code cursor} is recovered from the scribbles (the position at which every frame is what
+ *       the history leaves there). An invalid {@code nextId} becomes the newest id + 1, an invalid
+ *       frame checksum trusts that frame's PNG. Only a {@code version} other than 1 is refused
+ *       ({@link InvalidSceneException}, nothing changed): it may hold what this release cannot
+ *       keep. The repaired session is written back at once, so new edits are saved as usual.
+ * </ul>
+ *
  * <p>Thread-safe: all methods synchronise on the store.
  */
 public final class AnnotationStore {
@@ -56,6 +95,11 @@ public final class AnnotationStore {
   private static final int VERSION = 1;
   /** Edits kept on disk; older ones leave the undo history (their effect stays in the PNGs). */
   public static final int MAX_HISTORY = 10_000;
+  /** Largest edit id (edit files are named by their id in 12 digits). */
+  static final long MAX_ID = 999_999_999_999L;
+  private static final String SESSION_FILE = "session.json";
+  /** Folder of {@code session/} where opening moves the files it cannot use (never deletes them). */
+  public static final String SET_ASIDE = "set-aside";
 
   private final Scene scene;
   private final Path sceneDir;
@@ -68,6 +112,7 @@ public final class AnnotationStore {
   private final List<Edit> history = new ArrayList<>();
   private int cursor;
   private long nextId;
+  private final List<String> loadWarnings = new ArrayList<>();
 
   private AnnotationStore(Scene scene, Path sceneDir) {
     this.scene = scene;
@@ -121,67 +166,398 @@ public final class AnnotationStore {
       }
       crc[i] = checksum(labels[i]);
     }
-    Path json = sessionDir.resolve("session.json");
-    if (!Files.exists(json)) {
+    Path json = sessionDir.resolve(SESSION_FILE);
+    Map<Long, Path> editFiles = new TreeMap<>();
+    Map<Path, String> setAside = new LinkedHashMap<>();
+    listEditFiles(editFiles, setAside);
+    long maxFileId = editFiles.isEmpty() ? -1 : ((TreeMap<Long, Path>) editFiles).lastKey();
+
+    JsonNode root = null;
+    if (Files.exists(json)) {
+      byte[] bytes = Files.readAllBytes(json); // an I/O error (e.g. no permission) is not damage: it propagates
+      try {
+        root = JSON.readTree(bytes);
+        if (root == null || !root.isObject()) {
+          warn(json + ": unreadable: expected a JSON object, found " + describe(root)
+              + "; keeping the scribbles, setting the old history aside and starting a new one");
+          root = null;
+        }
+      } catch (JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        warn(json + ": unreadable: expected JSON, found " + e.getOriginalMessage()
+            + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+            + "; keeping the scribbles, setting the old history aside and starting a new one");
+      }
+      if (root == null) {
+        // The history cannot be placed without session.json: every edit file is kept aside.
+        for (Path p : editFiles.values()) {
+          setAside.putIfAbsent(p, "history unknown: session.json could not be read");
+        }
+        initClasses(scene.classNames(), maxLabel(labels));
+        nextId = maxFileId + 1;
+        finishLoad(json, true, setAside);
+        return;
+      }
+    }
+    if (root == null) {
+      // No session yet (e.g. scribbles left by the paper's tool). Edit files without a session.json
+      // are left over by a first edit a crash interrupted, or by a deleted session.json.
+      for (Path p : editFiles.values()) {
+        setAside.putIfAbsent(p, "not listed in any session.json (there is none)");
+      }
       initClasses(scene.classNames(), maxLabel(labels));
+      nextId = maxFileId + 1;
+      if (!setAside.isEmpty()) {
+        finishLoad(json, false, setAside);
+      }
       return;
     }
-    JsonNode root;
+    int problemsBefore = loadWarnings.size();
+    checkVersion(json, root);
+    readClasses(json, root);
+    Map<Long, Edit> parsed = parseEdits(editFiles, setAside);
+
+    // The history as listed; null marks an entry that cannot be used (its reason is logged).
+    Map<Long, String> dropped = new HashMap<>();
+    long newestListed = -1;
+    long newestOnDisk = -1;
+    JsonNode h = root.get("history");
+    if (h == null || !h.isArray()) {
+      warn(json + ": history: expected an array of edit ids, found " + describe(h) + "; starting a new history");
+    } else {
+      for (int i = 0; i < h.size(); i++) {
+        JsonNode v = h.get(i);
+        String where = json + ": history[" + i + "]";
+        if (!isId(v)) {
+          warn(where + ": expected an edit id (an integer 0.." + MAX_ID + "), found " + describe(v));
+          history.add(null);
+          continue;
+        }
+        long id = v.asLong();
+        newestListed = Math.max(newestListed, id);
+        if (!editFiles.containsKey(id)) {
+          warn(where + ": expected the edit file " + editsDir().resolve(editFileName(id)) + ", found no such file");
+          history.add(null);
+          continue;
+        }
+        if (id <= newestOnDisk) {
+          warn(where + ": expected ids in increasing order (every edit is newer than the one before), found "
+              + id + " after " + newestOnDisk);
+          history.add(null);
+          continue;
+        }
+        newestOnDisk = id;
+        history.add(parsed.get(id)); // null if the file is unusable (logged by parseEdits)
+      }
+    }
+    JsonNode c = root.get("cursor");
+    boolean cursorValid = c != null && c.isIntegralNumber() && c.canConvertToInt()
+        && c.asInt() >= 0 && c.asInt() <= history.size();
+    int listedSize = history.size();
+    if (cursorValid) {
+      cursor = c.asInt();
+    } else {
+      cursor = c != null && c.isIntegralNumber() ? (int) Math.max(0, Math.min(c.asLong(), history.size())) : history.size();
+    }
+    JsonNode n = root.get("nextId");
+    long storedNext = 0;
+    if (isId(n)) {
+      storedNext = n.asLong();
+    } else {
+      warn(json + ": nextId: expected an integer 0.." + MAX_ID + ", found " + describe(n)
+          + "; using the newest edit id + 1");
+    }
+    nextId = Math.max(storedNext, Math.max(maxFileId, newestListed) + 1);
+    Map<Integer, Long> expected = readFrameChecksums(json, root);
+    boolean changed = reconcile(expected, parsed.values(), newestOnDisk, dropped);
+    if (changed) {
+      LOG.info("{}: completed a change interrupted by a crash", json);
+    }
+    if (!cursorValid || (!changed && !history.contains(null))) {
+      // A valid cursor is trusted after a crash repair (right by construction) and when entries are
+      // unusable (their frames cannot match); otherwise it must agree with the scribbles.
+      int consistent = consistentCursor(cursor);
+      if (consistent >= 0) {
+        if (!cursorValid) {
+          warn(json + ": cursor: expected an integer 0.." + listedSize + " (the number of applied edits of the "
+              + listedSize + " in the history), found " + describe(c) + "; using " + consistent
+              + ", the position at which the history matches the scribbles");
+        } else if (consistent != cursor) {
+          warn(json + ": cursor: expected " + consistent + " (the position at which the history matches the scribbles), found "
+              + cursor + "; using " + consistent);
+        }
+        cursor = consistent;
+      } else if (!cursorValid) {
+        warn(json + ": cursor: expected an integer 0.." + listedSize + " (the number of applied edits of the "
+            + listedSize + " in the history), found " + describe(c) + "; no position matches the scribbles, using "
+            + cursor + " and keeping the entries that still fit");
+      }
+    }
+    int listed = history.size();
+    keepReplayableEntries(dropped);
+    int droppedEntries = listed - history.size();
+    Set<Long> keptIds = new HashSet<>(historyIds());
+    for (Map.Entry<Long, Path> f : editFiles.entrySet()) {
+      if (!keptIds.contains(f.getKey())) {
+        String why = dropped.get(f.getKey());
+        setAside.putIfAbsent(f.getValue(), why != null ? why
+            : "not listed in session.json's history (left over by a change a crash interrupted)");
+      }
+    }
+    if (droppedEntries > 0) {
+      warn(json + ": kept " + history.size() + " of " + listed + " history entries (undo cursor " + cursor
+          + "); the scribbles are unchanged, only the undo history of the dropped entries is gone");
+    }
+    finishLoad(json, changed || loadWarnings.size() > problemsBefore || droppedEntries > 0, setAside);
+    // metadata.json follows session.json; a crash between the two leaves it one class behind.
+    if (!classNames().equals(scene.classNames())) {
+      writeMetadata();
+    }
+  }
+
+  /**
+   * Moves the files the store cannot use into {@code session/set-aside/<time>/} (with a copy of
+   * session.json as it was and a {@code reasons.txt}), then writes session.json if asked.
+   */
+  private void finishLoad(Path json, boolean rewrite, Map<Path, String> setAside) throws IOException {
+    if (!setAside.isEmpty() || (rewrite && !loadWarnings.isEmpty() && Files.exists(json))) {
+      Path dir = newSetAsideDirectory();
+      StringBuilder reasons = new StringBuilder("Set aside by BakeFeature when the scene was opened on ")
+          .append(LocalDateTime.now().withNano(0)).append(".\nNothing here is used any more; the scribbles (semantic/*.png) "
+              + "were not changed. Files and why:\n");
+      if (Files.exists(json)) {
+        AtomicFiles.copy(json, dir.resolve(SESSION_FILE));
+        reasons.append(SESSION_FILE).append(": a copy of session/").append(SESSION_FILE).append(" as it was");
+        reasons.append(loadWarnings.isEmpty() ? "\n" : "; problems found:\n");
+        for (String w : loadWarnings) {
+          reasons.append("  - ").append(w).append('\n');
+        }
+      }
+      for (Map.Entry<Path, String> e : setAside.entrySet()) {
+        Path from = e.getKey();
+        moveFile(from, dir.resolve(from.getFileName()));
+        reasons.append(from.getFileName()).append(": ").append(e.getValue()).append('\n');
+      }
+      AtomicFiles.writeString(dir.resolve("reasons.txt"), reasons.toString());
+      if (!setAside.isEmpty()) {
+        warn(sessionDir.resolve("edits") + ": moved " + setAside.size() + " edit file(s) the history cannot use to "
+            + dir + " (reasons.txt there says why for each; nothing was deleted)");
+      }
+      rewrite = true;
+    }
+    if (rewrite) {
+      writeSession();
+    }
+  }
+
+  private Path newSetAsideDirectory() throws IOException {
+    Path parent = sessionDir.resolve(SET_ASIDE);
+    Files.createDirectories(parent);
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    for (int k = 1; ; k++) {
+      Path dir = parent.resolve(k == 1 ? stamp : stamp + "-" + k);
+      try {
+        return Files.createDirectory(dir);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (k > 1000) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void moveFile(Path from, Path to) throws IOException {
     try {
-      root = JSON.readTree(json.toFile());
-    } catch (IOException e) {
-      // Atomic writes never leave a torn file, so this was damaged from outside: keep the
-      // scribbles (the PNGs are intact), start a fresh history.
-      LOG.warn("{}: unreadable ({}); keeping the scribbles, starting a new history", json, e.getMessage());
-      initClasses(scene.classNames(), maxLabel(labels));
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
+  }
+
+  /**
+   * The {@code NNNNNNNNNNNN.edit} files by id. Other {@code *.edit} names are set aside; temporary
+   * files of an atomic write a crash interrupted (hidden, {@code .tmp}; never a committed file) are
+   * deleted; anything else is left alone.
+   */
+  private void listEditFiles(Map<Long, Path> out, Map<Path, String> setAside) throws IOException {
+    Path dir = editsDir();
+    if (!Files.isDirectory(dir)) {
       return;
     }
-    for (JsonNode c : root.path("classes")) {
-      classes.add(new SemanticClass(classes.size(), c.path("name").asText("class " + classes.size()),
-          Integer.parseInt(c.path("colour").asText("#000000").substring(1), 16)));
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)) {
+          Files.deleteIfExists(p);
+          continue;
+        }
+        if (name.startsWith(".") || !name.endsWith(".edit") || !Files.isRegularFile(p)) {
+          continue;
+        }
+        String stem = name.substring(0, name.length() - ".edit".length());
+        if (!stem.matches("[0-9]{1,12}")) {
+          warn(p + ": expected an edit file named NNNNNNNNNNNN.edit (its id in 12 digits), found \"" + name + "\"");
+          setAside.put(p, "expected a name NNNNNNNNNNNN.edit (the edit id), found \"" + name + "\"");
+          continue;
+        }
+        out.put(Long.parseLong(stem), p);
+      }
+    }
+  }
+
+  /** Reads and checks every edit file; unusable ones go to {@code setAside} with the reason. */
+  private Map<Long, Edit> parseEdits(Map<Long, Path> files, Map<Path, String> setAside) {
+    Map<Long, Edit> out = new TreeMap<>();
+    for (Map.Entry<Long, Path> f : files.entrySet()) {
+      Path p = f.getValue();
+      try {
+        Edit e = Edit.fromBytes(p, Files.readAllBytes(p));
+        String problem = checkEdit(e, f.getKey());
+        if (problem != null) {
+          throw new InvalidSceneException(p, problem);
+        }
+        out.put(e.id(), e);
+      } catch (InvalidSceneException e) {
+        warn("ignoring unusable edit file " + e.getMessage());
+        setAside.put(p, e.problem());
+      } catch (IOException e) {
+        warn("ignoring unreadable edit file " + p + ": " + e);
+        setAside.put(p, "unreadable: " + e);
+      }
+    }
+    return out;
+  }
+
+  /** Why an edit cannot belong to this scene's history, or null if it can. */
+  private String checkEdit(Edit e, long idFromName) {
+    if (e.id() != idFromName) {
+      return "expected edit id " + idFromName + " (from the file name), found " + e.id();
+    }
+    if (e.frame() < 0 || e.frame() >= scene.size()) {
+      return "expected a frame index 0.." + (scene.size() - 1) + ", found " + e.frame();
+    }
+    int size = width * height;
+    for (int p : e.pixels()) {
+      if (p < 0 || p >= size) {
+        return "expected pixel indices 0.." + (size - 1) + " (frames are " + width + "x" + height + "), found " + p;
+      }
+    }
+    for (short[] values : new short[][] {e.before(), e.after()}) {
+      for (short v : values) {
+        if (v < LabelImage.UNLABELLED || v >= classes.size()) {
+          return "expected label values -1.." + (classes.size() - 1) + " (-1 = unlabelled, " + classes.size()
+              + " classes), found " + v;
+        }
+      }
+    }
+    return null;
+  }
+
+  private void checkVersion(Path json, JsonNode root) throws InvalidSceneException {
+    JsonNode v = root.get("version");
+    if (v != null && v.isIntegralNumber()) {
+      if (v.asLong() != VERSION) {
+        // Another format (e.g. from a newer release): rewriting it could lose what it holds.
+        throw new InvalidSceneException(json, "version: expected " + VERSION + ", found " + v.asText()
+            + " (written by another release of BakeFeature?); nothing was changed");
+      }
+      return;
+    }
+    warn(json + ": version: expected " + VERSION + ", found " + describe(v) + "; reading it as version " + VERSION);
+  }
+
+  private void readClasses(Path json, JsonNode root) {
+    JsonNode cs = root.get("classes");
+    List<String> metadataNames = scene.classNames();
+    if (cs == null || !cs.isArray()) {
+      warn(json + ": classes: expected an array of {\"name\": ..., \"colour\": \"#rrggbb\"}, found " + describe(cs)
+          + "; using the class names of metadata.json");
+      initClasses(metadataNames, maxLabel(labels));
+      return;
+    }
+    for (int i = 0; i < cs.size(); i++) {
+      JsonNode c = cs.get(i);
+      String fallbackName = i < metadataNames.size() && !metadataNames.get(i).isBlank()
+          ? metadataNames.get(i) : "class " + i;
+      int palette = Palette.colour(i);
+      if (!c.isObject()) {
+        warn(json + ": classes[" + i + "]: expected an object {\"name\": ..., \"colour\": \"#rrggbb\"}, found "
+            + describe(c) + "; using \"" + fallbackName + "\" and " + hex(palette));
+        classes.add(new SemanticClass(i, fallbackName, palette));
+        continue;
+      }
+      JsonNode nameNode = c.get("name");
+      String name;
+      if (nameNode != null && nameNode.isTextual() && !nameNode.asText().isBlank()) {
+        name = nameNode.asText();
+      } else {
+        warn(json + ": classes[" + i + "].name: expected a non-blank string, found " + describe(nameNode)
+            + "; using \"" + fallbackName + "\"");
+        name = fallbackName;
+      }
+      JsonNode colourNode = c.get("colour");
+      int colour;
+      if (colourNode != null && colourNode.isTextual() && colourNode.asText().matches("#[0-9a-fA-F]{6}")) {
+        colour = Integer.parseInt(colourNode.asText().substring(1), 16);
+      } else {
+        warn(json + ": classes[" + i + "] (\"" + name + "\").colour: expected \"#rrggbb\" (6 hex digits, e.g. \"#ff8000\"), found "
+            + describe(colourNode) + "; using " + hex(palette));
+        colour = palette;
+      }
+      classes.add(new SemanticClass(i, name, colour));
+    }
+    if (cs.isEmpty()) {
+      initClasses(metadataNames, maxLabel(labels));
+      return;
     }
     int maxLabel = maxLabel(labels);
     while (classes.size() <= maxLabel) {
       classes.add(new SemanticClass(classes.size(), "class " + classes.size(), Palette.colour(classes.size())));
     }
-    Map<Long, Edit> onDisk = readEdits();
-    List<Long> ids = new ArrayList<>();
-    for (JsonNode id : root.path("history")) {
-      ids.add(id.asLong());
-    }
-    cursor = Math.min(root.path("cursor").asInt(0), ids.size());
-    for (long id : ids) {
-      Edit e = onDisk.get(id);
-      if (e == null) {
-        LOG.warn("{}: edit {} is missing; history truncated there", json, id);
-        break;
-      }
-      history.add(e);
-    }
-    cursor = Math.min(cursor, history.size());
-    long maxId = onDisk.keySet().stream().mapToLong(Long::longValue).max().orElse(-1);
-    nextId = Math.max(root.path("nextId").asLong(0), maxId + 1);
-    Map<Integer, Long> expected = new HashMap<>();
-    JsonNode frames = root.path("frames");
-    for (int i = 0; i < scene.size(); i++) {
-      JsonNode v = frames.get(scene.frame(i).name());
-      expected.put(i, v == null ? checksum(null) : v.asLong());
-    }
-    boolean changed = reconcile(expected, onDisk);
-    if (changed) {
-      LOG.info("{}: completed a change interrupted by a crash", json);
-      writeSession();
-    }
-    // metadata.json follows session.json; a crash between the two leaves it one class behind.
-    if (!classNames().equals(scene.classNames())) {
-      writeMetadata();
-    }
-    deleteOrphans();
   }
 
-  private boolean reconcile(Map<Integer, Long> expected, Map<Long, Edit> onDisk) throws IOException {
+  /**
+   * The checksum session.json expects for every frame. A frame it does not list is expected empty;
+   * a frame with an invalid value is expected as its PNG is (nothing to complete for it).
+   */
+  private Map<Integer, Long> readFrameChecksums(Path json, JsonNode root) {
+    Map<Integer, Long> expected = new HashMap<>();
+    JsonNode frames = root.get("frames");
+    boolean valid = frames != null && frames.isObject();
+    if (!valid) {
+      warn(json + ": frames: expected an object {\"<frame name>\": <CRC32 of its scribbles>}, found " + describe(frames)
+          + "; trusting the PNGs as they are");
+    }
+    Map<String, Integer> byName = new HashMap<>();
+    for (int i = 0; i < scene.size(); i++) {
+      byName.put(scene.frame(i).name(), i);
+      expected.put(i, valid ? checksum(null) : crc[i]);
+    }
+    if (!valid) {
+      return expected;
+    }
+    for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) frames::fields) {
+      Integer f = byName.get(e.getKey());
+      if (f == null) {
+        warn(json + ": frames.\"" + e.getKey() + "\": expected the name of one of the scene's " + scene.size()
+            + " frames, found no such frame; ignored");
+        continue;
+      }
+      JsonNode v = e.getValue();
+      if (v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0 && v.asLong() <= 0xFFFFFFFFL) {
+        expected.put(f, v.asLong());
+      } else {
+        warn(json + ": frames.\"" + e.getKey() + "\": expected a CRC32 (an integer 0..4294967295), found "
+            + describe(v) + "; trusting " + pngPath(f).getFileName() + " as it is");
+        expected.put(f, crc[f]);
+      }
+    }
+    return expected;
+  }
+
+  private boolean reconcile(Map<Integer, Long> expected, Collection<Edit> onDisk, long newestCommitted,
+                            Map<Long, String> dropped) {
     boolean changed = false;
-    long newestCommitted = history.stream().mapToLong(Edit::id).max().orElse(-1);
     for (int f = 0; f < scene.size(); f++) {
       long want = expected.get(f);
       long have = crc[f];
@@ -190,88 +566,205 @@ public final class AnnotationStore {
       }
       changed = true;
       // An undo in flight: the PNG already holds the state before history[cursor - 1].
-      if (cursor > 0 && history.get(cursor - 1).frame() == f
-          && history.get(cursor - 1).crcAfter() == want && history.get(cursor - 1).crcBefore() == have) {
+      Edit undone = cursor > 0 ? history.get(cursor - 1) : null;
+      if (undone != null && undone.frame() == f && undone.crcAfter() == want && undone.crcBefore() == have) {
         cursor--;
         continue;
       }
       // A redo in flight.
-      if (cursor < history.size() && history.get(cursor).frame() == f
-          && history.get(cursor).crcBefore() == want && history.get(cursor).crcAfter() == have) {
+      Edit redone = cursor < history.size() ? history.get(cursor) : null;
+      if (redone != null && redone.frame() == f && redone.crcBefore() == want && redone.crcAfter() == have) {
         cursor++;
         continue;
       }
       // A new edit in flight: its file was written but session.json not yet.
       Edit pending = null;
-      for (Edit e : onDisk.values()) {
+      for (Edit e : onDisk) {
         if (e.id() > newestCommitted && e.frame() == f && e.crcBefore() == want && e.crcAfter() == have
             && (pending == null || e.id() > pending.id())) {
           pending = e;
         }
       }
       if (pending != null) {
-        history.subList(cursor, history.size()).clear();
+        List<Edit> tail = history.subList(cursor, history.size());
+        for (Edit e : tail) {
+          if (e != null) {
+            dropped.put(e.id(), "undone edit replaced by edit " + pending.id()
+                + ", which a crash interrupted before session.json recorded it");
+          }
+        }
+        tail.clear();
         history.add(pending);
         cursor = history.size();
         continue;
       }
       // Changed by something else: trust the file, forget this frame's history.
-      LOG.warn("{}: scribbles changed outside the session; keeping them and dropping their undo history",
-          pngPath(f));
+      warn(pngPath(f) + ": scribbles changed outside the session (expected checksum " + want + ", found " + have
+          + "); keeping them and dropping their undo history");
       int removedBeforeCursor = 0;
       for (int i = 0; i < history.size(); i++) {
-        if (history.get(i).frame() == f && i < cursor) {
-          removedBeforeCursor++;
+        Edit e = history.get(i);
+        if (e != null && e.frame() == f) {
+          dropped.put(e.id(), "undo history of " + pngPath(f).getFileName() + ", which was changed outside the session");
+          if (i < cursor) {
+            removedBeforeCursor++;
+          }
         }
       }
       final int frame = f;
-      history.removeIf(e -> e.frame() == frame);
+      history.removeIf(e -> e != null && e.frame() == frame);
       cursor -= removedBeforeCursor;
     }
     return changed;
   }
 
-  private Map<Long, Edit> readEdits() throws IOException {
-    Map<Long, Edit> out = new TreeMap<>();
-    Path dir = sessionDir.resolve("edits");
-    if (!Files.isDirectory(dir)) {
-      return out;
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        String n = p.getFileName().toString();
-        if (!n.endsWith(".edit") || n.startsWith(".")) {
-          continue;
-        }
-        try {
-          Edit e = Edit.fromBytes(p, Files.readAllBytes(p));
-          if (e.frame() >= 0 && e.frame() < scene.size()) {
-            out.put(e.id(), e);
-          }
-        } catch (IOException e) {
-          LOG.warn("ignoring damaged edit file: {}", e.getMessage());
-        }
+  /** History entry indices (usable entries only) by frame, ascending. */
+  private Map<Integer, List<Integer>> entriesByFrame() {
+    Map<Integer, List<Integer>> out = new TreeMap<>();
+    for (int i = 0; i < history.size(); i++) {
+      Edit e = history.get(i);
+      if (e != null) {
+        out.computeIfAbsent(e.frame(), k -> new ArrayList<>()).add(i);
       }
     }
     return out;
   }
 
-  private void deleteOrphans() throws IOException {
-    Path dir = sessionDir.resolve("edits");
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    java.util.Set<String> keep = new java.util.HashSet<>();
-    for (Edit e : history) {
-      keep.add(editFileName(e.id()));
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        if (!keep.contains(p.getFileName().toString())) {
-          Files.deleteIfExists(p);
+  /**
+   * The cursor position, nearest to {@code preferred} (ties to the later one), at which every frame's
+   * scribbles are what the history leaves there: the last applied edit of each frame ends at the
+   * frame's checksum and its first undone edit starts there. -1 if there is none. Unusable entries
+   * are ignored (their frame is unknown).
+   */
+  private int consistentCursor(int preferred) {
+    int n = history.size();
+    int[] votes = new int[n + 2];
+    Map<Integer, List<Integer>> byFrame = entriesByFrame();
+    for (Map.Entry<Integer, List<Integer>> en : byFrame.entrySet()) {
+      long have = crc[en.getKey()];
+      List<Integer> idx = en.getValue();
+      // Splitting the frame's edits after the k-th one allows cursors in (idx[k-1], idx[k]].
+      for (int k = 0; k <= idx.size(); k++) {
+        if ((k == 0 || history.get(idx.get(k - 1)).crcAfter() == have)
+            && (k == idx.size() || history.get(idx.get(k)).crcBefore() == have)) {
+          votes[k == 0 ? 0 : idx.get(k - 1) + 1]++;
+          votes[(k == idx.size() ? n : idx.get(k)) + 1]--;
         }
       }
     }
+    int best = -1;
+    int run = 0;
+    for (int c = 0; c <= n; c++) {
+      run += votes[c];
+      if (run == byFrame.size() && (best < 0 || Math.abs(c - preferred) <= Math.abs(best - preferred))) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Keeps the history entries that can be undone or redone exactly from the current scribbles and
+   * drops the rest (with their reason in {@code dropped}): walking each frame's applied edits newest
+   * first, an edit stays if the frame holds exactly what it left (its pixels' new values, and the
+   * whole frame's checksum), then its old values are put back for the next one; undone edits are
+   * checked the same way forwards. Unusable entries are dropped.
+   */
+  private void keepReplayableEntries(Map<Long, String> dropped) {
+    int n = history.size();
+    boolean[] keep = new boolean[n];
+    for (Map.Entry<Integer, List<Integer>> en : entriesByFrame().entrySet()) {
+      int f = en.getKey();
+      List<Integer> idx = en.getValue();
+      String frameName = pngPath(f).getFileName().toString();
+      short[] cur = frameLabels(f).clone();
+      long want = crc[f];
+      for (int j = idx.size() - 1; j >= 0; j--) {
+        int i = idx.get(j);
+        if (i >= cursor) {
+          continue;
+        }
+        Edit e = history.get(i);
+        if (e.crcAfter() == want && holds(cur, e.pixels(), e.after())) {
+          keep[i] = true;
+          put(cur, e.pixels(), e.before());
+          want = e.crcBefore();
+        } else {
+          dropped.putIfAbsent(e.id(), "cannot be undone: " + frameName + " does not hold what this edit left"
+              + " (an edit made after it is missing or damaged); its effect stays in the scribbles");
+        }
+      }
+      cur = frameLabels(f).clone();
+      want = crc[f];
+      for (int i : idx) {
+        if (i < cursor) {
+          continue;
+        }
+        Edit e = history.get(i);
+        if (e.crcBefore() == want && holds(cur, e.pixels(), e.before())) {
+          keep[i] = true;
+          put(cur, e.pixels(), e.after());
+          want = e.crcAfter();
+        } else {
+          dropped.putIfAbsent(e.id(), "cannot be redone: " + frameName + " does not hold what this undone edit"
+              + " started from (an undone edit before it is missing or damaged)");
+        }
+      }
+    }
+    List<Edit> kept = new ArrayList<>();
+    int keptApplied = 0;
+    for (int i = 0; i < n; i++) {
+      if (keep[i]) {
+        kept.add(history.get(i));
+        if (i < cursor) {
+          keptApplied++;
+        }
+      }
+    }
+    history.clear();
+    history.addAll(kept);
+    cursor = keptApplied;
+  }
+
+  private static boolean holds(short[] frame, int[] pixels, short[] values) {
+    for (int i = 0; i < pixels.length; i++) {
+      if (frame[pixels[i]] != values[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void put(short[] frame, int[] pixels, short[] values) {
+    for (int i = 0; i < pixels.length; i++) {
+      frame[pixels[i]] = values[i];
+    }
+  }
+
+  private static boolean isId(JsonNode v) {
+    return v != null && v.isIntegralNumber() && v.canConvertToLong() && v.asLong() >= 0 && v.asLong() <= MAX_ID;
+  }
+
+  /** A JSON value as found, shortened, for messages. */
+  private static String describe(JsonNode v) {
+    if (v == null || v.isMissingNode()) {
+      return "nothing";
+    }
+    String s = v.toString();
+    return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+  }
+
+  private static String hex(int colour) {
+    return String.format("#%06x", colour);
+  }
+
+  private void warn(String message) {
+    loadWarnings.add(message);
+    LOG.warn(message);
+  }
+
+  private Path editsDir() {
+    return sessionDir.resolve("edits");
   }
 
   private void initClasses(List<String> names, int maxLabel) {
@@ -362,6 +855,14 @@ public final class AnnotationStore {
       names.add(c.name());
     }
     return names;
+  }
+
+  /**
+   * Problems found (and repaired) when the store was opened, each naming the file and saying what
+   * was expected and what was found; empty if the session was intact.
+   */
+  public synchronized List<String> loadWarnings() {
+    return List.copyOf(loadWarnings);
   }
 
   /** Ids of the edits in history order (for consistency checks). */
@@ -478,11 +979,15 @@ public final class AnnotationStore {
       next[pixels[i]] = after[i];
     }
     long crcAfter = checksum(next);
-    Edit e = new Edit(nextId++, f, kind, stroke, pixels, before, after, crcBefore, crcAfter);
-    if (sessionDir != null) {
-      AtomicFiles.write(sessionDir.resolve("edits").resolve(editFileName(e.id())), e.toBytes());
-    }
+    // Everything that could fail in memory comes before the first write, so a failure leaves no
+    // edit file behind.
     List<Edit> dropped = new ArrayList<>(history.subList(cursor, history.size()));
+    Edit e = new Edit(nextId, f, kind, stroke, pixels, before, after, crcBefore, crcAfter);
+    byte[] bytes = e.toBytes();
+    if (sessionDir != null) {
+      AtomicFiles.write(editsDir().resolve(editFileName(e.id())), bytes);
+    }
+    nextId++;
     history.subList(cursor, history.size()).clear();
     history.add(e);
     cursor++;
@@ -495,10 +1000,10 @@ public final class AnnotationStore {
     if (sessionDir != null) {
       writeSession();
       for (Edit d : dropped) {
-        Files.deleteIfExists(sessionDir.resolve("edits").resolve(editFileName(d.id())));
+        Files.deleteIfExists(editsDir().resolve(editFileName(d.id())));
       }
       if (evicted != null) {
-        Files.deleteIfExists(sessionDir.resolve("edits").resolve(editFileName(evicted.id())));
+        Files.deleteIfExists(editsDir().resolve(editFileName(evicted.id())));
       }
     }
   }
@@ -577,7 +1082,7 @@ public final class AnnotationStore {
         frames.put(scene.frame(i).name(), crc[i]);
       }
     }
-    AtomicFiles.write(sessionDir.resolve("session.json"), JSON.writeValueAsBytes(root));
+    AtomicFiles.write(sessionDir.resolve(SESSION_FILE), JSON.writeValueAsBytes(root));
   }
 
   private void writeMetadata() throws IOException {

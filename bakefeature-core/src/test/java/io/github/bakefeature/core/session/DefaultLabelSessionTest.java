@@ -106,4 +106,40 @@ class DefaultLabelSessionTest {
     assertThrows(IllegalStateException.class, () -> s.applyStroke(0, Stroke.paint(0, 2, 3, 3)));
     s.close(); // idempotent
   }
+
+  @Test
+  void sessionWithACorruptCursorOpensAndANewStrokeIsSavedAndUndoable() throws Exception {
+    Path dir = tmp.resolve("s3");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
+    AnnotationStore store = AnnotationStore.open(SceneFolder.open(dir));
+    store.applyStroke(0, Stroke.paint(1, 2, 5, 5));
+    store.applyStroke(0, Stroke.paint(2, 2, 15, 5));
+    Path json = dir.resolve("session").resolve("session.json");
+    Files.writeString(json, Files.readString(json).replaceFirst("\"cursor\" : \\d+", "\"cursor\" : -3"));
+    assertTrue(Files.readString(json).contains("\"cursor\" : -3"));
+    try (DefaultLabelSession s = DefaultLabelSession.builder(SceneFolder.open(dir))
+        .optMethod(MethodPreset.SNERF_HG_FREQ)
+        .optFieldOptions(b -> b.optHashLog2TableSize(14).optHashMaxResolution(256))
+        .optAutoStart(false)
+        .build()) {
+      assertTrue(s.store().loadWarnings().stream().anyMatch(w -> w.contains(json.toString()) && w.contains("cursor")
+          && w.contains("found -3")), s.store().loadWarnings().toString());
+      assertEquals(2, s.store().cursor(), "recovered from the scribbles");
+      s.applyStroke(1, Stroke.paint(1, 2, 20, 20));
+      assertEquals(1, s.scribbles(1).get(20, 20));
+      assertTrue(s.undo(), "the new stroke can be undone");
+      assertEquals(-1, s.scribbles(1).get(20, 20));
+      assertTrue(s.redo());
+      assertTrue(s.undo());
+      assertTrue(s.undo());
+      assertEquals(-1, s.scribbles(0).get(15, 5), "and the recovered history too");
+      assertTrue(s.redo());
+      assertTrue(s.redo());
+    }
+    AnnotationStore again = AnnotationStore.open(SceneFolder.open(dir));
+    assertTrue(again.loadWarnings().isEmpty(), again.loadWarnings().toString());
+    assertEquals(3, again.historySize());
+    assertEquals(3, again.cursor());
+    assertEquals(1, again.scribbles(1).get(20, 20), "the stroke was saved");
+  }
 }
