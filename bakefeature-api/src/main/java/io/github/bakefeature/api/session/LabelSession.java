@@ -34,10 +34,18 @@ public interface LabelSession extends AutoCloseable {
   /** The classes in id order; unmodifiable snapshot. */
   List<SemanticClass> classes();
 
-  /** Adds a class with the next free id and returns it. */
+  /**
+   * Adds a class with the next free id and returns it.
+   *
+   * @throws IllegalArgumentException if another class already has {@code name} (names are unique)
+   */
   SemanticClass addClass(String name, int colour);
 
-  /** Renames class {@code classId}. */
+  /**
+   * Renames class {@code classId}.
+   *
+   * @throws IllegalArgumentException if another class already has {@code name}
+   */
   void renameClass(int classId, String name);
 
   /** Changes the display colour ({@code 0xRRGGBB}) of class {@code classId}. */

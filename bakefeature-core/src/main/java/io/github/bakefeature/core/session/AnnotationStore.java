@@ -878,6 +878,7 @@ public final class AnnotationStore {
 
   /** Adds a class with the next id. */
   public synchronized SemanticClass addClass(String name, int colour) throws IOException {
+    checkUnique(name, -1);
     SemanticClass c = new SemanticClass(classes.size(), name, colour);
     classes.add(c);
     persistClasses();
@@ -886,6 +887,7 @@ public final class AnnotationStore {
 
   public synchronized void renameClass(int id, String name) throws IOException {
     checkClass(id);
+    checkUnique(name, id);
     classes.set(id, classes.get(id).withName(name));
     persistClasses();
   }
@@ -894,6 +896,19 @@ public final class AnnotationStore {
     checkClass(id);
     classes.set(id, classes.get(id).withColour(colour));
     persistClasses();
+  }
+
+  /**
+   * Class names are the scene's vocabulary (metadata.json, labelme labels, exports), so they are
+   * unique: a scene with two classes of one name could not be reopened.
+   */
+  private void checkUnique(String name, int except) {
+    for (SemanticClass c : classes) {
+      if (c.id() != except && c.name().equals(name)) {
+        throw new IllegalArgumentException("class name \"" + name + "\" is already used by class " + c.id()
+            + "; expected a name no other class has");
+      }
+    }
   }
 
   private void persistClasses() throws IOException {

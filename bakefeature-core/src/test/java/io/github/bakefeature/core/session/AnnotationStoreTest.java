@@ -151,6 +151,19 @@ class AnnotationStoreTest {
   }
 
   @Test
+  void rejectsDuplicateClassNamesSoTheSceneStaysOpenable() throws Exception {
+    AnnotationStore s = open();
+    String taken = s.classes().get(1).name();
+    int before = s.classes().size();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.addClass(taken, 0x123456));
+    assertTrue(e.getMessage().contains("already used by class 1"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> s.renameClass(0, taken));
+    s.renameClass(1, taken); // its own name: no change, allowed
+    assertEquals(before, s.classes().size());
+    assertEquals(before, SceneFolder.open(dir).classNames().size(), "the scene still opens, nothing was added");
+  }
+
+  @Test
   void rejectsStrokesWithUnknownClassesOrFrames() throws Exception {
     AnnotationStore s = open();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
