@@ -8,14 +8,23 @@ import io.github.bakefeature.api.session.LabelSession;
 import io.github.bakefeature.core.viz.Palette;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +37,18 @@ final class Api {
   /** Page security policy: everything from this origin only, no inline script. */
   private static final String CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
       + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+  /** Request attribute set once an answer of ours is in the response (error handlers keep it). */
+  private static final String ANSWERED = "bakefeature.answered";
+  /**
+   * Requests that may be receiving their bodies at once: a slow or stalled body holds a server
+   * thread, so beyond this further ones are refused with 503 at once instead of starving the rest.
+   */
+  static final int MAX_BODY_READERS = 32;
+  /** Time a request body may take to arrive in full (each stall is also cut by the idle timeout). */
+  static final long BODY_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** A registered route: method, path template (as a pattern) for {@code Allow} on 405. */
+  private record Route(HandlerType method, Pattern path) {}
 
   private final LabelSession session;
   private final GuiLimits limits;
@@ -38,6 +59,10 @@ final class Api {
   private final String token;
   private final Supplier<ObjectNode> state;
   private volatile Set<String> allowedHosts; // null = any (bound to a non-loopback address)
+  /** Serialises changes to the class list, so the size check and the add are one step. */
+  private final Object classLock = new Object();
+  private final Semaphore bodyReaders = new Semaphore(MAX_BODY_READERS);
+  private final List<Route> routes = new ArrayList<>();
 
   Api(LabelSession session, GuiLimits limits, EventHub hub, RenderService renders, FrameImages images,
       ExportJobs exports, String token, Supplier<ObjectNode> state) {
@@ -74,36 +99,47 @@ final class Api {
       LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
       error(ctx, 500, "internal error: " + e, null);
     });
+    // Javalin fills the body of its own 404 / 405 ("Endpoint GET /x not found"); replace it with
+    // the API's JSON error unless the answer is already one of ours (a 404 for an unknown frame).
     app.error(404, ctx -> {
-      if (ctx.result() == null || ctx.result().isEmpty()) {
+      if (ctx.attribute(ANSWERED) == null) {
         error(ctx, 404, "no such resource: " + ctx.method() + " " + shorten(ctx.path()), null);
       }
     });
-    app.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " is not allowed on " + shorten(ctx.path()), null));
+    app.error(405, ctx -> {
+      if (ctx.attribute(ANSWERED) == null) {
+        Set<String> allow = allowedMethods(ctx.path());
+        if (!allow.isEmpty()) {
+          ctx.header("Allow", String.join(", ", allow));
+        }
+        error(ctx, 405, "method " + ctx.method() + " is not allowed on " + shorten(ctx.path())
+            + (allow.isEmpty() ? "" : ": expected " + String.join(" or ", allow)), null);
+      }
+    });
 
-    app.get("/api/state", ctx -> json(ctx, state.get()));
-    app.get("/api/progress", ctx -> json(ctx, progress()));
-    app.get("/api/classes", ctx -> json(ctx, Json.classes(session.classes())));
-    app.post("/api/classes", this::addClass);
-    app.patch("/api/classes/{id}", this::updateClass);
-    app.post("/api/frames/{frame}/strokes", this::stroke);
-    app.post("/api/frames/{frame}/clear", this::clear);
-    app.post("/api/undo", ctx -> undoRedo(ctx, true));
-    app.post("/api/redo", ctx -> undoRedo(ctx, false));
-    app.post("/api/training/pause", ctx -> {
-      body(ctx);
+    route(app, HandlerType.GET, "/api/state", ctx -> json(ctx, state.get()));
+    route(app, HandlerType.GET, "/api/progress", ctx -> json(ctx, progress()));
+    route(app, HandlerType.GET, "/api/classes", ctx -> json(ctx, Json.classes(session.classes())));
+    route(app, HandlerType.POST, "/api/classes", this::addClass);
+    route(app, HandlerType.PATCH, "/api/classes/{id}", this::updateClass);
+    route(app, HandlerType.POST, "/api/frames/{frame}/strokes", this::stroke);
+    route(app, HandlerType.POST, "/api/frames/{frame}/clear", this::clear);
+    route(app, HandlerType.POST, "/api/undo", ctx -> undoRedo(ctx, true));
+    route(app, HandlerType.POST, "/api/redo", ctx -> undoRedo(ctx, false));
+    route(app, HandlerType.POST, "/api/training/pause", ctx -> {
+      Requests.onlyFields(body(ctx), Set.of());
       session.pause();
       hub.progressChanged(session.progress());
       json(ctx, progress());
     });
-    app.post("/api/training/resume", ctx -> {
-      body(ctx);
+    route(app, HandlerType.POST, "/api/training/resume", ctx -> {
+      Requests.onlyFields(body(ctx), Set.of());
       hub.clearTrainingFailure();
       session.resume();
       hub.progressChanged(session.progress());
       json(ctx, progress());
     });
-    app.get("/api/suggest", ctx -> ctx.future(() -> renders.suggest().handle((f, t) -> {
+    route(app, HandlerType.GET, "/api/suggest", ctx -> ctx.future(() -> renders.suggest().handle((f, t) -> {
       if (t != null) {
         failed(ctx, t);
       } else {
@@ -113,35 +149,30 @@ final class Api {
       }
       return null;
     })));
-    app.post("/api/exports/{name}", ctx -> {
-      body(ctx);
+    route(app, HandlerType.POST, "/api/exports/{name}", ctx -> {
+      Requests.onlyFields(body(ctx), Set.of());
       ExportJobs.Job job = exports.start(ctx.pathParam("name"));
       ctx.status(202);
       json(ctx, job.json());
     });
-    app.get("/api/jobs/{id}", ctx -> {
-      long id;
-      try {
-        id = Long.parseLong(ctx.pathParam("id"));
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest("id", "job id must be an integer, found '" + shorten(ctx.pathParam("id")) + "'");
-      }
-      ExportJobs.Job job = exports.job(id);
+    route(app, HandlerType.GET, "/api/jobs/{id}", ctx -> {
+      long id = Requests.integer("id", "a job id (an integer)", ctx.pathParam("id"), 18);
+      ExportJobs.Job job = id < 0 ? null : exports.job(id);
       if (job == null) {
         throw new ApiException(404, "no export job " + id, "id");
       }
       json(ctx, job.json());
     });
 
-    app.get("/api/frames/{frame}/rgb.png", ctx -> {
+    route(app, HandlerType.GET, "/api/frames/{frame}/rgb.png", ctx -> {
       int f = frame(ctx);
       png(ctx, images.rgb(f), "rgb-" + token + "-" + f, true);
     });
-    app.get("/api/frames/{frame}/thumb.png", ctx -> {
+    route(app, HandlerType.GET, "/api/frames/{frame}/thumb.png", ctx -> {
       int f = frame(ctx);
       png(ctx, images.thumbnail(f), "thumb-" + token + "-" + f, true);
     });
-    app.get("/api/frames/{frame}/scribbles.png", ctx -> {
+    route(app, HandlerType.GET, "/api/frames/{frame}/scribbles.png", ctx -> {
       int f = frame(ctx);
       long v = hub.frameVersion(f);
       long cv = hub.classesVersion();
@@ -149,8 +180,24 @@ final class Api {
       png(ctx, images.scribbles(f, v, cv, palette()), "s-" + token + "-" + f + "-" + v + "-" + cv, false);
     });
     for (String layer : List.of("segmentation", "colour", "depth", "features", "confidence")) {
-      app.get("/api/frames/{frame}/" + layer + ".png", ctx -> layer(ctx, layer));
+      route(app, HandlerType.GET, "/api/frames/{frame}/" + layer + ".png", ctx -> layer(ctx, layer));
     }
+  }
+
+  private void route(Javalin app, HandlerType method, String path, Handler handler) {
+    app.addHttpHandler(method, path, handler);
+    routes.add(new Route(method, Pattern.compile(Pattern.quote(path).replaceAll("\\{[a-z]+}", "\\\\E[^/]+\\\\Q"))));
+  }
+
+  /** The methods registered for {@code path} (for {@code Allow}). */
+  private Set<String> allowedMethods(String path) {
+    Set<String> m = new TreeSet<>();
+    for (Route r : routes) {
+      if (r.path().matcher(path).matches()) {
+        m.add(r.method().name());
+      }
+    }
+    return m;
   }
 
   // ---- guard -----------------------------------------------------------------------------------
@@ -161,38 +208,91 @@ final class Api {
    * a cross-site form cannot send).
    */
   private void guard(Context ctx) {
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Referrer-Policy", "no-referrer");
-    ctx.header("X-Frame-Options", "DENY");
-    ctx.header("Content-Security-Policy", CSP);
-    String host = ctx.header("Host");
+    securityHeaders(ctx::header);
+    List<String> hosts = headers(ctx, "Host");
+    List<String> origins = headers(ctx, "Origin");
+    if (hosts.size() > 1 || origins.size() > 1) {
+      String name = hosts.size() > 1 ? "Host" : "Origin";
+      throw new ApiException(403, "a request may carry one " + name + " header, found " + (hosts.size() > 1 ? hosts : origins).size(), null);
+    }
+    String host = hosts.isEmpty() ? null : hosts.get(0);
     Set<String> allowed = allowedHosts;
     if (allowed != null && (host == null || !allowed.contains(host.toLowerCase(Locale.ROOT)))) {
       throw new ApiException(403, "this app only answers requests addressed to " + String.join(" or ", allowed.stream().sorted().toList())
           + ", found Host: " + (host == null ? "none" : shorten(host)), null);
     }
-    String origin = ctx.header("Origin");
+    String origin = origins.isEmpty() ? null : origins.get(0);
     if (origin != null && (host == null || !origin.equalsIgnoreCase("http://" + host))) {
       throw new ApiException(403, "cross-origin requests are refused (Origin: " + shorten(origin) + ")", null);
     }
     if (MUTATING.contains(ctx.method()) && ctx.path().startsWith("/api/")) {
-      String type = ctx.header("Content-Type");
-      if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(JSON)) {
-        throw new ApiException(415, "send a JSON body with Content-Type: application/json (found "
-            + (type == null ? "none" : shorten(type)) + ")", null);
+      String problem = jsonContentTypeProblem(headers(ctx, "Content-Type"));
+      if (problem != null) {
+        throw new ApiException(415, "send a JSON body with Content-Type: application/json (" + problem + ")", null);
       }
     }
+  }
+
+  /** Sets the headers every answer carries, also Jetty's own error answers. */
+  static void securityHeaders(BiConsumer<String, String> header) {
+    header.accept("X-Content-Type-Options", "nosniff");
+    header.accept("Referrer-Policy", "no-referrer");
+    header.accept("X-Frame-Options", "DENY");
+    header.accept("Content-Security-Policy", CSP);
+  }
+
+  private static List<String> headers(Context ctx, String name) {
+    Enumeration<String> e = ctx.req().getHeaders(name);
+    return e == null ? List.of() : Collections.list(e);
+  }
+
+  /**
+   * Null if {@code values} is exactly one {@code application/json} media type (any case), with
+   * optional parameters of which {@code charset} may only be UTF-8; else what was wrong.
+   */
+  static String jsonContentTypeProblem(List<String> values) {
+    if (values.isEmpty()) {
+      return "found none";
+    }
+    if (values.size() > 1) {
+      return "found " + values.size() + " Content-Type headers";
+    }
+    String type = values.get(0);
+    String[] parts = type.split(";", -1);
+    if (!parts[0].strip().equalsIgnoreCase(JSON)) {
+      return "found " + shorten(type);
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String p = parts[i].strip();
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        return "found a malformed parameter in " + shorten(type);
+      }
+      if (p.substring(0, eq).strip().equalsIgnoreCase("charset")) {
+        String v = p.substring(eq + 1).strip();
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+          v = v.substring(1, v.length() - 1);
+        }
+        if (!v.equalsIgnoreCase("utf-8") && !v.equalsIgnoreCase("utf8")) {
+          return "JSON is UTF-8, found charset " + shorten(v);
+        }
+      }
+    }
+    return null;
   }
 
   // ---- handlers --------------------------------------------------------------------------------
 
   private void addClass(Context ctx) throws IOException {
     Requests.ClassFields f = Requests.classFields(body(ctx), true, limits);
-    List<SemanticClass> now = session.classes();
-    if (now.size() >= limits.maxClasses()) {
-      throw new ApiException(409, "this session already has the maximum of " + limits.maxClasses() + " classes", null);
+    SemanticClass c;
+    synchronized (classLock) {
+      List<SemanticClass> now = session.classes();
+      if (now.size() >= limits.maxClasses()) {
+        throw new ApiException(409, "this session already has the maximum of " + limits.maxClasses() + " classes", null);
+      }
+      c = session.addClass(f.name(), f.colour() != null ? f.colour() : Palette.colour(now.size()));
     }
-    SemanticClass c = session.addClass(f.name(), f.colour() != null ? f.colour() : Palette.colour(now.size()));
     ctx.status(201);
     json(ctx, classesResponse(c.id()));
   }
@@ -200,11 +300,13 @@ final class Api {
   private void updateClass(Context ctx) throws IOException {
     int id = Requests.index("class id", ctx.pathParam("id"), session.classes().size());
     Requests.ClassFields f = Requests.classFields(body(ctx), false, limits);
-    if (f.name() != null) {
-      session.renameClass(id, f.name());
-    }
-    if (f.colour() != null) {
-      session.recolourClass(id, f.colour());
+    synchronized (classLock) {
+      if (f.name() != null) {
+        session.renameClass(id, f.name());
+      }
+      if (f.colour() != null) {
+        session.recolourClass(id, f.colour());
+      }
     }
     json(ctx, classesResponse(id));
   }
@@ -242,6 +344,7 @@ final class Api {
     o.put("done", done);
     if (f == null) {
       o.putNull("frame");
+      o.putNull("version");
       o.put("canUndo", session.canUndo());
       o.put("canRedo", session.canRedo());
       o.set("annotatedFrames", Json.ints(session.annotatedFrames()));
@@ -307,8 +410,21 @@ final class Api {
     return Requests.index("frame", ctx.pathParam("frame"), session.scene().size());
   }
 
+  /**
+   * The request body as a JSON object. At most {@link #MAX_BODY_READERS} requests wait for their
+   * bodies at once; a body must arrive within {@link #BODY_DEADLINE_NANOS}.
+   */
   private JsonNode body(Context ctx) throws IOException {
-    return Requests.json(ctx.req().getContentLengthLong(), ctx.req().getInputStream(), limits.maxBodyBytes());
+    if (!bodyReaders.tryAcquire()) {
+      ctx.header("Retry-After", "1");
+      throw new ApiException(503, "the server is busy receiving " + MAX_BODY_READERS
+          + " other request bodies; try again in a moment", null);
+    }
+    try {
+      return Requests.json(ctx.req().getContentLengthLong(), ctx.req().getInputStream(), limits.maxBodyBytes(), BODY_DEADLINE_NANOS);
+    } finally {
+      bodyReaders.release();
+    }
   }
 
   private int[] palette() {
@@ -326,6 +442,7 @@ final class Api {
   }
 
   static void error(Context ctx, int status, String message, String field) {
+    ctx.attribute(ANSWERED, Boolean.TRUE);
     ctx.status(status);
     ctx.header("Cache-Control", "no-store");
     ctx.contentType(JSON).result(Json.write(Json.error(message, field)));

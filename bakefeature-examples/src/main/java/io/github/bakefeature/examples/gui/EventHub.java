@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bakefeature.api.session.LabelSession;
 import io.github.bakefeature.api.session.SessionListener;
 import io.github.bakefeature.api.session.TrainingProgress;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -24,10 +25,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The session calls the listener methods on its own threads (training, request threads); they
  * only record what changed and wake the dispatcher thread, which builds the events and offers them
- * to every client's {@link ClientChannel}. The dispatcher also asks the {@link RenderService} for a
- * new render of each viewed frame when the model has moved on and the previous render is old
- * enough (at least the live interval, and at least three times the last render's duration so
- * rendering never takes more than about a quarter of the machine from training).
+ * to every client's {@link ClientChannel}. The dispatcher also keeps the viewed frames rendered:
+ * whenever the render worker is idle and its {@link RenderBudget} allows (rendering takes at most a
+ * quarter of the time, in total over all frames and clients), it renders one viewed frame whose
+ * render is stale (the model has moved on and the render is at least the live interval old),
+ * taking the one rendered longest ago, a never rendered or most recently viewed one first: a
+ * round-robin over the viewed frames.
  */
 final class EventHub implements SessionListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventHub.class);
@@ -39,6 +42,8 @@ final class EventHub implements SessionListener, AutoCloseable {
     final String id;
     final ClientChannel channel;
     volatile int viewing = -1;
+    /** When it last said what it views (the render clock). */
+    volatile long viewedAt;
     private final AtomicLong errors = new AtomicLong();
 
     Client(String id, ClientChannel channel) {
@@ -202,9 +207,10 @@ final class EventHub implements SessionListener, AutoCloseable {
     }
     JsonNode msg;
     try {
-      msg = Json.MAPPER.readTree(text);
-    } catch (Exception e) {
-      sendError(c, "malformed message: expected a JSON object such as {\"type\":\"view\",\"frame\":0}", null);
+      msg = Json.parse(text);
+    } catch (Json.MalformedException e) {
+      sendError(c, "malformed message: expected one JSON object such as {\"type\":\"view\",\"frame\":0} ("
+          + truncate(e.getMessage()) + ")", null);
       return;
     }
     if (msg == null || !msg.isObject()) {
@@ -221,6 +227,7 @@ final class EventHub implements SessionListener, AutoCloseable {
         } else if (f.asInt() < 0 || f.asInt() >= n) {
           sendError(c, "view: frame must be in [0, " + n + "), found " + f.asInt(), "frame");
         } else {
+          c.viewedAt = renders.now();
           c.viewing = f.asInt();
           wake();
         }
@@ -345,46 +352,68 @@ final class EventHub implements SessionListener, AutoCloseable {
     }
   }
 
-  private void scheduleRenders() {
+  /**
+   * Queues a render of one viewed frame if the render worker is idle, the budget allows and some
+   * viewed frame's render is stale: the one rendered longest ago (never rendered first), of equal
+   * ones the most recently viewed. Called by the dispatcher thread (and by tests).
+   */
+  void scheduleRenders() {
     if (clients.isEmpty()) {
       return;
     }
-    long now = System.nanoTime();
-    if (renders.lastFailureNanos() != 0 && now - renders.lastFailureNanos() < RETRY_AFTER_FAILURE_NANOS) {
+    long now = renders.now();
+    long failed = renders.lastFailureNanos();
+    if (failed != 0 && now - failed < RETRY_AFTER_FAILURE_NANOS) {
       return;
     }
-    Set<Integer> viewed = new HashSet<>();
+    if (renders.pendingJobs() > 0 || renders.budgetDelayNanos() > 0) {
+      return;
+    }
+    Map<Integer, Long> viewed = new HashMap<>();
     for (Client c : clients.values()) {
-      if (c.viewing >= 0) {
-        viewed.add(c.viewing);
+      int f = c.viewing;
+      if (f >= 0) {
+        viewed.merge(f, c.viewedAt, Math::max);
       }
     }
-    if (viewed.isEmpty()) {
-      return;
-    }
     long step = currentStep.getAsLong();
-    for (int f : viewed) {
-      refreshIfStale(f, step, now);
+    int best = -1;
+    long bestRendered = Long.MAX_VALUE;
+    long bestViewed = Long.MIN_VALUE;
+    for (Map.Entry<Integer, Long> e : viewed.entrySet()) {
+      RenderService.Layers l = renders.latest(e.getKey());
+      if (l != null && !stale(l, step, now)) {
+        continue;
+      }
+      long rendered = l == null ? Long.MIN_VALUE : l.renderedAtNanos;
+      if (best < 0 || rendered < bestRendered || (rendered == bestRendered && e.getValue() > bestViewed)) {
+        best = e.getKey();
+        bestRendered = rendered;
+        bestViewed = e.getValue();
+      }
+    }
+    if (best >= 0) {
+      renders.request(best);
     }
   }
 
   /**
-   * Queues a render of {@code frame} if it has none, or if the model has moved on and the latest
-   * render is older than the live interval (and than three times the last render's duration).
+   * Queues a render of {@code frame} (for a client that polls the layers over HTTP) if it has none,
+   * or if the model has moved on and the latest render is older than the live interval; the render
+   * still waits for the budget.
    */
   void refreshIfStale(int frame) {
-    refreshIfStale(frame, currentStep.getAsLong(), System.nanoTime());
-  }
-
-  private void refreshIfStale(int frame, long step, long now) {
     if (renders.isQueued(frame)) {
       return;
     }
-    long interval = Math.max(liveIntervalNanos, (long) (3 * renders.lastMillis() * 1e6));
     RenderService.Layers l = renders.latest(frame);
-    if (l == null || (l.step != step && now - l.renderedAtNanos >= interval)) {
+    if (l == null || stale(l, currentStep.getAsLong(), renders.now())) {
       renders.request(frame);
     }
+  }
+
+  private boolean stale(RenderService.Layers l, long step, long now) {
+    return l.step != step && now - l.renderedAtNanos >= liveIntervalNanos;
   }
 
   private static String truncate(String s) {

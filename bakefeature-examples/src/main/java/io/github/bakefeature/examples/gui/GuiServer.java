@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.WriteCallback;
 
@@ -55,6 +57,14 @@ public final class GuiServer implements AutoCloseable {
    */
   public static final RenderSettings PREVIEW_RENDER_SETTINGS = new RenderSettings(4096, 1f / 512f, 128, 1e-3f, 8, 12, 0.005f);
   private static final Pattern EXPORT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+  /**
+   * How long an HTTP connection may stay silent: while a request's headers or body arrive, and
+   * between requests on a kept-alive connection. Short, so that clients sending slowly (or not at
+   * all) cannot hold the server's threads; WebSockets use {@link #WEBSOCKET_IDLE_TIMEOUT}.
+   */
+  static final Duration HTTP_IDLE_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a WebSocket may stay silent (the page pings every 30 s). */
+  static final Duration WEBSOCKET_IDLE_TIMEOUT = Duration.ofSeconds(120);
 
   private final LabelSession session;
   private final Javalin app;
@@ -99,10 +109,22 @@ public final class GuiServer implements AutoCloseable {
     hubRef[0] = hub;
     Api api = new Api(session, limits, hub, renders, images, exports, token,
         () -> state(token, title, method, features, previewSize, limits));
+    long idleMillis = b.idleTimeout.toMillis();
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.startupWatcherEnabled = false;
       cfg.http.maxRequestSize = limits.maxBodyBytes();
+      cfg.http.prefer405over404 = true;
+      cfg.jetty.addConnector((server, http) -> {
+        ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+        c.setHost(b.host);
+        c.setPort(b.port);
+        c.setIdleTimeout(idleMillis);
+        return c;
+      });
+      // Requests Jetty refuses itself (a malformed path or header) get a JSON error with the
+      // security headers too, not Jetty's HTML page.
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       cfg.staticFiles.add(sf -> {
         sf.hostedPath = "/";
         sf.directory = STATIC;
@@ -112,7 +134,7 @@ public final class GuiServer implements AutoCloseable {
       cfg.jetty.modifyWebSocketServletFactory(f -> {
         f.setMaxTextMessageSize(limits.maxWsMessageBytes());
         f.setMaxBinaryMessageSize(1024);
-        f.setIdleTimeout(Duration.ofSeconds(120));
+        f.setIdleTimeout(WEBSOCKET_IDLE_TIMEOUT);
       });
     });
     api.register(app);
@@ -126,7 +148,7 @@ public final class GuiServer implements AutoCloseable {
     session.addListener(hub);
     hub.start();
     try {
-      app.start(b.host, b.port);
+      app.start();
     } catch (RuntimeException e) {
       session.removeListener(hub);
       try {
@@ -303,6 +325,7 @@ public final class GuiServer implements AutoCloseable {
     private FeaturePca pca;
     private Boolean features;
     private Duration liveInterval = Duration.ofMillis(1000);
+    private Duration idleTimeout = HTTP_IDLE_TIMEOUT;
     private Path exportDirectory;
     private String title;
     private final Map<String, ExportJobs.Spec> exports = new LinkedHashMap<>();
@@ -383,6 +406,15 @@ public final class GuiServer implements AutoCloseable {
         throw new IllegalArgumentException("live render interval must be >= 0, found " + d);
       }
       this.liveInterval = d;
+      return this;
+    }
+
+    /** The HTTP idle timeout (tests shorten it; see {@link GuiServer#HTTP_IDLE_TIMEOUT}). */
+    Builder idleTimeout(Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("idle timeout must be > 0, found " + d);
+      }
+      this.idleTimeout = d;
       return this;
     }
 

@@ -1,20 +1,93 @@
 package io.github.bakefeature.examples.gui;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bakefeature.api.annotation.SemanticClass;
 import io.github.bakefeature.api.session.TrainingProgress;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** The JSON shapes of the API (see docs/gui.md). */
 final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Writes the API's answers and reads what clients send: one JSON value and nothing after it
+   * ({@code {...} garbage} is refused), and no field twice in one object.
+   */
+  static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  /** Reads one value leaving what follows to {@link #parse(JsonParser)}, which names it. */
+  private static final ObjectReader READER = MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Json() {}
+
+  /** Input that is not exactly one JSON value; the message says what was found where. */
+  static final class MalformedException extends Exception {
+    MalformedException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Parses exactly one JSON value (null for empty input or only white space); refuses malformed
+   * JSON, a field named twice in one object, and anything after the value.
+   */
+  static JsonNode parse(byte[] bytes) throws MalformedException {
+    try (JsonParser p = MAPPER.createParser(bytes)) {
+      return parse(p);
+    } catch (IOException e) {
+      throw new MalformedException(describe(e));
+    }
+  }
+
+  /** As {@link #parse(byte[])} for a text (a WebSocket message). */
+  static JsonNode parse(String text) throws MalformedException {
+    try (JsonParser p = MAPPER.createParser(text)) {
+      return parse(p);
+    } catch (IOException e) {
+      throw new MalformedException(describe(e));
+    }
+  }
+
+  private static JsonNode parse(JsonParser p) throws IOException, MalformedException {
+    if (p.nextToken() == null) {
+      return null;
+    }
+    JsonNode n = READER.readTree(p);
+    if (n == null) {
+      n = MAPPER.nullNode();
+    }
+    boolean more;
+    try {
+      more = p.nextToken() != null;
+    } catch (JsonProcessingException e) {
+      more = true; // unparseable garbage after the value
+    }
+    if (more) {
+      throw new MalformedException("expected one JSON value and nothing after it, found more after the closing "
+          + (n.isObject() ? "brace" : n.isArray() ? "bracket" : "value"));
+    }
+    return n;
+  }
+
+  private static String describe(IOException e) {
+    String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    if (m == null) {
+      return e.toString();
+    }
+    int nl = m.indexOf('\n');
+    return nl > 0 ? m.substring(0, nl) : m;
+  }
 
   static ObjectNode object() {
     return MAPPER.createObjectNode();

@@ -12,11 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +28,25 @@ import org.slf4j.LoggerFactory;
  * Renders frames from the session's model snapshot on one worker thread (never on the training
  * thread, never on a request thread) and keeps the latest result of recently viewed frames as PNG
  * layers. Requests for a frame coalesce: while one render of a frame waits in the queue, further
- * requests share it, so at most one waiting and one running render exist per frame.
+ * requests share it, so at most one waiting and one running render exist per frame (and one
+ * suggestion). Every job on the worker, whoever asked for it, waits for the {@link RenderBudget}:
+ * rendering takes at most {@link #RENDER_SHARE} of the time, however many frames and clients there
+ * are.
  */
 final class RenderService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RenderService.class);
   /** Steps after which a PCA fitted on rendered features is kept for good. */
   static final long PCA_FREEZE_STEP = 200;
+  /** Fraction of the time the render worker may work (the rest is left to training). */
+  static final double RENDER_SHARE = 0.25;
+  /** Render time saved up while idle, spent at once when someone switches frames. */
+  static final long RENDER_BURST_NANOS = 1_000_000_000L;
+
+  /** Waits on the worker thread (a test passes one that advances its clock instead). */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(long nanos) throws InterruptedException;
+  }
 
   /** Produces a view of a frame (at whatever preview resolution the caller chose). */
   @FunctionalInterface
@@ -106,6 +123,11 @@ final class RenderService implements AutoCloseable {
   });
   private final Object lock = new Object();
   private final Map<Integer, CompletableFuture<Layers>> queued = new HashMap<>();
+  private final LongSupplier clock;
+  private final Sleeper sleeper;
+  private final RenderBudget budget;
+  private final AtomicInteger jobs = new AtomicInteger();
+  private CompletableFuture<Integer> queuedSuggestion;
   private final LinkedHashMap<Integer, Layers> cache = new LinkedHashMap<>(16, 0.75f, true);
   private volatile FeaturePca pca;
   private volatile boolean pcaFinal;
@@ -115,6 +137,19 @@ final class RenderService implements AutoCloseable {
 
   RenderService(LabelSession session, ViewSource source, boolean features, FeaturePca pca, int cacheFrames,
       Listener listener) {
+    this(session, source, features, pca, cacheFrames, listener, System::nanoTime, TimeUnit.NANOSECONDS::sleep,
+        RENDER_SHARE, RENDER_BURST_NANOS);
+  }
+
+  /**
+   * With the clock that times renders and the budget, the sleeper that waits for the budget, and
+   * the share of time and the burst of the {@link RenderBudget}.
+   */
+  RenderService(LabelSession session, ViewSource source, boolean features, FeaturePca pca, int cacheFrames,
+      Listener listener, LongSupplier clock, Sleeper sleeper, double share, long burstNanos) {
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.budget = new RenderBudget(share, burstNanos, clock);
     this.session = session;
     this.source = source;
     this.features = features;
@@ -153,7 +188,22 @@ final class RenderService implements AutoCloseable {
     return renders;
   }
 
-  /** When the latest render failed ({@link System#nanoTime}), or 0. */
+  /** Jobs (renders, suggestions) queued or running on the worker. */
+  int pendingJobs() {
+    return jobs.get();
+  }
+
+  /** Nanoseconds until the budget lets the worker start another job (0: now). */
+  long budgetDelayNanos() {
+    return budget.delayNanos();
+  }
+
+  /** The clock renders are timed with ({@link System#nanoTime} unless a test passes another). */
+  long now() {
+    return clock.getAsLong();
+  }
+
+  /** When the latest render failed ({@link #now()}), or 0. */
   long lastFailureNanos() {
     return lastFailureNanos;
   }
@@ -167,38 +217,93 @@ final class RenderService implements AutoCloseable {
       }
       CompletableFuture<Layers> fresh = new CompletableFuture<>();
       queued.put(frame, fresh);
-      try {
-        worker.execute(() -> {
-          synchronized (lock) {
-            queued.remove(frame, fresh);
-          }
-          try {
-            fresh.complete(renderNow(frame));
-          } catch (Throwable t) {
-            lastFailureNanos = System.nanoTime();
-            LOG.warn("rendering frame {} failed: {}", frame, t.toString());
-            fresh.completeExceptionally(t);
-          }
-        });
-      } catch (RejectedExecutionException e) {
-        queued.remove(frame, fresh);
-        fresh.completeExceptionally(new IllegalStateException("the app is shutting down"));
-      }
+      submit(fresh, () -> {
+        synchronized (lock) {
+          queued.remove(frame, fresh);
+        }
+        return renderNow(frame);
+      }, t -> {
+        synchronized (lock) {
+          queued.remove(frame, fresh);
+        }
+        if (!(t instanceof InterruptedException)) {
+          lastFailureNanos = Math.max(1, clock.getAsLong());
+          LOG.warn("rendering frame {} failed: {}", frame, t.toString());
+        }
+      });
       return fresh;
     }
   }
 
-  /** Runs {@link LabelSession#suggestNextFrame()} on the render worker (it renders too). */
+  /**
+   * Runs {@link LabelSession#suggestNextFrame()} on the render worker (it renders too), or joins the
+   * one already waiting.
+   */
   CompletableFuture<Integer> suggest() {
+    synchronized (lock) {
+      if (queuedSuggestion != null) {
+        return queuedSuggestion;
+      }
+      CompletableFuture<Integer> fresh = new CompletableFuture<>();
+      queuedSuggestion = fresh;
+      submit(fresh, () -> {
+        clearSuggestion(fresh);
+        long t0 = clock.getAsLong();
+        try {
+          return session.suggestNextFrame();
+        } finally {
+          budget.spent(clock.getAsLong() - t0);
+        }
+      }, t -> clearSuggestion(fresh));
+      return fresh;
+    }
+  }
+
+  private void clearSuggestion(CompletableFuture<Integer> f) {
+    synchronized (lock) {
+      if (queuedSuggestion == f) {
+        queuedSuggestion = null;
+      }
+    }
+  }
+
+  /** A job on the worker: waits for the budget, then runs; completes {@code result} either way. */
+  private <T> void submit(CompletableFuture<T> result, Callable<T> job, Consumer<Throwable> onFailure) {
+    jobs.incrementAndGet();
     try {
-      return CompletableFuture.supplyAsync(session::suggestNextFrame, worker);
+      worker.execute(() -> {
+        try {
+          for (long d = budget.delayNanos(); d > 0; d = budget.delayNanos()) {
+            sleeper.sleep(d);
+          }
+          result.complete(job.call());
+        } catch (InterruptedException e) {
+          onFailure.accept(e);
+          result.completeExceptionally(new IllegalStateException("the app is shutting down"));
+        } catch (Throwable t) {
+          onFailure.accept(t);
+          result.completeExceptionally(t);
+        } finally {
+          jobs.decrementAndGet();
+        }
+      });
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new IllegalStateException("the app is shutting down"));
+      jobs.decrementAndGet();
+      onFailure.accept(new InterruptedException());
+      result.completeExceptionally(new IllegalStateException("the app is shutting down"));
     }
   }
 
   private Layers renderNow(int frame) {
-    long t0 = System.nanoTime();
+    long t0 = clock.getAsLong();
+    try {
+      return renderNow(frame, t0);
+    } finally {
+      budget.spent(clock.getAsLong() - t0);
+    }
+  }
+
+  private Layers renderNow(int frame, long t0) {
     Set<RenderOutput> outputs = EnumSet.of(RenderOutput.COLOUR, RenderOutput.DEPTH, RenderOutput.CLASSES);
     if (features) {
       outputs.add(RenderOutput.FEATURES);
@@ -215,8 +320,9 @@ final class RenderService implements AutoCloseable {
       FeaturePca p = pcaFor(v);
       feat = Png.rgb(p.toRgb(new io.github.bakefeature.api.feature.FeatureMap(w, h, v.featureDimension(), v.features())));
     }
-    double ms = (System.nanoTime() - t0) / 1e6;
-    Layers l = new Layers(frame, v.step(), w, h, v.classes(), labelled, colour, depth, feat, conf, System.nanoTime(), ms);
+    long t1 = clock.getAsLong();
+    double ms = (t1 - t0) / 1e6;
+    Layers l = new Layers(frame, v.step(), w, h, v.classes(), labelled, colour, depth, feat, conf, t1, ms);
     Layers previous;
     synchronized (lock) {
       previous = cache.put(frame, l);
@@ -271,6 +377,10 @@ final class RenderService implements AutoCloseable {
         f.completeExceptionally(new IllegalStateException("the app is shutting down"));
       }
       queued.clear();
+      if (queuedSuggestion != null) {
+        queuedSuggestion.completeExceptionally(new IllegalStateException("the app is shutting down"));
+        queuedSuggestion = null;
+      }
     }
   }
 }

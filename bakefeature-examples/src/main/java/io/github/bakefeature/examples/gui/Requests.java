@@ -1,17 +1,20 @@
 package io.github.bakefeature.examples.gui;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.bakefeature.api.annotation.Stroke;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /** Reads and validates request bodies; every refusal names the field and what was expected. */
 final class Requests {
   private static final Pattern COLOUR = Pattern.compile("#[0-9a-fA-F]{6}");
+  private static final Pattern CANONICAL_INTEGER = Pattern.compile("0|-?[1-9][0-9]*");
   private static final Set<String> STROKE_FIELDS = Set.of("kind", "classId", "radius", "points");
   private static final Set<String> CLASS_FIELDS = Set.of("name", "colour");
 
@@ -19,32 +22,63 @@ final class Requests {
 
   /**
    * The body as JSON (an empty body is an empty object), refusing more than {@code maxBytes} bytes
-   * with 413 and malformed JSON or a non-object with 400.
+   * with 413, a body that takes longer than {@code maxNanos} to arrive (or stalls for the
+   * connection's idle timeout) with 408, and malformed JSON, trailing content after the object or
+   * a non-object with 400.
    */
-  static JsonNode json(long declaredLength, InputStream body, int maxBytes) throws IOException {
+  static JsonNode json(long declaredLength, InputStream body, int maxBytes, long maxNanos) throws IOException {
     if (declaredLength > maxBytes) {
       throw new ApiException(413, "request body of " + declaredLength + " bytes exceeds the limit of " + maxBytes + " bytes", null);
     }
-    byte[] bytes = body.readNBytes(maxBytes + 1);
-    if (bytes.length > maxBytes) {
-      throw new ApiException(413, "request body exceeds the limit of " + maxBytes + " bytes", null);
-    }
+    byte[] bytes = read(body, maxBytes, maxNanos);
     if (bytes.length == 0) {
       return Json.object();
     }
     JsonNode n;
     try {
-      n = Json.MAPPER.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest(null, "malformed JSON: " + e.getOriginalMessage());
+      n = Json.parse(bytes);
+    } catch (Json.MalformedException e) {
+      throw ApiException.badRequest(null, "malformed JSON: " + e.getMessage());
     }
     if (n == null || n.isMissingNode()) {
       return Json.object();
     }
     if (!n.isObject()) {
-      throw ApiException.badRequest(null, "expected a JSON object, found " + n.getNodeType().toString().toLowerCase());
+      throw ApiException.badRequest(null, "expected a JSON object, found " + n.getNodeType().toString().toLowerCase(Locale.ROOT));
     }
     return n;
+  }
+
+  /** Reads at most {@code maxBytes + 1} bytes, within {@code maxNanos}. */
+  private static byte[] read(InputStream body, int maxBytes, long maxNanos) throws IOException {
+    long start = System.nanoTime();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[8192];
+    try {
+      while (true) {
+        int n = body.read(buf, 0, Math.min(buf.length, maxBytes + 1 - out.size()));
+        if (n < 0) {
+          break;
+        }
+        out.write(buf, 0, n);
+        if (out.size() > maxBytes) {
+          throw new ApiException(413, "request body exceeds the limit of " + maxBytes + " bytes", null);
+        }
+        if (System.nanoTime() - start > maxNanos) {
+          throw new ApiException(408, "the request body did not arrive within " + maxNanos / 1_000_000_000L
+              + " s (" + out.size() + " bytes received)", null);
+        }
+      }
+    } catch (IOException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof TimeoutException) {
+          throw new ApiException(408, "the request body stopped arriving (" + out.size()
+              + " bytes received, then nothing until the idle timeout)", null);
+        }
+      }
+      throw e;
+    }
+    return out.toByteArray();
   }
 
   /** Refuses fields outside {@code allowed} (a typo should not pass silently). */
@@ -52,7 +86,8 @@ final class Requests {
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!allowed.contains(f)) {
-        throw ApiException.badRequest(f, "unknown field '" + shorten(f) + "': expected " + String.join(", ", allowed.stream().sorted().toList()));
+        throw ApiException.badRequest(f, "unknown field '" + shorten(f) + "': expected "
+            + (allowed.isEmpty() ? "an empty body or {}" : "only " + String.join(", ", allowed.stream().sorted().toList())));
       }
     }
   }
@@ -84,7 +119,7 @@ final class Requests {
         throw ApiException.badRequest("classId", "classId must be a class id in [0, " + classCount + "), found " + describe(cls));
       }
       classId = cls.asInt();
-    } else if (cls != null && !cls.isNull() && !(cls.isIntegralNumber() && cls.asLong() == -1)) {
+    } else if (cls != null && !cls.isNull() && !(cls.isIntegralNumber() && cls.canConvertToInt() && cls.asInt() == -1)) {
       throw ApiException.badRequest("classId", "an erase stroke takes no classId (or -1), found " + describe(cls));
     }
     JsonNode r = body.get("radius");
@@ -146,6 +181,11 @@ final class Requests {
       if (name.chars().anyMatch(Character::isISOControl)) {
         throw ApiException.badRequest("name", "name must not contain control characters");
       }
+      int bad = unpairedSurrogate(name);
+      if (bad >= 0) {
+        throw ApiException.badRequest("name", String.format(Locale.ROOT,
+            "name must be well-formed Unicode text, found an unpaired surrogate \\u%04X at character %d", (int) name.charAt(bad), bad));
+      }
     } else if (nameRequired) {
       throw ApiException.badRequest("name", "name is required");
     }
@@ -163,21 +203,46 @@ final class Requests {
     return new ClassFields(name, colour);
   }
 
-  /** A path parameter as an index in {@code [0, size)}; 404 when out of range. */
-  static int index(String what, String raw, int size) {
-    int v;
-    try {
-      if (raw.length() > 10) {
-        throw new NumberFormatException();
+  /** The index of the first unpaired UTF-16 surrogate in {@code s}, or -1 if it is well-formed. */
+  static int unpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return i;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
       }
-      v = Integer.parseInt(raw);
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest(what, what + " must be an integer index, found '" + shorten(raw) + "'");
     }
+    return -1;
+  }
+
+  /**
+   * A path parameter as an index in {@code [0, size)}: ASCII decimal digits without sign, plus or
+   * leading zeros (400 otherwise; negative numbers and numbers out of range are 404).
+   */
+  static int index(String what, String raw, int size) {
+    long v = integer(what, "an integer index", raw, 10);
     if (v < 0 || v >= size) {
       throw new ApiException(404, what + " must be in [0, " + size + "), found " + v, what);
     }
-    return v;
+    return (int) v;
+  }
+
+  /**
+   * A path parameter as a canonical decimal integer ({@code 0}, {@code 7}, {@code -3}: ASCII digits,
+   * no plus sign, no leading zeros) of at most {@code maxDigits} digits; 400 otherwise.
+   */
+  static long integer(String what, String noun, String raw, int maxDigits) {
+    String r = raw == null ? "" : raw;
+    if (!CANONICAL_INTEGER.matcher(r).matches() || r.length() > maxDigits + (r.startsWith("-") ? 1 : 0)) {
+      throw ApiException.badRequest(what, what + " must be " + noun + ", found '" + shorten(r)
+          + "': expected the ASCII digits 0-9 without '+' or leading zeros, at most " + maxDigits + " of them");
+    }
+    return Long.parseLong(r);
   }
 
   static String describe(JsonNode n) {
