@@ -291,7 +291,11 @@ final class Api {
       if (now.size() >= limits.maxClasses()) {
         throw new ApiException(409, "this session already has the maximum of " + limits.maxClasses() + " classes", null);
       }
-      c = session.addClass(f.name(), f.colour() != null ? f.colour() : Palette.colour(now.size()));
+      try {
+        c = session.addClass(f.name(), f.colour() != null ? f.colour() : Palette.colour(now.size()));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("name", e.getMessage()); // e.g. a name another class has
+      }
     }
     ctx.status(201);
     json(ctx, classesResponse(c.id()));
@@ -302,7 +306,11 @@ final class Api {
     Requests.ClassFields f = Requests.classFields(body(ctx), false, limits);
     synchronized (classLock) {
       if (f.name() != null) {
-        session.renameClass(id, f.name());
+        try {
+          session.renameClass(id, f.name());
+        } catch (IllegalArgumentException e) {
+          throw ApiException.badRequest("name", e.getMessage());
+        }
       }
       if (f.colour() != null) {
         session.recolourClass(id, f.colour());

@@ -48,6 +48,18 @@ class GuiServerHardeningTest {
   }
 
   @Test
+  void refusesAClassNameAnotherClassHasSoTheSceneStaysOpenable() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
+      int before = f.session.classes().size();
+      String taken = f.session.classes().get(1).name();
+      assertJsonError(f.post("/api/classes", "{\"name\":\"" + taken + "\"}"), 400, "already used by class 1", "name");
+      assertJsonError(f.patch("/api/classes/0", "{\"name\":\"" + taken + "\"}"), 400, "already used", "name");
+      assertEquals(before, f.session.classes().size());
+      assertEquals(before, io.github.bakefeature.core.scene.SceneFolder.open(f.dir).classNames().size());
+    }
+  }
+
+  @Test
   void addingClassesConcurrentlyNeverExceedsTheMaximum() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> {
       o.frames = 2;
