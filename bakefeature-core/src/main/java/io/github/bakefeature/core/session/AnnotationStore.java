@@ -881,21 +881,38 @@ public final class AnnotationStore {
     checkUnique(name, -1);
     SemanticClass c = new SemanticClass(classes.size(), name, colour);
     classes.add(c);
-    persistClasses();
+    try {
+      persistClasses();
+    } catch (IOException | RuntimeException e) {
+      classes.remove(classes.size() - 1); // not saved: not added
+      throw e;
+    }
     return c;
   }
 
   public synchronized void renameClass(int id, String name) throws IOException {
     checkClass(id);
     checkUnique(name, id);
-    classes.set(id, classes.get(id).withName(name));
-    persistClasses();
+    SemanticClass before = classes.get(id);
+    classes.set(id, before.withName(name));
+    try {
+      persistClasses();
+    } catch (IOException | RuntimeException e) {
+      classes.set(id, before);
+      throw e;
+    }
   }
 
   public synchronized void recolourClass(int id, int colour) throws IOException {
     checkClass(id);
-    classes.set(id, classes.get(id).withColour(colour));
-    persistClasses();
+    SemanticClass before = classes.get(id);
+    classes.set(id, before.withColour(colour));
+    try {
+      persistClasses();
+    } catch (IOException | RuntimeException e) {
+      classes.set(id, before);
+      throw e;
+    }
   }
 
   /**

@@ -72,8 +72,13 @@ public final class DefaultLabelSession implements LabelSession {
   private volatile double stepsPerSecond;
   private volatile long lastAnnotationNanos = System.nanoTime();
   private volatile Throwable failure;
+  /** Held while the session is open: one session per scene folder (null in memory). */
+  private final SessionLock lock;
+  /** Serialises an edit of the store with handing its labels to the trainer. */
+  private final Object editLock = new Object();
 
-  private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer) {
+  private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer, SessionLock lock) {
+    this.lock = lock;
     this.scene = b.scene;
     this.store = store;
     this.trainer = trainer;
@@ -133,41 +138,54 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public void applyStroke(int frame, Stroke stroke) {
-    int[] changed = io(() -> store.applyStroke(frame, stroke));
-    short v = (short) (stroke.kind() == Stroke.Kind.PAINT ? stroke.classId() : -1);
-    short[] values = new short[changed.length];
-    java.util.Arrays.fill(values, v);
-    labelsChanged(frame, changed, values);
+    java.util.Objects.requireNonNull(stroke, "stroke");
+    // The store edit and the trainer's copy change together: two threads' edits of one frame must
+    // reach the trainer in the order they reached the scribbles, or it trains on stale labels.
+    synchronized (editLock) {
+      int[] changed = io(() -> store.applyStroke(frame, stroke));
+      labelsChanged(frame, changed);
+    }
+    notifyAnnotations(frame);
   }
 
   @Override
   public void clearFrame(int frame) {
-    int[] changed = io(() -> store.clearFrame(frame));
-    labelsChanged(frame, changed, new short[changed.length]);
+    synchronized (editLock) {
+      labelsChanged(frame, io(() -> store.clearFrame(frame)));
+    }
+    notifyAnnotations(frame);
   }
 
   @Override
   public boolean undo() {
-    Edit e = io(store::undo);
-    if (e == null) {
-      return false;
+    Edit e;
+    synchronized (editLock) {
+      e = io(store::undo);
+      if (e == null) {
+        return false;
+      }
+      labelsChanged(e.frame(), e.pixels());
     }
-    labelsChanged(e.frame(), e.pixels(), e.before());
+    notifyAnnotations(e.frame());
     return true;
   }
 
   @Override
   public boolean redo() {
-    Edit e = io(store::redo);
-    if (e == null) {
-      return false;
+    Edit e;
+    synchronized (editLock) {
+      e = io(store::redo);
+      if (e == null) {
+        return false;
+      }
+      labelsChanged(e.frame(), e.pixels());
     }
-    labelsChanged(e.frame(), e.pixels(), e.after());
+    notifyAnnotations(e.frame());
     return true;
   }
 
-  /** Hands changed labels to the trainer (values < 0 clear; clear() passes zeros = see below). */
-  private void labelsChanged(int frame, int[] pixels, short[] values) {
+  /** Hands the changed pixels' labels, as the store now holds them, to the trainer (under editLock). */
+  private void labelsChanged(int frame, int[] pixels) {
     if (pixels.length == 0) {
       return;
     }
@@ -184,6 +202,9 @@ public final class DefaultLabelSession implements LabelSession {
       }
     }
     lastAnnotationNanos = System.nanoTime();
+  }
+
+  private void notifyAnnotations(int frame) {
     listeners.forEach(l -> safely(() -> l.onAnnotationsChanged(frame)));
   }
 
@@ -215,6 +236,18 @@ public final class DefaultLabelSession implements LabelSession {
   // ---- training ------------------------------------------------------------------------------
 
   private void trainLoop() {
+    try {
+      runTraining();
+    } catch (Throwable t) {
+      // Something outside a step (a listener's Error, say) ended the loop: record it, so that
+      // awaitStep and progress report it instead of waiting for a thread that is gone.
+      failure = t;
+      paused = true;
+      LOG.error("training thread stopped", t);
+    }
+  }
+
+  private void runTraining() {
     long windowStart = System.nanoTime();
     long windowSteps = 0;
     long lastEvent = 0;
@@ -281,6 +314,11 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public void resume() {
+    checkOpen();
+    if (!thread.isAlive()) {
+      throw new IllegalStateException("the training thread has stopped"
+          + (failure == null ? "" : " after: " + failure) + "; open a new session");
+    }
     synchronized (pauseMonitor) {
       failure = null;
       paused = false;
@@ -302,8 +340,9 @@ public final class DefaultLabelSession implements LabelSession {
   public TrainingProgress progress() {
     StepResult s = lastStep;
     Map<String, Double> losses = s == null ? Map.of() : s.losses();
-    return new TrainingProgress(trainer.iteration(), losses, paused ? 0 : stepsPerSecond,
-        (System.nanoTime() - lastAnnotationNanos) / 1e9, paused, store.labelledPixels());
+    boolean stopped = paused || closed;
+    return new TrainingProgress(trainer.iteration(), losses, stopped ? 0 : stepsPerSecond,
+        (System.nanoTime() - lastAnnotationNanos) / 1e9, stopped, store.labelledPixels());
   }
 
   /** Training steps taken so far. */
@@ -312,8 +351,11 @@ public final class DefaultLabelSession implements LabelSession {
   }
 
   /**
-   * Blocks until the trainer has taken at least {@code steps} steps in total (training must be
-   * running), e.g. for scripted use and tests.
+   * Blocks until the trainer has taken at least {@code steps} steps in total, e.g. for scripted
+   * use and tests.
+   *
+   * @throws IllegalStateException if the session is closed, training failed or stopped, or is
+   *     paused (it would never get there)
    */
   public void awaitStep(long steps) throws InterruptedException {
     while (trainer.iteration() < steps) {
@@ -322,6 +364,13 @@ public final class DefaultLabelSession implements LabelSession {
       }
       if (failure != null) {
         throw new IllegalStateException("training failed", failure);
+      }
+      if (!thread.isAlive()) {
+        throw new IllegalStateException("the training thread has stopped");
+      }
+      if (paused) {
+        throw new IllegalStateException("training is paused at step " + trainer.iteration() + "; resume() it"
+            + " before waiting for step " + steps);
       }
       Thread.sleep(5);
     }
@@ -403,7 +452,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public void addListener(SessionListener listener) {
-    listeners.add(listener);
+    listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
@@ -433,10 +482,14 @@ public final class DefaultLabelSession implements LabelSession {
     synchronized (pauseMonitor) {
       pauseMonitor.notifyAll();
     }
-    try {
-      thread.join(60_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    // A listener may close the session from the training thread: that thread ends its loop after
+    // the callback returns, and must not wait for itself.
+    if (Thread.currentThread() != thread) {
+      try {
+        thread.join(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (checkpointFile != null && trainer.iteration() > 0) {
       try {
@@ -446,6 +499,9 @@ public final class DefaultLabelSession implements LabelSession {
       }
     }
     snapshot = null;
+    if (lock != null) {
+      lock.release();
+    }
   }
 
   private void checkOpen() {
@@ -463,7 +519,10 @@ public final class DefaultLabelSession implements LabelSession {
   private static void safely(Runnable r) {
     try {
       r.run();
-    } catch (RuntimeException e) {
+    } catch (VirtualMachineError e) {
+      throw e; // out of memory, stack overflow: not the listener's to swallow
+    } catch (Throwable e) {
+      // AssertionError and other Errors too: a listener must not stop training (SessionListener).
       LOG.warn("session listener failed", e);
     }
   }
@@ -553,7 +612,23 @@ public final class DefaultLabelSession implements LabelSession {
     }
 
     public DefaultLabelSession build() throws IOException {
+      java.util.Objects.requireNonNull(scene, "scene");
+      java.util.Objects.requireNonNull(method, "method");
+      java.util.Objects.requireNonNull(trainerConfig, "trainerConfig");
       boolean persist = persistent != null ? persistent : scene.directory().isPresent();
+      SessionLock lock = persist ? SessionLock.acquire(scene.directory().orElseThrow(() -> new IllegalArgumentException(
+          "optPersistent(true) needs a scene with a folder; this one has none (use optPersistent(false))"))) : null;
+      try {
+        return build(persist, lock);
+      } catch (IOException | RuntimeException | Error e) {
+        if (lock != null) {
+          lock.release();
+        }
+        throw e;
+      }
+    }
+
+    private DefaultLabelSession build(boolean persist, SessionLock lock) throws IOException {
       AnnotationStore store = persist ? AnnotationStore.open(scene) : AnnotationStore.inMemory(scene);
       int classes = Math.max(2, store.classes().size());
       FieldTrainer trainer = Training.builder(scene)
@@ -570,7 +645,12 @@ public final class DefaultLabelSession implements LabelSession {
         if (Files.exists(ckpt)) {
           try {
             Checkpoint c = Checkpoint.read(ckpt);
-            if (c.model().method().equals(method.id()) && c.model().featureDimension() == trainer.field().featureDimension()) {
+            String other = otherScene(c.model(), classes);
+            if (other != null) {
+              Path aside = setAside(ckpt);
+              LOG.warn("{} is a model of another scene ({}); moved it to {} and starting a new model", ckpt, other, aside);
+            } else if (c.model().method().equals(method.id())
+                && c.model().featureDimension() == trainer.field().featureDimension()) {
               trainer = c.resume(trainer.data());
               trainer.ensureClasses(classes);
               LOG.info("resumed the model at step {} from {}", trainer.iteration(), ckpt);
@@ -589,7 +669,32 @@ public final class DefaultLabelSession implements LabelSession {
           data.setLabels(tf, store.scribbles(f));
         }
       }
-      return new DefaultLabelSession(this, store, trainer);
+      return new DefaultLabelSession(this, store, trainer, lock);
+    }
+
+    /** Why a checkpoint cannot be this scene's model (other bounds, more classes), or null. */
+    private String otherScene(SemanticFieldModel m, int classes) {
+      io.github.bakefeature.api.scene.Aabb a = m.bounds();
+      io.github.bakefeature.api.scene.Aabb b = scene.bounds();
+      double tol = 1e-4 * b.diagonal();
+      for (int axis = 0; axis < 3; axis++) {
+        if (Math.abs(a.min(axis) - b.min(axis)) > tol || Math.abs(a.max(axis) - b.max(axis)) > tol) {
+          return "trained in the box " + a + ", the scene's is " + b;
+        }
+      }
+      if (m.classCount() > classes) {
+        return "it predicts " + m.classCount() + " classes, the session has " + classes;
+      }
+      return null;
+    }
+
+    /** Moves a file the session will not use into session/set-aside/<time>/ (never deletes it). */
+    private static Path setAside(Path file) throws IOException {
+      String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      Path dir = Files.createDirectories(file.resolveSibling("set-aside").resolve(stamp));
+      Path target = dir.resolve(file.getFileName());
+      Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return target;
     }
   }
 }
