@@ -97,30 +97,43 @@ public record Stroke(Kind kind, int classId, float radius, float[] points) {
     }
   }
 
-  /** Squared distance from (x, y) to the polyline. */
+  /**
+   * Squared distance from (x, y) to the polyline, in double precision and without cancellation,
+   * so that a segment with far-away ends (1e20 px) still paints where it crosses the image.
+   */
   private float distanceSquared(float x, float y) {
-    float best = Float.MAX_VALUE;
+    double best = Double.MAX_VALUE;
     int n = points.length / 2;
     if (n == 1) {
-      float dx = x - points[0];
-      float dy = y - points[1];
-      return dx * dx + dy * dy;
+      double dx = x - (double) points[0];
+      double dy = y - (double) points[1];
+      return (float) Math.min(Float.MAX_VALUE, dx * dx + dy * dy);
     }
     for (int i = 0; i + 1 < n; i++) {
-      float ax = points[2 * i];
-      float ay = points[2 * i + 1];
-      float bx = points[2 * i + 2];
-      float by = points[2 * i + 3];
-      float abx = bx - ax;
-      float aby = by - ay;
-      float len2 = abx * abx + aby * aby;
-      float t = len2 > 0 ? ((x - ax) * abx + (y - ay) * aby) / len2 : 0f;
-      t = Math.max(0f, Math.min(1f, t));
-      float dx = x - (ax + t * abx);
-      float dy = y - (ay + t * aby);
-      best = Math.min(best, dx * dx + dy * dy);
+      double ax = points[2 * i];
+      double ay = points[2 * i + 1];
+      double abx = points[2 * i + 2] - ax;
+      double aby = points[2 * i + 3] - ay;
+      double px = x - ax;
+      double py = y - ay;
+      double len2 = abx * abx + aby * aby;
+      double dot = px * abx + py * aby;
+      double d2;
+      if (len2 == 0 || dot <= 0) {
+        d2 = px * px + py * py; // nearest to the start
+      } else if (dot >= len2) {
+        double qx = x - (ax + abx);
+        double qy = y - (ay + aby);
+        d2 = qx * qx + qy * qy; // nearest to the end
+      } else {
+        // Beside the segment: distance to the line from the cross product, which stays exact
+        // when the ends are far away (the projected point ax + t * abx would cancel to nothing).
+        double cross = px * aby - py * abx;
+        d2 = cross * cross / len2;
+      }
+      best = Math.min(best, d2);
     }
-    return best;
+    return (float) Math.min(Float.MAX_VALUE, best);
   }
 
   @Override

@@ -83,6 +83,19 @@ public final class MaskExporter {
    * @param classCount classes the model predicts (sets the bit depth and pads the legend)
    */
   public Summary export(ViewSource views, Scene scene, int classCount, int[] frames, Path outDir) throws IOException {
+    java.util.Objects.requireNonNull(views, "views");
+    java.util.Objects.requireNonNull(scene, "scene");
+    java.util.Objects.requireNonNull(frames, "frames");
+    java.util.Objects.requireNonNull(outDir, "outDir");
+    if (classCount < 1) {
+      throw new IllegalArgumentException("expected the model's class count (>= 1), found " + classCount);
+    }
+    // Every frame checked before the first file is written: a bad index must not leave half an export.
+    for (int fi : frames) {
+      if (fi < 0 || fi >= scene.size()) {
+        throw new IllegalArgumentException("frame must be in [0, " + scene.size() + "), found " + fi);
+      }
+    }
     List<SemanticClass> legend = classes != null ? padded(classes, classCount) : ExportClasses.fromScene(scene, classCount);
     int[] palette = ExportClasses.palette(legend);
     boolean wide = legend.size() > UNKNOWN_8;
@@ -94,9 +107,6 @@ public final class MaskExporter {
     long cleaned = 0;
     long unknown = 0;
     for (int fi : frames) {
-      if (fi < 0 || fi >= scene.size()) {
-        throw new IllegalArgumentException("frame must be in [0, " + scene.size() + "), found " + fi);
-      }
       Frame f = scene.frame(fi);
       RenderedView v = views.render(fi, f.intrinsics(), EnumSet.of(RenderOutput.CLASSES));
       short[] labels = v.classes().clone();

@@ -103,6 +103,9 @@ public final class SemanticFieldModel implements FieldModel {
   @Override
   public RenderedView render(CameraIntrinsics camera, Pose pose, Set<RenderOutput> outputs) {
     checkOpen();
+    java.util.Objects.requireNonNull(camera, "camera");
+    java.util.Objects.requireNonNull(pose, "pose");
+    java.util.Objects.requireNonNull(outputs, "outputs");
     return newRenderer().render(camera, pose, outputs, step);
   }
 
@@ -113,12 +116,20 @@ public final class SemanticFieldModel implements FieldModel {
    */
   public RenderedView render(CameraIntrinsics camera, Pose pose, Set<RenderOutput> outputs, DepthImage depth) {
     checkOpen();
+    java.util.Objects.requireNonNull(camera, "camera");
+    java.util.Objects.requireNonNull(pose, "pose");
+    java.util.Objects.requireNonNull(outputs, "outputs");
     return newRenderer().render(camera, pose, outputs, step, depth);
   }
 
   @Override
   public PointQuery query(float[] points, int count) {
     checkOpen();
+    java.util.Objects.requireNonNull(points, "points");
+    if (count < 0 || (long) count * 3 > points.length) {
+      throw new IllegalArgumentException("expected 0 <= count and 3 * count <= points.length (" + points.length
+          + "), found count " + count);
+    }
     return FieldRenderer.query(field, box, points, count);
   }
 

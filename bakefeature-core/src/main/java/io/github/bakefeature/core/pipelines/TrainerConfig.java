@@ -80,47 +80,56 @@ public record TrainerConfig(
 
     /** Stratified samples per ray over the scene box (default 12). */
     public Builder optUniformSamples(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("uniform samples per ray must be >= 0, found " + n);
+      }
       this.uniformSamples = n;
       return this;
     }
 
     /** Samples per ray around the measured depth (default 20). */
     public Builder optSurfaceSamples(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("surface samples per ray must be >= 0, found " + n);
+      }
       this.surfaceSamples = n;
       return this;
     }
 
     /** Half-width of the depth band, as a fraction of the scene diagonal (default 0.005). */
     public Builder optSurfaceBand(float f) {
-      this.surfaceBand = f;
+      this.surfaceBand = check("surface band", f, 0f, 1f, false);
       return this;
     }
 
     /** Adam learning rate of the MLPs (default 5e-3). */
     public Builder optLearningRate(float lr) {
-      this.learningRate = lr;
+      this.learningRate = check("learning rate", lr, 0f, 10f, false);
       return this;
     }
 
     /** Adam learning rate of the hash grid (default 1e-2, as instant-ngp). */
     public Builder optGridLearningRate(float lr) {
-      this.gridLearningRate = lr;
+      this.gridLearningRate = check("grid learning rate", lr, 0f, 10f, false);
       return this;
     }
 
     /** Learning-rate step decay: multiply by {@code factor} every {@code steps} (default 0.5 / 2000). */
     public Builder optDecay(int steps, float factor) {
+      if (steps < 1) {
+        throw new IllegalArgumentException("decay period must be >= 1 step, found " + steps);
+      }
       this.decaySteps = steps;
-      this.decayFactor = factor;
+      this.decayFactor = check("decay factor", factor, 0f, 1f, true);
       return this;
     }
 
     /** Loss weights (default rgb 1, depth 0.1, semantic 1, feature 0.5). */
     public Builder optLossWeights(float rgb, float depth, float semantic, float feature) {
-      this.rgbWeight = rgb;
-      this.depthWeight = depth;
-      this.semanticWeight = semantic;
-      this.featureWeight = feature;
+      this.rgbWeight = check("rgb loss weight", rgb, 0f, 1e6f, true);
+      this.depthWeight = check("depth loss weight", depth, 0f, 1e6f, true);
+      this.semanticWeight = check("semantic loss weight", semantic, 0f, 1e6f, true);
+      this.featureWeight = check("feature loss weight", feature, 0f, 1e6f, true);
       return this;
     }
 
@@ -131,12 +140,16 @@ public record TrainerConfig(
      * the right mean depth); sharp surfaces also let rendering stop rays early. 0 disables it.
      */
     public Builder optFreeSpaceWeight(float w) {
-      this.freeSpaceWeight = w;
+      this.freeSpaceWeight = check("free-space loss weight", w, 0f, 1e6f, true);
       return this;
     }
 
     /** Occupancy grid resolution (default 128) and update period in steps (default 16). */
     public Builder optOccupancy(int resolution, int updateEvery) {
+      if (resolution < 1 || resolution > 1024 || updateEvery < 0) {
+        throw new IllegalArgumentException("expected an occupancy resolution in [1, 1024] and an update period >= 0"
+            + " (0 = never), found " + resolution + " and " + updateEvery);
+      }
       this.occupancyResolution = resolution;
       this.occupancyUpdateEvery = updateEvery;
       return this;
@@ -148,7 +161,20 @@ public record TrainerConfig(
       return this;
     }
 
+    /** {@code v} if finite and in range ({@code min} itself allowed or not), else an error naming it. */
+    private static float check(String what, float v, float min, float max, boolean minAllowed) {
+      if (!(Float.isFinite(v) && (minAllowed ? v >= min : v > min) && v <= max)) {
+        throw new IllegalArgumentException("expected the " + what + " in " + (minAllowed ? "[" : "(") + min + ", "
+            + max + "], found " + v);
+      }
+      return v;
+    }
+
     public TrainerConfig build() {
+      if (uniformSamples + surfaceSamples < 1) {
+        throw new IllegalArgumentException("expected at least one sample per ray, found " + uniformSamples
+            + " uniform + " + surfaceSamples + " around the depth");
+      }
       return new TrainerConfig(raysPerBatch, uniformSamples, surfaceSamples, surfaceBand, learningRate,
           gridLearningRate, beta1, beta2, epsilon, decaySteps, decayFactor, minLearningRateFraction, rgbWeight,
           depthWeight, semanticWeight, featureWeight, freeSpaceWeight, occupancyResolution, occupancyUpdateEvery, seed);

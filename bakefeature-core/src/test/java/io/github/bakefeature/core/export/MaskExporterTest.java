@@ -2,6 +2,7 @@ package io.github.bakefeature.core.export;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,5 +153,15 @@ class MaskExporterTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MaskExporter.builder().build()
         .export(ExportFixtures.constant(classes(), confidence()), scene(), 3, new int[] {2}, tmp));
     assertEquals("frame must be in [0, 2), found 2", e.getMessage());
+  }
+
+  @Test
+  void aBadFrameLaterInTheListWritesNothing() throws Exception {
+    Path out = tmp.resolve("partial");
+    assertThrows(IllegalArgumentException.class, () -> MaskExporter.builder().build()
+        .export(ExportFixtures.constant(classes(), confidence()), scene(), 3, new int[] {0, 99}, out));
+    assertFalse(java.nio.file.Files.exists(out), "validated before the first file");
+    assertThrows(IllegalArgumentException.class, () -> MaskExporter.builder().build()
+        .export(ExportFixtures.constant(classes(), confidence()), scene(), 0, new int[] {0}, out));
   }
 }

@@ -1,0 +1,32 @@
+package io.github.bakefeature.core.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class TrainerConfigTest {
+  @Test
+  void rejectsNonFiniteOrOutOfRangeSettingsNamingThem() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainerConfig.builder().optLearningRate(Float.NaN));
+    assertEquals("expected the learning rate in (0.0, 10.0], found NaN", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> TrainerConfig.builder().optLearningRate(-1f));
+    e = assertThrows(IllegalArgumentException.class, () -> TrainerConfig.builder().optLossWeights(1, -1, 1, 1));
+    assertTrue(e.getMessage().contains("depth loss weight"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> TrainerConfig.builder().optSurfaceBand(-2f));
+    assertThrows(IllegalArgumentException.class, () -> TrainerConfig.builder().optDecay(0, 0.5f));
+    assertThrows(IllegalArgumentException.class, () -> TrainerConfig.builder().optDecay(100, 7f));
+    assertThrows(IllegalArgumentException.class, () -> TrainerConfig.builder().optOccupancy(0, 16));
+    assertThrows(IllegalArgumentException.class,
+        () -> TrainerConfig.builder().optUniformSamples(0).optSurfaceSamples(0).build());
+  }
+
+  @Test
+  void acceptsZeroWeightsToSwitchALossOff() {
+    TrainerConfig c = TrainerConfig.builder().optLossWeights(0, 0, 1, 0).optFreeSpaceWeight(0).optOccupancy(64, 0).build();
+    assertEquals(0f, c.rgbWeight());
+    assertEquals(0, c.occupancyUpdateEvery());
+  }
+}
