@@ -41,7 +41,13 @@ public interface FieldModel extends AutoCloseable {
    */
   PointQuery query(float[] points, int count);
 
-  /** Writes every trainable value (MLPs, encodings, optimiser state) atomically to {@code file}. */
+  /**
+   * Writes the model (every network and encoding parameter, the occupancy grid, the scene box and
+   * the configuration) atomically to {@code file}, so that loading it renders bit-identical
+   * output. A model is a snapshot for rendering: it holds no optimiser state, so such a file cannot
+   * resume training; checkpoints of a trainer or a label session (which can) are written by the
+   * implementation's trainer.
+   */
   void save(Path file) throws IOException;
 
   @Override

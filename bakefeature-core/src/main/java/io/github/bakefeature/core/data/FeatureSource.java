@@ -15,4 +15,12 @@ public interface FeatureSource {
    * at the scene's full resolution) to {@code out[offset .. offset + dimension())}.
    */
   void lookup(int frame, int px, int py, float[] out, int offset);
+
+  /**
+   * The scene this source was built for, as {frames, image width, image height}, or null when it
+   * does not know; training checks it against the scene it trains on.
+   */
+  default int[] sceneShape() {
+    return null;
+  }
 }

@@ -134,6 +134,11 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     return frames.length;
   }
 
+  @Override
+  public int[] sceneShape() {
+    return new int[] {frames.length, imageWidth, imageHeight};
+  }
+
   /** Width of every frame's feature grid in cells. */
   public int gridWidth() {
     return gridWidth;

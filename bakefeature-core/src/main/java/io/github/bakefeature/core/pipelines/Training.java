@@ -116,6 +116,20 @@ public final class Training {
       if (method.usesFeatures() && features == null) {
         throw new IllegalArgumentException("method " + method + " needs feature targets (optFeatures), found none");
       }
+      if (method.usesFeatures()) {
+        int[] shape = features.sceneShape();
+        if (shape != null && (shape[0] != scene.size() || shape[1] != scene.width() || shape[2] != scene.height())) {
+          throw new IllegalArgumentException("the feature targets were built for a scene of " + shape[0] + " frames of "
+              + shape[1] + "x" + shape[2] + ", but this scene has " + scene.size() + " frames of " + scene.width() + "x"
+              + scene.height() + "; expected the feature cache of this scene");
+        }
+      }
+      if (maxTrainingPixels < 1) {
+        throw new IllegalArgumentException("max training pixels must be >= 1, found " + maxTrainingPixels);
+      }
+      if (classCount < 0) {
+        throw new IllegalArgumentException("class count must be >= 0 (0 = the scene's), found " + classCount);
+      }
       int[] f = frames != null ? frames : java.util.stream.IntStream.range(0, scene.size()).toArray();
       int scale = TrainingData.scaleForBudget(scene, f.length, maxTrainingPixels);
       TrainingData data = TrainingData.load(scene, f, scale, method.usesFeatures() ? features : null);
@@ -136,6 +150,14 @@ public final class Training {
         fb.optFeatureDimension(features.dimension());
       }
       FieldConfig config = fieldOptions.apply(fb).build();
+      if (method.usesFeatures() && config.featureDimension() != features.dimension()) {
+        throw new IllegalArgumentException("the field renders " + config.featureDimension() + "-dimensional features"
+            + " but the feature targets have " + features.dimension() + "; expected equal dimensions");
+      }
+      if (config.classCount() < c) {
+        throw new IllegalArgumentException("the field predicts " + config.classCount() + " classes but the labels need "
+            + c + "; expected at least as many");
+      }
       return FieldTrainer.create(SemanticField.create(config), data, new SceneBox(scene.bounds()), trainer);
     }
   }

@@ -602,6 +602,9 @@ public final class DefaultLabelSession implements LabelSession {
 
     /** Write a model checkpoint every {@code steps} steps (default 0 = only on close / on request). */
     public Builder optCheckpointEvery(long steps) {
+      if (steps < 0) {
+        throw new IllegalArgumentException("checkpoint period must be >= 0 steps (0 = only on close), found " + steps);
+      }
       this.checkpointEverySteps = steps;
       return this;
     }

@@ -99,6 +99,20 @@ class DefaultLabelSessionMisuseTest {
   }
 
   @Test
+  void featureCacheOfAnotherSceneIsRefusedAtBuild() throws Exception {
+    Path other = tmp.resolve("bigger");
+    SceneWriter.write(SyntheticScenes.generate(Preset.TABLETOP, 3, 48, 36, 1).scene(), other);
+    var cache = io.github.bakefeature.core.features.FeatureCache.builder(SceneFolder.open(other),
+        io.github.bakefeature.core.features.FilterBankFeatureExtractor.builder().build())
+        .optTrainer(io.github.bakefeature.core.features.FeatureAutoencoder.trainer().optSteps(5)).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> builder(dir).optMethod(MethodPreset.OURS).optFeatures(cache).build());
+    assertTrue(e.getMessage().contains("3 frames of 48x36"), e.getMessage());
+    // Nothing stays locked by the failed build.
+    builder(dir).optAutoStart(false).build().close();
+  }
+
+  @Test
   void closedSessionReportsStoppedAndRefusesResume() throws Exception {
     DefaultLabelSession s = builder(dir).build();
     s.close();
