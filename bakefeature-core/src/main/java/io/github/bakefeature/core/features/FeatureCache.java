@@ -160,6 +160,10 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       throw new IndexOutOfBoundsException("expected frame in [0, " + frames.length + ") and pixel in [0, " + imageWidth
           + ") x [0, " + imageHeight + "), found frame " + frame + " pixel (" + px + ", " + py + ")");
     }
+    if (offset < 0 || offset > out.length - d) {
+      throw new IndexOutOfBoundsException("expected room for " + d + " values at offset " + offset + ", found an"
+          + " array of " + out.length);
+    }
     int cx = Math.min(gridWidth - 1, (int) ((px + 0.5) * gridWidth / imageWidth));
     int cy = Math.min(gridHeight - 1, (int) ((py + 0.5) * gridHeight / imageHeight));
     Float16.toFloat(frames[frame], (cy * gridWidth + cx) * d, out, offset, d);

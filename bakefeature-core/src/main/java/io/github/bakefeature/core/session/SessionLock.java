@@ -27,7 +27,7 @@ final class SessionLock {
   /**
    * Takes the lock of {@code sceneDir}.
    *
-   * @throws IllegalStateException if another session (in this or another process) holds it
+   * @throws SceneInUseException if another session (in this or another process) holds it
    */
   static SessionLock acquire(Path sceneDir) throws IOException {
     Path file = Files.createDirectories(sceneDir.resolve(SceneLayout.SESSION)).resolve(".lock");
@@ -43,7 +43,7 @@ final class SessionLock {
     }
     if (l == null) {
       ch.close();
-      throw new IllegalStateException("the scene " + sceneDir + " is already open in another label session ("
+      throw new SceneInUseException(sceneDir, "the scene " + sceneDir + " is already open in another label session ("
           + file + " is locked); close that session (or app) first, so that neither overwrites the other's labels");
     }
     return new SessionLock(ch, l);

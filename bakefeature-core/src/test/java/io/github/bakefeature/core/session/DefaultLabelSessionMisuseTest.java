@@ -47,7 +47,7 @@ class DefaultLabelSessionMisuseTest {
   void secondSessionOnTheSameSceneFolderIsRefusedUntilTheFirstCloses() throws Exception {
     try (DefaultLabelSession first = builder(dir).optAutoStart(false).build()) {
       first.applyStroke(0, Stroke.paint(1, 2f, 4, 4));
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> builder(dir).build());
+      SceneInUseException e = assertThrows(SceneInUseException.class, () -> builder(dir).build());
       assertTrue(e.getMessage().contains("already open in another label session"), e.getMessage());
     }
     try (DefaultLabelSession again = builder(dir).optAutoStart(false).build()) {

@@ -60,7 +60,8 @@ public final class BakeFeatureCli implements Runnable {
     PrintWriter err = cl.getErr();
     if (ex instanceof InvalidSceneException || ex instanceof IllegalArgumentException
         || ex instanceof io.github.bakefeature.core.pipelines.Checkpoint.CheckpointException
-        || ex instanceof io.github.bakefeature.core.simulation.SimulationReport.MalformedReportException) {
+        || ex instanceof io.github.bakefeature.core.simulation.SimulationReport.MalformedReportException
+        || ex instanceof io.github.bakefeature.core.session.SceneInUseException) {
       err.println("bakefeature " + cl.getCommandName() + ": " + ex.getMessage());
       err.flush();
       return EXIT_INVALID_INPUT;
