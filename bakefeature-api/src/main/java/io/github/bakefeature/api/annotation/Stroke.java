@@ -73,6 +73,10 @@ public record Stroke(Kind kind, int classId, float radius, float[] points) {
    * lies within {@code radius} of the polyline, each pixel once, clipped to the image.
    */
   public void forEachPixel(int width, int height, IntConsumer pixel) {
+    // A stroke reaching far outside the image (ends at 1e20 px) would cancel to nothing in the
+    // float distance below; it gets a double-precision one that stays exact there. Strokes on the
+    // image keep the float one (the same pixels as ever).
+    boolean far = points.length > 2 && !inside(width, height);
     float minX = Float.MAX_VALUE;
     float minY = Float.MAX_VALUE;
     float maxX = -Float.MAX_VALUE;
@@ -90,46 +94,76 @@ public record Stroke(Kind kind, int classId, float radius, float[] points) {
     float r2 = radius * radius;
     for (int y = y0; y <= y1; y++) {
       for (int x = x0; x <= x1; x++) {
-        if (distanceSquared(x, y) <= r2) {
+        if ((far ? farDistanceSquared(x, y) : distanceSquared(x, y)) <= r2) {
           pixel.accept(y * width + x);
         }
       }
     }
   }
 
-  /**
-   * Squared distance from (x, y) to the polyline, in double precision and without cancellation,
-   * so that a segment with far-away ends (1e20 px) still paints where it crosses the image.
-   */
+  /** Whether every point lies within {@code radius} + 1 px of the image's pixel centres. */
+  private boolean inside(int width, int height) {
+    float m = radius + 1f;
+    for (int i = 0; i < points.length; i += 2) {
+      if (points[i] < -m || points[i] > width - 1 + m || points[i + 1] < -m || points[i + 1] > height - 1 + m) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Squared distance from (x, y) to the polyline. */
   private float distanceSquared(float x, float y) {
-    double best = Double.MAX_VALUE;
+    float best = Float.MAX_VALUE;
     int n = points.length / 2;
     if (n == 1) {
-      double dx = x - (double) points[0];
-      double dy = y - (double) points[1];
-      return (float) Math.min(Float.MAX_VALUE, dx * dx + dy * dy);
+      float dx = x - points[0];
+      float dy = y - points[1];
+      return dx * dx + dy * dy;
     }
     for (int i = 0; i + 1 < n; i++) {
-      double ax = points[2 * i];
-      double ay = points[2 * i + 1];
-      double abx = points[2 * i + 2] - ax;
-      double aby = points[2 * i + 3] - ay;
-      double px = x - ax;
-      double py = y - ay;
+      float ax = points[2 * i];
+      float ay = points[2 * i + 1];
+      float bx = points[2 * i + 2];
+      float by = points[2 * i + 3];
+      float abx = bx - ax;
+      float aby = by - ay;
+      float len2 = abx * abx + aby * aby;
+      float t = len2 > 0 ? ((x - ax) * abx + (y - ay) * aby) / len2 : 0f;
+      t = Math.max(0f, Math.min(1f, t));
+      float dx = x - (ax + t * abx);
+      float dy = y - (ay + t * aby);
+      best = Math.min(best, dx * dx + dy * dy);
+    }
+    return best;
+  }
+
+  /**
+   * {@link #distanceSquared} for segments with far-away ends: beside a segment, the distance to its
+   * line comes from the implicit form {@code n . p = k}, whose constant {@code k = ax by - ay bx}
+   * is a difference of two exact double products of floats and so correctly rounded, instead of
+   * from {@code x - (ax + t abx)}, which cancels.
+   */
+  private float farDistanceSquared(float x, float y) {
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i + 3 < points.length; i += 2) {
+      double ax = points[i];
+      double ay = points[i + 1];
+      double bx = points[i + 2];
+      double by = points[i + 3];
+      double abx = bx - ax;
+      double aby = by - ay;
       double len2 = abx * abx + aby * aby;
-      double dot = px * abx + py * aby;
+      double dot = (x - ax) * abx + (y - ay) * aby;
       double d2;
       if (len2 == 0 || dot <= 0) {
-        d2 = px * px + py * py; // nearest to the start
+        d2 = (x - ax) * (x - ax) + (y - ay) * (y - ay);
       } else if (dot >= len2) {
-        double qx = x - (ax + abx);
-        double qy = y - (ay + aby);
-        d2 = qx * qx + qy * qy; // nearest to the end
+        d2 = (x - bx) * (x - bx) + (y - by) * (y - by);
       } else {
-        // Beside the segment: distance to the line from the cross product, which stays exact
-        // when the ends are far away (the projected point ax + t * abx would cancel to nothing).
-        double cross = px * aby - py * abx;
-        d2 = cross * cross / len2;
+        double k = ax * by - ay * bx;
+        double side = x * aby - y * abx - k; // -(b - a) x (p - a), expanded
+        d2 = side * side / len2;
       }
       best = Math.min(best, d2);
     }
