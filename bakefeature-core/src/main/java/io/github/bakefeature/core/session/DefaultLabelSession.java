@@ -158,23 +158,19 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public boolean undo() {
-    Edit e;
-    synchronized (editLock) {
-      e = io(store::undo);
-      if (e == null) {
-        return false;
-      }
-      labelsChanged(e.frame(), e.pixels());
-    }
-    notifyAnnotations(e.frame());
-    return true;
+    return replay(store::undo);
   }
 
   @Override
   public boolean redo() {
+    return replay(store::redo);
+  }
+
+  /** Undo or redo: the store's step and the trainer's labels together, then the listeners. */
+  private boolean replay(IoAction<Edit> step) {
     Edit e;
     synchronized (editLock) {
-      e = io(store::redo);
+      e = io(step);
       if (e == null) {
         return false;
       }
