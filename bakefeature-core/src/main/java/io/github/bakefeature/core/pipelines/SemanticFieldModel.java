@@ -122,6 +122,30 @@ public final class SemanticFieldModel implements FieldModel {
     return newRenderer().render(camera, pose, outputs, step, depth);
   }
 
+  /**
+   * Why this model cannot be the model of a scene with {@code bounds} and {@code classes} classes
+   * (0 = unknown), or null if it can: its box differs (the encodings are normalised to it) or it
+   * predicts more classes. Fewer classes is fine: a model saved before classes were added.
+   */
+  public String sceneMismatch(io.github.bakefeature.api.scene.Aabb bounds, int classes) {
+    if (classes > 0 && classCount() > classes) {
+      return "the model predicts " + classCount() + " classes but the scene has " + classes + " (metadata.json)";
+    }
+    io.github.bakefeature.api.scene.Aabb a = bounds();
+    double tolerance = 1e-4 * bounds.diagonal();
+    for (int axis = 0; axis < 3; axis++) {
+      if (Math.abs(a.min(axis) - bounds.min(axis)) > tolerance || Math.abs(a.max(axis) - bounds.max(axis)) > tolerance) {
+        return "the model was trained in the box " + box(a) + " but the scene's box is " + box(bounds) + " (bbox.txt)";
+      }
+    }
+    return null;
+  }
+
+  private static String box(io.github.bakefeature.api.scene.Aabb a) {
+    return String.format(java.util.Locale.ROOT, "(%.3f, %.3f, %.3f)-(%.3f, %.3f, %.3f)", a.minX(), a.minY(), a.minZ(),
+        a.maxX(), a.maxY(), a.maxZ());
+  }
+
   @Override
   public PointQuery query(float[] points, int count) {
     checkOpen();

@@ -321,7 +321,7 @@ public final class AnnotationStore {
    */
   private void finishLoad(Path json, boolean rewrite, Map<Path, String> setAside) throws IOException {
     if (!setAside.isEmpty() || (rewrite && !loadWarnings.isEmpty() && Files.exists(json))) {
-      Path dir = newSetAsideDirectory();
+      Path dir = newSetAsideDirectory(sessionDir);
       StringBuilder reasons = new StringBuilder("Set aside by BakeFeature when the scene was opened on ")
           .append(LocalDateTime.now().withNano(0)).append(".\nNothing here is used any more; the scribbles (semantic/*.png) "
               + "were not changed. Files and why:\n");
@@ -350,7 +350,22 @@ public final class AnnotationStore {
     }
   }
 
-  private Path newSetAsideDirectory() throws IOException {
+  /**
+   * Moves {@code file}, which a session will not use, into a new {@code set-aside/<time>/} folder of
+   * {@code sessionDir} with a {@code reasons.txt} saying {@code why}: never deleted.
+   *
+   * @return where the file went
+   */
+  static Path setAside(Path sessionDir, Path file, String why) throws IOException {
+    Path dir = newSetAsideDirectory(sessionDir);
+    Path to = dir.resolve(file.getFileName());
+    moveFile(file, to);
+    AtomicFiles.writeString(dir.resolve("reasons.txt"), "Set aside by BakeFeature on "
+        + LocalDateTime.now().withNano(0) + ".\n" + file.getFileName() + ": " + why + "\n");
+    return to;
+  }
+
+  private static Path newSetAsideDirectory(Path sessionDir) throws IOException {
     Path parent = sessionDir.resolve(SET_ASIDE);
     Files.createDirectories(parent);
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));

@@ -644,9 +644,9 @@ public final class DefaultLabelSession implements LabelSession {
         if (Files.exists(ckpt)) {
           try {
             Checkpoint c = Checkpoint.read(ckpt);
-            String other = otherScene(c.model(), classes);
+            String other = c.model().sceneMismatch(scene.bounds(), classes);
             if (other != null) {
-              Path aside = setAside(ckpt);
+              Path aside = AnnotationStore.setAside(ckpt.getParent(), ckpt, "a model of another scene: " + other);
               LOG.warn("{} is a model of another scene ({}); moved it to {} and starting a new model", ckpt, other, aside);
             } else if (c.model().method().equals(method.id())
                 && c.model().featureDimension() == trainer.field().featureDimension()) {
@@ -669,31 +669,6 @@ public final class DefaultLabelSession implements LabelSession {
         }
       }
       return new DefaultLabelSession(this, store, trainer, lock);
-    }
-
-    /** Why a checkpoint cannot be this scene's model (other bounds, more classes), or null. */
-    private String otherScene(SemanticFieldModel m, int classes) {
-      io.github.bakefeature.api.scene.Aabb a = m.bounds();
-      io.github.bakefeature.api.scene.Aabb b = scene.bounds();
-      double tol = 1e-4 * b.diagonal();
-      for (int axis = 0; axis < 3; axis++) {
-        if (Math.abs(a.min(axis) - b.min(axis)) > tol || Math.abs(a.max(axis) - b.max(axis)) > tol) {
-          return "trained in the box " + a + ", the scene's is " + b;
-        }
-      }
-      if (m.classCount() > classes) {
-        return "it predicts " + m.classCount() + " classes, the session has " + classes;
-      }
-      return null;
-    }
-
-    /** Moves a file the session will not use into session/set-aside/<time>/ (never deletes it). */
-    private static Path setAside(Path file) throws IOException {
-      String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-      Path dir = Files.createDirectories(file.resolveSibling("set-aside").resolve(stamp));
-      Path target = dir.resolve(file.getFileName());
-      Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      return target;
     }
   }
 }

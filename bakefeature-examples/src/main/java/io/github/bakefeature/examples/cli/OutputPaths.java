@@ -1,5 +1,6 @@
 package io.github.bakefeature.examples.cli;
 
+import io.github.bakefeature.core.eval.LabelmeMasks;
 import io.github.bakefeature.core.scene.SceneLayout;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,7 @@ import java.util.List;
 final class OutputPaths {
   /** Scene entries no command writes to: a scene's inputs and the person's annotations. */
   private static final List<String> PROTECTED = List.of(SceneLayout.RGB, SceneLayout.DEPTH, SceneLayout.POSE,
-      SceneLayout.SEMANTIC, SceneLayout.GT_SEMANTIC, "gt_masks", SceneLayout.INTRINSICS, SceneLayout.BBOX,
+      SceneLayout.SEMANTIC, SceneLayout.GT_SEMANTIC, LabelmeMasks.FOLDER, SceneLayout.INTRINSICS, SceneLayout.BBOX,
       SceneLayout.METADATA, SceneLayout.SESSION + "/session.json", SceneLayout.SESSION + "/edits");
 
   private OutputPaths() {}

@@ -1,6 +1,5 @@
 package io.github.bakefeature.examples.cli;
 
-import io.github.bakefeature.api.scene.Aabb;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.pipelines.Checkpoint;
 import io.github.bakefeature.core.pipelines.SemanticFieldModel;
@@ -28,10 +27,10 @@ final class TrainedSceneOptions {
   SemanticFieldModel loadModel(Scene s, java.io.PrintWriter err) throws IOException {
     SemanticFieldModel model = SemanticFieldModel.load(checkpoint);
     int classes = s.classNames().size();
-    if (classes > 0 && model.classCount() > classes) {
-      throw new Checkpoint.CheckpointException(checkpoint, "the model predicts " + model.classCount()
-          + " classes but the scene " + scene + " has " + classes + " (metadata.json); expected a checkpoint trained"
-          + " on this scene");
+    String mismatch = model.sceneMismatch(s.bounds(), classes);
+    if (mismatch != null) {
+      throw new Checkpoint.CheckpointException(checkpoint, mismatch + "; expected a checkpoint trained on the scene "
+          + scene);
     }
     if (model.classCount() < classes) {
       // Saved before the last classes were added in a label session: valid, it just never predicts them.
@@ -39,21 +38,6 @@ final class TrainedSceneOptions {
           + " classes (saved before the others were added)");
       err.flush();
     }
-    Aabb a = model.bounds();
-    Aabb b = s.bounds();
-    double tolerance = 1e-4 * b.diagonal();
-    for (int axis = 0; axis < 3; axis++) {
-      if (Math.abs(a.min(axis) - b.min(axis)) > tolerance || Math.abs(a.max(axis) - b.max(axis)) > tolerance) {
-        throw new Checkpoint.CheckpointException(checkpoint, "the model was trained in the box " + box(a)
-            + " but the scene " + scene + " has the box " + box(b) + " (bbox.txt); expected a checkpoint trained on"
-            + " this scene");
-      }
-    }
     return model;
-  }
-
-  private static String box(Aabb a) {
-    return String.format(java.util.Locale.ROOT, "(%.3f, %.3f, %.3f)-(%.3f, %.3f, %.3f)", a.minX(), a.minY(), a.minZ(),
-        a.maxX(), a.maxY(), a.maxZ());
   }
 }
