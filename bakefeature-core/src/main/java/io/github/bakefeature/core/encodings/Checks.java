@@ -2,12 +2,15 @@ package io.github.bakefeature.core.encodings;
 
 import io.github.bakefeature.api.field.Encoding;
 
-/** Argument checks shared by the encodings: typed messages instead of index exceptions in kernels. */
-final class Checks {
+/**
+ * Argument checks shared by the encodings (also those of device back-ends in other modules): typed
+ * messages instead of index exceptions in kernels.
+ */
+public final class Checks {
   private Checks() {}
 
   /** Checks an {@code encode}-style call: input {@code [count, in]}, a strided block of {@code out} columns. */
-  static void batch(Encoding e, float[] input, int count, float[] output, int stride, int offset, String name) {
+  public static void batch(Encoding e, float[] input, int count, float[] output, int stride, int offset, String name) {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, got " + count);
     }
@@ -16,7 +19,7 @@ final class Checks {
   }
 
   /** Checks that {@code array} holds {@code count} rows of {@code stride} with columns [offset, offset + width). */
-  static void strided(String name, float[] array, int count, int stride, int offset, int width) {
+  public static void strided(String name, float[] array, int count, int stride, int offset, int width) {
     if (array == null) {
       throw new IllegalArgumentException(name + " is null");
     }
@@ -31,7 +34,7 @@ final class Checks {
     }
   }
 
-  static void length(String name, float[] array, long needed) {
+  public static void length(String name, float[] array, long needed) {
     if (array == null) {
       throw new IllegalArgumentException(name + " is null");
     }

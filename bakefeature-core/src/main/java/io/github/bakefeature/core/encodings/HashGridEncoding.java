@@ -264,6 +264,17 @@ public final class HashGridEncoding implements TrainableEncoding {
   }
 
   /**
+   * Sets the step count that {@link #steps} reports and {@link #writeState} saves: for a device
+   * back-end that trains this grid's mirrored state elsewhere and syncs it back before saving.
+   */
+  public void setSteps(long steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+    }
+    this.steps = steps;
+  }
+
+  /**
    * The live parameter array ({@code [rowCount(), F]}, see the class comment); writes are seen by
    * the next call. Exposed for tests, references and custom initialisation.
    */

@@ -3,6 +3,7 @@ package io.github.bakefeature.core.fields;
 import io.github.bakefeature.api.field.Encoding;
 import io.github.bakefeature.core.encodings.FrequencyEncoding;
 import io.github.bakefeature.core.encodings.HashGridEncoding;
+import io.github.bakefeature.core.encodings.HashGrids;
 import io.github.bakefeature.core.encodings.HybridEncoding;
 import io.github.bakefeature.core.encodings.SphericalHarmonicsEncoding;
 import io.github.bakefeature.core.encodings.TrainableEncoding;
@@ -23,7 +24,8 @@ final class PositionEncodings {
     };
   }
 
-  private static HashGridEncoding hashGrid(FieldConfig c) {
+  /** The hash grid on the device chosen by {@link HashGrids#selectedDevice()} (the CPU by default). */
+  private static TrainableEncoding hashGrid(FieldConfig c) {
     HashGridEncoding.Builder b = HashGridEncoding.builder()
         .optLevels(c.hashLevels())
         .optFeaturesPerLevel(c.hashFeaturesPerLevel())
@@ -35,7 +37,7 @@ final class PositionEncodings {
     } else {
       b.optPerLevelScale(2.0);
     }
-    return b.build();
+    return HashGrids.create(b);
   }
 
   static Encoding direction() {

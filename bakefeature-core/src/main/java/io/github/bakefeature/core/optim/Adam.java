@@ -104,6 +104,25 @@ public final class Adam {
     return rowSteps[row];
   }
 
+  /**
+   * The live first moments ({@code [rowCount() * rowWidth()]}); with {@link #secondMoments()} and
+   * {@link #rowStepCounts()} this is the whole state, exposed so a device back-end can mirror it
+   * (download before {@link #writeState}, upload after {@link #readState}).
+   */
+  public float[] firstMoments() {
+    return m;
+  }
+
+  /** The live second moments, laid out like {@link #firstMoments()}. */
+  public float[] secondMoments() {
+    return v;
+  }
+
+  /** The live per-row step counts ({@code [rowCount()]}). */
+  public int[] rowStepCounts() {
+    return rowSteps;
+  }
+
   /** The bias-correction factor {@code sqrt(1 - beta2^t) / (1 - beta1^t)} of step {@code t >= 1}. */
   public float biasCorrection(int t) {
     if (t < factors.length) {

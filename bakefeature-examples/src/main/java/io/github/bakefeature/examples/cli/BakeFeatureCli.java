@@ -2,6 +2,8 @@ package io.github.bakefeature.examples.cli;
 
 import io.github.bakefeature.api.scene.InvalidSceneException;
 import io.github.bakefeature.core.djl.DjlRuntime;
+import io.github.bakefeature.core.encodings.DeviceUnavailableException;
+import io.github.bakefeature.core.encodings.HashGrids;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -48,6 +50,22 @@ public final class BakeFeatureCli implements Runnable {
       cl.addSubcommand(sub);
     }
     cl.setExecutionExceptionHandler(BakeFeatureCli::handleException);
+    cl.setExecutionStrategy(parsed -> {
+      CommandLine.ParseResult sub = parsed.subcommand();
+      boolean help = sub == null || sub.isUsageHelpRequested() || sub.isVersionHelpRequested()
+          || sub.commandSpec().userObject() instanceof CommandLine.HelpCommand;
+      if (!help) {
+        try {
+          // A device chosen in the environment that cannot run fails now, not after minutes of work.
+          HashGrids.checkSelectedDevice();
+        } catch (DeviceUnavailableException e) {
+          cl.getErr().println("bakefeature " + sub.commandSpec().name() + ": " + e.getMessage());
+          cl.getErr().flush();
+          return EXIT_INVALID_INPUT;
+        }
+      }
+      return new CommandLine.RunLast().execute(parsed);
+    });
     return cl;
   }
 
@@ -61,7 +79,8 @@ public final class BakeFeatureCli implements Runnable {
     if (ex instanceof InvalidSceneException || ex instanceof IllegalArgumentException
         || ex instanceof io.github.bakefeature.core.pipelines.Checkpoint.CheckpointException
         || ex instanceof io.github.bakefeature.core.simulation.SimulationReport.MalformedReportException
-        || ex instanceof io.github.bakefeature.core.session.SceneInUseException) {
+        || ex instanceof io.github.bakefeature.core.session.SceneInUseException
+        || ex instanceof DeviceUnavailableException) {
       err.println("bakefeature " + cl.getCommandName() + ": " + ex.getMessage());
       err.flush();
       return EXIT_INVALID_INPUT;
