@@ -13,7 +13,7 @@ public record FeatureMap(int width, int height, int dimension, float[] data) {
       throw new IllegalArgumentException("feature map must have positive size and dimension, found "
           + width + "x" + height + "x" + dimension);
     }
-    if (data == null || data.length != width * height * dimension) {
+    if (data == null || data.length != (long) width * height * dimension) {
       throw new IllegalArgumentException("expected " + (long) width * height * dimension
           + " values for a " + width + "x" + height + "x" + dimension + " feature map, found "
           + (data == null ? "null" : data.length));

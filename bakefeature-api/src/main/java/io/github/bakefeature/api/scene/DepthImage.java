@@ -11,8 +11,8 @@ public record DepthImage(int width, int height, float[] metres) {
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException("image size must be positive, found " + width + "x" + height);
     }
-    if (metres == null || metres.length != width * height) {
-      throw new IllegalArgumentException("expected " + (width * height) + " depth values for a "
+    if (metres == null || metres.length != (long) width * height) {
+      throw new IllegalArgumentException("expected " + (long) width * height + " depth values for a "
           + width + "x" + height + " image, found " + (metres == null ? "null" : metres.length));
     }
   }

@@ -14,15 +14,20 @@ public record LabelImage(int width, int height, short[] labels) {
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException("image size must be positive, found " + width + "x" + height);
     }
-    if (labels == null || labels.length != width * height) {
-      throw new IllegalArgumentException("expected " + (width * height) + " labels for a " + width
+    if (labels == null || labels.length != (long) width * height) {
+      throw new IllegalArgumentException("expected " + (long) width * height + " labels for a " + width
           + "x" + height + " image, found " + (labels == null ? "null" : labels.length));
     }
   }
 
   /** An image with every pixel unlabelled. */
   public static LabelImage unlabelled(int width, int height) {
-    short[] l = new short[width * height];
+    long n = (long) width * height;
+    if (width <= 0 || height <= 0 || n > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("expected a positive image size of at most " + (Integer.MAX_VALUE - 8)
+          + " pixels, found " + width + "x" + height + " = " + n + " pixels");
+    }
+    short[] l = new short[(int) n];
     java.util.Arrays.fill(l, UNLABELLED);
     return new LabelImage(width, height, l);
   }

@@ -10,8 +10,8 @@ public record RgbImage(int width, int height, byte[] pixels) {
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException("image size must be positive, found " + width + "x" + height);
     }
-    if (pixels == null || pixels.length != width * height * 3) {
-      throw new IllegalArgumentException("expected " + (width * height * 3) + " bytes for a " + width
+    if (pixels == null || pixels.length != 3L * width * height) {
+      throw new IllegalArgumentException("expected " + 3L * width * height + " bytes for a " + width
           + "x" + height + " RGB image, found " + (pixels == null ? "null" : pixels.length));
     }
   }

@@ -1,6 +1,7 @@
 package io.github.bakefeature.core.export;
 
 import io.github.bakefeature.api.annotation.SemanticClass;
+import io.github.bakefeature.api.field.FieldModel;
 import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
@@ -68,9 +69,41 @@ public final class PointCloudExporter {
   }
 
   /**
+   * The cameras the frames of {@link #frames(Scene)} are rendered with, in that order: each frame's
+   * own, scaled by the render scale.
+   *
+   * @throws IllegalArgumentException naming the frame if a scaled camera exceeds the render limits
+   *     of {@link FieldModel#checkRenderSize} (checked for every frame before any is rendered)
+   */
+  public CameraIntrinsics[] cameras(Scene scene) {
+    int[] fs = frames(scene);
+    CameraIntrinsics[] out = new CameraIntrinsics[fs.length];
+    for (int i = 0; i < fs.length; i++) {
+      Frame f = scene.frame(fs[i]);
+      CameraIntrinsics k = f.intrinsics();
+      long w = k.width();
+      long h = k.height();
+      if (renderScale != 1.0) {
+        w = Math.max(1, Math.round(k.width() * renderScale));
+        h = Math.max(1, Math.round(k.height() * renderScale));
+      }
+      try {
+        FieldModel.checkRenderSize((int) Math.min(w, Integer.MAX_VALUE), (int) Math.min(h, Integer.MAX_VALUE));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("frame " + f.name() + " (" + k.width() + "x" + k.height()
+            + ") at render scale " + renderScale + ": " + e.getMessage(), e);
+      }
+      out[i] = renderScale != 1.0 ? k.resized((int) w, (int) h) : k;
+    }
+    return out;
+  }
+
+  /**
    * Renders the frames with {@code views} and fuses them.
    *
    * @param classCount classes the model predicts (pads the legend)
+   * @throws IllegalArgumentException if a frame's render camera exceeds the render limits
+   *     ({@link #cameras}), before any frame is rendered
    */
   public LabelledPointCloud fuse(ViewSource views, Scene scene, int classCount) {
     List<SemanticClass> legend = classes != null ? classes : ExportClasses.fromScene(scene, classCount);
@@ -82,13 +115,12 @@ public final class PointCloudExporter {
     double[] cam = new double[3];
     double[] world = new double[3];
     EnumSet<RenderOutput> outs = EnumSet.of(RenderOutput.DEPTH, RenderOutput.COLOUR, RenderOutput.CLASSES);
-    for (int fi : frames(scene)) {
+    int[] fs = frames(scene);
+    CameraIntrinsics[] cameras = cameras(scene);
+    for (int i = 0; i < fs.length; i++) {
+      int fi = fs[i];
       Frame f = scene.frame(fi);
-      CameraIntrinsics k = f.intrinsics();
-      if (renderScale != 1.0) {
-        k = k.resized(Math.max(1, (int) Math.round(k.width() * renderScale)),
-            Math.max(1, (int) Math.round(k.height() * renderScale)));
-      }
+      CameraIntrinsics k = cameras[i];
       RenderedView v = views.render(fi, k, outs);
       Pose pose = f.pose();
       int w = v.width();

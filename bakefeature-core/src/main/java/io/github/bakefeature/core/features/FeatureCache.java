@@ -22,7 +22,10 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -41,6 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The encoded features of every frame of a scene, as the trainer needs them (section III-C):
@@ -69,6 +74,14 @@ import java.util.zip.CRC32;
  * Writes are atomic and the manifest is written last, so a crash mid-build leaves a cache that is
  * rebuilt next time. A file lock serialises processes building the same cache.
  *
+ * <p><b>Damaged layouts.</b> A cache folder whose entries are not what the cache writes (a
+ * regular file where {@code frames/} should be, a folder or link where a file should be, a
+ * manifest that is not the cache's JSON) is stale like any other: the rebuild removes the wrong
+ * entries, only inside the cache folder and without following links, and logs a warning naming
+ * each path and what was wrong ({@link #warnings()}). Something other than a folder where the cache
+ * folder itself (or its root) should be is never removed: {@link Builder#build()} throws a
+ * {@link CacheFolderException} naming it.
+ *
  * <p><b>Memory.</b> {@code frames x cells x D x 2} bytes: 2.5 MB per frame at the filter bank's
  * default 160 x 120 grid and D = 64.
  *
@@ -84,6 +97,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   private static final String LOCK = ".lock";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL_LOCKS = new ConcurrentHashMap<>();
+  private static final Logger LOG = LoggerFactory.getLogger(FeatureCache.class);
 
   private final Path dir;
   private final int m;
@@ -97,9 +111,11 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   private final boolean reused;
   private final String status;
   private final double seconds;
+  private final List<String> warnings;
 
   private FeatureCache(Path dir, int m, int d, int gridWidth, int gridHeight, int imageWidth, int imageHeight,
-                       short[][] frames, FeatureAutoencoder autoencoder, boolean reused, String status, double seconds) {
+                       short[][] frames, FeatureAutoencoder autoencoder, boolean reused, String status, double seconds,
+                       List<String> warnings) {
     this.dir = dir;
     this.m = m;
     this.d = d;
@@ -112,6 +128,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     this.reused = reused;
     this.status = status;
     this.seconds = seconds;
+    this.warnings = List.copyOf(warnings);
   }
 
   /** A builder for the cache of {@code scene}'s features from {@code extractor}. */
@@ -202,6 +219,15 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   /** "reused", or why it was built ("no cache yet", "scene images changed", "frames/00003.f16: checksum mismatch", ...). */
   public String status() {
     return status;
+  }
+
+  /**
+   * Damage found in the cache folder and repaired by the rebuild, one line each naming the path and
+   * what was wrong (also logged as warnings); empty when the cache was reused, new, or merely out
+   * of date (other settings, changed images).
+   */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /** Wall time of {@link Builder#build()} in seconds. */
@@ -307,40 +333,63 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       }
       String name = slug(extractor.id()) + "-d" + dimension + "-" + sha256(config).substring(0, 12);
       Path dir = root.resolve(name);
-      Files.createDirectories(dir);
+      createCacheFolder(dir);
       String fingerprint = fingerprint();
       // File locks exclude other processes; within this JVM they would throw, so threads queue here first.
       ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new ReentrantLock());
       local.lock();
-      try (FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE)) {
-        FileLock lock = lockChannel.lock();
-        try {
-          String why;
+      try {
+        List<String> warnings = new ArrayList<>();
+        Path lockFile = dir.resolve(LOCK);
+        if (!Files.isRegularFile(lockFile) && Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+          // No process can lock a folder or a broken link, so removing it takes no lock away.
+          damaged(warnings, lockFile, "expected a regular file (the build lock), found " + kind(lockFile)
+              + "; removed it");
+          AtomicFiles.deleteRecursively(lockFile);
+        }
+        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE)) {
+          FileLock lock = lockChannel.lock();
           try {
-            FeatureCache loaded = load(dir, config, fingerprint, m, trainer, t0);
-            if (loaded != null) {
-              return loaded;
+            String why;
+            try {
+              FeatureCache loaded = load(dir, config, fingerprint, m, trainer, t0);
+              if (loaded != null) {
+                return loaded;
+              }
+              why = "no cache yet";
+            } catch (StaleCacheException e) {
+              why = e.getMessage();
+              if (e.damaged) {
+                damaged(warnings, dir, "the feature cache is damaged (" + why + "); rebuilding it");
+              }
             }
-            why = "no cache yet";
-          } catch (StaleCacheException e) {
-            why = e.getMessage();
+            return create(dir, config, fingerprint, m, samples, trainer, why, warnings, t0);
+          } finally {
+            lock.release();
           }
-          return create(dir, config, fingerprint, m, samples, trainer, why, t0);
-        } finally {
-          lock.release();
         }
       } finally {
         local.unlock();
       }
     }
 
-    /** Thrown by {@link #load} with the reason a cache cannot be used. */
+    /**
+     * Thrown by {@link #load} with the reason a cache cannot be used; {@code damaged} when the
+     * folder is not what a build writes (corrupt, truncated, wrong kinds of entries), rather than
+     * merely out of date.
+     */
     private static final class StaleCacheException extends Exception {
       private static final long serialVersionUID = 1L;
+      private final boolean damaged;
 
-      StaleCacheException(String why) {
+      StaleCacheException(String why, boolean damaged) {
         super(why, null, false, false);
+        this.damaged = damaged;
+      }
+
+      static StaleCacheException damaged(String why) {
+        return new StaleCacheException(why, true);
       }
     }
 
@@ -348,20 +397,35 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
                               long t0)
         throws StaleCacheException {
       Path manifestFile = dir.resolve(MANIFEST);
-      if (!Files.exists(manifestFile)) {
+      if (!Files.exists(manifestFile, LinkOption.NOFOLLOW_LINKS)) {
         return null;
+      }
+      if (!Files.isRegularFile(manifestFile)) {
+        throw StaleCacheException.damaged(MANIFEST + ": expected a regular file, found " + kind(manifestFile));
+      }
+      if (!Files.isDirectory(dir.resolve(FRAMES))) {
+        throw StaleCacheException.damaged(FRAMES + ": expected a folder, found " + kind(dir.resolve(FRAMES)));
       }
       JsonNode man;
       try {
         man = JSON.readTree(manifestFile.toFile());
       } catch (IOException e) {
-        throw new StaleCacheException(MANIFEST + ": unreadable (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        throw StaleCacheException.damaged(MANIFEST + ": unreadable ("
+            + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")");
       }
-      if (man == null || man.path("format").asInt(-1) != FORMAT || !config.equals(man.path("config").asText())) {
-        throw new StaleCacheException(MANIFEST + ": written for other settings");
+      if (man == null || !man.isObject()) {
+        throw StaleCacheException.damaged(MANIFEST + ": expected a JSON object, found "
+            + (man == null || man.isMissingNode() ? "no content" : man.getNodeType().toString().toLowerCase(Locale.ROOT)));
+      }
+      if (!man.path("format").isInt() || !man.path("config").isTextual()) {
+        throw StaleCacheException.damaged(MANIFEST + ": expected the fields 'format' (a number) and 'config' (text)");
+      }
+      if (man.path("format").asInt() != FORMAT || !config.equals(man.path("config").asText())) {
+        // Another format version or configuration: out of date rather than damaged.
+        throw new StaleCacheException(MANIFEST + ": written for other settings", false);
       }
       if (!fingerprint.equals(man.path("scene_fingerprint").asText())) {
-        throw new StaleCacheException("scene images changed");
+        throw new StaleCacheException("scene images changed", false);
       }
       int gw = man.path("grid_width").asInt();
       int gh = man.path("grid_height").asInt();
@@ -369,42 +433,51 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       JsonNode list = man.path("frames");
       if (gw < 1 || gh < 1 || d != dimension || man.path("M").asInt() != m || !list.isArray()
           || list.size() != scene.size()) {
-        throw new StaleCacheException(MANIFEST + ": sizes do not match the scene");
+        throw StaleCacheException.damaged(MANIFEST + ": sizes do not match the scene");
+      }
+      long values = (long) gw * gh * d;
+      if (values > Integer.MAX_VALUE - 8) {
+        throw StaleCacheException.damaged(MANIFEST + ": implausible grid " + gw + "x" + gh + " x D=" + d);
       }
       FeatureAutoencoder ae;
       try {
         ae = FeatureAutoencoder.load(dir.resolve(AUTOENCODER));
       } catch (IOException e) {
-        throw new StaleCacheException(AUTOENCODER + ": " + e.getMessage());
+        throw StaleCacheException.damaged(AUTOENCODER + ": " + e.getMessage());
       }
       if (ae.inputDimension() != m || ae.codeDimension() != d || !ae.trainerId().equals(trainer.id())) {
-        throw new StaleCacheException(AUTOENCODER + ": written for other settings");
+        throw StaleCacheException.damaged(AUTOENCODER + ": written for other settings");
       }
-      int cells = gw * gh;
       short[][] data = new short[scene.size()][];
       for (int i = 0; i < scene.size(); i++) {
         JsonNode f = list.get(i);
         String rel = f.path("file").asText();
-        Path file = dir.resolve(rel);
+        String expected = frameFile(scene.frame(i).name());
+        if (!rel.equals(expected)) {
+          // Only the cache's own files are read: never a path the manifest points elsewhere.
+          throw StaleCacheException.damaged(MANIFEST + ": frame " + i + " is stored in '" + rel + "', expected '"
+              + expected + "'");
+        }
         try {
-          data[i] = readFrame(file, cells * d, f.path("crc32").asLong(-1));
+          data[i] = readFrame(dir.resolve(rel), (int) values, f.path("crc32").asLong(-1));
         } catch (IOException e) {
-          throw new StaleCacheException(rel + ": " + e.getMessage());
+          throw StaleCacheException.damaged(rel + ": " + e.getMessage());
         }
         progress.progress(ProgressListener.LOAD, i + 1, scene.size());
       }
       return new FeatureCache(dir, m, d, gw, gh, scene.width(), scene.height(), data, ae, true, "reused",
-          (System.nanoTime() - t0) / 1e9);
+          (System.nanoTime() - t0) / 1e9, List.of());
     }
 
     private FeatureCache create(Path dir, String config, String fingerprint, int m, int samples,
-                                FeatureAutoencoder.Trainer trainer, String why, long t0)
+                                FeatureAutoencoder.Trainer trainer, String why, List<String> warnings, long t0)
         throws IOException {
       // Invalidate first: without a manifest, a crash from here on leaves nothing that looks valid.
-      Files.deleteIfExists(dir.resolve(MANIFEST));
-      Path framesDir = dir.resolve(FRAMES);
-      deleteChildren(framesDir);
-      Files.createDirectories(framesDir);
+      // Entries of the wrong kind (a file where frames/ belongs, a folder where a file belongs) go too.
+      reset(dir, MANIFEST, false, warnings);
+      reset(dir, AUTOENCODER, false, warnings);
+      reset(dir, SPILL, false, warnings);
+      reset(dir, FRAMES, true, warnings);
       int n = scene.size();
       int perFrame = Math.max(1, (int) Math.ceil((double) samples / n));
       float[] sample = new float[Math.multiplyExact(perFrame * n, m)];
@@ -413,7 +486,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       int gh = -1;
       Path spill = dir.resolve(SPILL);
       try {
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spill), 1 << 20))) {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+            Files.newOutputStream(spill, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 20))) {
           for (int i = 0; i < n; i++) {
             Frame frame = scene.frame(i);
             RgbImage rgb = frame.rgb();
@@ -454,7 +528,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
             short[] halfs = new short[codes.length];
             Float16.fromFloat(codes, 0, halfs, 0, codes.length);
             data[i] = halfs;
-            String rel = FRAMES + "/" + scene.frame(i).name() + ".f16";
+            String rel = frameFile(scene.frame(i).name());
             byte[] bytes = toBytes(halfs);
             AtomicFiles.write(dir.resolve(rel), bytes);
             CRC32 crc = new CRC32();
@@ -490,9 +564,72 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         man.put("build_seconds", seconds);
         man.put("frames", frameEntries);
         AtomicFiles.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(man));
-        return new FeatureCache(dir, m, dimension, gw, gh, scene.width(), scene.height(), data, ae, false, why, seconds);
+        return new FeatureCache(dir, m, dimension, gw, gh, scene.width(), scene.height(), data, ae, false, why, seconds,
+            warnings);
       } finally {
         Files.deleteIfExists(spill);
+      }
+    }
+
+    /**
+     * Creates the cache folder and the folders above it. Something else where one of them should be
+     * (a regular file, a link to one, a broken link) is the user's and is left alone: a
+     * {@link CacheFolderException} names it.
+     */
+    private static void createCacheFolder(Path dir) throws IOException {
+      if (Files.isDirectory(dir)) {
+        return;
+      }
+      try {
+        Files.createDirectories(dir);
+      } catch (FileSystemException e) {
+        // The deepest path that exists is what is in the way, unless it is a folder (then the
+        // error is another one, e.g. permissions, and its own message says so).
+        for (Path p = dir; p != null; p = p.getParent()) {
+          if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isDirectory(p)) {
+              break;
+            }
+            String what = p.equals(dir) ? "the feature cache folder" : "a folder above the feature cache";
+            throw new CacheFolderException(p, "expected " + what + ", found " + kind(p)
+                + "; it was left alone: move or delete it, or choose another cache root (optCacheDir, --cache-dir)",
+                e);
+          }
+        }
+        throw e;
+      }
+    }
+
+    /**
+     * Empties {@code dir/name} before a rebuild: a file is deleted, a folder ({@code folder}) is
+     * emptied or created. An entry of the other kind, a link or a special file is damage: it is
+     * logged and removed. Nothing is followed out of {@code dir}: links are removed, not their
+     * targets.
+     */
+    private static void reset(Path dir, String name, boolean folder, List<String> warnings) throws IOException {
+      Path p = dir.resolve(name);
+      BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        a = null;
+      }
+      if (a != null && (folder ? !a.isDirectory() : !a.isRegularFile())) {
+        damaged(warnings, p, "expected " + (folder ? "a folder" : "a regular file") + ", found " + kind(p)
+            + "; removed it");
+        AtomicFiles.deleteRecursively(p);
+        a = null;
+      }
+      if (!folder) {
+        Files.deleteIfExists(p);
+      } else if (a == null) {
+        Files.createDirectory(p);
+      } else {
+        try (Stream<Path> s = Files.list(p)) {
+          for (Path child : (Iterable<Path>) s::iterator) {
+            AtomicFiles.deleteRecursively(child);
+          }
+        }
       }
     }
 
@@ -552,7 +689,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
 
   private static short[] readFrame(Path file, int values, long expectedCrc) throws IOException {
     if (!Files.isRegularFile(file)) {
-      throw new IOException("missing");
+      throw new IOException(Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+          ? "expected a regular file, found " + kind(file) : "missing");
     }
     long size = Files.size(file);
     if (size != 2L * values) {
@@ -600,14 +738,43 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     }
   }
 
-  private static void deleteChildren(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return;
+  /** The cache's file of the frame named {@code name}, relative to the cache folder. */
+  private static String frameFile(String name) {
+    return FRAMES + "/" + name + ".f16";
+  }
+
+  /** What is at {@code p}, for messages: "a regular file", "a folder", "a link to a folder", "nothing", ... */
+  static String kind(Path p) {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return "nothing";
     }
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Files.deleteIfExists(p);
-      }
+    if (a.isSymbolicLink()) {
+      return Files.isDirectory(p) ? "a link to a folder" : Files.exists(p) ? "a link to a file" : "a broken link";
+    }
+    return a.isDirectory() ? "a folder" : a.isRegularFile() ? "a regular file" : "a special file";
+  }
+
+  /** Records and logs damage found in a cache folder. */
+  private static void damaged(List<String> warnings, Path path, String problem) {
+    String line = path + ": " + problem;
+    warnings.add(line);
+    LOG.warn(line);
+  }
+
+  /**
+   * Something other than a folder is where the feature cache folder, or a folder above it, must
+   * be: a regular file, a link to one or a broken link. It is never removed; move or delete it, or
+   * choose another cache root. {@link #getFile()} is its path.
+   */
+  public static final class CacheFolderException extends FileSystemException {
+    private static final long serialVersionUID = 1L;
+
+    CacheFolderException(Path path, String reason, Throwable cause) {
+      super(path.toString(), null, reason);
+      initCause(cause);
     }
   }
 

@@ -106,6 +106,7 @@ public final class SemanticFieldModel implements FieldModel {
     java.util.Objects.requireNonNull(camera, "camera");
     java.util.Objects.requireNonNull(pose, "pose");
     java.util.Objects.requireNonNull(outputs, "outputs");
+    FieldModel.checkRenderSize(camera.width(), camera.height());
     return newRenderer().render(camera, pose, outputs, step);
   }
 
@@ -113,12 +114,15 @@ public final class SemanticFieldModel implements FieldModel {
    * Renders a frame whose depth was measured: rays with a measurement are sampled around it (as in
    * training: fast and consistent), the others march through the occupancy grid. {@code depth}
    * is z-depth in metres at the camera's resolution; null renders like {@link #render}.
+   *
+   * @throws IllegalArgumentException if the camera exceeds the render limits of {@link FieldModel}
    */
   public RenderedView render(CameraIntrinsics camera, Pose pose, Set<RenderOutput> outputs, DepthImage depth) {
     checkOpen();
     java.util.Objects.requireNonNull(camera, "camera");
     java.util.Objects.requireNonNull(pose, "pose");
     java.util.Objects.requireNonNull(outputs, "outputs");
+    FieldModel.checkRenderSize(camera.width(), camera.height());
     return newRenderer().render(camera, pose, outputs, step, depth);
   }
 

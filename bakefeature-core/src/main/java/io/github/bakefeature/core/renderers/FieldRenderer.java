@@ -3,6 +3,7 @@ package io.github.bakefeature.core.renderers;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.bakefeature.api.field.FieldModel;
 import io.github.bakefeature.api.field.PointQuery;
 import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
@@ -86,19 +87,24 @@ public final class FieldRenderer {
   /**
    * Renders a view; where {@code depth} (z-depth in metres at the camera's resolution, may be
    * null) holds a measurement, rays are sampled around it instead of marching.
+   *
+   * @throws IllegalArgumentException if the camera is larger than {@link FieldModel#checkRenderSize}
+   *     allows or an output would not fit in one array, before anything is allocated
    */
   public RenderedView render(CameraIntrinsics k, Pose pose, Set<RenderOutput> outputs, long step, DepthImage depth) {
     int w = k.width();
     int h = k.height();
+    int d = field.featureDimension();
+    checkOutputSize(w, h, d, outputs);
     if (depth != null && (depth.width() != w || depth.height() != h)) {
       throw new IllegalArgumentException("depth is " + depth.width() + "x" + depth.height() + " but the camera is "
           + w + "x" + h);
     }
     int n = w * h;
-    int d = field.featureDimension();
     Outputs out = new Outputs(n, d, field.classCount(), outputs);
     float[] cam = CameraRays.pack(k, pose);
-    int chunk = settings.chunkRays();
+    // Buffers for at most one chunk of rays, and no more than the view has.
+    int chunk = Math.min(settings.chunkRays(), n);
     Rays withDepth = new Rays(chunk);
     Rays marching = new Rays(chunk);
     for (int first = 0; first < n; first += chunk) {
@@ -123,6 +129,23 @@ public final class FieldRenderer {
     }
     return new RenderedView(w, h, out.colour, out.depth, out.features, out.features == null ? 0 : d, out.classes,
         out.confidence, step);
+  }
+
+  /** Largest array the JVM allocates (a few header words below {@code Integer.MAX_VALUE}). */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  /**
+   * Checks the render limits of {@link FieldModel} and that every requested output fits in one
+   * array, in {@code long} arithmetic so that no size overflows before the check.
+   */
+  static void checkOutputSize(int w, int h, int d, Set<RenderOutput> outputs) {
+    FieldModel.checkRenderSize(w, h);
+    long pixels = (long) w * h;
+    if (outputs.contains(RenderOutput.FEATURES) && pixels * d > MAX_ARRAY) {
+      throw new IllegalArgumentException("render FEATURES of " + w + "x" + h + " = " + pixels + " pixels x " + d
+          + " channels = " + pixels * d + " values exceeds the largest array (" + MAX_ARRAY + " values); expected"
+          + " at most " + MAX_ARRAY / d + " pixels with features: render a smaller camera or without FEATURES");
+    }
   }
 
   /** One batch of rays and where their results go. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bakefeature.api.feature.FeatureMap;
 import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.io.AtomicFiles;
 import io.github.bakefeature.core.scene.InMemoryScene;
 import io.github.bakefeature.core.scene.SceneFolder;
 import java.io.IOException;
@@ -224,5 +225,161 @@ class FeatureCacheTest {
       assertTrue(quick(scene, ex).optCacheDir(tmp).build().reused());
       assertEquals(2, ex.calls.get());
     }
+  }
+
+  @Test
+  void rebuildsWhenFramesFolderIsReplacedByAFile(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    FeatureCache a = quick(scene, ex).build();
+    Path frames = a.directory().resolve("frames");
+    AtomicFiles.deleteRecursively(frames);
+    Files.writeString(frames, "not a folder");
+
+    FeatureCache b = quick(scene, ex).build();
+    assertFalse(b.reused());
+    assertEquals("frames: expected a folder, found a regular file", b.status());
+    assertTrue(b.warnings().stream().anyMatch(w -> w.startsWith(frames + ": expected a folder, found a regular file")),
+        b.warnings().toString());
+    assertTrue(Files.isDirectory(frames));
+    assertArrayEquals(a.encodedMap(1).data(), b.encodedMap(1).data());
+    FeatureCache c = quick(scene, ex).build();
+    assertTrue(c.reused());
+    assertEquals(List.of(), c.warnings());
+
+    // The same without a manifest (a crash mid-build, then the folder was replaced).
+    Files.delete(a.directory().resolve("manifest.json"));
+    AtomicFiles.deleteRecursively(frames);
+    Files.writeString(frames, "");
+    FeatureCache d = quick(scene, ex).build();
+    assertEquals("no cache yet", d.status());
+    assertTrue(d.warnings().toString().contains(frames + ": expected a folder, found a regular file"), d.warnings().toString());
+    assertTrue(quick(scene, ex).build().reused());
+  }
+
+  @Test
+  void rebuildsWhenCacheFilesAreReplacedByFolders(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    Path dir = quick(scene, ex).build().directory();
+    for (String name : List.of("manifest.json", "autoencoder.bin", "frames/00001.f16", "raw-features.tmp", ".lock")) {
+      Path p = dir.resolve(name);
+      AtomicFiles.deleteRecursively(p);
+      Files.createDirectories(p.resolve("inner"));
+      Files.writeString(p.resolve("inner").resolve("x.txt"), "x");
+    }
+    FeatureCache b = quick(scene, ex).build();
+    assertFalse(b.reused());
+    assertEquals("manifest.json: expected a regular file, found a folder", b.status());
+    String warnings = String.join("\n", b.warnings());
+    for (String name : List.of("manifest.json", "autoencoder.bin", "raw-features.tmp", ".lock")) {
+      assertTrue(warnings.contains(dir.resolve(name) + ": expected a regular file"), name + " in " + warnings);
+      assertFalse(Files.isDirectory(dir.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS), name);
+    }
+    assertTrue(Files.isRegularFile(dir.resolve("manifest.json")));
+    assertTrue(Files.isRegularFile(dir.resolve("autoencoder.bin")));
+    assertTrue(Files.isRegularFile(dir.resolve("frames").resolve("00001.f16")));
+    assertTrue(quick(scene, ex).build().reused());
+
+    // A frame file that became a folder is found on load and named in the status.
+    Path frame = dir.resolve("frames").resolve("00000.f16");
+    Files.delete(frame);
+    Files.createDirectory(frame);
+    FeatureCache c = quick(scene, ex).build();
+    assertEquals("frames/00000.f16: expected a regular file, found a folder", c.status());
+    assertTrue(Files.isRegularFile(frame));
+  }
+
+  @Test
+  void rebuildRemovesLinksInTheCacheButNeverWhatTheyPointTo(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    Path dir = quick(scene, ex).build().directory();
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.writeString(outside.resolve("00000.f16"), "precious");
+    Files.writeString(outside.resolve("notes.txt"), "precious");
+    Path outsideFile = Files.writeString(tmp.resolve("precious.txt"), "precious");
+    AtomicFiles.deleteRecursively(dir.resolve("frames"));
+    Files.createSymbolicLink(dir.resolve("frames"), outside);
+    Files.createSymbolicLink(dir.resolve("raw-features.tmp"), outsideFile);
+    Files.delete(dir.resolve("autoencoder.bin"));
+    Files.createSymbolicLink(dir.resolve("autoencoder.bin"), outsideFile);
+
+    FeatureCache b = quick(scene, ex).build();
+    assertFalse(b.reused());
+    assertTrue(Files.isDirectory(dir.resolve("frames"), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && !Files.isSymbolicLink(dir.resolve("frames")));
+    assertEquals("precious", Files.readString(outside.resolve("00000.f16")));
+    assertEquals("precious", Files.readString(outside.resolve("notes.txt")));
+    assertEquals("precious", Files.readString(outsideFile));
+    String warnings = String.join("\n", b.warnings());
+    assertTrue(warnings.contains(dir.resolve("frames") + ": expected a folder, found a link to a folder"), warnings);
+    assertTrue(warnings.contains(dir.resolve("raw-features.tmp") + ": expected a regular file, found a link to a file"),
+        warnings);
+    assertTrue(quick(scene, ex).build().reused());
+  }
+
+  @Test
+  void refusesCacheFolderThatIsARegularFileAndLeavesItAlone(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    Path dir = quick(scene, ex).build().directory();
+    AtomicFiles.deleteRecursively(dir);
+    Files.writeString(dir, "someone's file");
+    FeatureCache.CacheFolderException e = assertThrows(FeatureCache.CacheFolderException.class,
+        () -> quick(scene, ex).build());
+    assertEquals(dir.toString(), e.getFile());
+    assertTrue(e.getMessage().startsWith(dir + ": expected the feature cache folder, found a regular file"),
+        e.getMessage());
+    assertEquals("someone's file", Files.readString(dir));
+
+    // A file where the cache root should be is named the same way.
+    Path root = Files.writeString(tmp.resolve("root-file"), "x");
+    e = assertThrows(FeatureCache.CacheFolderException.class, () -> quick(scene, ex).optCacheDir(root).build());
+    assertEquals(root.toString(), e.getFile());
+    assertTrue(e.getMessage().contains("expected a folder above the feature cache, found a regular file"),
+        e.getMessage());
+    assertEquals("x", Files.readString(root));
+  }
+
+  @Test
+  void rebuildsWhenManifestIsNotTheCachesJson(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    FeatureCache a = quick(scene, ex).build();
+    Path manifest = a.directory().resolve("manifest.json");
+    String good = Files.readString(manifest);
+    for (String garbage : List.of("", "[]", "null", "42", "\"text\"", "{}", "\u0000\u00ff\u0013garbage")) {
+      Files.writeString(manifest, garbage);
+      FeatureCache b = quick(scene, ex).build();
+      assertFalse(b.reused(), garbage);
+      assertTrue(b.status().startsWith("manifest.json: "), garbage + ": " + b.status());
+      assertTrue(b.warnings().toString().contains(a.directory() + ": the feature cache is damaged (manifest.json: "),
+          garbage + ": " + b.warnings());
+      assertArrayEquals(a.encodedMap(0).data(), b.encodedMap(0).data(), garbage);
+    }
+    // A manifest naming a frame file outside the cache is not followed.
+    Path outside = tmp.resolve("elsewhere.f16");
+    Files.copy(a.directory().resolve("frames").resolve("00000.f16"), outside);
+    Files.writeString(manifest, good.replace("\"frames/00000.f16\"", "\"../../../../elsewhere.f16\""));
+    FeatureCache c = quick(scene, ex).build();
+    assertFalse(c.reused());
+    assertTrue(c.status().contains("frame 0 is stored in '../../../../elsewhere.f16', expected 'frames/00000.f16'"),
+        c.status());
+    assertTrue(Files.exists(outside));
+    assertTrue(quick(scene, ex).build().reused());
+  }
+
+  @Test
+  void outOfDateCachesRebuildWithoutWarnings(@TempDir Path tmp) throws IOException {
+    Path dir = tmp.resolve("scene");
+    SceneFolder scene = TestScenes.folder(dir, 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    quick(scene, ex).build();
+    Path img = dir.resolve("rgb").resolve("00000.png");
+    Files.setLastModifiedTime(img, FileTime.fromMillis(Files.getLastModifiedTime(img).toMillis() + 5000));
+    FeatureCache b = quick(SceneFolder.open(dir), ex).build();
+    assertEquals("scene images changed", b.status());
+    assertEquals(List.of(), b.warnings());
   }
 }

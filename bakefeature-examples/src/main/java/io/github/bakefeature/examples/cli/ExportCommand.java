@@ -99,6 +99,8 @@ public final class ExportCommand implements Callable<Integer> {
         b.optVoxelSize(target.cloud.voxel);
       }
       cloud = b.build();
+      // Every frame's render size (frame size x --render-scale) is within the render limits.
+      cloud.cameras(s);
     }
     SemanticFieldModel model = input.loadModel(s, spec.commandLine().getErr());
     ViewSource views = ViewSource.of(model, s);

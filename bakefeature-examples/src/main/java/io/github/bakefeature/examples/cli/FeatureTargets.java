@@ -34,7 +34,7 @@ final class FeatureTargets {
         b.optCacheDir(cacheDir);
       }
       FeatureCache cache = b.build();
-      err.println("features: " + (cache.reused() ? "reused " : "built ") + cache.directory());
+      err.println("features: " + (cache.reused() ? "reused " : "built (" + cache.status() + ") ") + cache.directory());
       return cache;
     }
   }

@@ -105,4 +105,39 @@ class FeaturesCommandTest {
     assertEquals(2, noModel.exit());
     assertTrue(noModel.err().contains("m.pt"), noModel.err());
   }
+
+  @Test
+  void rebuildsCacheWhoseFramesFolderWasReplacedByAFile(@TempDir Path tmp) throws IOException {
+    Path dir = scene(tmp.resolve("scene"));
+    Run first = run("features", "--scene", dir.toString(), "--dim", "8", "--ae-steps", "20");
+    assertEquals(0, first.exit(), first.err());
+    Path cache = Path.of(new ObjectMapper().readTree(first.out().strip()).get("cache_dir").asText());
+    io.github.bakefeature.core.io.AtomicFiles.deleteRecursively(cache.resolve("frames"));
+    Files.writeString(cache.resolve("frames"), "oops");
+
+    Run second = run("features", "--scene", dir.toString(), "--dim", "8", "--ae-steps", "20");
+    assertEquals(0, second.exit(), second.err());
+    assertFalse(new ObjectMapper().readTree(second.out().strip()).get("reused").asBoolean());
+    assertTrue(second.err().contains("built (frames: expected a folder, found a regular file) " + cache), second.err());
+    assertTrue(Files.isDirectory(cache.resolve("frames")));
+    Run third = run("features", "--scene", dir.toString(), "--dim", "8", "--ae-steps", "20");
+    assertTrue(new ObjectMapper().readTree(third.out().strip()).get("reused").asBoolean());
+  }
+
+  @Test
+  void cacheFolderThatIsAFileExitsWithTwoNamingIt(@TempDir Path tmp) throws IOException {
+    Path dir = scene(tmp.resolve("scene"));
+    Run first = run("features", "--scene", dir.toString(), "--dim", "8", "--ae-steps", "20");
+    assertEquals(0, first.exit(), first.err());
+    Path cache = Path.of(new ObjectMapper().readTree(first.out().strip()).get("cache_dir").asText());
+    io.github.bakefeature.core.io.AtomicFiles.deleteRecursively(cache);
+    Files.writeString(cache, "mine");
+
+    Run second = run("features", "--scene", dir.toString(), "--dim", "8", "--ae-steps", "20");
+    assertEquals(2, second.exit(), second.err());
+    assertTrue(second.err().contains("bakefeature features: " + cache
+        + ": expected the feature cache folder, found a regular file"), second.err());
+    assertFalse(second.err().contains("\tat "), "no stack trace: " + second.err());
+    assertEquals("mine", Files.readString(cache));
+  }
 }
