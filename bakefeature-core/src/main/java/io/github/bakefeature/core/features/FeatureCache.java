@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -50,8 +51,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The encoded features of every frame of a scene, as the trainer needs them (section III-C):
  * extracted once with a {@link FeatureExtractor}, compressed by a {@link FeatureAutoencoder}
- * fitted on pixels sampled across all frames, stored on disk in float16, and held in memory
- * (float16, {@code short[]}) for random access.
+ * fitted on pixels sampled across all frames, stored on disk in float16, and read from memory
+ * (float16) for random access.
  *
  * <pre>{@code
  * FeatureCache cache = FeatureCache.builder(scene, extractor).optDimension(64).build(); // builds or loads
@@ -83,7 +84,12 @@ import org.slf4j.LoggerFactory;
  * {@link CacheFolderException} naming it.
  *
  * <p><b>Memory.</b> {@code frames x cells x D x 2} bytes: 2.5 MB per frame at the filter bank's
- * default 160 x 120 grid and D = 64.
+ * default 160 x 120 grid and D = 64, so 5 GB for a 2,000-frame capture. Up to
+ * {@link Builder#optHeapLimit} (default: a quarter of the maximum heap, at most 1 GiB) the codes
+ * are held on the Java heap; a larger cache is memory-mapped from its frame files instead, read
+ * only, so it takes no heap and the operating system keeps as much of it in its page cache as
+ * memory allows ({@link #memoryMapped()}). A mapped cache keeps its files open until the
+ * instance is garbage collected: on Windows they cannot be replaced before.
  *
  * <p>Instances are immutable after {@link Builder#build()} and thread-safe.
  */
@@ -106,7 +112,9 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   private final int gridHeight;
   private final int imageWidth;
   private final int imageHeight;
-  private final short[][] frames;
+  /** Per frame, its {@code gridHeight x gridWidth x D} codes: heap arrays or mapped frame files. */
+  private final ShortBuffer[] frames;
+  private final boolean mapped;
   private final FeatureAutoencoder autoencoder;
   private final boolean reused;
   private final String status;
@@ -114,8 +122,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   private final List<String> warnings;
 
   private FeatureCache(Path dir, int m, int d, int gridWidth, int gridHeight, int imageWidth, int imageHeight,
-                       short[][] frames, FeatureAutoencoder autoencoder, boolean reused, String status, double seconds,
-                       List<String> warnings) {
+                       ShortBuffer[] frames, boolean mapped, FeatureAutoencoder autoencoder, boolean reused,
+                       String status, double seconds, List<String> warnings) {
     this.dir = dir;
     this.m = m;
     this.d = d;
@@ -124,6 +132,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     this.imageWidth = imageWidth;
     this.imageHeight = imageHeight;
     this.frames = frames;
+    this.mapped = mapped;
     this.autoencoder = autoencoder;
     this.reused = reused;
     this.status = status;
@@ -191,9 +200,14 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     if (frame < 0 || frame >= frames.length) {
       throw new IndexOutOfBoundsException("expected frame in [0, " + frames.length + "), found " + frame);
     }
-    float[] data = new float[frames[frame].length];
+    float[] data = new float[frames[frame].capacity()];
     Float16.toFloat(frames[frame], 0, data, 0, data.length);
     return new FeatureMap(gridWidth, gridHeight, d, data);
+  }
+
+  /** Whether the codes are memory-mapped from the frame files rather than held on the heap (see the class comment). */
+  public boolean memoryMapped() {
+    return mapped;
   }
 
   /** The frozen autoencoder that produced the codes (decode them to get M-dimensional features back). */
@@ -251,6 +265,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     private ProgressListener progress = ProgressListener.NONE;
     private int maxSamples = 100_000;
     private long seed = 0;
+    private long heapLimit = Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4);
 
     private Builder(Scene scene, FeatureExtractor extractor) {
       if (scene == null || extractor == null) {
@@ -299,6 +314,18 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         throw new IllegalArgumentException("need at least 100 samples to fit the autoencoder, found " + n);
       }
       this.maxSamples = n;
+      return this;
+    }
+
+    /**
+     * Most bytes of codes to hold on the Java heap; a larger cache is memory-mapped from its files
+     * (default: a quarter of the maximum heap, at most 1 GiB; 0 always maps).
+     */
+    public Builder optHeapLimit(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("heap limit must be >= 0 bytes, found " + bytes);
+      }
+      this.heapLimit = bytes;
       return this;
     }
 
@@ -393,6 +420,11 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       }
     }
 
+    /** Whether {@code n} frames of {@code values} codes exceed the heap limit and are to be mapped. */
+    private boolean mapFrames(int n, long values) {
+      return (long) n * values * 2 > heapLimit;
+    }
+
     private FeatureCache load(Path dir, String config, String fingerprint, int m, FeatureAutoencoder.Trainer trainer,
                               long t0)
         throws StaleCacheException {
@@ -443,12 +475,17 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       try {
         ae = FeatureAutoencoder.load(dir.resolve(AUTOENCODER));
       } catch (IOException e) {
-        throw StaleCacheException.damaged(AUTOENCODER + ": " + e.getMessage());
+        // Statuses name the cache's files relative to it; load's message starts with the full path.
+        String why = String.valueOf(e.getMessage());
+        String prefix = dir.resolve(AUTOENCODER) + ": ";
+        throw StaleCacheException.damaged(AUTOENCODER + ": "
+            + (why.startsWith(prefix) ? why.substring(prefix.length()) : why));
       }
       if (ae.inputDimension() != m || ae.codeDimension() != d || !ae.trainerId().equals(trainer.id())) {
         throw StaleCacheException.damaged(AUTOENCODER + ": written for other settings");
       }
-      short[][] data = new short[scene.size()][];
+      boolean map = mapFrames(scene.size(), values);
+      ShortBuffer[] data = new ShortBuffer[scene.size()];
       for (int i = 0; i < scene.size(); i++) {
         JsonNode f = list.get(i);
         String rel = f.path("file").asText();
@@ -459,13 +496,13 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
               + expected + "'");
         }
         try {
-          data[i] = readFrame(dir.resolve(rel), (int) values, f.path("crc32").asLong(-1));
+          data[i] = readFrame(dir.resolve(rel), (int) values, f.path("crc32").asLong(-1), map);
         } catch (IOException e) {
           throw StaleCacheException.damaged(rel + ": " + e.getMessage());
         }
         progress.progress(ProgressListener.LOAD, i + 1, scene.size());
       }
-      return new FeatureCache(dir, m, d, gw, gh, scene.width(), scene.height(), data, ae, true, "reused",
+      return new FeatureCache(dir, m, d, gw, gh, scene.width(), scene.height(), data, map, ae, true, "reused",
           (System.nanoTime() - t0) / 1e9, List.of());
     }
 
@@ -518,7 +555,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         }
         FeatureAutoencoder ae = trainer.fit(sample, sampled, m, progress);
         int cells = gw * gh;
-        short[][] data = new short[n][];
+        boolean map = mapFrames(n, (long) cells * dimension);
+        ShortBuffer[] data = new ShortBuffer[n];
         List<Map<String, Object>> frameEntries = new ArrayList<>(n);
         float[] raw = new float[cells * m];
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spill), 1 << 20))) {
@@ -527,10 +565,10 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
             float[] codes = ae.encode(raw, cells);
             short[] halfs = new short[codes.length];
             Float16.fromFloat(codes, 0, halfs, 0, codes.length);
-            data[i] = halfs;
             String rel = frameFile(scene.frame(i).name());
             byte[] bytes = toBytes(halfs);
             AtomicFiles.write(dir.resolve(rel), bytes);
+            data[i] = map ? mapFrame(dir.resolve(rel)) : ShortBuffer.wrap(halfs);
             CRC32 crc = new CRC32();
             crc.update(bytes);
             Map<String, Object> e = new LinkedHashMap<>();
@@ -564,8 +602,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         man.put("build_seconds", seconds);
         man.put("frames", frameEntries);
         AtomicFiles.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(man));
-        return new FeatureCache(dir, m, dimension, gw, gh, scene.width(), scene.height(), data, ae, false, why, seconds,
-            warnings);
+        return new FeatureCache(dir, m, dimension, gw, gh, scene.width(), scene.height(), data, map, ae, false, why,
+            seconds, warnings);
       } finally {
         Files.deleteIfExists(spill);
       }
@@ -687,7 +725,11 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
 
   // ---- file helpers -----------------------------------------------------------------------------
 
-  private static short[] readFrame(Path file, int values, long expectedCrc) throws IOException {
+  /**
+   * A frame file's codes after checking its length and CRC: on the heap, or ({@code map}) as a
+   * read-only mapping of the file, which the check pages in.
+   */
+  private static ShortBuffer readFrame(Path file, int values, long expectedCrc, boolean map) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IOException(Files.exists(file, LinkOption.NOFOLLOW_LINKS)
           ? "expected a regular file, found " + kind(file) : "missing");
@@ -696,15 +738,34 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     if (size != 2L * values) {
       throw new IOException("expected " + 2L * values + " bytes, found " + size);
     }
-    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer bytes = map ? mapBytes(file) : ByteBuffer.wrap(Files.readAllBytes(file));
+    if (bytes.capacity() != 2L * values) {
+      throw new IOException("expected " + 2L * values + " bytes, found " + bytes.capacity() + " (changed while read)");
+    }
     CRC32 crc = new CRC32();
-    crc.update(bytes);
+    crc.update(bytes.duplicate());
     if (crc.getValue() != expectedCrc) {
       throw new IOException("checksum mismatch (corrupt)");
     }
-    short[] halfs = new short[values];
-    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(halfs);
-    return halfs;
+    ShortBuffer halfs = bytes.order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+    if (map) {
+      return halfs.asReadOnlyBuffer();
+    }
+    short[] copy = new short[values];
+    halfs.get(copy);
+    return ShortBuffer.wrap(copy);
+  }
+
+  /** A read-only little-endian view of a frame file just written. */
+  private static ShortBuffer mapFrame(Path file) throws IOException {
+    return mapBytes(file).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().asReadOnlyBuffer();
+  }
+
+  private static ByteBuffer mapBytes(Path file) throws IOException {
+    // The mapping outlives the channel; frame files are replaced by rename, never written in place.
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+    }
   }
 
   private static byte[] toBytes(short[] halfs) {

@@ -70,6 +70,13 @@ public final class Float16 {
   }
 
   /** Converts {@code count} halves from {@code src[srcOff..]} to floats in {@code dst[dstOff..]}. */
+  /** Decodes {@code count} halfs from {@code src} at absolute index {@code srcIndex} (its position is unchanged). */
+  public static void toFloat(java.nio.ShortBuffer src, int srcIndex, float[] dst, int dstOff, int count) {
+    for (int k = 0; k < count; k++) {
+      dst[dstOff + k] = TO_FLOAT[src.get(srcIndex + k) & 0xffff];
+    }
+  }
+
   public static void toFloat(short[] src, int srcOff, float[] dst, int dstOff, int count) {
     for (int i = 0; i < count; i++) {
       dst[dstOff + i] = TO_FLOAT[src[srcOff + i] & 0xffff];

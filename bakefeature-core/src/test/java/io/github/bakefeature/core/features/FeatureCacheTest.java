@@ -69,6 +69,49 @@ class FeatureCacheTest {
   }
 
   @Test
+  void cacheLargerThanTheHeapLimitIsMemoryMappedWithTheSameCodes(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 3, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    // 3 frames x 24 x 18 cells x D=8 x 2 bytes = 20,736 bytes.
+    FeatureCache onHeap = quick(scene, ex).optHeapLimit(20_736).build();
+    assertFalse(onHeap.memoryMapped());
+    FeatureCache mappedReuse = quick(SceneFolder.open(tmp.resolve("scene")), ex).optHeapLimit(20_735).build();
+    assertTrue(mappedReuse.reused());
+    assertTrue(mappedReuse.memoryMapped());
+    float[] a = new float[8];
+    float[] b = new float[8];
+    for (int f = 0; f < 3; f++) {
+      assertArrayEquals(onHeap.encodedMap(f).data(), mappedReuse.encodedMap(f).data());
+      for (int py = 0; py < H; py += 7) {
+        for (int px = 0; px < W; px += 5) {
+          onHeap.lookup(f, px, py, a, 0);
+          mappedReuse.lookup(f, px, py, b, 0);
+          assertArrayEquals(a, b);
+        }
+      }
+    }
+
+    // A fresh build straight into mapped files, and a corrupt mapped file, behave as on the heap.
+    Path frame = Files.list(onHeap.directory().resolve("frames")).sorted().findFirst().orElseThrow();
+    byte[] bytes = Files.readAllBytes(frame);
+    bytes[100] ^= 0x40;
+    Files.write(frame, bytes);
+    FeatureCache rebuilt = quick(SceneFolder.open(tmp.resolve("scene")), ex).optHeapLimit(0).build();
+    assertFalse(rebuilt.reused());
+    assertTrue(rebuilt.status().contains("checksum mismatch"), rebuilt.status());
+    assertTrue(rebuilt.memoryMapped());
+    for (int f = 0; f < 3; f++) {
+      assertArrayEquals(onHeap.encodedMap(f).data(), rebuilt.encodedMap(f).data(), "deterministic rebuild of frame " + f);
+    }
+  }
+
+  @Test
+  void refusesNegativeHeapLimit() {
+    assertThrows(IllegalArgumentException.class,
+        () -> FeatureCache.builder(TestScenes.memory(1, W, H), bank()).optHeapLimit(-1));
+  }
+
+  @Test
   void lookupIsTheNearestCellOfTheEncodedMap(@TempDir Path tmp) throws IOException {
     InMemoryScene scene = TestScenes.memory(2, W, H);
     FeatureCache cache = quick(scene, new TestScenes.Counting(bank())).optCacheDir(tmp).build();

@@ -47,7 +47,7 @@ public final class FeaturesCommand implements Callable<Integer> {
   @Option(names = "--pca-out", paramLabel = "DIR", description = "Write each frame's features as PCA colours (PNG) here.")
   Path pcaOut;
 
-  @Option(names = "--cache-dir", paramLabel = "DIR", description = "Cache root instead of <scene>/cache/features.")
+  @Option(names = {"--cache-dir", "--features"}, paramLabel = "DIR", description = "Cache root instead of <scene>/cache/features (train, simulate and gui take it as --features).")
   Path cacheDir;
 
   @Option(names = "--ae-steps", paramLabel = "N", description = "Autoencoder optimiser steps (default 1000).")

@@ -45,7 +45,7 @@ public final class GuiCommand implements Callable<Integer> {
       description = "ours | snerf-freq | snerf-hg | snerf-hg-freq (default: ${DEFAULT-VALUE}).")
   String method;
 
-  @Option(names = "--features", description = "Feature cache folder (default: <scene>/cache/features).")
+  @Option(names = {"--features", "--cache-dir"}, description = "Feature cache root (default: <scene>/cache/features; the same as the features command's --cache-dir).")
   Path features;
 
   @Option(names = "--extractor", defaultValue = "filterbank",

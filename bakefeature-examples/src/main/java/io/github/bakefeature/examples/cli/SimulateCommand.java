@@ -78,7 +78,7 @@ public final class SimulateCommand implements Callable<Integer> {
           + "baselines).")
   String semanticHead;
 
-  @Option(names = "--features", description = "Feature cache folder (default: <scene>/cache/features).")
+  @Option(names = {"--features", "--cache-dir"}, description = "Feature cache root (default: <scene>/cache/features; the same as the features command's --cache-dir).")
   Path features;
 
   @Option(names = "--extractor", defaultValue = "filterbank",

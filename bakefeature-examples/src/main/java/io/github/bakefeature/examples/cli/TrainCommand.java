@@ -36,7 +36,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--iters", defaultValue = "2000", description = "Training steps (default: ${DEFAULT-VALUE}).")
   int iters;
 
-  @Option(names = "--features", description = "Feature cache folder (default: <scene>/cache/features).")
+  @Option(names = {"--features", "--cache-dir"}, description = "Feature cache root (default: <scene>/cache/features; the same as the features command's --cache-dir).")
   Path features;
 
   @Option(names = "--extractor", defaultValue = "filterbank",

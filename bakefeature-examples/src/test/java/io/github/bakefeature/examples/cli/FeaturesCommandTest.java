@@ -37,6 +37,18 @@ class FeaturesCommandTest {
     int exit = cl.execute(args);
     return new Run(exit, out.toString(), err.toString());
   }
+  @Test
+  void featureCacheRootHasOneNameEverywhere() {
+    CommandLine cl = BakeFeatureCli.newCommandLine();
+    for (String command : new String[] {"features", "train", "simulate", "gui"}) {
+      CommandLine.Model.CommandSpec spec = cl.getSubcommands().get(command).getCommandSpec();
+      CommandLine.Model.OptionSpec option = spec.findOption("--cache-dir");
+      assertTrue(option != null && option == spec.findOption("--features"),
+          command + " takes the cache root as --features and --cache-dir");
+    }
+  }
+
+
 
   private static Path scene(Path dir) throws IOException {
     InMemoryScene.Builder b = InMemoryScene.builder().optBounds(new Aabb(-1, -1, -1, 1, 1, 1));
