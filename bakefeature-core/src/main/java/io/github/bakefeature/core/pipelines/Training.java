@@ -134,6 +134,7 @@ public final class Training {
       int scale = TrainingData.scaleForBudget(scene, f.length, maxTrainingPixels);
       TrainingData data = TrainingData.load(scene, f, scale, method.usesFeatures() ? features : null);
       int maxLabel = -1;
+      int labelled = 0;
       if (labels != Labels.NONE) {
         for (int i = 0; i < f.length; i++) {
           Optional<LabelImage> l = labels == Labels.SCRIBBLES
@@ -141,8 +142,16 @@ public final class Training {
           if (l.isPresent()) {
             data.setLabels(i, l.get());
             maxLabel = Math.max(maxLabel, l.get().maxLabel());
+            labelled++;
           }
         }
+      }
+      if (labels == Labels.GROUND_TRUTH && labelled == 0) {
+        // Scribbles may legitimately be absent (a warm-up before anyone draws); asking for ground
+        // truth that does not exist would silently train without semantics.
+        throw new IllegalArgumentException("ground-truth labels were asked for, but none of the " + f.length
+            + " training frames has a ground-truth semantic image (gt_semantic/); expected at least one, or"
+            + " Labels.SCRIBBLES / Labels.NONE");
       }
       int c = Math.max(2, Math.max(classCount > 0 ? classCount : scene.classNames().size(), maxLabel + 1));
       FieldConfig.Builder fb = FieldConfig.builder(method).optClassCount(c).optSeed(seed);

@@ -78,6 +78,25 @@ class FieldTrainerTest {
   }
 
   @Test
+  void refusesGroundTruthLabelsForASceneWithoutGroundTruth() throws Exception {
+    io.github.bakefeature.core.scene.InMemoryScene.Builder b = io.github.bakefeature.core.scene.InMemoryScene.builder()
+        .optBounds(scene.bounds()).optClassNames(scene.classNames());
+    for (int i = 0; i < 3; i++) {
+      io.github.bakefeature.api.scene.Frame fr = scene.frame(i);
+      b.addFrame(fr.intrinsics(), fr.pose(), fr.rgb(), fr.depth().orElse(null), null, null);
+    }
+    io.github.bakefeature.api.scene.Scene noTruth = b.build();
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Training.builder(noTruth).optMethod(MethodPreset.SNERF_FREQ).optLabels(Training.Labels.GROUND_TRUTH).build());
+    assertTrue(e.getMessage().contains("none of the 3 training frames has a ground-truth semantic image"), e.getMessage());
+    // Without scribbles, scribble supervision is a legitimate warm-up.
+    FieldTrainer t = Training.builder(noTruth).optMethod(MethodPreset.SNERF_FREQ).build();
+    assertEquals(0, t.iteration());
+    t.step();
+    assertEquals(1, t.iteration());
+  }
+
+  @Test
   void everyMethodReducesItsLossesWithinAFewDozenSteps() throws Exception {
     for (MethodPreset m : MethodPreset.values()) {
       FieldTrainer t = trainer(m, 1);
