@@ -58,10 +58,12 @@ extern "C" __global__ void bf_adam_step(int rows, int features, float lr, float 
                                         double beta1d, double beta2d, const float* factors, int factor_count,
                                         float* params, float* grads, float* m, float* v, int* row_steps,
                                         int* touched) {
-  const int r = blockIdx.x * blockDim.x + threadIdx.x;
-  if (r >= rows) {
+  // 64-bit: with rows near 2^31 the last block's unsigned index would turn negative as an int.
+  const long long t = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+  if (t >= rows) {
     return;
   }
+  const int r = (int) t;
   const AdamSettings a = bf_adam(lr, beta1, beta2, epsilon, beta1d, beta2d, factors, factor_count);
   if (touched) {
     bf_adam_touched(a, features, r, params, grads, m, v, row_steps, touched);
@@ -71,8 +73,8 @@ extern "C" __global__ void bf_adam_step(int rows, int features, float lr, float 
 }
 
 extern "C" __global__ void bf_zero_touched(int rows, int features, float* grads, int* touched) {
-  const int r = blockIdx.x * blockDim.x + threadIdx.x;
-  if (r < rows) {
-    bakefeature::bf_zero_touched(features, r, grads, touched);
+  const long long t = (long long) blockIdx.x * blockDim.x + threadIdx.x;  // as in bf_adam_step
+  if (t < rows) {
+    bakefeature::bf_zero_touched(features, (int) t, grads, touched);
   }
 }

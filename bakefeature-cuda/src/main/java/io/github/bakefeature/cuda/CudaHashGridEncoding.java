@@ -293,7 +293,13 @@ public final class CudaHashGridEncoding implements TrainableEncoding, AutoClosea
   private void uploadInput(float[] input, int count) {
     long floats = 3L * count;
     if (floats > mem.inCapacity) {
-      mem.in = realloc(mem.in, floats);
+      // Forget the old buffer before allocating: if the allocation fails, a freed pointer must not
+      // stay behind to be written by the next call or freed again by close.
+      CUdeviceptr old = mem.in;
+      mem.in = null;
+      mem.inCapacity = 0;
+      free(old);
+      mem.in = alloc(floats * Sizeof.FLOAT);
       mem.inCapacity = floats;
     }
     cuMemcpyHtoD(mem.in, Pointer.to(input), floats * Sizeof.FLOAT);
@@ -301,7 +307,11 @@ public final class CudaHashGridEncoding implements TrainableEncoding, AutoClosea
 
   private void ensureIo(long floats) {
     if (floats > mem.ioCapacity) {
-      mem.io = realloc(mem.io, floats);
+      CUdeviceptr old = mem.io;  // see uploadInput
+      mem.io = null;
+      mem.ioCapacity = 0;
+      free(old);
+      mem.io = alloc(floats * Sizeof.FLOAT);
       mem.ioCapacity = floats;
     }
   }
@@ -316,11 +326,10 @@ public final class CudaHashGridEncoding implements TrainableEncoding, AutoClosea
     return stage;
   }
 
-  private static CUdeviceptr realloc(CUdeviceptr old, long floats) {
-    if (old != null) {
-      cuMemFree(old);
+  private static void free(CUdeviceptr p) {
+    if (p != null) {
+      cuMemFree(p);
     }
-    return alloc(floats * Sizeof.FLOAT);
   }
 
   private static CUdeviceptr alloc(long bytes) {
@@ -369,11 +378,20 @@ public final class CudaHashGridEncoding implements TrainableEncoding, AutoClosea
     @Override
     public void run() {
       CudaContext.get().makeCurrent();
+      // Every buffer is freed even if one free fails; the first failure is reported afterwards.
+      RuntimeException failure = null;
       for (CUdeviceptr p : new CUdeviceptr[] {params, grads, m, v, rowSteps, touched, resolution, rowOffset, dense,
           factors, in, io}) {
-        if (p != null) {
-          cuMemFree(p);
+        try {
+          free(p);
+        } catch (RuntimeException e) {
+          if (failure == null) {
+            failure = e;
+          }
         }
+      }
+      if (failure != null) {
+        throw failure;
       }
     }
   }
