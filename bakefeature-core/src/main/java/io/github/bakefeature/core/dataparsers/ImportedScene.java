@@ -34,20 +34,29 @@ final class ImportedScene implements Scene {
   private final Aabb bounds;
   private final boolean hasGt;
 
-  private ImportedScene(Path directory, List<Frame> frames, List<String> classNames) throws IOException {
+  private ImportedScene(Path directory, List<Frame> frames, List<String> classNames, boolean hasGt) throws IOException {
     this.directory = directory;
     this.frames = Collections.unmodifiableList(new ArrayList<>(frames));
     this.classNames = List.copyOf(classNames);
-    this.hasGt = frames.stream().anyMatch(f -> ((SourceFrame) f).gt != null);
+    this.hasGt = hasGt;
     this.bounds = SceneBounds.fromFrames(this.frames);
   }
 
   /** Assembles a scene and computes its bounds from depth and camera centres. */
   static ImportedScene of(Path directory, List<SourceFrame> frames, List<String> classNames) throws IOException {
+    return of(directory, frames, classNames, frames.stream().anyMatch(f -> f.gt != null));
+  }
+
+  /**
+   * Assembles a scene of frames of any kind (e.g. resampled ones, {@link ScanNetImporter});
+   * {@code hasGt} says whether any frame has ground truth.
+   */
+  static ImportedScene of(Path directory, List<? extends Frame> frames, List<String> classNames, boolean hasGt)
+      throws IOException {
     if (frames.isEmpty()) {
       throw new InvalidSceneException(directory, "empty dataset: expected at least one frame, found none");
     }
-    return new ImportedScene(directory, new ArrayList<>(frames), classNames);
+    return new ImportedScene(directory, new ArrayList<>(frames), classNames, hasGt);
   }
 
   /** A cache for one import: decoded images of ~100 VGA frames at most. */

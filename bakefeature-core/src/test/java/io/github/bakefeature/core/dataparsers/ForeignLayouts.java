@@ -149,6 +149,77 @@ public final class ForeignLayouts {
     }
   }
 
+  /**
+   * ScanNet as SensReader exports a scan ({@code SensorData.py}): colour of {@code colour} (another
+   * camera at the same poses) as {@code color/N.jpg} (quality 0.95), depth of {@code depth} as
+   * {@code depth/N.png} in rounded millimetres, {@code pose/N.txt} camera-to-world in OpenCV axes
+   * with numpy's {@code "%f"}, {@code intrinsic/intrinsic_color.txt} and {@code intrinsic_depth.txt}
+   * as 4x4 K padded with the identity, and, if {@code rawIds} is not null, {@code label-filt/N.png}
+   * (16-bit) holding {@code rawIds[class]} of {@code labels}' ground truth (0 where unlabelled).
+   * N = 0, 1, ... unpadded, so N = 10 sorts after 9 only numerically.
+   */
+  public static void writeScanNet(Scene depth, Scene colour, Path dir, Scene labels, int[] rawIds) throws IOException {
+    if (depth.size() != colour.size()) {
+      throw new IllegalArgumentException("depth and colour scenes differ in size");
+    }
+    for (String sub : new String[] {"color", "depth", "pose", "intrinsic"}) {
+      Files.createDirectories(dir.resolve(sub));
+    }
+    Files.writeString(dir.resolve("intrinsic/intrinsic_color.txt"), scanNetK(colour.frame(0).intrinsics()));
+    Files.writeString(dir.resolve("intrinsic/intrinsic_depth.txt"), scanNetK(depth.frame(0).intrinsics()));
+    String id4 = "1.000000 0.000000 0.000000 0.000000\n0.000000 1.000000 0.000000 0.000000\n"
+        + "0.000000 0.000000 1.000000 0.000000\n0.000000 0.000000 0.000000 1.000000\n";
+    Files.writeString(dir.resolve("intrinsic/extrinsic_color.txt"), id4);
+    Files.writeString(dir.resolve("intrinsic/extrinsic_depth.txt"), id4);
+    for (Frame f : depth.frames()) {
+      int i = f.index();
+      if (!f.pose().equals(colour.frame(i).pose())) {
+        throw new IllegalArgumentException("frame " + i + ": colour and depth poses differ; ScanNet's are registered");
+      }
+      writeJpeg(toImage(colour.frame(i)), dir.resolve("color/" + i + ".jpg"), 0.95f);
+      DepthImage d = f.depth().orElseThrow();
+      int[] mm = new int[d.metres().length];
+      for (int p = 0; p < mm.length; p++) {
+        mm[p] = Math.round(d.metres()[p] * 1000);
+      }
+      write16(dir.resolve("depth/" + i + ".png"), d.width(), d.height(), mm);
+      double[] c2w = f.pose().cameraToWorld();
+      StringBuilder sb = new StringBuilder();
+      for (int r = 0; r < 4; r++) {
+        sb.append(String.format(Locale.ROOT, "%f %f %f %f\n", c2w[4 * r], c2w[4 * r + 1], c2w[4 * r + 2], c2w[4 * r + 3]));
+      }
+      Files.writeString(dir.resolve("pose/" + i + ".txt"), sb.toString());
+      if (rawIds != null) {
+        Files.createDirectories(dir.resolve("label-filt"));
+        LabelImage gt = labels.frame(i).groundTruth().orElseThrow();
+        int[] ids = new int[gt.labels().length];
+        for (int p = 0; p < ids.length; p++) {
+          ids[p] = gt.labels()[p] < 0 ? 0 : rawIds[gt.labels()[p]];
+        }
+        write16(dir.resolve("label-filt/" + i + ".png"), gt.width(), gt.height(), ids);
+      }
+    }
+  }
+
+  private static String scanNetK(CameraIntrinsics k) {
+    return String.format(Locale.ROOT, "%f %f %f %f\n%f %f %f %f\n%f %f %f %f\n%f %f %f %f\n",
+        k.fx(), 0.0, k.cx(), 0.0, 0.0, k.fy(), k.cy(), 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0);
+  }
+
+  static void writeJpeg(BufferedImage img, Path file, float quality) throws IOException {
+    Files.deleteIfExists(file); // the stream below would not truncate a longer file
+    javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpg").next();
+    javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+    p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+    p.setCompressionQuality(quality);
+    try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+      w.setOutput(out);
+      w.write(null, new javax.imageio.IIOImage(img, null, null), p);
+    } finally {
+      w.dispose();
+    }
+  }
+
   static BufferedImage toImage(Frame f) throws IOException {
     var rgb = f.rgb();
     BufferedImage img = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.core.dataparsers.ForeignLayouts;
 import io.github.bakefeature.core.scene.AnalyticRoom;
 import io.github.bakefeature.core.scene.InMemoryScene;
@@ -45,6 +46,38 @@ class ImportCommandTest {
         SceneAssertions.assertPoseEquals(room.frame(i).pose(), s.frame(i).pose(), 1e-9, c[0] + " frame " + i);
       }
     }
+  }
+
+  @Test
+  void importsScanNetKeepingEveryNthFrameAndReportingSkippedPoses() throws Exception {
+    // ScanNet's cameras: colour larger by a non-integral ratio, with its own focal length and
+    // principal point, at the same poses as depth.
+    InMemoryScene depth = AnalyticRoom.scene(7, new CameraIntrinsics(24, 18, 20, 20, 11.5, 8.5));
+    InMemoryScene colour = AnalyticRoom.scene(7, new CameraIntrinsics(50, 38, 44, 44, 25.2, 18.9));
+    Path in = tmp.resolve("scene0000_00");
+    ForeignLayouts.writeScanNet(depth, colour, in, colour, new int[] {1, 2, 3, 40});
+    Files.writeString(in.resolve("pose/4.txt"), "-inf -inf -inf -inf\n".repeat(4));
+    Path out = tmp.resolve("out-scannet");
+    CliRun r = CliRun.run("import", "--format", "scannet", "--in", in.toString(), "--out", out.toString(),
+        "--every", "2");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.err().contains("skipped 1 frame whose pose is not finite (-inf/nan): pose/4.txt"), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.outLines()[0]);
+    assertEquals("scannet", j.get("format").asText());
+    assertEquals(3, j.get("frames").asInt(), "frames 0, 2, 6 of 0, 2, 4, 6");
+    assertEquals(1, j.get("skipped_invalid_poses").asInt());
+    assertEquals(24, j.get("width").asInt(), "the depth camera's size");
+    assertTrue(j.get("has_ground_truth").asBoolean());
+    SceneFolder s = SceneFolder.open(out);
+    int[] original = {0, 2, 6};
+    for (int i = 0; i < 3; i++) {
+      SceneAssertions.assertPoseEquals(depth.frame(original[i]).pose(), s.frame(i).pose(), 1e-5, "frame " + i);
+    }
+    CliRun other = CliRun.run("import", "--format", "7scenes", "--in", in.toString(), "--out",
+        tmp.resolve("o7").toString(), "--every", "2");
+    assertEquals(2, other.exitCode());
+    assertTrue(other.err().contains("--every: only the scannet format subsamples frames, found --format 7scenes"),
+        other.err());
   }
 
   static int presentClasses(InMemoryScene room) throws java.io.IOException {
