@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The importers by name: {@code replica}, {@code transforms}, {@code 7scenes}. */
+/** The importers by name: {@code replica}, {@code transforms}, {@code 7scenes}, {@code tum}. */
 public final class Importers {
   private static final List<SceneImporter> ALL = List.of(
-      new ReplicaImporter(), new TransformsJsonImporter(), new SevenScenesImporter());
+      new ReplicaImporter(), new TransformsJsonImporter(), new SevenScenesImporter(),
+      new TumImporter());
 
   private Importers() {}
 

@@ -16,18 +16,19 @@ class ImportersTest {
 
   @Test
   void findsEveryImporterByName() {
-    assertEquals(List.of("replica", "transforms", "7scenes"), Importers.names());
+    assertEquals(List.of("replica", "transforms", "7scenes", "tum"), Importers.names());
     for (String n : Importers.names()) {
       assertEquals(n, Importers.byName(n.toUpperCase()).format());
       assertFalse(Importers.byName(n).description().isBlank());
     }
     assertTrue(Importers.byName("transforms") instanceof TransformsJsonImporter);
+    assertTrue(Importers.byName("tum") instanceof TumImporter);
   }
 
   @Test
   void unknownNameListsTheKnownOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Importers.byName("colmap"));
-    assertEquals("unknown import format 'colmap'; expected one of replica, transforms, 7scenes", e.getMessage());
+    assertEquals("unknown import format 'colmap'; expected one of replica, transforms, 7scenes, tum", e.getMessage());
   }
 
   @Test

@@ -1,8 +1,10 @@
 package io.github.bakefeature.examples.cli;
 
 import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.dataparsers.FrameSubsets;
 import io.github.bakefeature.core.dataparsers.Importers;
 import io.github.bakefeature.core.dataparsers.SceneImporter;
+import io.github.bakefeature.core.dataparsers.TumImporter;
 import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.scene.SceneWriter;
 import java.io.PrintStream;
@@ -17,17 +19,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bakefeature import --format replica|transforms|7scenes --in DIR --out DIR}: converts a
+ * {@code bakefeature import --format replica|transforms|7scenes|tum --in DIR --out DIR}: converts a
  * dataset into a new scene folder (written atomically: on failure nothing is left at
- * {@code --out}) and prints one JSON line describing the result.
+ * {@code --out}) and prints one JSON line describing the result. {@code --every N} keeps every
+ * N-th frame of any format; {@code --intrinsics}, {@code --trajectory} and {@code --depth-scale}
+ * are {@link TumImporter}'s options and refused for the other formats.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
     description = "Convert a dataset (Semantic-NeRF Replica renders, nerfstudio/instant-ngp transforms.json, "
-        + "Microsoft 7-Scenes) into a new scene folder.")
+        + "Microsoft 7-Scenes, TUM RGB-D / SLAM trajectories) into a new scene folder.")
 public final class ImportCommand implements Callable<Integer> {
 
   @Option(names = "--format", required = true, paramLabel = "FORMAT",
-      description = "Source layout: replica, transforms or 7scenes.")
+      description = "Source layout: replica, transforms, 7scenes or tum.")
   String format;
 
   @Option(names = "--in", required = true, paramLabel = "DIR",
@@ -38,17 +42,44 @@ public final class ImportCommand implements Callable<Integer> {
       description = "Scene folder to create; must not exist or be empty.")
   Path out;
 
+  @Option(names = "--every", paramLabel = "N", defaultValue = "1",
+      description = "Keep every N-th frame, starting with the first (tum: every N-th associated frame). Default 1.")
+  int every;
+
+  @Option(names = "--intrinsics", paramLabel = "FX,FY,CX,CY",
+      description = "tum: the colour camera in pixels (pixel centres at integer coordinates). Default: the published "
+          + "Freiburg 1/2/3 camera when the folder name says freiburg1/2/3.")
+  String intrinsics;
+
+  @Option(names = "--trajectory", paramLabel = "FILE",
+      description = "tum: trajectory 'timestamp tx ty tz qx qy qz qw' (camera-to-world) to use instead of "
+          + "groundtruth.txt, e.g. a SLAM system's estimate.")
+  Path trajectory;
+
+  @Option(names = "--depth-scale", paramLabel = "S",
+      description = "tum: depth PNG units per metre. Default 5000.")
+  Double depthScale;
+
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
-    SceneImporter importer = Importers.byName(format);
+    SceneImporter importer = tumOptions(Importers.byName(format));
     if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
       throw new IllegalArgumentException("--out " + out + ": expected a new or empty folder, found "
           + (Files.isDirectory(out) ? "a non-empty folder" : "a file"));
     }
     OutputPaths.folder("--out", out, null);
     err.println("bakefeature import: reading " + importer.format() + " dataset " + in);
-    Scene scene = importer.read(in);
+    Scene scene;
+    TumImporter.Association association = null;
+    if (importer instanceof TumImporter tum) {
+      TumImporter.Result r = tum.readWithReport(in);
+      association = r.association();
+      err.println("bakefeature import: " + association.summary());
+      scene = r.scene();
+    } else {
+      scene = FrameSubsets.everyNth(importer.read(in), every);
+    }
     err.println("bakefeature import: writing " + scene.size() + " frames to " + out);
     int step = Math.max(1, scene.size() / 10);
     try {
@@ -72,11 +103,50 @@ public final class ImportCommand implements Callable<Integer> {
     m.put("height", written.height());
     m.put("classes", written.classNames().size());
     m.put("has_ground_truth", written.hasGroundTruth());
+    if (association != null) {
+      m.put("skipped_without_depth", association.withoutDepth());
+      m.put("skipped_without_pose", association.withoutPose());
+    }
     var b = written.bounds();
     m.put("bounds", List.of(b.minX(), b.minY(), b.minZ(), b.maxX(), b.maxY(), b.maxZ()));
     System.out.println(JsonLines.toLine(m));
     System.out.flush();
     return 0;
+  }
+
+  /** The tum importer with the TUM options applied; for other formats, refuses them. */
+  private SceneImporter tumOptions(SceneImporter importer) {
+    if (every < 1) {
+      throw new IllegalArgumentException("--every: expected a positive number of frames, found " + every);
+    }
+    if (!(importer instanceof TumImporter)) {
+      String given = intrinsics != null ? "--intrinsics" : trajectory != null ? "--trajectory"
+          : depthScale != null ? "--depth-scale" : null;
+      if (given != null) {
+        throw new IllegalArgumentException(given + ": applies to --format tum only, found --format " + importer.format());
+      }
+      return importer;
+    }
+    TumImporter.Builder b = TumImporter.builder().optEvery(every);
+    if (intrinsics != null) {
+      try {
+        double[] k = TumImporter.parseIntrinsics(intrinsics);
+        b.optIntrinsics(k[0], k[1], k[2], k[3]);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--intrinsics: " + e.getMessage(), e);
+      }
+    }
+    if (trajectory != null) {
+      b.optTrajectory(trajectory.toAbsolutePath()); // relative to the working directory, as typed
+    }
+    if (depthScale != null) {
+      try {
+        b.optDepthScale(depthScale);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--depth-scale: " + e.getMessage(), e);
+      }
+    }
+    return b.build();
   }
 
   private static boolean isEmpty(Path dir) throws java.io.IOException {
