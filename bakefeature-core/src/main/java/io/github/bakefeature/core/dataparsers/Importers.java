@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The importers by name: {@code replica}, {@code transforms}, {@code 7scenes}, {@code scannet}. */
+/** The importers by name: {@code replica}, {@code transforms}, {@code 7scenes}, {@code tum}, {@code scannet}. */
 public final class Importers {
   private static final List<SceneImporter> ALL = List.of(
       new ReplicaImporter(), new TransformsJsonImporter(), new SevenScenesImporter(),
-      ScanNetImporter.builder().build());
+      new TumImporter(), ScanNetImporter.builder().build());
 
   private Importers() {}
 

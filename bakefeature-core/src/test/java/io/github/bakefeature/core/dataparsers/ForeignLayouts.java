@@ -220,6 +220,138 @@ public final class ForeignLayouts {
     }
   }
 
+  /** Start of the TUM clock in the fixtures: fr1/xyz's first colour timestamp, microseconds. */
+  public static final long TUM_EPOCH_US = 1_305_031_102_175_304L;
+  /** Rotation speed of the fixtures' camera around each frame, rad/s (fast hand-held motion). */
+  static final double TUM_OMEGA = 2.0;
+  /** Its rotation axis in the world (unit). */
+  static final double[] TUM_AXIS = {0.6, -0.48, 0.64};
+  /** Its velocity in the world, m/s. */
+  static final double[] TUM_VELOCITY = {0.3, -0.2, 0.1};
+
+  /**
+   * TUM RGB-D: {@code rgb/<t>.png}, {@code depth/<t>.png} named by their timestamps,
+   * {@code rgb.txt} and {@code depth.txt} with the benchmark's comment header, depth as
+   * {@code round(metres * depthScale)}, and {@code groundtruth.txt} as the benchmark writes it:
+   * {@code "t tx ty tz qx qy qz qw"}, camera-to-world in OpenCV axes, scalar-last Hamilton
+   * quaternion ({@link #quaternion}), 4 decimals. Timestamps are jittered from a 30 Hz clock:
+   * colour by up to 2 ms, each depth frame 3 to 9 ms before or after its colour frame (never
+   * within 20 ms of another colour frame), and each frame's pose is written twice, 2 to 9 ms
+   * before and after its colour timestamp, with the camera moving through the frame's pose at a
+   * constant screw velocity ({@link #TUM_OMEGA} about {@link #TUM_AXIS}, {@link #TUM_VELOCITY}):
+   * linear + slerp interpolation at the colour timestamp gives back the frame's pose, the nearest
+   * pose is 4 to 18 mrad off. Returns the colour timestamps as written.
+   */
+  public static List<String> writeTum(Scene s, Path dir, double depthScale, long seed) throws IOException {
+    Files.createDirectories(dir.resolve("rgb"));
+    Files.createDirectories(dir.resolve("depth"));
+    Random rnd = new Random(seed);
+    StringBuilder rgbTxt = new StringBuilder("# color images\n# file: 'synthetic.bag'\n# timestamp filename\n");
+    StringBuilder depthTxt = new StringBuilder("# depth maps\n# file: 'synthetic.bag'\n# timestamp filename\n");
+    StringBuilder gt = new StringBuilder("# ground truth trajectory\n# file: 'synthetic.bag'\n# timestamp tx ty tz qx qy qz qw\n");
+    List<String> stamps = new ArrayList<>();
+    for (Frame f : s.frames()) {
+      long rgbUs = TUM_EPOCH_US + Math.round(f.index() * 1e6 / 30) + rnd.nextInt(4001) - 2000;
+      long depthUs = rgbUs + (rnd.nextBoolean() ? 1 : -1) * (3000 + rnd.nextInt(6001));
+      String rgbT = seconds(rgbUs, 6);
+      String depthT = seconds(depthUs, 6);
+      stamps.add(rgbT);
+      ImageIO.write(toImage(f), "png", dir.resolve("rgb/" + rgbT + ".png").toFile());
+      rgbTxt.append(rgbT).append(" rgb/").append(rgbT).append(".png\n");
+      DepthImage d = f.depth().orElseThrow();
+      int[] units = new int[d.metres().length];
+      for (int p = 0; p < units.length; p++) {
+        long u = Math.round(d.metres()[p] * depthScale);
+        units[p] = u >= 65535 ? 0 : (int) u;
+      }
+      write16(dir.resolve("depth/" + depthT + ".png"), d.width(), d.height(), units);
+      depthTxt.append(depthT).append(" depth/").append(depthT).append(".png\n");
+      double[] c2w = f.pose().cameraToWorld();
+      for (long offUs : new long[] {-(2000 + rnd.nextInt(7001)), 2000 + rnd.nextInt(7001)}) {
+        long gtUs = Math.round((rgbUs + offUs) / 100.0) * 100; // 4 decimals
+        double dt = (gtUs - rgbUs) * 1e-6;
+        double[] m = screwMotion(c2w, dt);
+        double[] q = quaternion(m);
+        gt.append(seconds(gtUs, 4));
+        for (double v : new double[] {m[3], m[7], m[11], q[0], q[1], q[2], q[3]}) {
+          gt.append(String.format(Locale.ROOT, " %.4f", v));
+        }
+        gt.append('\n');
+      }
+    }
+    Files.writeString(dir.resolve("rgb.txt"), rgbTxt.toString());
+    Files.writeString(dir.resolve("depth.txt"), depthTxt.toString());
+    Files.writeString(dir.resolve("groundtruth.txt"), gt.toString());
+    return stamps;
+  }
+
+  /** {@code us} microseconds as seconds with {@code decimals} decimals (4 or 6). */
+  static String seconds(long us, int decimals) {
+    return java.math.BigDecimal.valueOf(us, 6).setScale(decimals, java.math.RoundingMode.HALF_UP).toPlainString();
+  }
+
+  /** Camera-to-world {@code c2w} moved for {@code dt} s at the fixtures' screw velocity. */
+  static double[] screwMotion(double[] c2w, double dt) {
+    double a = TUM_OMEGA * dt;
+    double[] k = TUM_AXIS;
+    double c = Math.cos(a);
+    double s = Math.sin(a);
+    double[] rot = { // Rodrigues: rotation by a about k, applied in the world frame
+        c + k[0] * k[0] * (1 - c), k[0] * k[1] * (1 - c) - k[2] * s, k[0] * k[2] * (1 - c) + k[1] * s,
+        k[1] * k[0] * (1 - c) + k[2] * s, c + k[1] * k[1] * (1 - c), k[1] * k[2] * (1 - c) - k[0] * s,
+        k[2] * k[0] * (1 - c) - k[1] * s, k[2] * k[1] * (1 - c) + k[0] * s, c + k[2] * k[2] * (1 - c)};
+    double[] m = new double[16];
+    for (int r = 0; r < 3; r++) {
+      for (int col = 0; col < 3; col++) {
+        for (int j = 0; j < 3; j++) {
+          m[r * 4 + col] += rot[r * 3 + j] * c2w[j * 4 + col];
+        }
+      }
+      m[r * 4 + 3] = c2w[r * 4 + 3] + TUM_VELOCITY[r] * dt;
+    }
+    m[15] = 1;
+    return m;
+  }
+
+  /**
+   * The unit quaternion {@code (x, y, z, w)} (Hamilton, scalar last, {@code w >= 0}) of the
+   * rotation in a 4x4 row-major matrix: the inverse of ROS tf's {@code quaternion_matrix}, by
+   * Shepperd's method (the largest of the four diagonal combinations).
+   */
+  static double[] quaternion(double[] m) {
+    double r00 = m[0];
+    double r11 = m[5];
+    double r22 = m[10];
+    double trace = r00 + r11 + r22;
+    double x;
+    double y;
+    double z;
+    double w;
+    if (trace > Math.max(r00, Math.max(r11, r22))) {
+      w = 0.5 * Math.sqrt(1 + trace);
+      x = (m[9] - m[6]) / (4 * w);
+      y = (m[2] - m[8]) / (4 * w);
+      z = (m[4] - m[1]) / (4 * w);
+    } else if (r00 >= r11 && r00 >= r22) {
+      x = 0.5 * Math.sqrt(1 + r00 - r11 - r22);
+      w = (m[9] - m[6]) / (4 * x);
+      y = (m[1] + m[4]) / (4 * x);
+      z = (m[2] + m[8]) / (4 * x);
+    } else if (r11 >= r22) {
+      y = 0.5 * Math.sqrt(1 - r00 + r11 - r22);
+      w = (m[2] - m[8]) / (4 * y);
+      x = (m[1] + m[4]) / (4 * y);
+      z = (m[6] + m[9]) / (4 * y);
+    } else {
+      z = 0.5 * Math.sqrt(1 - r00 - r11 + r22);
+      w = (m[4] - m[1]) / (4 * z);
+      x = (m[2] + m[8]) / (4 * z);
+      y = (m[6] + m[9]) / (4 * z);
+    }
+    double sign = w < 0 ? -1 : 1;
+    return new double[] {sign * x, sign * y, sign * z, sign * w};
+  }
+
   static BufferedImage toImage(Frame f) throws IOException {
     var rgb = f.rgb();
     BufferedImage img = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);

@@ -16,19 +16,20 @@ class ImportersTest {
 
   @Test
   void findsEveryImporterByName() {
-    assertEquals(List.of("replica", "transforms", "7scenes", "scannet"), Importers.names());
+    assertEquals(List.of("replica", "transforms", "7scenes", "tum", "scannet"), Importers.names());
     for (String n : Importers.names()) {
       assertEquals(n, Importers.byName(n.toUpperCase()).format());
       assertFalse(Importers.byName(n).description().isBlank());
     }
     assertTrue(Importers.byName("transforms") instanceof TransformsJsonImporter);
     assertEquals(1, ((ScanNetImporter) Importers.byName("scannet")).every(), "the default keeps every frame");
+    assertTrue(Importers.byName("tum") instanceof TumImporter);
   }
 
   @Test
   void unknownNameListsTheKnownOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Importers.byName("colmap"));
-    assertEquals("unknown import format 'colmap'; expected one of replica, transforms, 7scenes, scannet", e.getMessage());
+    assertEquals("unknown import format 'colmap'; expected one of replica, transforms, 7scenes, tum, scannet", e.getMessage());
   }
 
   @Test

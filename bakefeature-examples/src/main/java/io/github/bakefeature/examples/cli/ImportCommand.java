@@ -1,9 +1,11 @@
 package io.github.bakefeature.examples.cli;
 
 import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.dataparsers.FrameSubsets;
 import io.github.bakefeature.core.dataparsers.Importers;
 import io.github.bakefeature.core.dataparsers.ScanNetImporter;
 import io.github.bakefeature.core.dataparsers.SceneImporter;
+import io.github.bakefeature.core.dataparsers.TumImporter;
 import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.scene.SceneWriter;
 import java.io.PrintStream;
@@ -18,24 +20,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bakefeature import --format replica|transforms|7scenes|scannet --in DIR --out DIR
- * [--every N]}: converts a dataset into a new scene folder (written atomically: on failure nothing
- * is left at {@code --out}) and prints one JSON line describing the result. For scannet, frames
- * whose pose is invalid are skipped and counted ({@code skipped_invalid_poses}).
+ * {@code bakefeature import --format replica|transforms|7scenes|tum|scannet --in DIR --out DIR}:
+ * converts a dataset into a new scene folder (written atomically: on failure nothing is left at
+ * {@code --out}) and prints one JSON line describing the result. {@code --every N} keeps every
+ * N-th frame of any format; {@code --intrinsics}, {@code --trajectory} and {@code --depth-scale}
+ * are {@link TumImporter}'s options and refused for the other formats. For scannet, frames whose
+ * pose is invalid are skipped and counted ({@code skipped_invalid_poses}).
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
     description = "Convert a dataset (Semantic-NeRF Replica renders, nerfstudio/instant-ngp transforms.json, "
-        + "Microsoft 7-Scenes, ScanNet SensReader exports) into a new scene folder.")
+        + "Microsoft 7-Scenes, TUM RGB-D / SLAM trajectories, ScanNet SensReader exports) into a new scene folder.")
 public final class ImportCommand implements Callable<Integer> {
 
   @Option(names = "--format", required = true, paramLabel = "FORMAT",
-      description = "Source layout: replica, transforms, 7scenes or scannet.")
+      description = "Source layout: replica, transforms, 7scenes, tum or scannet.")
   String format;
-
-  @Option(names = "--every", paramLabel = "N",
-      description = "scannet only: keep every N-th frame, starting with the first (ScanNet records at 30 Hz; "
-          + "default 1 = all).")
-  Integer every;
 
   @Option(names = "--in", required = true, paramLabel = "DIR",
       description = "Source dataset folder (for transforms: the folder of transforms.json, or the file).")
@@ -45,20 +44,29 @@ public final class ImportCommand implements Callable<Integer> {
       description = "Scene folder to create; must not exist or be empty.")
   Path out;
 
+  @Option(names = "--every", paramLabel = "N", defaultValue = "1",
+      description = "Keep every N-th frame, starting with the first (tum: every N-th associated frame; scannet: "
+          + "every N-th exported frame, then frames with invalid poses are dropped). Default 1.")
+  int every;
+
+  @Option(names = "--intrinsics", paramLabel = "FX,FY,CX,CY",
+      description = "tum: the colour camera in pixels (pixel centres at integer coordinates). Default: the published "
+          + "Freiburg 1/2/3 camera when the folder name says freiburg1/2/3.")
+  String intrinsics;
+
+  @Option(names = "--trajectory", paramLabel = "FILE",
+      description = "tum: trajectory 'timestamp tx ty tz qx qy qz qw' (camera-to-world) to use instead of "
+          + "groundtruth.txt, e.g. a SLAM system's estimate.")
+  Path trajectory;
+
+  @Option(names = "--depth-scale", paramLabel = "S",
+      description = "tum: depth PNG units per metre. Default 5000.")
+  Double depthScale;
+
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
-    SceneImporter importer = Importers.byName(format);
-    if (every != null) {
-      if (!(importer instanceof ScanNetImporter)) {
-        throw new IllegalArgumentException("--every: only the scannet format subsamples frames, found --format "
-            + importer.format());
-      }
-      if (every < 1) {
-        throw new IllegalArgumentException("--every: expected a positive integer, found " + every);
-      }
-      importer = ScanNetImporter.builder().optEvery(every).build();
-    }
+    SceneImporter importer = tumOptions(Importers.byName(format));
     if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
       throw new IllegalArgumentException("--out " + out + ": expected a new or empty folder, found "
           + (Files.isDirectory(out) ? "a non-empty folder" : "a file"));
@@ -66,9 +74,15 @@ public final class ImportCommand implements Callable<Integer> {
     OutputPaths.folder("--out", out, null);
     err.println("bakefeature import: reading " + importer.format() + " dataset " + in);
     Scene scene;
+    TumImporter.Association association = null;
     List<Path> skipped = null;
-    if (importer instanceof ScanNetImporter scanNet) {
-      ScanNetImporter.Result r = scanNet.readScan(in);
+    if (importer instanceof TumImporter tum) {
+      TumImporter.Result r = tum.readWithReport(in);
+      association = r.association();
+      err.println("bakefeature import: " + association.summary());
+      scene = r.scene();
+    } else if (importer instanceof ScanNetImporter) {
+      ScanNetImporter.Result r = ScanNetImporter.builder().optEvery(every).build().readScan(in);
       scene = r.scene();
       skipped = r.skippedPoses();
       if (!skipped.isEmpty()) {
@@ -77,7 +91,7 @@ public final class ImportCommand implements Callable<Integer> {
             .map(p -> in.relativize(p).toString()).toList()) + (skipped.size() > 5 ? ", ..." : ""));
       }
     } else {
-      scene = importer.read(in);
+      scene = FrameSubsets.everyNth(importer.read(in), every);
     }
     err.println("bakefeature import: writing " + scene.size() + " frames to " + out);
     int step = Math.max(1, scene.size() / 10);
@@ -102,6 +116,10 @@ public final class ImportCommand implements Callable<Integer> {
     m.put("height", written.height());
     m.put("classes", written.classNames().size());
     m.put("has_ground_truth", written.hasGroundTruth());
+    if (association != null) {
+      m.put("skipped_without_depth", association.withoutDepth());
+      m.put("skipped_without_pose", association.withoutPose());
+    }
     if (skipped != null) {
       m.put("skipped_invalid_poses", skipped.size());
     }
@@ -110,6 +128,41 @@ public final class ImportCommand implements Callable<Integer> {
     System.out.println(JsonLines.toLine(m));
     System.out.flush();
     return 0;
+  }
+
+  /** The tum importer with the TUM options applied; for other formats, refuses them. */
+  private SceneImporter tumOptions(SceneImporter importer) {
+    if (every < 1) {
+      throw new IllegalArgumentException("--every: expected a positive number of frames, found " + every);
+    }
+    if (!(importer instanceof TumImporter)) {
+      String given = intrinsics != null ? "--intrinsics" : trajectory != null ? "--trajectory"
+          : depthScale != null ? "--depth-scale" : null;
+      if (given != null) {
+        throw new IllegalArgumentException(given + ": applies to --format tum only, found --format " + importer.format());
+      }
+      return importer;
+    }
+    TumImporter.Builder b = TumImporter.builder().optEvery(every);
+    if (intrinsics != null) {
+      try {
+        double[] k = TumImporter.parseIntrinsics(intrinsics);
+        b.optIntrinsics(k[0], k[1], k[2], k[3]);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--intrinsics: " + e.getMessage(), e);
+      }
+    }
+    if (trajectory != null) {
+      b.optTrajectory(trajectory.toAbsolutePath()); // relative to the working directory, as typed
+    }
+    if (depthScale != null) {
+      try {
+        b.optDepthScale(depthScale);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--depth-scale: " + e.getMessage(), e);
+      }
+    }
+    return b.build();
   }
 
   private static boolean isEmpty(Path dir) throws java.io.IOException {

@@ -14,6 +14,10 @@ import io.github.bakefeature.core.scene.SceneAssertions;
 import io.github.bakefeature.core.scene.SceneFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,11 +77,6 @@ class ImportCommandTest {
     for (int i = 0; i < 3; i++) {
       SceneAssertions.assertPoseEquals(depth.frame(original[i]).pose(), s.frame(i).pose(), 1e-5, "frame " + i);
     }
-    CliRun other = CliRun.run("import", "--format", "7scenes", "--in", in.toString(), "--out",
-        tmp.resolve("o7").toString(), "--every", "2");
-    assertEquals(2, other.exitCode());
-    assertTrue(other.err().contains("--every: only the scannet format subsamples frames, found --format 7scenes"),
-        other.err());
   }
 
   static int presentClasses(InMemoryScene room) throws java.io.IOException {
@@ -88,6 +87,75 @@ class ImportCommandTest {
       }
     }
     return ids.size();
+  }
+
+  @Test
+  void importsTumWithItsOptionsAndSaysWhatItSkipped() throws Exception {
+    InMemoryScene room = AnalyticRoom.scene(5, 24, 18, 90);
+    Path in = tmp.resolve("capture");
+    ForeignLayouts.writeTum(room, in, 5000, 1);
+    // Frame 3 loses its depth frame (depth.txt: 3 comment lines, then one line per frame).
+    List<String> depth = new ArrayList<>(Files.readAllLines(in.resolve("depth.txt")));
+    depth.remove(3 + 3);
+    Files.write(in.resolve("depth.txt"), depth);
+    // An estimated trajectory kept outside the sequence folder.
+    Path est = tmp.resolve("CameraTrajectory.txt");
+    Files.move(in.resolve("groundtruth.txt"), est);
+    CameraIntrinsics k = room.frame(0).intrinsics();
+    String intrinsics = String.format(Locale.ROOT, "%.17g,%.17g,%.17g,%.17g", k.fx(), k.fy(), k.cx(), k.cy());
+    Path out = tmp.resolve("out-tum");
+    CliRun r = CliRun.run("import", "--format", "tum", "--in", in.toString(), "--out", out.toString(),
+        "--intrinsics", intrinsics, "--trajectory", est.toString(), "--depth-scale", "5000", "--every", "2");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.err().contains("kept 2 of 5 colour frames (every 2nd of 4 associated); skipped 1 without a depth"
+        + " frame within 0.02 s"), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.outLines()[0]);
+    assertEquals("tum", j.get("format").asText());
+    assertEquals(2, j.get("frames").asInt());
+    assertEquals(1, j.get("skipped_without_depth").asInt());
+    assertEquals(0, j.get("skipped_without_pose").asInt());
+    SceneFolder s = SceneFolder.open(out);
+    SceneAssertions.assertIntrinsicsEquals(k, s.frame(0).intrinsics(), 1e-12, "tum");
+    // Associated: frames 0, 1, 2, 4; every 2nd: 0 and 2 (poses interpolated from 4-decimal lines).
+    SceneAssertions.assertPoseEquals(room.frame(0).pose(), s.frame(0).pose(), 5e-4, "tum frame 0");
+    SceneAssertions.assertPoseEquals(room.frame(2).pose(), s.frame(1).pose(), 5e-4, "tum frame 2");
+  }
+
+  @Test
+  void tumOptionsAreCheckedAndEveryAppliesToEveryFormat() throws Exception {
+    InMemoryScene room = AnalyticRoom.scene(3, 24, 18, 90);
+    Path tum = tmp.resolve("capture");
+    ForeignLayouts.writeTum(room, tum, 5000, 1);
+    Path sevenScenes = tmp.resolve("7s");
+    ForeignLayouts.writeSevenScenes(room, sevenScenes, false);
+    String[][] refused = {
+        {"tum", tum.toString(), "the folder name does not say freiburg1, freiburg2 or freiburg3; expected the camera's"
+            + " intrinsics fx, fy, cx, cy in pixels to be given (--intrinsics fx,fy,cx,cy"},
+        {"tum", tum.toString(), "--intrinsics: expected four numbers fx,fy,cx,cy (pixels), found 3 in '20,20,12'",
+            "--intrinsics", "20,20,12"},
+        {"tum", tum.toString(), "--depth-scale: depth scale must be a positive number of units per metre, found 0.0",
+            "--intrinsics", "20,20,12,9", "--depth-scale", "0"},
+        {"7scenes", sevenScenes.toString(), "--intrinsics: applies to --format tum only, found --format 7scenes",
+            "--intrinsics", "20,20,12,9"},
+        {"replica", sevenScenes.toString(), "--trajectory: applies to --format tum only, found --format replica",
+            "--trajectory", "x.txt"},
+        {"7scenes", sevenScenes.toString(), "--every: expected a positive number of frames, found 0", "--every", "0"}};
+    for (String[] c : refused) {
+      Path out = tmp.resolve("refused");
+      List<String> args = new ArrayList<>(List.of("import", "--format", c[0], "--in", c[1], "--out", out.toString()));
+      args.addAll(Arrays.asList(c).subList(3, c.length));
+      CliRun r = CliRun.run(args.toArray(new String[0]));
+      assertEquals(2, r.exitCode(), r.err());
+      assertTrue(r.err().contains(c[2]), "expected \"" + c[2] + "\" in: " + r.err());
+      assertFalse(Files.exists(out));
+    }
+    Path out = tmp.resolve("out-7s-every");
+    CliRun r = CliRun.run("import", "--format", "7scenes", "--in", sevenScenes.toString(), "--out", out.toString(),
+        "--every", "2");
+    assertEquals(0, r.exitCode(), r.err());
+    SceneFolder s = SceneFolder.open(out);
+    assertEquals(2, s.size());
+    SceneAssertions.assertPoseEquals(room.frame(2).pose(), s.frame(1).pose(), 1e-9, "7scenes frame 2");
   }
 
   @Test
@@ -107,7 +175,7 @@ class ImportCommandTest {
   void unknownFormatAndOccupiedOutputExitWithTwo() throws Exception {
     CliRun r = CliRun.run("import", "--format", "colmap", "--in", tmp.toString(), "--out", tmp.resolve("o").toString());
     assertEquals(2, r.exitCode());
-    assertTrue(r.err().contains("unknown import format 'colmap'; expected one of replica, transforms, 7scenes"), r.err());
+    assertTrue(r.err().contains("unknown import format 'colmap'; expected one of replica, transforms, 7scenes, tum"), r.err());
     Path occupied = tmp.resolve("occupied");
     Files.createDirectories(occupied);
     Files.writeString(occupied.resolve("keep.txt"), "mine");
