@@ -68,9 +68,12 @@ import java.util.stream.Stream;
  *       colour resolution (as ScanNet ships them, aligned with the colour image; also when colour
  *       and depth have the same size) or at the depth resolution. The raw ids present in the
  *       imported frames are remapped in increasing order to class ids {@code 0..C-1} named
- *       {@code "label_<id>"} (ScanNet's id-to-category table, {@code scannetv2-labels.combined.tsv},
- *       is not bundled); 0 (unannotated) becomes unlabelled. Frames without a label file have no
- *       ground truth.</li>
+ *       {@code "label_<id>"}, or by their category when ScanNet's label table
+ *       ({@code scannetv2-labels.combined.tsv}, in the user's ScanNet download; not bundled) is
+ *       given ({@link Builder#optLabelTable}); with {@link LabelSet#NYU40} the ids become their
+ *       NYU40 classes instead (several ids merge into one class; ids without one are unlabelled).
+ *       0 (unannotated) becomes unlabelled. Frames without a label file have no ground
+ *       truth.</li>
  *   <li><b>Subsampling</b>: ScanNet records at 30 Hz; {@link Builder#optEvery} keeps every n-th
  *       frame in numeric order, starting with the first (as SensReader's {@code frame_skip}).
  *       Frames with invalid poses are then skipped among those kept.</li>
@@ -91,10 +94,22 @@ public final class ScanNetImporter implements SceneImporter {
 
   private final int every;
   private final boolean labels;
+  private final ScanNetLabelTable labelTable;
+  private final LabelSet labelSet;
+
+  /** Which classes {@code label-filt/} ids become. */
+  public enum LabelSet {
+    /** One class per ScanNet label id present, named by the label table's category (else "label_<id>"). */
+    SCANNET,
+    /** One class per NYU40 class present (needs the label table); ids without an NYU40 class are unlabelled. */
+    NYU40
+  }
 
   private ScanNetImporter(Builder b) {
     this.every = b.every;
     this.labels = b.labels;
+    this.labelTable = b.labelTable;
+    this.labelSet = b.labelSet;
   }
 
   /** Options; the defaults import every frame with its labels. */
@@ -240,7 +255,8 @@ public final class ScanNetImporter implements SceneImporter {
           + " expected at least one finite camera-to-world matrix");
     }
 
-    // Classes: the raw ids present in the imported label files, remapped to 0..C-1 in increasing order.
+    // Classes: the ids present in the imported label files (ScanNet ids, or their NYU40 ids),
+    // remapped to 0..C-1 in increasing order.
     List<String> names = new ArrayList<>();
     int[] lut = new int[1 << 16];
     Arrays.fill(lut, Integer.MIN_VALUE);
@@ -255,10 +271,37 @@ public final class ScanNetImporter implements SceneImporter {
           }
         }
       }
-      for (int v = 1; v < present.length; v++) {
-        if (present[v]) {
-          lut[v] = names.size();
-          names.add("label_" + v);
+      if (labelSet == LabelSet.NYU40) {
+        int[] classOf = new int[41];
+        Arrays.fill(classOf, -1);
+        for (int v = 1; v < present.length; v++) {
+          int n = present[v] ? labelTable.nyu40Id(v) : 0;
+          if (n > 0 && classOf[n] < 0) {
+            classOf[n] = 0; // present; numbered below in NYU40 order
+          }
+        }
+        for (int n = 1; n <= 40; n++) {
+          if (classOf[n] == 0) {
+            classOf[n] = names.size();
+            String name = labelTable.nyu40Class(n);
+            names.add(name != null ? name : "nyu40_" + n);
+          }
+        }
+        for (int v = 1; v < present.length; v++) {
+          if (present[v]) {
+            int n = labelTable.nyu40Id(v);
+            lut[v] = n > 0 ? classOf[n] : LabelImage.UNLABELLED;
+          }
+        }
+      } else {
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (int v = 1; v < present.length; v++) {
+          if (present[v]) {
+            lut[v] = names.size();
+            String name = labelTable != null && labelTable.category(v) != null ? labelTable.category(v) : "label_" + v;
+            // Class names must be unique; categories can repeat across ids.
+            names.add(used.add(name) ? name : name + " (" + v + ")");
+          }
         }
       }
     }
@@ -530,8 +573,28 @@ public final class ScanNetImporter implements SceneImporter {
   public static final class Builder {
     private int every = 1;
     private boolean labels = true;
+    private ScanNetLabelTable labelTable;
+    private LabelSet labelSet = LabelSet.SCANNET;
 
     private Builder() {}
+
+    /**
+     * ScanNet's label table ({@link ScanNetLabelTable#read}): names classes by category, and is
+     * needed for {@link LabelSet#NYU40}. Default none: classes are named "label_&lt;id&gt;".
+     */
+    public Builder optLabelTable(ScanNetLabelTable table) {
+      this.labelTable = table;
+      return this;
+    }
+
+    /** Which classes the label ids become (default {@link LabelSet#SCANNET}). */
+    public Builder optLabelSet(LabelSet set) {
+      if (set == null) {
+        throw new IllegalArgumentException("label set must not be null; expected SCANNET or NYU40");
+      }
+      this.labelSet = set;
+      return this;
+    }
 
     /**
      * Keeps every {@code n}-th frame in numeric order, starting with the first (default 1: all).
@@ -553,7 +616,14 @@ public final class ScanNetImporter implements SceneImporter {
       return this;
     }
 
+    /**
+     * @throws IllegalArgumentException if NYU40 classes are asked for without a label table
+     */
     public ScanNetImporter build() {
+      if (labelSet == LabelSet.NYU40 && labelTable == null) {
+        throw new IllegalArgumentException("NYU40 classes need ScanNet's label table (scannetv2-labels.combined.tsv, "
+            + "optLabelTable / --label-table); expected a table, found none");
+      }
       return new ScanNetImporter(this);
     }
   }

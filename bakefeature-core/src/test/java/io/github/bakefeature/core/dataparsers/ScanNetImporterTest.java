@@ -251,6 +251,105 @@ class ScanNetImporterTest {
     return d;
   }
 
+  /** A ScanNet label table for {@link #RAW} (the real file's first columns): 7 and 40 share NYU40 class 5. */
+  static Path labelTable() throws IOException {
+    Path tsv = tmp.resolve("scannetv2-labels.combined.tsv");
+    Files.writeString(tsv, String.join("\n",
+        "id\traw_category\tcategory\tcount\tnyu40id\teigen13id\tnyuClass\tnyu40class\teigen13class",
+        "3\tcabinet\tcabinet\t1000\t3\t6\tcabinet\tcabinet\tFurniture",
+        "7\tchair\tchair\t4000\t5\t4\tchair\tchair\tChair",
+        "12\tkitchen counter\tcounter\t200\t12\t6\tcounter\tcounter\tFurniture",
+        "40\toffice chair\tchair\t900\t5\t4\tchair\tchair\tChair",
+        "299\tobject\tobject\t50\t0\t0\t\t\t",
+        ""));
+    return tsv;
+  }
+
+  /** The raw ids visible in the colour scene's ground truth, in increasing order. */
+  static List<Integer> visibleRawIds() throws IOException {
+    TreeSet<Integer> present = new TreeSet<>();
+    for (Frame f : colourScene.frames()) {
+      for (short l : f.groundTruth().orElseThrow().labels()) {
+        if (l >= 0) {
+          present.add(RAW[l]);
+        }
+      }
+    }
+    return List.copyOf(present);
+  }
+
+  @Test
+  void namesClassesByTheLabelTablesCategoriesKeepingNamesUnique() throws IOException {
+    Scene s = ScanNetImporter.builder().optLabelTable(ScanNetLabelTable.read(labelTable())).build().read(dir);
+    java.util.Map<Integer, String> expected = java.util.Map.of(3, "cabinet", 7, "chair", 12, "counter",
+        40, "chair (40)", 299, "object", 1200, "label_1200");
+    List<Integer> ids = visibleRawIds();
+    assertTrue(ids.contains(7) && ids.contains(40), "the fixture shows both chair ids: " + ids);
+    assertEquals(ids.stream().map(expected::get).toList(), s.classNames(),
+        "categories in id order; a repeated category is told apart by its id; ids not in the table keep label_<id>");
+  }
+
+  @Test
+  void nyu40LabelSetMergesIdsIntoTheirNyu40ClassesAndDropsTheRest() throws IOException {
+    Scene raw = ScanNetImporter.builder().build().read(dir);
+    Scene nyu = ScanNetImporter.builder().optLabelTable(ScanNetLabelTable.read(labelTable()))
+        .optLabelSet(ScanNetImporter.LabelSet.NYU40).build().read(dir);
+    List<Integer> ids = visibleRawIds();
+    List<String> expectedNames = new java.util.ArrayList<>();
+    for (String[] c : new String[][] {{"3", "cabinet"}, {"5", "chair"}, {"12", "counter"}}) {
+      boolean shown = ids.stream().anyMatch(id -> (id == 3 && c[0].equals("3")) || ((id == 7 || id == 40)
+          && c[0].equals("5")) || (id == 12 && c[0].equals("12")));
+      if (shown) {
+        expectedNames.add(c[1]);
+      }
+    }
+    assertEquals(expectedNames, nyu.classNames(), "NYU40 classes present, in NYU40 id order");
+    for (int i = 0; i < FRAMES; i += 3) {
+      short[] r = raw.frame(i).groundTruth().orElseThrow().labels();
+      short[] n = nyu.frame(i).groundTruth().orElseThrow().labels();
+      for (int p = 0; p < r.length; p++) {
+        if (r[p] < 0) {
+          assertEquals(LabelImage.UNLABELLED, n[p]);
+          continue;
+        }
+        int id = ids.get(r[p]);
+        String want = switch (id) {
+          case 3 -> "cabinet";
+          case 7, 40 -> "chair";
+          case 12 -> "counter";
+          default -> null; // 299 has no NYU40 class, 1200 is not in the table
+        };
+        assertEquals(want == null ? LabelImage.UNLABELLED : (short) nyu.classNames().indexOf(want), n[p],
+            "frame " + i + " pixel " + p + " (ScanNet id " + id + ")");
+      }
+    }
+  }
+
+  @Test
+  void nyu40ClassesWithoutALabelTableAreRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ScanNetImporter.builder().optLabelSet(ScanNetImporter.LabelSet.NYU40).build());
+    assertTrue(e.getMessage().contains("label table"), e.getMessage());
+  }
+
+  @Test
+  void rejectsLabelTablesWithoutTheirColumnsOrWithBadRows() throws IOException {
+    Path noNyu = Files.writeString(tmp.resolve("no-nyu.tsv"), "id\traw_category\tcategory\n3\tcabinet\tcabinet\n");
+    InvalidSceneException e = assertThrows(InvalidSceneException.class, () -> ScanNetLabelTable.read(noNyu));
+    assertEquals(noNyu, e.file());
+    assertTrue(e.problem().contains("found no 'nyu40id'"), e.getMessage());
+    Path badId = Files.writeString(tmp.resolve("bad-id.tsv"),
+        "id\traw_category\tcategory\tnyu40id\tnyu40class\nthree\tcabinet\tcabinet\t3\tcabinet\n");
+    e = assertThrows(InvalidSceneException.class, () -> ScanNetLabelTable.read(badId));
+    assertTrue(e.problem().contains("line 2: expected an integer id, found 'three'"), e.getMessage());
+    Path twice = Files.writeString(tmp.resolve("twice.tsv"),
+        "id\traw_category\tcategory\tnyu40id\tnyu40class\n3\ta\ta\t3\tcabinet\n3\tb\tb\t3\tcabinet\n");
+    e = assertThrows(InvalidSceneException.class, () -> ScanNetLabelTable.read(twice));
+    assertTrue(e.problem().contains("line 3: id 3 appears twice"), e.getMessage());
+    e = assertThrows(InvalidSceneException.class, () -> ScanNetLabelTable.read(tmp.resolve("absent.tsv")));
+    assertTrue(e.problem().contains("found nothing"), e.getMessage());
+  }
+
   static void assertFails(Path in, Path file, String problem) {
     InvalidSceneException e = assertThrows(InvalidSceneException.class,
         () -> ScanNetImporter.builder().build().read(in));

@@ -4,6 +4,7 @@ import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.dataparsers.FrameSubsets;
 import io.github.bakefeature.core.dataparsers.Importers;
 import io.github.bakefeature.core.dataparsers.ScanNetImporter;
+import io.github.bakefeature.core.dataparsers.ScanNetLabelTable;
 import io.github.bakefeature.core.dataparsers.SceneImporter;
 import io.github.bakefeature.core.dataparsers.TumImporter;
 import io.github.bakefeature.core.scene.SceneFolder;
@@ -63,6 +64,16 @@ public final class ImportCommand implements Callable<Integer> {
       description = "tum: depth PNG units per metre. Default 5000.")
   Double depthScale;
 
+  @Option(names = "--label-table", paramLabel = "TSV",
+      description = "scannet: ScanNet's scannetv2-labels.combined.tsv (from your ScanNet download), to name classes "
+          + "by category and for --label-set nyu40.")
+  Path labelTable;
+
+  @Option(names = "--label-set", paramLabel = "SET",
+      description = "scannet: classes the label-filt ids become: scannet (one per ScanNet id, default) or nyu40 "
+          + "(their NYU40 classes; needs --label-table).")
+  String labelSet;
+
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
@@ -82,7 +93,7 @@ public final class ImportCommand implements Callable<Integer> {
       err.println("bakefeature import: " + association.summary());
       scene = r.scene();
     } else if (importer instanceof ScanNetImporter) {
-      ScanNetImporter.Result r = ScanNetImporter.builder().optEvery(every).build().readScan(in);
+      ScanNetImporter.Result r = scanNetOptions().readScan(in);
       scene = r.scene();
       skipped = r.skippedPoses();
       if (!skipped.isEmpty()) {
@@ -130,10 +141,34 @@ public final class ImportCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The scannet importer with --every, --label-table and --label-set applied. */
+  private ScanNetImporter scanNetOptions() throws java.io.IOException {
+    ScanNetImporter.Builder b = ScanNetImporter.builder().optEvery(every);
+    if (labelTable != null) {
+      b.optLabelTable(ScanNetLabelTable.read(labelTable));
+    }
+    if (labelSet != null) {
+      try {
+        b.optLabelSet(ScanNetImporter.LabelSet.valueOf(labelSet.strip().toUpperCase(java.util.Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--label-set: expected scannet or nyu40, found '" + labelSet + "'", e);
+      }
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--label-set nyu40: " + e.getMessage(), e);
+    }
+  }
+
   /** The tum importer with the TUM options applied; for other formats, refuses them. */
   private SceneImporter tumOptions(SceneImporter importer) {
     if (every < 1) {
       throw new IllegalArgumentException("--every: expected a positive number of frames, found " + every);
+    }
+    if (!(importer instanceof ScanNetImporter) && (labelTable != null || labelSet != null)) {
+      throw new IllegalArgumentException((labelTable != null ? "--label-table" : "--label-set")
+          + ": applies to --format scannet only, found --format " + importer.format());
     }
     if (!(importer instanceof TumImporter)) {
       String given = intrinsics != null ? "--intrinsics" : trajectory != null ? "--trajectory"

@@ -79,6 +79,41 @@ class ImportCommandTest {
     }
   }
 
+  @Test
+  void importsScanNetLabelsAsNyu40ClassesFromTheLabelTable() throws Exception {
+    InMemoryScene depth = AnalyticRoom.scene(3, new CameraIntrinsics(24, 18, 20, 20, 11.5, 8.5));
+    Path in = tmp.resolve("scene0001_00");
+    // Two ScanNet ids of every class but the last share one NYU40 class.
+    int classes = depth.classNames().size();
+    int[] raw = new int[classes];
+    StringBuilder tsv = new StringBuilder("id\traw_category\tcategory\tcount\tnyu40id\teigen13id\tnyuClass\tnyu40class\n");
+    for (int c = 0; c < classes; c++) {
+      raw[c] = 100 + c;
+      int nyu = c < classes - 1 ? 1 + c / 2 : 0;
+      tsv.append(raw[c]).append("\tthing ").append(c).append("\tthing ").append(c).append("\t1\t").append(nyu)
+          .append("\t0\t\t").append(nyu == 0 ? "" : "nyu class " + nyu).append('\n');
+    }
+    ForeignLayouts.writeScanNet(depth, depth, in, depth, raw);
+    Path table = Files.writeString(tmp.resolve("labels.tsv"), tsv);
+    Path out = tmp.resolve("out-nyu");
+    CliRun r = CliRun.run("import", "--format", "scannet", "--in", in.toString(), "--out", out.toString(),
+        "--label-table", table.toString(), "--label-set", "nyu40");
+    assertEquals(0, r.exitCode(), r.err());
+    SceneFolder s = SceneFolder.open(out);
+    assertTrue(s.classNames().stream().allMatch(n -> n.startsWith("nyu class ")), s.classNames().toString());
+    assertTrue(s.classNames().size() < presentClasses(depth), "ids merged: " + s.classNames());
+
+    CliRun noTable = CliRun.run("import", "--format", "scannet", "--in", in.toString(), "--out",
+        tmp.resolve("out-nyu2").toString(), "--label-set", "nyu40");
+    assertEquals(2, noTable.exitCode());
+    assertTrue(noTable.err().contains("--label-set nyu40: NYU40 classes need ScanNet's label table"), noTable.err());
+    CliRun other = CliRun.run("import", "--format", "7scenes", "--in", in.toString(), "--out",
+        tmp.resolve("out-7").toString(), "--label-table", table.toString());
+    assertEquals(2, other.exitCode());
+    assertTrue(other.err().contains("--label-table: applies to --format scannet only, found --format 7scenes"),
+        other.err());
+  }
+
   static int presentClasses(InMemoryScene room) throws java.io.IOException {
     java.util.Set<Integer> ids = new java.util.HashSet<>();
     for (var f : room.frames()) {
