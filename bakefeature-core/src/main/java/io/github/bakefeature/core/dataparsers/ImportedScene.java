@@ -119,6 +119,7 @@ final class ImportedScene implements Scene {
     final Path gt;
     private final LabelMapping mapping;
     private final ImageCache cache;
+    private final Undistortion undistortion;
 
     /**
      * @param depth depth PNG or null
@@ -129,6 +130,19 @@ final class ImportedScene implements Scene {
      */
     SourceFrame(int index, String name, CameraIntrinsics k, Pose pose, Path rgb, Path depth, double metresPerUnit,
                 int depthFactor, Path gt, LabelMapping mapping, ImageCache cache) {
+      this(index, name, k, pose, rgb, depth, metresPerUnit, depthFactor, gt, mapping, cache, null);
+    }
+
+    /**
+     * A frame whose colour and depth are undistorted on decoding by {@code undistortion} (a map for
+     * {@code k}; null: used as stored). Ground truth is not supported with undistortion.
+     */
+    SourceFrame(int index, String name, CameraIntrinsics k, Pose pose, Path rgb, Path depth, double metresPerUnit,
+                int depthFactor, Path gt, LabelMapping mapping, ImageCache cache, Undistortion undistortion) {
+      if (undistortion != null && gt != null) {
+        throw new IllegalArgumentException("undistorting label images is not supported");
+      }
+      this.undistortion = undistortion;
       this.index = index;
       this.name = name;
       this.k = k;
@@ -164,7 +178,7 @@ final class ImportedScene implements Scene {
 
     @Override
     public Optional<Path> rgbFile() {
-      return Optional.of(rgb);
+      return undistortion == null ? Optional.of(rgb) : Optional.empty(); // undistorted: not the file's pixels
     }
 
     @Override
@@ -172,7 +186,7 @@ final class ImportedScene implements Scene {
       return cache.get(rgb.toString(), (long) k.width() * k.height() * 3, () -> {
         RgbImage img = ImageFiles.readRgb(rgb);
         checkSize(rgb, img.width(), img.height(), 1);
-        return img;
+        return undistortion == null ? img : undistortion.colour(img);
       });
     }
 
@@ -189,7 +203,8 @@ final class ImportedScene implements Scene {
       return Optional.of(cache.get(depth.toString(), (long) k.width() * k.height() * 4, () -> {
         DepthImage d = ImageFiles.readDepth(depth, metresPerUnit);
         checkSize(depth, d.width(), d.height(), depthFactor);
-        return ImageFiles.resizeNearest(d, depthFactor);
+        DepthImage full = ImageFiles.resizeNearest(d, depthFactor);
+        return undistortion == null ? full : undistortion.depth(full);
       }));
     }
 

@@ -68,10 +68,20 @@ import java.util.regex.Pattern;
  *       {@code fr1}, ...) gets the benchmark's published colour camera ({@link #FREIBURG1},
  *       {@link #FREIBURG2}, {@link #FREIBURG3}, for 640x480 images); any other folder is refused.
  *       The principal point is used as given: the calibration is OpenCV's, with pixel centres at
- *       integer coordinates like ours. Only the pinhole part is used: the Freiburg 1 and 2 colour
- *       images have a small radial distortion (published d0..d4) that is not removed, so their
- *       geometry is off by up to a few pixels near the image borders (the benchmark itself
- *       recommends the undistorted model for the pre-registered depth).</li>
+ *       integer coordinates like ours.</li>
+ *   <li><b>Lens distortion</b> (OpenCV's radial-tangential model {@code k1, k2, p1, p2, k3} on
+ *       normalised pinhole coordinates; see {@link Builder#optDistortion}) is removed from colour
+ *       and depth alike, as the depth is registered to the colour camera: the frames keep the
+ *       pinhole intrinsics and image size (OpenCV's {@code undistort} with
+ *       {@code newCameraMatrix = K}), colour is resampled bilinearly, depth from the nearest source
+ *       pixel (never interpolated: 0 stays invalid, no depth is invented across edges), and pixels
+ *       that come from outside the stored image are black with invalid depth (the corners and
+ *       some of the edges of Freiburg 1 and 2 frames, about 5 % of the pixels). Which coefficients: those given with {@link Builder#optDistortion};
+ *       otherwise the published ones of the Freiburg camera when its published intrinsics are used
+ *       ({@link #FREIBURG1_DISTORTION}, {@link #FREIBURG2_DISTORTION}; Freiburg 3's images are
+ *       already undistorted), and none with given intrinsics. Without distortion the images are
+ *       used exactly as stored (no resampling). The map from output to source pixels is computed
+ *       once per sequence; frames are undistorted as they are decoded.</li>
  *   <li><b>Depth</b>: z-depth, {@value #DEFAULT_DEPTH_SCALE} units per metre unless
  *       {@link Builder#optDepthScale} says otherwise; 0 = no measurement. It is registered to the
  *       colour camera (the benchmark's depth is; so is a RealSense's aligned depth), so both use
@@ -95,15 +105,24 @@ public final class TumImporter implements SceneImporter {
   public static final CameraIntrinsics FREIBURG2 = new CameraIntrinsics(640, 480, 520.9, 521.0, 325.1, 249.7);
   /** The benchmark's published Freiburg 3 colour camera (640x480). */
   public static final CameraIntrinsics FREIBURG3 = new CameraIntrinsics(640, 480, 535.4, 539.2, 320.1, 247.6);
+  /** The benchmark's published lens distortion of the Freiburg 1 colour camera (its d0..d4). */
+  public static final Distortion FREIBURG1_DISTORTION = new Distortion(0.2624, -0.9531, -0.0054, 0.0026, 1.1633);
+  /** The benchmark's published lens distortion of the Freiburg 2 colour camera (its d0..d4). */
+  public static final Distortion FREIBURG2_DISTORTION = new Distortion(0.2312, -0.7849, -0.0033, -0.0001, 0.9172);
+  /** Freiburg 3's colour images are stored undistorted: no distortion. */
+  public static final Distortion FREIBURG3_DISTORTION = Distortion.NONE;
   static final String RGB_LIST = "rgb.txt";
   static final String DEPTH_LIST = "depth.txt";
   static final String GROUNDTRUTH = "groundtruth.txt";
   private static final List<CameraIntrinsics> FREIBURG = List.of(FREIBURG1, FREIBURG2, FREIBURG3);
+  private static final List<Distortion> FREIBURG_DISTORTION = List.of(FREIBURG1_DISTORTION, FREIBURG2_DISTORTION,
+      FREIBURG3_DISTORTION);
   private static final Pattern FREIBURG_NAME = Pattern.compile("(?i)(?:^|[^a-z])(?:freiburg|fr)_?([123])(?![0-9])");
   private static final Pattern SEPARATOR = Pattern.compile("[\\s,]+");
 
   private final Path trajectory;
   private final double[] intrinsics;
+  private final Distortion distortion;
   private final double depthScale;
   private final int every;
   private final double maxDifference;
@@ -116,6 +135,7 @@ public final class TumImporter implements SceneImporter {
   private TumImporter(Builder b) {
     this.trajectory = b.trajectory;
     this.intrinsics = b.intrinsics;
+    this.distortion = b.distortion;
     this.depthScale = b.depthScale;
     this.every = b.every;
     this.maxDifference = b.maxDifference;
@@ -177,8 +197,46 @@ public final class TumImporter implements SceneImporter {
     }
   }
 
-  /** The scene and how its frames were chosen. */
-  public record Result(Scene scene, Association association) {}
+  /**
+   * Lens distortion coefficients in OpenCV's order and model (radial {@code k1, k2, k3}, tangential
+   * {@code p1, p2}, on normalised pinhole coordinates); {@link #NONE} for an undistorted camera.
+   */
+  public record Distortion(double k1, double k2, double p1, double p2, double k3) {
+    /** No distortion: images are used as stored. */
+    public static final Distortion NONE = new Distortion(0, 0, 0, 0, 0);
+
+    /** @throws IllegalArgumentException if a coefficient is not finite */
+    public Distortion {
+      k1 += 0.0; // -0.0 becomes 0.0, so equals() sees no distortion as NONE
+      k2 += 0.0;
+      p1 += 0.0;
+      p2 += 0.0;
+      k3 += 0.0;
+      double[] c = {k1, k2, p1, p2, k3};
+      String[] names = {"k1", "k2", "p1", "p2", "k3"};
+      for (int i = 0; i < 5; i++) {
+        if (!Double.isFinite(c[i])) {
+          throw new IllegalArgumentException("expected finite distortion coefficients, found " + names[i] + " = " + c[i]);
+        }
+      }
+    }
+
+    /** Whether every coefficient is 0 (the images need no resampling). */
+    public boolean isNone() {
+      return k1 == 0 && k2 == 0 && p1 == 0 && p2 == 0 && k3 == 0;
+    }
+
+    /** The coefficients {@code {k1, k2, p1, p2, k3}}. */
+    public double[] toArray() {
+      return new double[] {k1, k2, p1, p2, k3};
+    }
+  }
+
+  /**
+   * The scene, how its frames were chosen, and the lens distortion that was removed from its
+   * images ({@link Distortion#NONE}: used as stored).
+   */
+  public record Result(Scene scene, Association association, Distortion distortion) {}
 
   @Override
   public Scene read(Path in) throws IOException {
@@ -239,6 +297,9 @@ public final class TumImporter implements SceneImporter {
     int w = header.width();
     int h = header.height();
     CameraIntrinsics k = camera(in, byName, firstRgb, w, h);
+    Distortion dist = distortion != null ? distortion
+        : byName != null ? FREIBURG_DISTORTION.get(FREIBURG.indexOf(byName)) : Distortion.NONE;
+    Undistortion undistortion = dist.isNone() ? null : new Undistortion(k, dist.toArray());
     ImageCache cache = ImportedScene.newCache();
     List<ImportedScene.SourceFrame> frames = new ArrayList<>();
     int depthFactor = 1;
@@ -256,11 +317,11 @@ public final class TumImporter implements SceneImporter {
       }
       int n = frames.size();
       frames.add(new ImportedScene.SourceFrame(n, ImportedScene.frameName(n), k, associatedPose.get(j), rgbFile,
-          depthFile, 1.0 / depthScale, depthFactor, null, null, cache));
+          depthFile, 1.0 / depthScale, depthFactor, null, null, cache, undistortion));
     }
     Association a = new Association(rgb.size(), withoutDepth, withoutPose, associatedRgb.size(), every, frames.size(),
         interpolated, maxDifference);
-    return new Result(ImportedScene.of(in, frames, List.of()), a);
+    return new Result(ImportedScene.of(in, frames, List.of()), a, dist);
   }
 
   // ---- camera -----------------------------------------------------------------------------------
@@ -320,6 +381,31 @@ public final class TumImporter implements SceneImporter {
       }
     }
     checkIntrinsics(v[0], v[1], v[2], v[3]);
+    return v;
+  }
+
+  /**
+   * Parses {@code "k1,k2,p1,p2,k3"} (OpenCV's order; commas or spaces) as given on a command line.
+   *
+   * @throws IllegalArgumentException saying what was expected and what was found
+   */
+  public static double[] parseDistortion(String s) {
+    String t = s == null ? "" : s.strip();
+    String[] tok = t.isEmpty() ? new String[0] : SEPARATOR.split(t);
+    String expected = "expected five numbers k1,k2,p1,p2,k3 (OpenCV's order; 0 for a coefficient your calibration"
+        + " lacks, e.g. k3)";
+    if (tok.length != 5) {
+      throw new IllegalArgumentException(expected + ", found " + tok.length + " in '" + s + "'");
+    }
+    double[] v = new double[5];
+    for (int i = 0; i < 5; i++) {
+      try {
+        v[i] = Double.parseDouble(tok[i]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(expected + ", found '" + tok[i] + "' in '" + s + "'");
+      }
+    }
+    new Distortion(v[0], v[1], v[2], v[3], v[4]); // checks finiteness
     return v;
   }
 
@@ -599,6 +685,7 @@ public final class TumImporter implements SceneImporter {
   public static final class Builder {
     private Path trajectory;
     private double[] intrinsics;
+    private Distortion distortion;
     private double depthScale = DEFAULT_DEPTH_SCALE;
     private int every = 1;
     private double maxDifference = DEFAULT_MAX_DIFFERENCE;
@@ -625,6 +712,22 @@ public final class TumImporter implements SceneImporter {
     public Builder optIntrinsics(double fx, double fy, double cx, double cy) {
       checkIntrinsics(fx, fy, cx, cy);
       this.intrinsics = new double[] {fx, fy, cx, cy};
+      return this;
+    }
+
+    /**
+     * The colour camera's lens distortion, removed from colour and depth on import (see the class
+     * comment): OpenCV's radial-tangential coefficients {@code k1, k2, p1, p2, k3} (in that order, as
+     * OpenCV's {@code distCoeffs}, ROS's {@code plumb_bob} {@code D}, the benchmark's d0..d4), for
+     * the normalised coordinates of {@link #optIntrinsics} (or the Freiburg camera). Default: the
+     * published Freiburg 1 / 2 coefficients when the published Freiburg intrinsics are used (no
+     * {@link #optIntrinsics}, the folder name says freiburg1 or freiburg2), else none. All zeros:
+     * images used as stored, also for Freiburg 1 / 2.
+     *
+     * @throws IllegalArgumentException if a coefficient is not finite
+     */
+    public Builder optDistortion(double k1, double k2, double p1, double p2, double k3) {
+      this.distortion = new Distortion(k1, k2, p1, p2, k3);
       return this;
     }
 

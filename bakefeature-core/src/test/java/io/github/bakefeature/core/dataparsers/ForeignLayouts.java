@@ -5,7 +5,9 @@ import io.github.bakefeature.api.scene.DepthImage;
 import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Pose;
+import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.scene.InMemoryScene;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -350,6 +352,88 @@ public final class ForeignLayouts {
     }
     double sign = w < 0 ? -1 : 1;
     return new double[] {sign * x, sign * y, sign * z, sign * w};
+  }
+
+  /**
+   * What a camera {@code k} whose lens has OpenCV's radial-tangential distortion {@code d = {k1, k2,
+   * p1, p2, k3}} records of the views of {@code sharp}: the same poses, seen by any pinhole camera
+   * (e.g. the same camera without distortion). Each recorded pixel {@code (u, v)} sees along the
+   * ray of its undistorted normalised coordinates ({@link #undistortPoint}, the inverse of the
+   * model); its colour is {@code sharp}'s there, bilinear, and its z-depth (which does not depend
+   * on the lens) {@code sharp}'s there, bilinear in inverse depth (exact on planes) unless the four
+   * pixels around straddle a depth edge or a hole (spread over 5 %), then the nearest pixel's; rays
+   * that leave {@code sharp}'s image are black without depth.
+   */
+  public static InMemoryScene distorted(Scene sharp, CameraIntrinsics k, double[] d) throws IOException {
+    InMemoryScene.Builder b = InMemoryScene.builder();
+    int w = k.width();
+    int h = k.height();
+    double[] p = new double[2];
+    for (Frame f : sharp.frames()) {
+      CameraIntrinsics ks = f.intrinsics();
+      RgbImage src = f.rgb();
+      DepthImage sd = f.depth().orElseThrow();
+      byte[] rgb = new byte[w * h * 3];
+      float[] depth = new float[w * h];
+      for (int v = 0; v < h; v++) {
+        for (int u = 0; u < w; u++) {
+          undistortPoint((u - k.cx()) / k.fx(), (v - k.cy()) / k.fy(), d, p);
+          double us = ks.fx() * p[0] + ks.cx();
+          double vs = ks.fy() * p[1] + ks.cy();
+          if (!(us >= 0 && vs >= 0 && us <= ks.width() - 1 && vs <= ks.height() - 1)) {
+            continue;
+          }
+          int x0 = Math.min((int) us, ks.width() - 2);
+          int y0 = Math.min((int) vs, ks.height() - 2);
+          double fx = us - x0;
+          double fy = vs - y0;
+          float a = sd.get(x0, y0);
+          float bb = sd.get(x0 + 1, y0);
+          float c0 = sd.get(x0, y0 + 1);
+          float e = sd.get(x0 + 1, y0 + 1);
+          float lo = Math.min(Math.min(a, bb), Math.min(c0, e));
+          float hi = Math.max(Math.max(a, bb), Math.max(c0, e));
+          if (lo > 0 && hi <= 1.05f * lo) { // one surface: bilinear in inverse depth, exact on planes
+            double inv = (1 - fy) * ((1 - fx) / a + fx / bb) + fy * ((1 - fx) / c0 + fx / e);
+            depth[v * w + u] = (float) (1 / inv);
+          } else { // a depth edge or a hole: the nearest pixel's
+            depth[v * w + u] = sd.get((int) Math.round(us), (int) Math.round(vs));
+          }
+          for (int c = 0; c < 3; c++) {
+            double top = src.get(x0, y0, c) * (1 - fx) + src.get(x0 + 1, y0, c) * fx;
+            double bottom = src.get(x0, y0 + 1, c) * (1 - fx) + src.get(x0 + 1, y0 + 1, c) * fx;
+            rgb[(v * w + u) * 3 + c] = (byte) Math.round(top * (1 - fy) + bottom * fy);
+          }
+        }
+      }
+      b.addFrame(k, f.pose(), new RgbImage(w, h, rgb), new DepthImage(w, h, depth),
+          null, null);
+    }
+    return b.build();
+  }
+
+  /**
+   * The undistorted normalised coordinates of distorted ones {@code (xd, yd)} under OpenCV's
+   * radial-tangential model {@code d = {k1, k2, p1, p2, k3}}: OpenCV's {@code undistortPoints}
+   * fixed-point iteration, run until the forward model gives {@code (xd, yd)} back within 1e-12.
+   */
+  public static void undistortPoint(double xd, double yd, double[] d, double[] out) {
+    double x = xd;
+    double y = yd;
+    for (int it = 0; it < 1000; it++) {
+      double r2 = x * x + y * y;
+      double radial = 1 + r2 * (d[0] + r2 * (d[1] + r2 * d[4]));
+      double dx = 2 * d[2] * x * y + d[3] * (r2 + 2 * x * x);
+      double dy = d[2] * (r2 + 2 * y * y) + 2 * d[3] * x * y;
+      if (Math.abs(x * radial + dx - xd) < 1e-12 && Math.abs(y * radial + dy - yd) < 1e-12) {
+        out[0] = x;
+        out[1] = y;
+        return;
+      }
+      x = (xd - dx) / radial;
+      y = (yd - dy) / radial;
+    }
+    throw new IllegalStateException("undistortion did not converge at (" + xd + ", " + yd + ")");
   }
 
   static BufferedImage toImage(Frame f) throws IOException {

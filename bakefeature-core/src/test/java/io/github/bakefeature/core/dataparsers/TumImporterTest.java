@@ -10,9 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.DepthImage;
+import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.InvalidSceneException;
 import io.github.bakefeature.api.scene.Pose;
+import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.scene.FileBackedFrame;
 import io.github.bakefeature.core.scene.InMemoryScene;
 import io.github.bakefeature.core.scene.MalformedSceneTestAccess;
 import io.github.bakefeature.core.scene.MultiViewConsistency;
@@ -370,6 +374,182 @@ class TumImporterTest {
         () -> TumImporter.builder().optIntrinsics(517.3, 516.5, 318.6, 255.3).build().read(dir));
     assertTrue(e.problem().contains("principal point (318.600, 255.300) of the given intrinsics lies outside the 64x48"
         + " colour images"), e.getMessage());
+  }
+
+  // ---- lens distortion --------------------------------------------------------------------------
+
+  @Test
+  void zeroDistortionLeavesFramesBitIdentical() throws IOException {
+    Scene plain = withCamera().build().read(dir);
+    TumImporter.Result r = withCamera().optDistortion(0, -0.0, 0, 0, 0).build().readWithReport(dir);
+    assertEquals(TumImporter.Distortion.NONE, r.distortion());
+    assertTrue(r.distortion().isNone());
+    for (int i = 0; i < FRAMES; i++) {
+      Frame f = r.scene().frame(i);
+      // Exactly the stored pixels: the fixture's colour, the same depth as without the option.
+      assertArrayEquals(scene.frame(i).rgb().pixels(), f.rgb().pixels(), "frame " + i);
+      assertArrayEquals(plain.frame(i).depth().orElseThrow().metres(), f.depth().orElseThrow().metres(), "frame " + i);
+      assertTrue(((FileBackedFrame) f).rgbFile().isPresent(), "the stored file is the frame's colour");
+    }
+  }
+
+  @Test
+  void undistortsColourBilinearlyAndDepthFromTheNearestPixelBlankingWhatComesFromOutside() throws IOException {
+    double[] d = {0.3, -0.1, 0.01, -0.008, 0.05};
+    Scene plain = withCamera().build().read(dir);
+    TumImporter.Result r = withCamera().optDistortion(d[0], d[1], d[2], d[3], d[4]).build().readWithReport(dir);
+    assertArrayEquals(d, r.distortion().toArray());
+    Scene s = r.scene();
+    int w = k.width();
+    int h = k.height();
+    int outside = 0;
+    for (int i = 0; i < FRAMES; i++) {
+      Frame f = s.frame(i);
+      assertIntrinsicsEquals(k, f.intrinsics(), 0, "the pinhole camera is kept");
+      assertTrue(((FileBackedFrame) f).rgbFile().isEmpty(), "the stored file is not the undistorted colour");
+      RgbImage src = plain.frame(i).rgb();
+      DepthImage srcDepth = plain.frame(i).depth().orElseThrow();
+      RgbImage rgb = f.rgb();
+      DepthImage depth = f.depth().orElseThrow();
+      for (int v = 0; v < h; v++) {
+        for (int u = 0; u < w; u++) {
+          // OpenCV's model on the output pixel's normalised coordinates gives the stored pixel.
+          double x = (u - k.cx()) / k.fx();
+          double y = (v - k.cy()) / k.fy();
+          double r2 = x * x + y * y;
+          double radial = 1 + d[0] * r2 + d[1] * r2 * r2 + d[4] * r2 * r2 * r2;
+          double us = k.fx() * (x * radial + 2 * d[2] * x * y + d[3] * (r2 + 2 * x * x)) + k.cx();
+          double vs = k.fy() * (y * radial + d[2] * (r2 + 2 * y * y) + 2 * d[3] * x * y) + k.cy();
+          String at = "frame " + i + " (" + u + ", " + v + ") from (" + us + ", " + vs + ")";
+          if (us < -0.5 || vs < -0.5 || us >= w - 0.5 || vs >= h - 0.5) {
+            outside++;
+            assertEquals(0f, depth.get(u, v), at);
+            assertEquals(0, rgb.rgb(u, v), at);
+            continue;
+          }
+          assertEquals(srcDepth.get((int) Math.round(us), (int) Math.round(vs)), depth.get(u, v), at);
+          double cu = Math.max(0, Math.min(w - 1, us));
+          double cv = Math.max(0, Math.min(h - 1, vs));
+          int x0 = Math.min((int) cu, w - 2);
+          int y0 = Math.min((int) cv, h - 2);
+          double fx = cu - x0;
+          double fy = cv - y0;
+          for (int c = 0; c < 3; c++) {
+            double top = src.get(x0, y0, c) * (1 - fx) + src.get(x0 + 1, y0, c) * fx;
+            double bottom = src.get(x0, y0 + 1, c) * (1 - fx) + src.get(x0 + 1, y0 + 1, c) * fx;
+            assertEquals(top * (1 - fy) + bottom * fy, rgb.get(u, v, c), 0.51, at + " channel " + c);
+          }
+        }
+      }
+    }
+    assertTrue(outside > FRAMES * 20, "the corners come from outside the stored images: " + outside);
+    // Written scenes keep the undistorted pixels (not a copy of the stored file).
+    Path out = tmp.resolve("written-undistorted");
+    SceneWriter.write(s, out, (done, total) -> { });
+    assertScenesEqual(s, SceneFolder.open(out), 1e-9, 0.0005 + 1e-6);
+  }
+
+  @Test
+  void undistortionRestoresTheMultiViewConsistencyOfADistortedCapture() throws IOException {
+    // A 320x240 capture through a lens with Freiburg 1's distortion, written in TUM layout.
+    InMemoryScene exact = SyntheticScenes.tabletop(FRAMES, 320, 240, 3);
+    CameraIntrinsics kk = exact.frame(0).intrinsics();
+    double[] d = TumImporter.FREIBURG1_DISTORTION.toArray();
+    Path capture = tmp.resolve("distorted_capture");
+    ForeignLayouts.writeTum(ForeignLayouts.distorted(exact, kk, d), capture, TumImporter.DEFAULT_DEPTH_SCALE, 7);
+    TumImporter.Builder b = TumImporter.builder().optIntrinsics(kk.fx(), kk.fy(), kk.cx(), kk.cy());
+    Scene without = b.build().read(capture);
+    Scene with = b.optDistortion(d[0], d[1], d[2], d[3], d[4]).build().read(capture);
+    int[][] pairs = {{0, 1}, {2, 3}, {5, 6}};
+    MultiViewConsistency.Stats bad = Consistency.pooled(without, pairs, 1, UnaryOperator.identity());
+    MultiViewConsistency.Stats good = Consistency.pooled(with, pairs, 1, UnaryOperator.identity());
+    Consistency.report("tum", "synthetic tabletop 320x240 with Freiburg 1 lens distortion, not removed", bad);
+    Consistency.report("tum", "synthetic tabletop 320x240 with Freiburg 1 lens distortion, removed", good);
+    String medians = String.format(Locale.ROOT, "consistency median %.2f mm with undistortion, %.2f mm without",
+        good.median() * 1000, bad.median() * 1000);
+    // What is left is the nearest-pixel depth sampling: up to half a pixel on slanted surfaces.
+    assertTrue(good.median() < bad.median() / 2, medians);
+    assertTrue(good.overlap() > 0.3, good.toString());
+    // Pixel by pixel, the undistorted depth is the pinhole camera's.
+    double withErr = medianDepthDifference(with, exact);
+    double withoutErr = medianDepthDifference(without, exact);
+    String depths = String.format(Locale.ROOT, "median |depth - exact| %.2f mm with undistortion, %.2f mm without",
+        withErr * 1000, withoutErr * 1000);
+    assertTrue(withErr < withoutErr / 3 && withErr < 0.002, depths);
+  }
+
+  /** The median absolute difference of the depth of pixels valid in both scenes, metres. */
+  static double medianDepthDifference(Scene a, Scene b) throws IOException {
+    List<Double> diff = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      float[] x = a.frame(i).depth().orElseThrow().metres();
+      float[] y = b.frame(i).depth().orElseThrow().metres();
+      for (int p = 0; p < x.length; p++) {
+        if (x[p] > 0 && y[p] > 0) {
+          diff.add((double) Math.abs(x[p] - y[p]));
+        }
+      }
+    }
+    diff.sort(null);
+    return diff.get(diff.size() / 2);
+  }
+
+  @Test
+  void freiburgOneAndTwoFoldersGetThePublishedDistortionWithThePublishedCameras() throws IOException {
+    assertArrayEquals(new double[] {0.2624, -0.9531, -0.0054, 0.0026, 1.1633}, TumImporter.FREIBURG1_DISTORTION.toArray());
+    assertArrayEquals(new double[] {0.2312, -0.7849, -0.0033, -0.0001, 0.9172}, TumImporter.FREIBURG2_DISTORTION.toArray());
+    assertEquals(TumImporter.Distortion.NONE, TumImporter.FREIBURG3_DISTORTION);
+    Path vga = minimal("vga-distortion", 640, 480, new double[] {1}, new double[] {1}, "1 0 0 0 0 0 0 1\n", null);
+    String[] names = {"rgbd_dataset_freiburg1_desk", "rgbd_dataset_freiburg2_xyz", "rgbd_dataset_freiburg3_office"};
+    TumImporter.Distortion[] expected = {TumImporter.FREIBURG1_DISTORTION, TumImporter.FREIBURG2_DISTORTION,
+        TumImporter.Distortion.NONE};
+    for (int i = 0; i < 3; i++) {
+      Path d = tmp.resolve(names[i]);
+      MalformedSceneTestAccess.copyTree(vga, d);
+      TumImporter.Result r = new TumImporter().readWithReport(d);
+      assertEquals(expected[i], r.distortion(), names[i]);
+      Frame f = r.scene().frame(0);
+      DepthImage depth = f.depth().orElseThrow();
+      assertEquals(0.2f, depth.get(320, 240), 1e-6f, names[i] + ": the middle keeps its depth");
+      // The corners of a Freiburg 1 / 2 frame come from outside the stored image.
+      assertEquals(i < 2 ? 0f : 0.2f, depth.get(0, 0), 1e-6f, names[i] + " corner");
+      assertEquals(i == 2, ((FileBackedFrame) f).rgbFile().isPresent(), names[i]);
+    }
+    Path fr1 = tmp.resolve(names[0]);
+    // Given intrinsics: distortion only if given too.
+    assertEquals(TumImporter.Distortion.NONE,
+        TumImporter.builder().optIntrinsics(517.3, 516.5, 318.6, 255.3).build().readWithReport(fr1).distortion());
+    TumImporter.Result given = TumImporter.builder().optIntrinsics(517.3, 516.5, 318.6, 255.3)
+        .optDistortion(0.1, 0, 0, 0, 0).build().readWithReport(fr1);
+    assertEquals(new TumImporter.Distortion(0.1, 0, 0, 0, 0), given.distortion());
+    // Zeros keep a Freiburg 1 folder's images as stored.
+    TumImporter.Result raw = TumImporter.builder().optDistortion(0, 0, 0, 0, 0).build().readWithReport(fr1);
+    assertEquals(TumImporter.Distortion.NONE, raw.distortion());
+    assertIntrinsicsEquals(TumImporter.FREIBURG1, raw.scene().frame(0).intrinsics(), 0, "still the published camera");
+    assertEquals(0.2f, raw.scene().frame(0).depth().orElseThrow().get(0, 0), 1e-6f, "corner as stored");
+  }
+
+  @Test
+  void parsesDistortionAndRejectsBadOnes() {
+    assertArrayEquals(new double[] {0.2624, -0.9531, -0.0054, 0.0026, 1.1633},
+        TumImporter.parseDistortion("0.2624,-0.9531,-0.0054,0.0026,1.1633"));
+    assertArrayEquals(new double[] {0.1, 0, 0, 0, -1e-3}, TumImporter.parseDistortion(" 0.1 0, 0 0 -1e-3 "));
+    String[][] bad = {
+        {"0.2624,-0.9531,-0.0054,0.0026", "expected five numbers k1,k2,p1,p2,k3 (OpenCV's order; 0 for a coefficient"
+            + " your calibration lacks, e.g. k3), found 4 in '0.2624,-0.9531,-0.0054,0.0026'"},
+        {"0.2624,-0.9531,-0.0054,0.0026,1.1633,0,0,0", "found 8 in"},
+        {"", "found 0 in ''"},
+        {"k1,0,0,0,0", "found 'k1' in 'k1,0,0,0,0'"},
+        {"0.1;0;0;0;0", "found 1 in"},
+        {"0.1,NaN,0,0,0", "expected finite distortion coefficients, found k2 = NaN"},
+        {"0,0,0,0,-Infinity", "expected finite distortion coefficients, found k3 = -Infinity"}};
+    for (String[] b : bad) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TumImporter.parseDistortion(b[0]));
+      assertTrue(e.getMessage().contains(b[1]), "expected \"" + b[1] + "\" in: " + e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TumImporter.builder().optDistortion(0, 0, Double.POSITIVE_INFINITY, 0, 0));
+    assertTrue(e.getMessage().contains("found p1 = Infinity"), e.getMessage());
   }
 
   // ---- malformed inputs ------------------------------------------------------------------------

@@ -24,9 +24,11 @@ import picocli.CommandLine.Option;
  * {@code bakefeature import --format replica|transforms|7scenes|tum|scannet --in DIR --out DIR}:
  * converts a dataset into a new scene folder (written atomically: on failure nothing is left at
  * {@code --out}) and prints one JSON line describing the result. {@code --every N} keeps every
- * N-th frame of any format; {@code --intrinsics}, {@code --trajectory} and {@code --depth-scale}
- * are {@link TumImporter}'s options and refused for the other formats. For scannet, frames whose
- * pose is invalid are skipped and counted ({@code skipped_invalid_poses}).
+ * N-th frame of any format; {@code --intrinsics}, {@code --distortion}, {@code --trajectory} and
+ * {@code --depth-scale} are {@link TumImporter}'s options and refused for the other formats. For
+ * scannet, frames whose pose is invalid are skipped and counted ({@code skipped_invalid_poses}).
+ * For tum, the JSON line says which lens distortion was removed ({@code distortion}: k1, k2, p1,
+ * p2, k3; all 0 for none).
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
     description = "Convert a dataset (Semantic-NeRF Replica renders, nerfstudio/instant-ngp transforms.json, "
@@ -54,6 +56,12 @@ public final class ImportCommand implements Callable<Integer> {
       description = "tum: the colour camera in pixels (pixel centres at integer coordinates). Default: the published "
           + "Freiburg 1/2/3 camera when the folder name says freiburg1/2/3.")
   String intrinsics;
+
+  @Option(names = "--distortion", paramLabel = "K1,K2,P1,P2,K3",
+      description = "tum: the colour camera's lens distortion (OpenCV's radial-tangential coefficients, in OpenCV's "
+          + "order), removed from colour and depth. Default: the published Freiburg 1/2 distortion when the published "
+          + "Freiburg camera is used (no --intrinsics), else none; 0,0,0,0,0 keeps the images as stored.")
+  String distortion;
 
   @Option(names = "--trajectory", paramLabel = "FILE",
       description = "tum: trajectory 'timestamp tx ty tz qx qy qz qw' (camera-to-world) to use instead of "
@@ -86,11 +94,17 @@ public final class ImportCommand implements Callable<Integer> {
     err.println("bakefeature import: reading " + importer.format() + " dataset " + in);
     Scene scene;
     TumImporter.Association association = null;
+    TumImporter.Distortion removed = null;
     List<Path> skipped = null;
     if (importer instanceof TumImporter tum) {
       TumImporter.Result r = tum.readWithReport(in);
       association = r.association();
       err.println("bakefeature import: " + association.summary());
+      removed = r.distortion();
+      if (!removed.isNone()) {
+        err.println("bakefeature import: removing lens distortion k1,k2,p1,p2,k3 = " + removed.k1() + ","
+            + removed.k2() + "," + removed.p1() + "," + removed.p2() + "," + removed.k3());
+      }
       scene = r.scene();
     } else if (importer instanceof ScanNetImporter) {
       ScanNetImporter.Result r = scanNetOptions().readScan(in);
@@ -130,6 +144,7 @@ public final class ImportCommand implements Callable<Integer> {
     if (association != null) {
       m.put("skipped_without_depth", association.withoutDepth());
       m.put("skipped_without_pose", association.withoutPose());
+      m.put("distortion", List.of(removed.k1(), removed.k2(), removed.p1(), removed.p2(), removed.k3()));
     }
     if (skipped != null) {
       m.put("skipped_invalid_poses", skipped.size());
@@ -171,8 +186,8 @@ public final class ImportCommand implements Callable<Integer> {
           + ": applies to --format scannet only, found --format " + importer.format());
     }
     if (!(importer instanceof TumImporter)) {
-      String given = intrinsics != null ? "--intrinsics" : trajectory != null ? "--trajectory"
-          : depthScale != null ? "--depth-scale" : null;
+      String given = intrinsics != null ? "--intrinsics" : distortion != null ? "--distortion"
+          : trajectory != null ? "--trajectory" : depthScale != null ? "--depth-scale" : null;
       if (given != null) {
         throw new IllegalArgumentException(given + ": applies to --format tum only, found --format " + importer.format());
       }
@@ -185,6 +200,14 @@ public final class ImportCommand implements Callable<Integer> {
         b.optIntrinsics(k[0], k[1], k[2], k[3]);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--intrinsics: " + e.getMessage(), e);
+      }
+    }
+    if (distortion != null) {
+      try {
+        double[] d = TumImporter.parseDistortion(distortion);
+        b.optDistortion(d[0], d[1], d[2], d[3], d[4]);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--distortion: " + e.getMessage(), e);
       }
     }
     if (trajectory != null) {

@@ -149,11 +149,44 @@ class ImportCommandTest {
     assertEquals(2, j.get("frames").asInt());
     assertEquals(1, j.get("skipped_without_depth").asInt());
     assertEquals(0, j.get("skipped_without_pose").asInt());
+    assertEquals(List.of(0.0, 0.0, 0.0, 0.0, 0.0), doubles(j.get("distortion")), "given intrinsics: no distortion");
+    assertFalse(r.err().contains("lens distortion"), r.err());
     SceneFolder s = SceneFolder.open(out);
     SceneAssertions.assertIntrinsicsEquals(k, s.frame(0).intrinsics(), 1e-12, "tum");
     // Associated: frames 0, 1, 2, 4; every 2nd: 0 and 2 (poses interpolated from 4-decimal lines).
     SceneAssertions.assertPoseEquals(room.frame(0).pose(), s.frame(0).pose(), 5e-4, "tum frame 0");
     SceneAssertions.assertPoseEquals(room.frame(2).pose(), s.frame(1).pose(), 5e-4, "tum frame 2");
+  }
+
+  @Test
+  void importsTumRemovingTheGivenLensDistortion() throws Exception {
+    InMemoryScene room = AnalyticRoom.scene(3, 24, 18, 90);
+    Path in = tmp.resolve("capture");
+    ForeignLayouts.writeTum(room, in, 5000, 1);
+    CameraIntrinsics k = room.frame(0).intrinsics();
+    String intrinsics = String.format(Locale.ROOT, "%.17g,%.17g,%.17g,%.17g", k.fx(), k.fy(), k.cx(), k.cy());
+    Path out = tmp.resolve("out-tum");
+    CliRun r = CliRun.run("import", "--format", "tum", "--in", in.toString(), "--out", out.toString(),
+        "--intrinsics", intrinsics, "--distortion", "0.1, 0, 0, 0, 0");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.err().contains("removing lens distortion k1,k2,p1,p2,k3 = 0.1,0.0,0.0,0.0,0.0"), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.outLines()[0]);
+    assertEquals(List.of(0.1, 0.0, 0.0, 0.0, 0.0), doubles(j.get("distortion")));
+    SceneFolder s = SceneFolder.open(out);
+    SceneAssertions.assertIntrinsicsEquals(k, s.frame(0).intrinsics(), 1e-12, "the pinhole camera is kept");
+    for (int i = 0; i < 3; i++) {
+      var depth = s.frame(i).depth().orElseThrow();
+      // The pixel at the principal point stays; the corners come from outside the stored images.
+      assertEquals(room.frame(i).depth().orElseThrow().get(12, 9), depth.get(12, 9), 0.0006, "frame " + i);
+      assertTrue(room.frame(i).depth().orElseThrow().get(0, 0) > 0, "frame " + i);
+      assertEquals(0f, depth.get(0, 0), "frame " + i);
+    }
+  }
+
+  static List<Double> doubles(JsonNode array) {
+    List<Double> l = new ArrayList<>();
+    array.forEach(n -> l.add(n.asDouble()));
+    return l;
   }
 
   @Test
@@ -170,8 +203,18 @@ class ImportCommandTest {
             "--intrinsics", "20,20,12"},
         {"tum", tum.toString(), "--depth-scale: depth scale must be a positive number of units per metre, found 0.0",
             "--intrinsics", "20,20,12,9", "--depth-scale", "0"},
+        {"tum", tum.toString(), "--distortion: expected five numbers k1,k2,p1,p2,k3 (OpenCV's order; 0 for a"
+            + " coefficient your calibration lacks, e.g. k3), found 4 in '0.1,0,0,0'",
+            "--intrinsics", "20,20,12,9", "--distortion", "0.1,0,0,0"},
+        {"tum", tum.toString(), "--distortion: expected five numbers k1,k2,p1,p2,k3 (OpenCV's order; 0 for a"
+            + " coefficient your calibration lacks, e.g. k3), found 'x' in '0.1,x,0,0,0'",
+            "--intrinsics", "20,20,12,9", "--distortion", "0.1,x,0,0,0"},
+        {"tum", tum.toString(), "--distortion: expected finite distortion coefficients, found k1 = NaN",
+            "--intrinsics", "20,20,12,9", "--distortion", "NaN,0,0,0,0"},
         {"7scenes", sevenScenes.toString(), "--intrinsics: applies to --format tum only, found --format 7scenes",
             "--intrinsics", "20,20,12,9"},
+        {"7scenes", sevenScenes.toString(), "--distortion: applies to --format tum only, found --format 7scenes",
+            "--distortion", "0,0,0,0,0"},
         {"replica", sevenScenes.toString(), "--trajectory: applies to --format tum only, found --format replica",
             "--trajectory", "x.txt"},
         {"7scenes", sevenScenes.toString(), "--every: expected a positive number of frames, found 0", "--every", "0"}};
