@@ -65,8 +65,12 @@ import java.util.regex.Pattern;
  *       why.</li>
  *   <li><b>Camera</b>: TUM folders hold no intrinsics. Without {@link Builder#optIntrinsics}, a
  *       folder whose name says {@code freiburg1}, {@code freiburg2} or {@code freiburg3} (or
- *       {@code fr1}, ...) gets the benchmark's published colour camera ({@link #FREIBURG1},
- *       {@link #FREIBURG2}, {@link #FREIBURG3}, for 640x480 images); any other folder is refused.
+ *       {@code fr1}, ...) gets {@link #KINECT_DEFAULT} (fx = fy = 525, cx = 319.5, cy = 239.5,
+ *       640x480): the benchmark stores images that the Kinect's OpenNI driver already undistorted
+ *       with its factory calibration and depth registered to them, and its documentation converts
+ *       every sequence's depth to 3D with this camera. Any other folder is refused. The
+ *       benchmark's own calibrations of the raw colour cameras ({@link #FREIBURG1} ...
+ *       {@link #FREIBURG3} with {@link #FREIBURG1_DISTORTION} ...) are there to pass explicitly.
  *       The principal point is used as given: the calibration is OpenCV's, with pixel centres at
  *       integer coordinates like ours.</li>
  *   <li><b>Lens distortion</b> (OpenCV's radial-tangential model {@code k1, k2, p1, p2, k3} on
@@ -76,11 +80,11 @@ import java.util.regex.Pattern;
  *       {@code newCameraMatrix = K}), colour is resampled bilinearly, depth from the nearest source
  *       pixel (never interpolated: 0 stays invalid, no depth is invented across edges), and pixels
  *       that come from outside the stored image are black with invalid depth (the corners and
- *       some of the edges of Freiburg 1 and 2 frames, about 5 % of the pixels). Which coefficients: those given with {@link Builder#optDistortion};
- *       otherwise the published ones of the Freiburg camera when its published intrinsics are used
- *       ({@link #FREIBURG1_DISTORTION}, {@link #FREIBURG2_DISTORTION}; Freiburg 3's images are
- *       already undistorted), and none with given intrinsics. Without distortion the images are
- *       used exactly as stored (no resampling). The map from output to source pixels is computed
+ *       some of the edges of Freiburg 1 and 2 frames with their published coefficients, about 5 %
+ *       of the pixels). Only coefficients given with {@link Builder#optDistortion} are removed
+ *       (the benchmark's images are stored undistorted by the driver, and the benchmark advises
+ *       against undistorting its pre-registered depth again); without them the images are used
+ *       exactly as stored (no resampling). The map from output to source pixels is computed
  *       once per sequence; frames are undistorted as they are decoded.</li>
  *   <li><b>Depth</b>: z-depth, {@value #DEFAULT_DEPTH_SCALE} units per metre unless
  *       {@link Builder#optDepthScale} says otherwise; 0 = no measurement. It is registered to the
@@ -99,24 +103,27 @@ public final class TumImporter implements SceneImporter {
   public static final double DEFAULT_MAX_DIFFERENCE = 0.02;
   /** Accepted {@code | |q| - 1 |} of a trajectory quaternion before it is normalised. */
   public static final double QUATERNION_NORM_TOLERANCE = 0.005;
-  /** The benchmark's published Freiburg 1 colour camera (640x480). */
+  /**
+   * The camera the benchmark's documentation uses to turn every sequence's (driver-undistorted,
+   * colour-registered) depth into 3D: fx = fy = 525, cx = 319.5, cy = 239.5, 640x480. The default
+   * for folders named after a Freiburg sequence.
+   */
+  public static final CameraIntrinsics KINECT_DEFAULT = new CameraIntrinsics(640, 480, 525, 525, 319.5, 239.5);
+  /** The benchmark's calibration of the raw Freiburg 1 colour camera (640x480); pass it explicitly to use it. */
   public static final CameraIntrinsics FREIBURG1 = new CameraIntrinsics(640, 480, 517.3, 516.5, 318.6, 255.3);
-  /** The benchmark's published Freiburg 2 colour camera (640x480). */
+  /** The benchmark's calibration of the raw Freiburg 2 colour camera (640x480); pass it explicitly to use it. */
   public static final CameraIntrinsics FREIBURG2 = new CameraIntrinsics(640, 480, 520.9, 521.0, 325.1, 249.7);
-  /** The benchmark's published Freiburg 3 colour camera (640x480). */
+  /** The benchmark's calibration of the Freiburg 3 colour camera (640x480); pass it explicitly to use it. */
   public static final CameraIntrinsics FREIBURG3 = new CameraIntrinsics(640, 480, 535.4, 539.2, 320.1, 247.6);
   /** The benchmark's published lens distortion of the Freiburg 1 colour camera (its d0..d4). */
   public static final Distortion FREIBURG1_DISTORTION = new Distortion(0.2624, -0.9531, -0.0054, 0.0026, 1.1633);
   /** The benchmark's published lens distortion of the Freiburg 2 colour camera (its d0..d4). */
   public static final Distortion FREIBURG2_DISTORTION = new Distortion(0.2312, -0.7849, -0.0033, -0.0001, 0.9172);
-  /** Freiburg 3's colour images are stored undistorted: no distortion. */
+  /** Freiburg 3's calibration has no distortion. */
   public static final Distortion FREIBURG3_DISTORTION = Distortion.NONE;
   static final String RGB_LIST = "rgb.txt";
   static final String DEPTH_LIST = "depth.txt";
   static final String GROUNDTRUTH = "groundtruth.txt";
-  private static final List<CameraIntrinsics> FREIBURG = List.of(FREIBURG1, FREIBURG2, FREIBURG3);
-  private static final List<Distortion> FREIBURG_DISTORTION = List.of(FREIBURG1_DISTORTION, FREIBURG2_DISTORTION,
-      FREIBURG3_DISTORTION);
   private static final Pattern FREIBURG_NAME = Pattern.compile("(?i)(?:^|[^a-z])(?:freiburg|fr)_?([123])(?![0-9])");
   private static final Pattern SEPARATOR = Pattern.compile("[\\s,]+");
 
@@ -297,8 +304,7 @@ public final class TumImporter implements SceneImporter {
     int w = header.width();
     int h = header.height();
     CameraIntrinsics k = camera(in, byName, firstRgb, w, h);
-    Distortion dist = distortion != null ? distortion
-        : byName != null ? FREIBURG_DISTORTION.get(FREIBURG.indexOf(byName)) : Distortion.NONE;
+    Distortion dist = distortion != null ? distortion : Distortion.NONE;
     Undistortion undistortion = dist.isNone() ? null : new Undistortion(k, dist.toArray());
     ImageCache cache = ImportedScene.newCache();
     List<ImportedScene.SourceFrame> frames = new ArrayList<>();
@@ -335,16 +341,15 @@ public final class TumImporter implements SceneImporter {
           + " freiburg1, freiburg2 or freiburg3; expected the camera's intrinsics fx, fy, cx, cy in pixels to be given"
           + " (--intrinsics fx,fy,cx,cy on the command line, TumImporter.Builder.optIntrinsics from Java)");
     }
-    return FREIBURG.get(m.group(1).charAt(0) - '1');
+    return KINECT_DEFAULT;
   }
 
   private CameraIntrinsics camera(Path in, CameraIntrinsics byName, Path firstRgb, int w, int h)
       throws InvalidSceneException {
     if (byName != null) {
       if (w != byName.width() || h != byName.height()) {
-        int n = FREIBURG.indexOf(byName) + 1;
         throw new InvalidSceneException(firstRgb, "the folder name " + in.toAbsolutePath().normalize().getFileName()
-            + " says freiburg" + n + ", whose published camera is for " + byName.width() + "x" + byName.height()
+            + " names a TUM Freiburg sequence, whose camera is for " + byName.width() + "x" + byName.height()
             + " images, but the images are " + w + "x" + h + "; expected intrinsics fx, fy, cx, cy for this"
             + " resolution to be given (--intrinsics fx,fy,cx,cy)");
       }
@@ -719,10 +724,10 @@ public final class TumImporter implements SceneImporter {
      * The colour camera's lens distortion, removed from colour and depth on import (see the class
      * comment): OpenCV's radial-tangential coefficients {@code k1, k2, p1, p2, k3} (in that order, as
      * OpenCV's {@code distCoeffs}, ROS's {@code plumb_bob} {@code D}, the benchmark's d0..d4), for
-     * the normalised coordinates of {@link #optIntrinsics} (or the Freiburg camera). Default: the
-     * published Freiburg 1 / 2 coefficients when the published Freiburg intrinsics are used (no
-     * {@link #optIntrinsics}, the folder name says freiburg1 or freiburg2), else none. All zeros:
-     * images used as stored, also for Freiburg 1 / 2.
+     * the normalised coordinates of {@link #optIntrinsics} (or {@link #KINECT_DEFAULT}). Default
+     * none: images used as stored (the benchmark's are already undistorted by the Kinect driver;
+     * to use its raw-camera calibration instead, give e.g. {@link #FREIBURG1} and
+     * {@link #FREIBURG1_DISTORTION} together).
      *
      * @throws IllegalArgumentException if a coefficient is not finite
      */

@@ -319,14 +319,14 @@ class TumImporterTest {
   // ---- intrinsics -------------------------------------------------------------------------------
 
   @Test
-  void freiburgFolderNamesGetThePublishedCameras() throws IOException {
+  void freiburgFolderNamesGetTheBenchmarksDefaultCamera() throws IOException {
     String[] names = {"rgbd_dataset_freiburg1_xyz", "rgbd_dataset_freiburg2_desk", "rgbd_dataset_freiburg3_long_office_household"};
-    CameraIntrinsics[] cams = {TumImporter.FREIBURG1, TumImporter.FREIBURG2, TumImporter.FREIBURG3};
     Path vga = minimal("vga-template", 640, 480, new double[] {1}, new double[] {1}, "1 0 0 0 0 0 0 1\n", null);
-    for (int i = 0; i < 3; i++) {
-      Path d = tmp.resolve(names[i]);
+    for (String name : names) {
+      Path d = tmp.resolve(name);
       MalformedSceneTestAccess.copyTree(vga, d);
-      assertIntrinsicsEquals(cams[i], new TumImporter().read(d).frame(0).intrinsics(), 0, names[i]);
+      assertIntrinsicsEquals(new CameraIntrinsics(640, 480, 525, 525, 319.5, 239.5),
+          new TumImporter().read(d).frame(0).intrinsics(), 0, name + ": the camera the benchmark turns depth into 3D with");
     }
     assertIntrinsicsEquals(new CameraIntrinsics(640, 480, 517.3, 516.5, 318.6, 255.3), TumImporter.FREIBURG1, 0, "fr1");
     assertIntrinsicsEquals(new CameraIntrinsics(640, 480, 520.9, 521.0, 325.1, 249.7), TumImporter.FREIBURG2, 0, "fr2");
@@ -343,7 +343,7 @@ class TumImporterTest {
     Path small = tmp.resolve("rgbd_dataset_freiburg3_small");
     MalformedSceneTestAccess.copyTree(dir, small);
     assertFails(new TumImporter(), small, small.resolve("rgb/" + stamps.get(0) + ".png"),
-        "says freiburg3, whose published camera is for 640x480 images, but the images are 64x48");
+        "names a TUM Freiburg sequence, whose camera is for 640x480 images, but the images are 64x48");
   }
 
   @Test
@@ -495,39 +495,33 @@ class TumImporterTest {
   }
 
   @Test
-  void freiburgOneAndTwoFoldersGetThePublishedDistortionWithThePublishedCameras() throws IOException {
+  void freiburgFoldersAreUsedAsStoredUnlessADistortionIsGiven() throws IOException {
     assertArrayEquals(new double[] {0.2624, -0.9531, -0.0054, 0.0026, 1.1633}, TumImporter.FREIBURG1_DISTORTION.toArray());
     assertArrayEquals(new double[] {0.2312, -0.7849, -0.0033, -0.0001, 0.9172}, TumImporter.FREIBURG2_DISTORTION.toArray());
     assertEquals(TumImporter.Distortion.NONE, TumImporter.FREIBURG3_DISTORTION);
     Path vga = minimal("vga-distortion", 640, 480, new double[] {1}, new double[] {1}, "1 0 0 0 0 0 0 1\n", null);
     String[] names = {"rgbd_dataset_freiburg1_desk", "rgbd_dataset_freiburg2_xyz", "rgbd_dataset_freiburg3_office"};
-    TumImporter.Distortion[] expected = {TumImporter.FREIBURG1_DISTORTION, TumImporter.FREIBURG2_DISTORTION,
-        TumImporter.Distortion.NONE};
-    for (int i = 0; i < 3; i++) {
-      Path d = tmp.resolve(names[i]);
+    for (String name : names) {
+      Path d = tmp.resolve(name);
       MalformedSceneTestAccess.copyTree(vga, d);
       TumImporter.Result r = new TumImporter().readWithReport(d);
-      assertEquals(expected[i], r.distortion(), names[i]);
+      assertEquals(TumImporter.Distortion.NONE, r.distortion(), name + ": stored undistorted by the Kinect driver");
       Frame f = r.scene().frame(0);
-      DepthImage depth = f.depth().orElseThrow();
-      assertEquals(0.2f, depth.get(320, 240), 1e-6f, names[i] + ": the middle keeps its depth");
-      // The corners of a Freiburg 1 / 2 frame come from outside the stored image.
-      assertEquals(i < 2 ? 0f : 0.2f, depth.get(0, 0), 1e-6f, names[i] + " corner");
-      assertEquals(i == 2, ((FileBackedFrame) f).rgbFile().isPresent(), names[i]);
+      assertEquals(0.2f, f.depth().orElseThrow().get(0, 0), 1e-6f, name + " corner as stored");
+      assertTrue(((FileBackedFrame) f).rgbFile().isPresent(), name + ": colour copied unchanged");
     }
+    // The benchmark's raw-camera calibration, given explicitly, is removed.
     Path fr1 = tmp.resolve(names[0]);
-    // Given intrinsics: distortion only if given too.
-    assertEquals(TumImporter.Distortion.NONE,
-        TumImporter.builder().optIntrinsics(517.3, 516.5, 318.6, 255.3).build().readWithReport(fr1).distortion());
+    double[] k = TumImporter.FREIBURG1_DISTORTION.toArray();
     TumImporter.Result given = TumImporter.builder().optIntrinsics(517.3, 516.5, 318.6, 255.3)
-        .optDistortion(0.1, 0, 0, 0, 0).build().readWithReport(fr1);
-    assertEquals(new TumImporter.Distortion(0.1, 0, 0, 0, 0), given.distortion());
-    // Zeros keep a Freiburg 1 folder's images as stored.
-    TumImporter.Result raw = TumImporter.builder().optDistortion(0, 0, 0, 0, 0).build().readWithReport(fr1);
-    assertEquals(TumImporter.Distortion.NONE, raw.distortion());
-    assertIntrinsicsEquals(TumImporter.FREIBURG1, raw.scene().frame(0).intrinsics(), 0, "still the published camera");
-    assertEquals(0.2f, raw.scene().frame(0).depth().orElseThrow().get(0, 0), 1e-6f, "corner as stored");
+        .optDistortion(k[0], k[1], k[2], k[3], k[4]).build().readWithReport(fr1);
+    assertEquals(TumImporter.FREIBURG1_DISTORTION, given.distortion());
+    DepthImage depth = given.scene().frame(0).depth().orElseThrow();
+    assertEquals(0.2f, depth.get(320, 240), 1e-6f, "the middle keeps its depth");
+    assertEquals(0f, depth.get(0, 0), 1e-6f, "the corner comes from outside the stored image");
+    assertTrue(((FileBackedFrame) given.scene().frame(0)).rgbFile().isEmpty(), "undistorted colour is re-encoded");
   }
+
 
   @Test
   void parsesDistortionAndRejectsBadOnes() {

@@ -53,14 +53,13 @@ public final class ImportCommand implements Callable<Integer> {
   int every;
 
   @Option(names = "--intrinsics", paramLabel = "FX,FY,CX,CY",
-      description = "tum: the colour camera in pixels (pixel centres at integer coordinates). Default: the published "
-          + "Freiburg 1/2/3 camera when the folder name says freiburg1/2/3.")
+      description = "tum: the colour camera in pixels (pixel centres at integer coordinates). Default when the folder "
+          + "name says freiburg1/2/3: 525,525,319.5,239.5 (the benchmark's camera for its stored images).")
   String intrinsics;
 
   @Option(names = "--distortion", paramLabel = "K1,K2,P1,P2,K3",
       description = "tum: the colour camera's lens distortion (OpenCV's radial-tangential coefficients, in OpenCV's "
-          + "order), removed from colour and depth. Default: the published Freiburg 1/2 distortion when the published "
-          + "Freiburg camera is used (no --intrinsics), else none; 0,0,0,0,0 keeps the images as stored.")
+          + "order), removed from colour and depth. Default none: images used as stored.")
   String distortion;
 
   @Option(names = "--trajectory", paramLabel = "FILE",
