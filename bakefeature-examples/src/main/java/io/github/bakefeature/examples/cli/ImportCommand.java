@@ -84,7 +84,7 @@ public final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
-    SceneImporter importer = tumOptions(Importers.byName(format));
+    SceneImporter importer = configure(Importers.byName(format));
     if (Files.exists(out) && !(Files.isDirectory(out) && isEmpty(out))) {
       throw new IllegalArgumentException("--out " + out + ": expected a new or empty folder, found "
           + (Files.isDirectory(out) ? "a non-empty folder" : "a file"));
@@ -105,8 +105,8 @@ public final class ImportCommand implements Callable<Integer> {
             + removed.k2() + "," + removed.p1() + "," + removed.p2() + "," + removed.k3());
       }
       scene = r.scene();
-    } else if (importer instanceof ScanNetImporter) {
-      ScanNetImporter.Result r = scanNetOptions().readScan(in);
+    } else if (importer instanceof ScanNetImporter scanNet) {
+      ScanNetImporter.Result r = scanNet.readScan(in);
       scene = r.scene();
       skipped = r.skippedPoses();
       if (!skipped.isEmpty()) {
@@ -175,8 +175,11 @@ public final class ImportCommand implements Callable<Integer> {
     }
   }
 
-  /** The tum importer with the TUM options applied; for other formats, refuses them. */
-  private SceneImporter tumOptions(SceneImporter importer) {
+  /**
+   * {@code importer} with this command's options applied (tum and scannet take theirs through
+   * their builders); options of another format are refused.
+   */
+  private SceneImporter configure(SceneImporter importer) throws java.io.IOException {
     if (every < 1) {
       throw new IllegalArgumentException("--every: expected a positive number of frames, found " + every);
     }
@@ -184,12 +187,12 @@ public final class ImportCommand implements Callable<Integer> {
       throw new IllegalArgumentException((labelTable != null ? "--label-table" : "--label-set")
           + ": applies to --format scannet only, found --format " + importer.format());
     }
+    if (importer instanceof ScanNetImporter) {
+      refuseTumOptions(importer);
+      return scanNetOptions();
+    }
     if (!(importer instanceof TumImporter)) {
-      String given = intrinsics != null ? "--intrinsics" : distortion != null ? "--distortion"
-          : trajectory != null ? "--trajectory" : depthScale != null ? "--depth-scale" : null;
-      if (given != null) {
-        throw new IllegalArgumentException(given + ": applies to --format tum only, found --format " + importer.format());
-      }
+      refuseTumOptions(importer);
       return importer;
     }
     TumImporter.Builder b = TumImporter.builder().optEvery(every);
@@ -220,6 +223,14 @@ public final class ImportCommand implements Callable<Integer> {
       }
     }
     return b.build();
+  }
+
+  private void refuseTumOptions(SceneImporter importer) {
+    String given = intrinsics != null ? "--intrinsics" : distortion != null ? "--distortion"
+        : trajectory != null ? "--trajectory" : depthScale != null ? "--depth-scale" : null;
+    if (given != null) {
+      throw new IllegalArgumentException(given + ": applies to --format tum only, found --format " + importer.format());
+    }
   }
 
   private static boolean isEmpty(Path dir) throws java.io.IOException {
