@@ -9,6 +9,7 @@ import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.session.DefaultLabelSession;
 import io.github.bakefeature.examples.gui.GuiServer;
+import io.github.bakefeature.examples.gui.SessionExports;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,8 +128,7 @@ public final class GuiCommand implements Callable<Integer> {
       }
     }, "bakefeature-gui-shutdown");
     try (DefaultLabelSession session = sb.build()) {
-      // Exports (masks, point cloud) are offered once core.export is wired in via optExport.
-      try (GuiServer gui = GuiServer.builder(session)
+      try (GuiServer gui = SessionExports.register(GuiServer.builder(session))
           .optHost(host)
           .optPort(port)
           .optPreviewSize(previewSize)

@@ -3,10 +3,9 @@ package io.github.bakefeature.examples.gui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bakefeature.api.session.LabelSession;
-import io.github.bakefeature.core.features.ProgressListener;
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.core.export.MaskExporter;
 import io.github.bakefeature.core.fields.MethodPreset;
-import io.github.bakefeature.core.io.ImageFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,22 +32,6 @@ class GuiBrowserTest {
   @TempDir
   Path tmp;
 
-  /**
-   * A test double for the exporter that core.export will provide: writes each frame's current
-   * segmentation as a label PNG (k + 1 = class k) so the test can see the export ran.
-   */
-  static final class SegmentationMasks implements GuiExport {
-    @Override
-    public String run(LabelSession session, Path out, ProgressListener progress) throws IOException {
-      int n = session.scene().size();
-      for (int i = 0; i < n; i++) {
-        ImageFiles.writeLabelPng(session.segment(i).classes(), true, out.resolve(session.scene().frame(i).name() + ".png"));
-        progress.progress("masks", i + 1, n);
-      }
-      return n + " masks";
-    }
-  }
-
   @Test
   void paintsTwoClassesSeesTheOverlayUndoesRedoesErasesAndExportsMasks() throws Exception {
     Assumptions.assumeTrue(Browser.unavailable().isEmpty(), () -> "skipped: " + Browser.unavailable().orElse(""));
@@ -59,7 +42,7 @@ class GuiBrowserTest {
       o.height = 36;
       o.method = MethodPreset.OURS;
       o.autoStart = true;
-      o.server = b -> b.optExport("masks", "Masks (PNG)", new SegmentationMasks());
+      o.server = SessionExports::register; // the exports `gui` ships
     });
          Browser browser = Browser.start(1400, 860)) {
       phase(t0, "server and browser started");
@@ -174,14 +157,28 @@ class GuiBrowserTest {
       d.findElement(By.id("suggest")).click();
       wait.until(x -> x.findElements(By.cssSelector(".toast")).stream().anyMatch(t -> t.getText().contains("least sure")));
 
-      // Export masks from the menu.
+      // Export masks from the menu: the real exporter, every frame, the session's classes.
       d.findElement(By.id("export")).click();
       d.findElement(By.cssSelector("[data-export='masks']")).click();
       WebElement done = wait.until(x -> x.findElements(By.cssSelector(".toast[data-state='done']")).stream().findFirst().orElse(null));
       wait.until(x -> done.getText().contains("4 masks")); // visible once its fade-in starts
+      Path masks = f.dir.resolve("exports/masks");
       for (int i = 0; i < 4; i++) {
-        assertTrue(Files.size(f.dir.resolve("exports/masks").resolve(String.format("%05d.png", i))) > 0);
+        String name = String.format("%05d.png", i);
+        LabelImage mask = MaskExporter.readMask(masks.resolve(MaskExporter.MASKS).resolve(name));
+        assertEquals(48 * 36, mask.width() * mask.height());
+        assertTrue(Files.size(masks.resolve(MaskExporter.OVERLAYS).resolve(name)) > 0);
       }
+      String legend = Files.readString(masks.resolve(MaskExporter.LEGEND));
+      assertTrue(legend.contains("floor lamp") && legend.contains("#00ff80"), legend); // renamed, recoloured class
+      // And the labelled point cloud.
+      d.findElement(By.id("export")).click();
+      d.findElement(By.cssSelector("[data-export='pointcloud']")).click();
+      wait.until(x -> x.findElements(By.cssSelector(".toast[data-state='done']")).stream().anyMatch(t -> t.getText().contains("points")));
+      byte[] ply = Files.readAllBytes(f.dir.resolve("exports/pointcloud").resolve(SessionExports.POINT_CLOUD_FILE));
+      String header = new String(ply, 0, Math.min(ply.length, 2000), java.nio.charset.StandardCharsets.US_ASCII);
+      assertTrue(header.startsWith("ply\nformat binary_little_endian 1.0\n") && header.contains("property float confidence")
+          && header.contains("floor lamp"), header);
       browser.screenshot("04-exported");
       phase(t0, "exported");
       assertEquals(List.of(), browser.severeLogs(), "the page logged errors");

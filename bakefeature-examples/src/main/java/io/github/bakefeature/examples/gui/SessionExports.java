@@ -1,0 +1,91 @@
+package io.github.bakefeature.examples.gui;
+
+import io.github.bakefeature.api.field.FieldModel;
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.api.session.LabelSession;
+import io.github.bakefeature.core.export.ExportClasses;
+import io.github.bakefeature.core.export.LabelledPointCloud;
+import io.github.bakefeature.core.export.MaskExporter;
+import io.github.bakefeature.core.export.PointCloudExporter;
+import io.github.bakefeature.core.export.ViewSource;
+import io.github.bakefeature.core.features.ProgressListener;
+import io.github.bakefeature.core.session.DefaultLabelSession;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+/**
+ * The app's exports of a live session, built on {@code core.export}: dense masks with overlays of
+ * every frame, and a labelled point cloud. Each run renders from one model snapshot taken when it
+ * starts (training goes on meanwhile), so all frames of an export come from the same model, and
+ * names and colours are the session's current classes.
+ */
+public final class SessionExports {
+  /** File name of the point cloud inside its export folder. */
+  public static final String POINT_CLOUD_FILE = "pointcloud.ply";
+  /** The point cloud fuses at most this many frames (evenly strided): rendering is its cost. */
+  static final int MAX_CLOUD_FRAMES = 120;
+
+  private SessionExports() {}
+
+  /** Registers {@link #masks()} as {@code masks} and {@link #pointCloud()} as {@code pointcloud}. */
+  public static GuiServer.Builder register(GuiServer.Builder b) {
+    return b.optExport("masks", "Masks + overlays (PNG, every frame)", masks())
+        .optExport("pointcloud", "Labelled point cloud (PLY)", pointCloud());
+  }
+
+  /**
+   * Every frame's class-id mask, overlay and {@code classes.json} ({@link MaskExporter}'s layout:
+   * {@code masks/}, {@code overlays/}).
+   */
+  public static GuiExport masks() {
+    return (session, out, progress) -> {
+      Snapshot s = Snapshot.of(session);
+      int[] frames = IntStream.range(0, s.scene.size()).toArray();
+      MaskExporter.Summary sum = MaskExporter.builder().optClasses(ExportClasses.fromSession(session, s.classCount))
+          .build().export(counting(s.views, "masks", frames.length, progress), s.scene, s.classCount, frames, out);
+      return sum.frames() + " masks and overlays (model step " + s.step + ")";
+    };
+  }
+
+  /**
+   * A labelled point cloud ({@link PointCloudExporter}, binary PLY) fused from at most
+   * {@value #MAX_CLOUD_FRAMES} evenly strided frames rendered at half resolution.
+   */
+  public static GuiExport pointCloud() {
+    return (session, out, progress) -> {
+      Snapshot s = Snapshot.of(session);
+      int stride = Math.max(1, (s.scene.size() + MAX_CLOUD_FRAMES - 1) / MAX_CLOUD_FRAMES);
+      PointCloudExporter pce = PointCloudExporter.builder().optFrameStride(stride).optRenderScale(0.5)
+          .optClasses(ExportClasses.fromSession(session, s.classCount)).build();
+      int n = pce.frames(s.scene).length;
+      LabelledPointCloud cloud = pce.fuse(counting(s.views, "render", n, progress), s.scene, s.classCount);
+      cloud.writePly(out.resolve(POINT_CLOUD_FILE));
+      return cloud.count() + " points from " + n + " frames -> " + POINT_CLOUD_FILE + " (model step " + s.step + ")";
+    };
+  }
+
+  /** One model for the whole export. */
+  private record Snapshot(Scene scene, ViewSource views, int classCount, long step) {
+    static Snapshot of(LabelSession session) {
+      Scene scene = session.scene();
+      if (session instanceof DefaultLabelSession d) {
+        FieldModel m = d.model();
+        return new Snapshot(scene, ViewSource.of(m, scene), m.classCount(), m.step());
+      }
+      // Another implementation: render through the session itself, frame by frame.
+      return new Snapshot(scene, ViewSource.of(session), Math.max(1, session.classes().size()), -1);
+    }
+  }
+
+  /** Reports one unit of {@code stage} per rendered frame. */
+  private static ViewSource counting(ViewSource views, String stage, int total, ProgressListener progress) {
+    AtomicLong done = new AtomicLong();
+    progress.progress(stage, 0, total);
+    return (frame, camera, outputs) -> {
+      var v = views.render(frame, camera, outputs);
+      progress.progress(stage, done.incrementAndGet(), total);
+      return v;
+    };
+  }
+}
