@@ -4,6 +4,12 @@ import io.github.bakefeature.api.annotation.SemanticClass;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.api.session.LabelSession;
 import io.github.bakefeature.core.viz.Palette;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bakefeature.core.scene.SceneLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +23,42 @@ import java.util.Map;
 public final class ExportClasses {
   private ExportClasses() {}
 
-  /** {@code count} classes named after {@code scene.classNames()}, coloured by the default palette. */
+  /**
+   * {@code count} classes named after {@code scene.classNames()}, coloured as the scene's label
+   * session left them (the colours a person chose in the app, from {@code session/session.json})
+   * where that file names the same class, else by the default palette. A missing or unreadable
+   * session file only means default colours: exports never fail over a colour.
+   */
   public static List<SemanticClass> fromScene(Scene scene, int count) {
-    return pad(List.of(), scene.classNames(), count);
+    List<String> names = scene.classNames();
+    Map<Integer, Integer> chosen = scene.directory().map(d -> sessionColours(d, names)).orElse(Map.of());
+    List<SemanticClass> given = new ArrayList<>();
+    for (int i = 0; i < names.size() && i < Math.max(count, names.size()); i++) {
+      given.add(new SemanticClass(i, names.get(i), chosen.getOrDefault(i, Palette.colour(i))));
+    }
+    return pad(given, names, count);
+  }
+
+  /** Class id to colour from {@code session/session.json}, for the classes whose name matches metadata. */
+  private static Map<Integer, Integer> sessionColours(Path sceneDir, List<String> names) {
+    Path json = sceneDir.resolve(SceneLayout.SESSION).resolve("session.json");
+    if (!Files.isRegularFile(json)) {
+      return Map.of();
+    }
+    Map<Integer, Integer> out = new LinkedHashMap<>();
+    try {
+      JsonNode classes = new ObjectMapper().readTree(json.toFile()).path("classes");
+      for (int i = 0; i < classes.size(); i++) {
+        JsonNode colour = classes.get(i).path("colour");
+        boolean sameClass = i < names.size() && names.get(i).equals(classes.get(i).path("name").asText());
+        if (sameClass && colour.isTextual() && colour.asText().matches("#[0-9a-fA-F]{6}")) {
+          out.put(i, Integer.parseInt(colour.asText().substring(1), 16));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Map.of();
+    }
+    return out;
   }
 
   /** The session's classes (names and colours), padded to {@code count}. */

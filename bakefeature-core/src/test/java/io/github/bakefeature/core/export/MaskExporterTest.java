@@ -130,6 +130,31 @@ class MaskExporterTest {
   }
 
   @Test
+  void sceneFolderExportsTakeTheColoursChosenInItsLabelSession() throws Exception {
+    java.nio.file.Path dir = tmp.resolve("scene");
+    io.github.bakefeature.core.scene.SceneWriter.write(scene(), dir);
+    java.nio.file.Files.createDirectories(dir.resolve("session"));
+    // plate was recoloured in the app; cup's entry names another class (a stale file): palette colour.
+    java.nio.file.Files.writeString(dir.resolve("session/session.json"), "{\"classes\": [{\"name\": \"background\","
+        + " \"colour\": \"#101010\"}, {\"name\": \"mug\", \"colour\": \"#ff0000\"}, {\"name\": \"plate\","
+        + " \"colour\": \"#00ff80\"}]}");
+    java.nio.file.Path out = tmp.resolve("out");
+    MaskExporter.builder().build().export(ExportFixtures.constant(classes(), confidence()),
+        io.github.bakefeature.core.scene.SceneFolder.open(dir), 3, new int[] {0}, out);
+    JsonNode legend = new ObjectMapper().readTree(out.resolve("classes.json").toFile()).get("classes");
+    assertEquals("#101010", legend.get(0).get("colour").asText());
+    assertEquals("cup", legend.get(1).get("name").asText());
+    assertEquals(String.format("#%06x", io.github.bakefeature.core.viz.Palette.colour(1)), legend.get(1).get("colour").asText());
+    assertEquals("#00ff80", legend.get(2).get("colour").asText());
+
+    java.nio.file.Files.writeString(dir.resolve("session/session.json"), "{not json");
+    MaskExporter.builder().build().export(ExportFixtures.constant(classes(), confidence()),
+        io.github.bakefeature.core.scene.SceneFolder.open(dir), 3, new int[] {0}, out);
+    legend = new ObjectMapper().readTree(out.resolve("classes.json").toFile()).get("classes");
+    assertEquals(String.format("#%06x", io.github.bakefeature.core.viz.Palette.colour(2)), legend.get(2).get("colour").asText());
+  }
+
+  @Test
   void modelsWithMoreThan255ClassesGetSixteenBitMasks() throws Exception {
     short[] c = classes();
     c[5] = 300;

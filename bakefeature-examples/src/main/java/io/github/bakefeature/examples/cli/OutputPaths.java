@@ -96,4 +96,20 @@ final class OutputPaths {
   static byte[] ascii(String header) {
     return header.getBytes(StandardCharsets.US_ASCII);
   }
+
+  /**
+   * Refuses {@code sceneDir} if a person has worked on it (scribbles in {@code semantic/} or a
+   * {@code session/} folder): commands that regenerate a scene must not delete annotations.
+   */
+  static void refuseLabelledScene(String option, Path sceneDir, String why) throws IOException {
+    Path semantic = sceneDir.resolve(SceneLayout.SEMANTIC);
+    boolean scribbles;
+    try (java.util.stream.Stream<Path> s = Files.isDirectory(semantic) ? Files.list(semantic) : java.util.stream.Stream.empty()) {
+      scribbles = s.findAny().isPresent();
+    }
+    if (scribbles || Files.exists(sceneDir.resolve(SceneLayout.SESSION))) {
+      throw new IllegalArgumentException(option + " " + sceneDir + " holds annotations (" + SceneLayout.SEMANTIC + "/ or "
+          + SceneLayout.SESSION + "/); " + why + ": move them away or choose another folder");
+    }
+  }
 }

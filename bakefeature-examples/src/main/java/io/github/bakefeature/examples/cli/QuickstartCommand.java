@@ -98,6 +98,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new IllegalArgumentException("--out " + out + " is a file; expected a folder");
     }
+    // Re-running quickstart regenerates results/scene; someone may have labelled it since (README).
+    OutputPaths.refuseLabelledScene("--out", out.resolve("scene"), "quickstart regenerates that scene");
     Map<String, Double> seconds = new LinkedHashMap<>();
 
     // 1. A small synthetic scene with exact depth and dense ground truth.

@@ -1,6 +1,5 @@
 package io.github.bakefeature.examples.cli;
 
-import io.github.bakefeature.core.scene.SceneLayout;
 import io.github.bakefeature.core.scene.SceneWriter;
 import io.github.bakefeature.core.synth.DepthNoise;
 import io.github.bakefeature.core.synth.Preset;
@@ -135,16 +134,7 @@ public final class SynthCommand implements Callable<Integer> {
           + "(pass --force to replace the scene in it)");
     }
     // --force replaces a generated scene, never a person's work on it.
-    Path semantic = out.resolve(SceneLayout.SEMANTIC);
-    boolean scribbles;
-    try (Stream<Path> s = Files.isDirectory(semantic) ? Files.list(semantic) : Stream.empty()) {
-      scribbles = s.findAny().isPresent();
-    }
-    if (scribbles || Files.exists(out.resolve(SceneLayout.SESSION))) {
-      throw new IllegalArgumentException("--out " + out + " holds annotations (" + SceneLayout.SEMANTIC + "/ or "
-          + SceneLayout.SESSION + "/); --force does not replace a labelled scene: move them away or choose another"
-          + " folder");
-    }
+    OutputPaths.refuseLabelledScene("--out", out, "--force does not replace a labelled scene");
   }
 
   private static double round3(double v) {

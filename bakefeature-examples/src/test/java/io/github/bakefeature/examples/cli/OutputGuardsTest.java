@@ -105,6 +105,17 @@ class OutputGuardsTest {
   }
 
   @Test
+  void quickstartNeverRegeneratesALabelledScene() throws Exception {
+    Path results = tmp.resolve("results");
+    Path semantic = Files.createDirectories(results.resolve("scene").resolve("semantic"));
+    byte[] scribbles = Files.readAllBytes(scene.resolve("rgb").resolve("00000.png")); // any bytes: kept as they are
+    Files.write(semantic.resolve("00000.png"), scribbles);
+    assertRejected(Cli.run("quickstart", "--out", results.toString(), "--frames", "2"), "--out",
+        "holds annotations", "quickstart regenerates that scene");
+    assertArrayEquals(scribbles, Files.readAllBytes(semantic.resolve("00000.png")));
+  }
+
+  @Test
   void trainRejectsGroundTruthLabelsThatTheSceneDoesNotHave() throws Exception {
     Path noGt = tmp.resolve("no-gt");
     assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "32", "--height", "24", "--out", noGt.toString()).code());

@@ -441,7 +441,7 @@ function onStroke(e) {
   if (d.kind === 'paint') {
     body.classId = d.classId;
   }
-  strokeChain = strokeChain.then(async () => {
+  queueEdit(async () => {
     try {
       const r = await request('POST', `/api/frames/${frame}/strokes`, body);
       view.acknowledge(d.stroke, r.version);
@@ -456,36 +456,48 @@ function onStroke(e) {
   });
 }
 
-async function undoRedo(undo) {
-  try {
-    const r = await request('POST', undo ? '/api/undo' : '/api/redo');
-    applyAnnotation(r);
-    if (!r.done) {
-      toast(undo ? 'Nothing to undo' : 'Nothing to redo');
-      return;
-    }
-    if (r.frame !== S.frame) {
-      gotoFrame(r.frame);
-      toast(`${undo ? 'Undid' : 'Redid'} a change on frame ${r.frame}`);
-    } else {
-      loadScribbles(r.frame);
-    }
-  } catch (e) {
-    fail(e);
-  }
+// Edits reach the server in the order the person made them: a Ctrl+Z or a clear pressed while a
+// stroke is still being sent must not overtake it (it would undo the stroke before, or clear the
+// frame before the stroke lands).
+function queueEdit(edit) {
+  strokeChain = strokeChain.then(edit);
+  return strokeChain;
 }
 
-async function clearFrame() {
+function undoRedo(undo) {
+  return queueEdit(async () => {
+    try {
+      const r = await request('POST', undo ? '/api/undo' : '/api/redo');
+      applyAnnotation(r);
+      if (!r.done) {
+        toast(undo ? 'Nothing to undo' : 'Nothing to redo');
+        return;
+      }
+      if (r.frame !== S.frame) {
+        gotoFrame(r.frame);
+        toast(`${undo ? 'Undid' : 'Redid'} a change on frame ${r.frame}`);
+      } else {
+        loadScribbles(r.frame);
+      }
+    } catch (e) {
+      fail(e);
+    }
+  });
+}
+
+function clearFrame() {
   const frame = S.frame;
-  try {
-    const before = S.annotated.has(frame);
-    const r = await request('POST', `/api/frames/${frame}/clear`);
-    applyAnnotation(r);
-    loadScribbles(frame);
-    toast(before ? `Cleared frame ${frame} (Ctrl+Z brings it back)` : `Frame ${frame} has no scribbles`);
-  } catch (e) {
-    fail(e);
-  }
+  return queueEdit(async () => {
+    try {
+      const before = S.annotated.has(frame);
+      const r = await request('POST', `/api/frames/${frame}/clear`);
+      applyAnnotation(r);
+      loadScribbles(frame);
+      toast(before ? `Cleared frame ${frame} (Ctrl+Z brings it back)` : `Frame ${frame} has no scribbles`);
+    } catch (e) {
+      fail(e);
+    }
+  });
 }
 
 async function togglePause() {
