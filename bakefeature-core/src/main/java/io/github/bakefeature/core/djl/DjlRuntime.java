@@ -3,6 +3,8 @@ package io.github.bakefeature.core.djl;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,8 @@ public final class DjlRuntime {
   private static final String ENGINE = "PyTorch";
 
   private static final Logger LOG = LoggerFactory.getLogger(DjlRuntime.class);
+  /** Held while a gradient collector is open: see {@link #newGradientCollector()}. */
+  private static final ReentrantLock GRADIENTS = new ReentrantLock();
 
   static {
     ensureOffline();
@@ -65,5 +69,48 @@ public final class DjlRuntime {
    */
   public static NDArray scalar(NDManager manager, float value) {
     return manager.create(value);
+  }
+
+  /**
+   * Opens a gradient collector, waiting while another thread of this process has one open. DJL's
+   * PyTorch engine allows one open collector per process and fails the second with "A
+   * PtGradientCollector is already collecting"; without this lock two label sessions in one
+   * application, or an autoencoder fit next to a training session, would stop each other's
+   * training at random. Close it on the thread that opened it (try-with-resources).
+   */
+  public static GradientCollector newGradientCollector() {
+    GRADIENTS.lock();
+    try {
+      GradientCollector inner = engine().newGradientCollector();
+      return new GradientCollector() {
+        private boolean closed;
+
+        @Override
+        public void backward(NDArray target) {
+          inner.backward(target);
+        }
+
+        @Override
+        public void zeroGradients() {
+          inner.zeroGradients();
+        }
+
+        @Override
+        public void close() {
+          if (closed) {
+            return;
+          }
+          closed = true;
+          try {
+            inner.close();
+          } finally {
+            GRADIENTS.unlock();
+          }
+        }
+      };
+    } catch (RuntimeException | Error e) {
+      GRADIENTS.unlock();
+      throw e;
+    }
   }
 }

@@ -194,7 +194,7 @@ public final class HashGridReference implements AutoCloseable {
    * leaf's gradient. Opens a {@link GradientCollector}, so no other may be open.
    */
   public void forwardBackward(NDArray points, NDArray gradOutput) {
-    try (GradientCollector collector = DjlRuntime.engine().newGradientCollector();
+    try (GradientCollector collector = DjlRuntime.newGradientCollector();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray y = encode(points);
@@ -204,7 +204,7 @@ public final class HashGridReference implements AutoCloseable {
 
   /** Like {@link #forwardBackward} from precomputed {@link #cornerRows} and {@link #cornerWeights}. */
   public void interpolateBackward(NDArray rows, NDArray weights, NDArray gradOutput) {
-    try (GradientCollector collector = DjlRuntime.engine().newGradientCollector();
+    try (GradientCollector collector = DjlRuntime.newGradientCollector();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray y = interpolate(rows, weights);

@@ -1,6 +1,5 @@
 package io.github.bakefeature.core.features;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32;
 
 /**
@@ -43,12 +41,6 @@ public final class FeatureAutoencoder {
   private static final int MAGIC = 0x42464145; // "BFAE"
   private static final int FILE_VERSION = 1;
   private static final int CHUNK = 65536;
-  /**
-   * DJL's PyTorch engine allows one open GradientCollector per process. Fits in this library take
-   * this lock while collecting so two scenes fitted at once wait instead of failing.
-   */
-  private static final ReentrantLock GRADIENTS = new ReentrantLock();
-
   private final int m;
   private final int hidden;
   private final int d;
@@ -596,7 +588,6 @@ public final class FeatureAutoencoder {
           new Shape(d, hidden), new Shape(hidden), new Shape(hidden, dim), new Shape(dim)};
       double recent = 0;
       int recentCount = 0;
-      Engine engine = DjlRuntime.engine();
       try (NDManager root = DjlRuntime.newManager()) {
         for (int step = 0; step < steps; step++) {
           for (int i = 0; i < b; i++) {
@@ -611,8 +602,8 @@ public final class FeatureAutoencoder {
               p[i].setRequiresGradient(true);
             }
             NDArray in = sm.create(xb, new Shape(b, dim));
-            GRADIENTS.lock();
-            try (GradientCollector gc = engine.newGradientCollector()) {
+            // One collector per process: DjlRuntime's waits for a training step of another session.
+            try (GradientCollector gc = DjlRuntime.newGradientCollector()) {
               NDArray h1 = Activation.relu(in.matMul(p[0]).add(p[1]));
               NDArray code = Activation.relu(h1.matMul(p[2]).add(p[3]));
               NDArray h3 = Activation.relu(code.matMul(p[4]).add(p[5]));
@@ -620,8 +611,6 @@ public final class FeatureAutoencoder {
               NDArray l = y.sub(in).square().mean().add(code.mean().mul(DjlRuntime.scalar(code.getManager(), (float) lambda)));
               gc.backward(l);
               loss = l.getFloat();
-            } finally {
-              GRADIENTS.unlock();
             }
             for (int i = 0; i < p.length; i++) {
               grads[i] = p[i].getGradient().toFloatArray();

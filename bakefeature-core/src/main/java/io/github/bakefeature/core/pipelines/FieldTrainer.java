@@ -235,7 +235,7 @@ public final class FieldTrainer {
     float[][] mlpGrads = new float[6][];
     boolean[] used = new boolean[6];
     try (NDManager m = DjlRuntime.newManager();
-         GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+         GradientCollector gc = DjlRuntime.newGradientCollector()) {
       SemanticField.Bound b = field.bind(m, true);
       NDArray x = m.create(posEnc, new Shape(n, p));
       if (grid != null) {

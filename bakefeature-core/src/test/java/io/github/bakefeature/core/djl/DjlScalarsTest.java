@@ -44,7 +44,7 @@ class DjlScalarsTest {
   @Test
   void scalarFactorsSurviveGarbageCollectionBeforeBackward() throws Exception {
     try (NDManager m = DjlRuntime.newManager();
-         GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+         GradientCollector gc = DjlRuntime.newGradientCollector()) {
       NDArray x = m.create(new float[] {1f, 2f, 3f});
       x.setRequiresGradient(true);
       NDArray y = x.mul(DjlRuntime.scalar(m, 2.5f)).div(DjlRuntime.scalar(m, 0.5f)).sum();

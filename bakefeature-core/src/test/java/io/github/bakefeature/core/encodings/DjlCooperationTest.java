@@ -64,7 +64,7 @@ class DjlCooperationTest {
           a1.setRequiresGradient(true);
           a2.setRequiresGradient(true);
           float[] leafGrad;
-          try (GradientCollector collector = DjlRuntime.engine().newGradientCollector()) {
+          try (GradientCollector collector = DjlRuntime.newGradientCollector()) {
             NDArray weight1 = a1.get("0:" + in * HIDDEN).reshape(in, HIDDEN);
             NDArray bias1 = a1.get(in * HIDDEN + ":");
             NDArray weight2 = a2.get("0:" + HIDDEN).reshape(HIDDEN, 1);

@@ -34,7 +34,7 @@ class SemanticFieldTest {
       }
     }
     try (NDManager m = DjlRuntime.newManager();
-         GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+         GradientCollector gc = DjlRuntime.newGradientCollector()) {
       NDArray g = m.create(geo, new Shape(N, c.geoFeatures()));
       NDArray f = m.create(feat, new Shape(N, 8));
       NDArray wt = m.create(w, new Shape(N, 1));

@@ -55,7 +55,7 @@ class VolumeRendererTest {
   @Test
   void gradientWithRespectToDensityMatchesFiniteDifferences() {
     try (NDManager m = DjlRuntime.newManager();
-         GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
+         GradientCollector gc = DjlRuntime.newGradientCollector()) {
       NDArray sig = m.create(sigma, new Shape(R, S));
       sig.setRequiresGradient(true);
       NDArray w = VolumeRenderer.weights(sig, m.create(delta, new Shape(R, S)));
