@@ -202,6 +202,7 @@ public final class FieldRenderer {
     int p = field.positionEncoding().outputDimension();
     Selection sel = new Selection(g);
     int round = 0;
+    int marched = 0;
     while (true) {
       long t0 = System.nanoTime();
       if (depthGuided) {
@@ -212,8 +213,14 @@ public final class FieldRenderer {
         depthSampler.sample(n, rays.origins, rays.dirs, rays.depthT, box, new SplittableRandom(seed), fixed);
         packed.copyFrom(fixed);
       } else {
-        marcher.march(n, rays.origins, rays.dirs, box, grid, cursor, round == 0 ? ROUND_SAMPLES : ROUND_SAMPLES * 2,
-            packed);
+        // A ray still marching after a round kept exactly that round's cap (march stops a ray at its
+        // cap or at the box exit), so the caps' sum is every active ray's sample count.
+        int cap = Math.min(round == 0 ? ROUND_SAMPLES : ROUND_SAMPLES * 2, settings.maxSamplesPerRay() - marched);
+        if (cap <= 0) {
+          break;
+        }
+        marcher.march(n, rays.origins, rays.dirs, box, grid, cursor, cap, packed);
+        marched += cap;
       }
       round++;
       rounds++;

@@ -79,4 +79,23 @@ class FieldRendererTest {
     assertEquals(48, v.confidence().length);
     assertEquals(7, v.step());
   }
+
+  @Test
+  void marchesAtMostMaxSamplesPerRay() {
+    CameraIntrinsics k = CameraIntrinsics.fromHorizontalFov(8, 6, 60);
+    Pose back = Pose.fromCameraToWorld(new double[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, -0.99, 0, 0, 0, 1});
+    for (int cap : new int[] {40, 100, 256}) {
+      RenderSettings d = RenderSettings.defaults();
+      RenderSettings capped = new RenderSettings(d.chunkRays(), d.stepFraction(), cap, d.minWeight(),
+          d.depthGuidedUniformSamples(), d.depthGuidedSurfaceSamples(), d.depthGuidedBand());
+      FieldConfig c = FieldConfig.builder(MethodPreset.SNERF_FREQ).optClassCount(3).build();
+      FieldRenderer r = new FieldRenderer(SemanticField.create(c), new OccupancyGrid(16, 1f),
+          new SceneBox(new Aabb(-1, -1, -1, 1, 1, 1)), capped);
+      r.render(k, back, EnumSet.of(RenderOutput.DEPTH), 0);
+      long marched = r.statistics()[0];
+      // An untrained field is nearly transparent: every ray would march the whole box (~590 steps).
+      assertTrue(marched <= 48L * cap, cap + ": " + marched);
+      assertTrue(marched > 48L * cap * 9 / 10, cap + ": " + marched);
+    }
+  }
 }

@@ -78,8 +78,9 @@ public final class TrainCommand implements Callable<Integer> {
       case "none" -> Training.Labels.NONE;
       default -> throw new IllegalArgumentException("--labels must be scribbles, gt or none, found '" + labels + "'");
     };
-    if (holdoutEvery < 0) {
-      throw new IllegalArgumentException("--holdout-every must be >= 0 (0 = hold out nothing), found " + holdoutEvery);
+    if (holdoutEvery < 0 || holdoutEvery == 1) {
+      throw new IllegalArgumentException("--holdout-every must be 0 (hold out nothing) or >= 2 (1 would leave no"
+          + " frame to train on), found " + holdoutEvery);
     }
     Scene s = SceneFolder.open(scene);
     OutputPaths.file("--out", out, scene, "a checkpoint", io.github.bakefeature.core.pipelines.Checkpoint.magic());
@@ -103,6 +104,12 @@ public final class TrainCommand implements Callable<Integer> {
       tb.optFeatures(FeatureTargets.open(s, features, extractor));
     }
     FieldTrainer trainer = tb.build();
+    boolean labelled = trainer.data().labelledPixels() > 0;
+    if (!labelled && labelMode != Training.Labels.NONE) {
+      spec.commandLine().getErr().println("train: no training frame of " + scene + " has " + (labelMode == Training.Labels.SCRIBBLES
+          ? "scribbles in semantic/ (draw some with `gui`, or pass --labels gt to fit the ground truth)" : "labels")
+          + ": the semantic head stays untrained and no mIoU is reported");
+    }
     long t0 = System.nanoTime();
     try (ProgressBar pb = Progress.bar("train " + preset.id(), iters)) {
       for (int i = 0; i < iters; i++) {
@@ -139,7 +146,7 @@ public final class TrainCommand implements Callable<Integer> {
         JsonLines.metric(spec.commandLine().getOut(), "depth_median_ae_fraction_of_diagonal",
             e.depthMedianAbsError() / s.bounds().diagonal(), extra);
       }
-      if (!Double.isNaN(e.miou())) {
+      if (labelled && !Double.isNaN(e.miou())) {
         JsonLines.metric(spec.commandLine().getOut(), "miou", e.miou(), extra);
         JsonLines.metric(spec.commandLine().getOut(), "pixel_accuracy", e.pixelAccuracy(), extra);
         // How a label session segments these frames: sampling around their measured depth.

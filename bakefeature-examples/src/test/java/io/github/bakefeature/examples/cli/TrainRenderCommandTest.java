@@ -47,6 +47,21 @@ class TrainRenderCommandTest {
   }
 
   @Test
+  void withoutAnyLabelsTrainSaysSoAndReportsNoMiou(@TempDir Path tmp) throws Exception {
+    Path scene = tmp.resolve("scene"); // synth writes ground truth, no scribbles
+    assertEquals(0, Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    Cli.Result r = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "2", "--rays", "32",
+        "--holdout-every", "2", "--out", tmp.resolve("m.ckpt").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("no training frame") && r.err().contains("--labels gt"), r.err());
+    assertTrue(r.out().contains("\"psnr\"") && !r.out().contains("miou"), r.out());
+    Cli.Result one = Cli.run("train", "--scene", scene.toString(), "--holdout-every", "1", "--out",
+        tmp.resolve("n.ckpt").toString());
+    assertEquals(2, one.code(), one.err());
+    assertTrue(one.err().contains("--holdout-every must be 0 (hold out nothing) or >= 2"), one.err());
+  }
+
+  @Test
   void semanticHeadDefaultsPerMethodAndCanBeChosen(@TempDir Path tmp) throws Exception {
     Path scene = tmp.resolve("scene");
     assertEquals(0, Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", scene.toString()).code());
