@@ -111,6 +111,13 @@ public final class Checkpoint {
     if (size < MAGIC.length + 12) {
       throw new CheckpointException(file, "not a BakeFeature checkpoint (file is only " + size + " bytes)");
     }
+    byte[] head = new byte[MAGIC.length];
+    try (InputStream in = Files.newInputStream(file)) {
+      if (in.readNBytes(head, 0, head.length) != head.length || !java.util.Arrays.equals(head, MAGIC)) {
+        throw new CheckpointException(file, "not a BakeFeature checkpoint (wrong magic bytes)");
+      }
+    }
+    verifyChecksum(file, size);
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       CRC32 crc = new CRC32();
       CheckedInputStream checked = new CheckedInputStream(raw, crc);
@@ -171,6 +178,34 @@ public final class Checkpoint {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException(file, "checkpoint is corrupt (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * Checks the trailing CRC-32 before anything is parsed: sizes read from a damaged file could
+   * otherwise ask for gigabytes (an OutOfMemoryError instead of "corrupt"). Reading the file twice
+   * costs little next to parsing it (the second read comes from the page cache).
+   */
+  private static void verifyChecksum(Path file, long size) throws IOException {
+    CRC32 crc = new CRC32();
+    long stored;
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      long left = size - 8;
+      while (left > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          throw new CheckpointException(file, "checkpoint is truncated");
+        }
+        crc.update(buf, 0, n);
+        left -= n;
+      }
+      stored = new DataInputStream(in).readLong();
+    } catch (EOFException e) {
+      throw new CheckpointException(file, "checkpoint is truncated");
+    }
+    if (stored != crc.getValue()) {
+      throw new CheckpointException(file, "checkpoint is corrupt or truncated (checksum mismatch)");
     }
   }
 

@@ -162,6 +162,18 @@ class FieldTrainerTest {
     Files.write(flipped, bytes);
     e = assertThrows(Checkpoint.CheckpointException.class, () -> Checkpoint.read(flipped));
     assertTrue(e.getMessage().contains("flipped.ckpt"), e.getMessage());
+    // A damaged header (here the MLP widths' digits) is caught by the checksum before any size in it
+    // is believed: such sizes could otherwise ask for gigabytes.
+    byte[] header = Files.readAllBytes(ckpt);
+    String text = new String(header, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int at = text.indexOf("\"hiddenWidth\":") + "\"hiddenWidth\":".length();
+    assertTrue(at > 8, "the header names the MLP width");
+    header[at] = (byte) '9';
+    header[at + 1] = (byte) '9';
+    Path wide = tmp.resolve("wide.ckpt");
+    Files.write(wide, header);
+    e = assertThrows(Checkpoint.CheckpointException.class, () -> Checkpoint.read(wide));
+    assertTrue(e.getMessage().contains("wide.ckpt") && e.getMessage().contains("checksum mismatch"), e.getMessage());
     Path png = tmp.resolve("image.ckpt");
     Files.writeString(png, "not a checkpoint at all, just some text of a reasonable length");
     e = assertThrows(Checkpoint.CheckpointException.class, () -> Checkpoint.read(png));
