@@ -334,10 +334,12 @@ public final class FeatureAutoencoder {
    * cosine-decayed learning rate, a held-out share of the pixels for the reported error.
    */
   public static final class Trainer {
+    /** Optimiser steps unless {@link #optSteps} says otherwise. */
+    public static final int DEFAULT_STEPS = 1000;
     private int d = 64;
     private int hidden = 128;
     private double lambda = 0.01;
-    private int steps = 1000;
+    private int steps = DEFAULT_STEPS;
     private int batch = 1024;
     private double lr = 3e-3;
     private long seed = 0;

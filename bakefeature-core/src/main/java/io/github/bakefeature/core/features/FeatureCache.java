@@ -3,6 +3,7 @@ package io.github.bakefeature.core.features;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bakefeature.api.feature.FeatureExtractor;
 import io.github.bakefeature.api.feature.FeatureMap;
 import io.github.bakefeature.api.scene.Frame;
@@ -60,12 +61,23 @@ import org.slf4j.LoggerFactory;
  * cache.lookup(frame, px, py, f, 0); // encoded feature of image pixel (px, py), nearest cell
  * }</pre>
  *
+ * <p><b>Code dimension.</b> D defaults to 64, the paper's value (and the size of the field's
+ * feature head), chosen there for DINO's M = 384 channels. For extractors with fewer channels,
+ * such as the default filter bank (M = 50), D = 64 does not compress: the autoencoder maps the
+ * features into a larger, sparse code. It is kept as the default so results stay comparable with
+ * the paper's and the measured figures; {@link Builder#optDimension} below M compresses.
+ *
  * <p><b>Where.</b> By default {@code <scene>/cache/features/<name>-d<D>-<hash>/}; with
  * {@link Builder#optCacheDir} the same sub-folder goes under the given root instead (which may
  * then serve several scenes: the hash also covers the scene's location). The folder name hashes
  * the configuration (extractor id, autoencoder parameters, D, sampling); the folder holds
  * {@code manifest.json} (written last), {@code autoencoder.bin} and {@code frames/<name>.f16}
- * (little-endian IEEE half floats, {@code gridHeight x gridWidth x D}, row-major).
+ * (little-endian IEEE half floats, {@code gridHeight x gridWidth x D}, row-major). The manifest
+ * also records the grid's cell size in image pixels ({@link FeatureMap#cellWidth()}, 0 for a grid
+ * stretched over the image), so lookups place the cells as the extractor did; a manifest written
+ * before it was recorded gets it from the first frame, extracted again when the cache is loaded
+ * (its grid is the same, so nothing else is rebuilt). {@link Builder#existing()}
+ * lists the caches of a scene under a root from their manifests alone.
  *
  * <p><b>Validity.</b> The cache is reused only if the manifest matches the configuration and the
  * scene's fingerprint (the frame names and, per RGB file, its name, size and modification time;
@@ -94,6 +106,8 @@ import org.slf4j.LoggerFactory;
  * <p>Instances are immutable after {@link Builder#build()} and thread-safe.
  */
 public final class FeatureCache implements io.github.bakefeature.core.data.FeatureSource {
+  /** Code dimension D unless {@link Builder#optDimension} says otherwise: the paper's (see the class comment). */
+  public static final int DEFAULT_DIMENSION = 64;
   /** Bump when the on-disk layout changes. */
   static final int FORMAT = 1;
   static final String MANIFEST = "manifest.json";
@@ -112,6 +126,11 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   private final int gridHeight;
   private final int imageWidth;
   private final int imageHeight;
+  private final double cellWidth;
+  private final double cellHeight;
+  /** Grid column of every image column and grid row of every image row (the map's lookup rule). */
+  private final int[] cellOfX;
+  private final int[] cellOfY;
   /** Per frame, its {@code gridHeight x gridWidth x D} codes: heap arrays or mapped frame files. */
   private final ShortBuffer[] frames;
   private final boolean mapped;
@@ -122,8 +141,9 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   private final List<String> warnings;
 
   private FeatureCache(Path dir, int m, int d, int gridWidth, int gridHeight, int imageWidth, int imageHeight,
-                       ShortBuffer[] frames, boolean mapped, FeatureAutoencoder autoencoder, boolean reused,
-                       String status, double seconds, List<String> warnings) {
+                       double cellWidth, double cellHeight, ShortBuffer[] frames, boolean mapped,
+                       FeatureAutoencoder autoencoder, boolean reused, String status, double seconds,
+                       List<String> warnings) {
     this.dir = dir;
     this.m = m;
     this.d = d;
@@ -131,6 +151,18 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     this.gridHeight = gridHeight;
     this.imageWidth = imageWidth;
     this.imageHeight = imageHeight;
+    this.cellWidth = cellWidth;
+    this.cellHeight = cellHeight;
+    FeatureMap grid = new FeatureMap(gridWidth, gridHeight, 1, new float[gridWidth * gridHeight], cellWidth,
+        cellHeight);
+    this.cellOfX = new int[imageWidth];
+    for (int x = 0; x < imageWidth; x++) {
+      cellOfX[x] = grid.cellX(x, imageWidth);
+    }
+    this.cellOfY = new int[imageHeight];
+    for (int y = 0; y < imageHeight; y++) {
+      cellOfY[y] = grid.cellY(y, imageHeight);
+    }
     this.frames = frames;
     this.mapped = mapped;
     this.autoencoder = autoencoder;
@@ -139,6 +171,22 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     this.seconds = seconds;
     this.warnings = List.copyOf(warnings);
   }
+
+  /**
+   * A cache found by {@link Builder#existing()}, as its manifest describes it.
+   *
+   * @param directory the cache folder
+   * @param extractorId {@link FeatureExtractor#id()} of the extractor that built it
+   * @param trainerId {@link FeatureAutoencoder.Trainer#id()} of its autoencoder's trainer
+   * @param inputDimension M
+   * @param dimension D
+   * @param autoencoderSteps optimiser steps the autoencoder was fitted for
+   * @param gridWidth cells per row
+   * @param gridHeight rows of cells
+   * @param reconstructionError held-out relative MSE of the autoencoder
+   */
+  public record Summary(Path directory, String extractorId, String trainerId, int inputDimension, int dimension,
+                        int autoencoderSteps, int gridWidth, int gridHeight, double reconstructionError) {}
 
   /** A builder for the cache of {@code scene}'s features from {@code extractor}. */
   public static Builder builder(Scene scene, FeatureExtractor extractor) {
@@ -175,9 +223,19 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     return gridHeight;
   }
 
+  /** Width of a grid cell in image pixels, or 0 when the grid is stretched over the image ({@link FeatureMap}). */
+  public double cellWidth() {
+    return cellWidth;
+  }
+
+  /** Height of a grid cell in image pixels, or 0 when the grid is stretched over the image ({@link FeatureMap}). */
+  public double cellHeight() {
+    return cellHeight;
+  }
+
   /**
-   * Copies the encoded feature of image pixel (px, py) of {@code frame} — the grid cell nearest to
-   * it, as {@link FeatureMap#lookup} — into {@code out[offset .. offset + D)}.
+   * Copies the encoded feature of image pixel (px, py) of {@code frame} — the grid cell it falls
+   * in, as {@link FeatureMap#lookup} of {@link #encodedMap} — into {@code out[offset .. offset + D)}.
    *
    * @throws IndexOutOfBoundsException if the frame or pixel is outside the scene
    */
@@ -190,9 +248,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       throw new IndexOutOfBoundsException("expected room for " + d + " values at offset " + offset + ", found an"
           + " array of " + out.length);
     }
-    int cx = Math.min(gridWidth - 1, (int) ((px + 0.5) * gridWidth / imageWidth));
-    int cy = Math.min(gridHeight - 1, (int) ((py + 0.5) * gridHeight / imageHeight));
-    Float16.toFloat(frames[frame], (cy * gridWidth + cx) * d, out, offset, d);
+    Float16.toFloat(frames[frame], (cellOfY[py] * gridWidth + cellOfX[px]) * d, out, offset, d);
   }
 
   /** The encoded feature map of {@code frame} ({@code gridWidth x gridHeight x D}, a new array). */
@@ -202,7 +258,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     }
     float[] data = new float[frames[frame].capacity()];
     Float16.toFloat(frames[frame], 0, data, 0, data.length);
-    return new FeatureMap(gridWidth, gridHeight, d, data);
+    return new FeatureMap(gridWidth, gridHeight, d, data, cellWidth, cellHeight);
   }
 
   /** Whether the codes are memory-mapped from the frame files rather than held on the heap (see the class comment). */
@@ -260,7 +316,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     private final Scene scene;
     private final FeatureExtractor extractor;
     private FeatureAutoencoder.Trainer trainer = FeatureAutoencoder.trainer();
-    private int dimension = 64;
+    private int dimension = DEFAULT_DIMENSION;
     private Path cacheRoot;
     private ProgressListener progress = ProgressListener.NONE;
     private int maxSamples = 100_000;
@@ -275,7 +331,11 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       this.extractor = extractor;
     }
 
-    /** Code dimension D (default 64, the paper's). */
+    /**
+     * Code dimension D (default 64, the paper's, for DINO's M = 384; it expands rather than
+     * compresses extractors with M <= D, such as the default filter bank's 50 channels, and is kept
+     * as the default for comparability: see the class comment).
+     */
     public Builder optDimension(int dim) {
       if (dim < 1 || dim > 4096) {
         throw new IllegalArgumentException("feature dimension must be 1..4096, found " + dim);
@@ -344,22 +404,12 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
      */
     public FeatureCache build() throws IOException {
       long t0 = System.nanoTime();
-      FeatureAutoencoder.Trainer trainer = this.trainer.copy().optCodeDimension(dimension);
-      int m = extractor.dimension();
-      int samples = (int) Math.max(100, Math.min(maxSamples, (16L << 20) / Math.max(1, m)));
-      String config = "format=" + FORMAT + "\nextractor=" + extractor.id() + "\nM=" + m + "\nD=" + dimension
-          + "\ntrainer=" + trainer.id() + "\nsamples=" + samples + "\nseed=" + seed;
-      Path root;
-      if (cacheRoot != null) {
-        root = cacheRoot;
-        config += "\nscene=" + sceneIdentity();
-      } else {
-        Path sceneDir = scene.directory().orElseThrow(() -> new IllegalArgumentException(
-            "the scene has no folder to hold its feature cache; give one with optCacheDir"));
-        root = sceneDir.resolve("cache").resolve("features");
-      }
-      String name = slug(extractor.id()) + "-d" + dimension + "-" + sha256(config).substring(0, 12);
-      Path dir = root.resolve(name);
+      Key key = key();
+      FeatureAutoencoder.Trainer trainer = key.trainer();
+      int m = key.m();
+      int samples = key.samples();
+      String config = key.config();
+      Path dir = key.dir();
       createCacheFolder(dir);
       String fingerprint = fingerprint();
       // File locks exclude other processes; within this JVM they would throw, so threads queue here first.
@@ -402,6 +452,107 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     }
 
     /**
+     * The folder these settings select (it may not exist yet), without extracting or reading
+     * anything: {@code <root>/<extractor>-d<D>-<hash of the settings>}.
+     *
+     * @throws IllegalArgumentException if the scene has no folder and no cache root was given
+     * @throws IOException if a scene without files must be hashed and cannot be read
+     */
+    public Path directory() throws IOException {
+      return key().dir();
+    }
+
+    /**
+     * The caches of this scene under this builder's cache root, whatever their settings, as
+     * their manifests describe them, sorted by folder. Listed are only caches a build could
+     * reuse for the scene as it is now: complete (manifest, autoencoder and frames in place),
+     * of this format, of the scene's current images and, under a shared root, of this scene. No
+     * frame is read, so one may still turn out damaged when opened, and is then rebuilt. This
+     * builder's extractor and settings only locate the root: {@link #directory()} tells which
+     * entry, if any, they select.
+     *
+     * @throws IOException if the root cannot be listed or the scene's images not fingerprinted
+     */
+    public List<Summary> existing() throws IOException {
+      Path root = root();
+      if (!Files.isDirectory(root)) {
+        return List.of();
+      }
+      String fingerprint = fingerprint();
+      String sceneLine = cacheRoot != null ? "scene=" + sceneIdentity() : null;
+      List<Summary> out = new ArrayList<>();
+      try (Stream<Path> s = Files.list(root)) {
+        for (Path dir : (Iterable<Path>) s.sorted()::iterator) {
+          Summary e = summary(dir, fingerprint, sceneLine);
+          if (e != null) {
+            out.add(e);
+          }
+        }
+      }
+      return out;
+    }
+
+    /** The cache in {@code dir} if its manifest says it is complete and of this scene, else null. */
+    private Summary summary(Path dir, String fingerprint, String sceneLine) {
+      Path manifest = dir.resolve(MANIFEST);
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)
+          || !Files.isRegularFile(dir.resolve(AUTOENCODER), LinkOption.NOFOLLOW_LINKS)
+          || !Files.isDirectory(dir.resolve(FRAMES), LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+      JsonNode man;
+      try {
+        man = JSON.readTree(manifest.toFile());
+      } catch (IOException e) {
+        return null;
+      }
+      if (man == null || !man.isObject() || man.path("format").asInt(-1) != FORMAT
+          || !fingerprint.equals(man.path("scene_fingerprint").asText())
+          || man.path("frames").size() != scene.size()) {
+        return null;
+      }
+      List<String> lines = man.path("config").asText("").lines().toList();
+      String recorded = lines.stream().filter(l -> l.startsWith("scene=")).findFirst().orElse(null);
+      if (sceneLine == null ? recorded != null : !sceneLine.equals(recorded)) {
+        return null;
+      }
+      try {
+        cellSize(man);
+      } catch (StaleCacheException e) {
+        return null;
+      }
+      return new Summary(dir, man.path("extractor").asText(), man.path("trainer").asText(), man.path("M").asInt(),
+          man.path("D").asInt(), man.path("fit").path("steps").asInt(), man.path("grid_width").asInt(),
+          man.path("grid_height").asInt(), man.path("reconstruction_error").asDouble(Double.NaN));
+    }
+
+    /** The settings' cache key: folder, configuration text and the values build needs. */
+    private record Key(Path dir, String config, int m, int samples, FeatureAutoencoder.Trainer trainer) {}
+
+    private Key key() throws IOException {
+      FeatureAutoencoder.Trainer trainer = this.trainer.copy().optCodeDimension(dimension);
+      int m = extractor.dimension();
+      int samples = (int) Math.max(100, Math.min(maxSamples, (16L << 20) / Math.max(1, m)));
+      String config = "format=" + FORMAT + "\nextractor=" + extractor.id() + "\nM=" + m + "\nD=" + dimension
+          + "\ntrainer=" + trainer.id() + "\nsamples=" + samples + "\nseed=" + seed;
+      if (cacheRoot != null) {
+        config += "\nscene=" + sceneIdentity();
+      }
+      String name = slug(extractor.id()) + "-d" + dimension + "-" + sha256(config).substring(0, 12);
+      return new Key(root().resolve(name), config, m, samples, trainer);
+    }
+
+    /** The cache root: the one given, or the scene's {@code cache/features}. */
+    private Path root() {
+      if (cacheRoot != null) {
+        return cacheRoot;
+      }
+      Path sceneDir = scene.directory().orElseThrow(() -> new IllegalArgumentException(
+          "the scene has no folder to hold its feature cache; give one with optCacheDir"));
+      return sceneDir.resolve("cache").resolve("features");
+    }
+
+    /**
      * Thrown by {@link #load} with the reason a cache cannot be used; {@code damaged} when the
      * folder is not what a build writes (corrupt, truncated, wrong kinds of entries), rather than
      * merely out of date.
@@ -418,6 +569,56 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       static StaleCacheException damaged(String why) {
         return new StaleCacheException(why, true);
       }
+    }
+
+    /**
+     * The manifest's cell size {width, height} in image pixels (0, 0 for a stretched grid), or null
+     * for a manifest written before it was recorded.
+     */
+    private static double[] cellSize(JsonNode man) throws StaleCacheException {
+      JsonNode w = man.path("cell_width");
+      JsonNode h = man.path("cell_height");
+      if (w.isMissingNode() && h.isMissingNode()) {
+        return null;
+      }
+      double cw = w.asDouble(Double.NaN);
+      double ch = h.asDouble(Double.NaN);
+      boolean stretched = cw == 0 && ch == 0;
+      boolean explicit = cw > 0 && ch > 0 && Double.isFinite(cw) && Double.isFinite(ch);
+      if (!w.isNumber() || !h.isNumber() || !(stretched || explicit)) {
+        throw StaleCacheException.damaged(MANIFEST + ": expected 'cell_width' and 'cell_height' to be positive"
+            + " numbers or both 0, found " + w + " and " + h);
+      }
+      return new double[] {cw, ch};
+    }
+
+    /**
+     * Adds the cell size to a manifest written before it was recorded, from the first frame
+     * extracted again: such caches hold the same grid (it was cropped the same way), only their
+     * lookups placed it differently, so one frame is cheaper than rebuilding them.
+     */
+    private double[] recordCellSize(Path manifestFile, ObjectNode man, int gw,
+                                    int gh, int m) throws StaleCacheException {
+      FeatureMap first;
+      try {
+        first = extractor.extract(scene.frame(0).rgb());
+      } catch (IOException | RuntimeException e) {
+        throw new StaleCacheException(MANIFEST + ": no cell size, and the first frame could not be extracted to find it ("
+            + e.getMessage() + ")", false);
+      }
+      if (first.width() != gw || first.height() != gh || first.dimension() != m) {
+        throw new StaleCacheException(MANIFEST + ": no cell size, and the " + gw + "x" + gh + " grid it records is not"
+            + " the extractor's " + first.width() + "x" + first.height(), false);
+      }
+      man.put("cell_width", first.cellWidth());
+      man.put("cell_height", first.cellHeight());
+      try {
+        AtomicFiles.write(manifestFile, JSON.writeValueAsBytes(man));
+      } catch (IOException e) {
+        // Still valid for this run: the next one finds the size again.
+        LOG.warn("{}: could not record the grid's cell size ({})", manifestFile, e.getMessage());
+      }
+      return new double[] {first.cellWidth(), first.cellHeight()};
     }
 
     /** Whether {@code n} frames of {@code values} codes exceed the heap limit and are to be mapped. */
@@ -471,6 +672,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       if (values > Integer.MAX_VALUE - 8) {
         throw StaleCacheException.damaged(MANIFEST + ": implausible grid " + gw + "x" + gh + " x D=" + d);
       }
+      double[] cell = cellSize(man);
       FeatureAutoencoder ae;
       try {
         ae = FeatureAutoencoder.load(dir.resolve(AUTOENCODER));
@@ -502,8 +704,11 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         }
         progress.progress(ProgressListener.LOAD, i + 1, scene.size());
       }
-      return new FeatureCache(dir, m, d, gw, gh, scene.width(), scene.height(), data, map, ae, true, "reused",
-          (System.nanoTime() - t0) / 1e9, List.of());
+      if (cell == null) {
+        cell = recordCellSize(manifestFile, (ObjectNode) man, gw, gh, m);
+      }
+      return new FeatureCache(dir, m, d, gw, gh, scene.width(), scene.height(), cell[0], cell[1], data, map, ae, true,
+          "reused", (System.nanoTime() - t0) / 1e9, List.of());
     }
 
     private FeatureCache create(Path dir, String config, String fingerprint, int m, int samples,
@@ -521,6 +726,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       int sampled = 0;
       int gw = -1;
       int gh = -1;
+      double cellWidth = 0;
+      double cellHeight = 0;
       Path spill = dir.resolve(SPILL);
       try {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
@@ -536,9 +743,13 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
             if (i == 0) {
               gw = map.width();
               gh = map.height();
-            } else if (map.width() != gw || map.height() != gh) {
-              throw new IOException(extractor.id() + " returned a " + map.width() + "x" + map.height()
-                  + " grid for frame " + frame.name() + " but " + gw + "x" + gh + " for the first frame");
+              cellWidth = map.cellWidth();
+              cellHeight = map.cellHeight();
+            } else if (map.width() != gw || map.height() != gh || map.cellWidth() != cellWidth
+                || map.cellHeight() != cellHeight) {
+              throw new IOException(extractor.id() + " returned a " + grid(map.width(), map.height(), map.cellWidth(),
+                  map.cellHeight()) + " for frame " + frame.name() + " but a " + grid(gw, gh, cellWidth, cellHeight)
+                  + " for the first frame");
             }
             writeHalfs(out, map.data());
             // Sample cells for the autoencoder, seeded per frame so the choice does not depend on order.
@@ -592,6 +803,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         man.put("D", dimension);
         man.put("grid_width", gw);
         man.put("grid_height", gh);
+        man.put("cell_width", cellWidth);
+        man.put("cell_height", cellHeight);
         man.put("image_width", scene.width());
         man.put("image_height", scene.height());
         man.put("scene_fingerprint", fingerprint);
@@ -602,8 +815,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         man.put("build_seconds", seconds);
         man.put("frames", frameEntries);
         AtomicFiles.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(man));
-        return new FeatureCache(dir, m, dimension, gw, gh, scene.width(), scene.height(), data, map, ae, false, why,
-            seconds, warnings);
+        return new FeatureCache(dir, m, dimension, gw, gh, scene.width(), scene.height(), cellWidth, cellHeight, data,
+            map, ae, false, why, seconds, warnings);
       } finally {
         Files.deleteIfExists(spill);
       }
@@ -802,6 +1015,12 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   /** The cache's file of the frame named {@code name}, relative to the cache folder. */
   private static String frameFile(String name) {
     return FRAMES + "/" + name + ".f16";
+  }
+
+  /** A grid for messages: "41x30 grid (cells 8.07x8.07 px)", or "160x120 grid" when stretched. */
+  private static String grid(int w, int h, double cellWidth, double cellHeight) {
+    return w + "x" + h + " grid" + (cellWidth == 0 && cellHeight == 0 ? ""
+        : String.format(Locale.ROOT, " (cells %.4gx%.4g px)", cellWidth, cellHeight));
   }
 
   /** What is at {@code p}, for messages: "a regular file", "a folder", "a link to a folder", "nothing", ... */

@@ -180,7 +180,8 @@ public final class FeaturePca {
 
   /** The map as colours, one pixel per cell. */
   public RgbImage toRgb(FeatureMap map) {
-    return toRgb(map, map.width(), map.height());
+    // Cell for cell whatever the map's geometry in its image: the same grid, stretched over itself.
+    return toRgb(new FeatureMap(map.width(), map.height(), map.dimension(), map.data()), map.width(), map.height());
   }
 
   /**
@@ -208,9 +209,9 @@ public final class FeaturePca {
     }
     byte[] px = new byte[width * height * 3];
     for (int y = 0; y < height; y++) {
-      int cy = Math.min(map.height() - 1, (int) ((y + 0.5) * map.height() / height));
+      int cy = map.cellY(y, height);
       for (int x = 0; x < width; x++) {
-        int cx = Math.min(map.width() - 1, (int) ((x + 0.5) * map.width() / width));
+        int cx = map.cellX(x, width);
         System.arraycopy(cellRgb, (cy * map.width() + cx) * 3, px, (y * width + x) * 3, 3);
       }
     }

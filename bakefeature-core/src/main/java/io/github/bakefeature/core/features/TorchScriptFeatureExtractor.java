@@ -42,8 +42,14 @@ import java.util.Locale;
  *   <li>{@code [1, M, Hf, Wf]} a dense map (fully convolutional networks), any {@code Hf, Wf}.
  * </ul>
  *
- * The grid is then cropped to the cells that cover the unpadded image, so {@link
- * FeatureMap#lookup}'s nearest-neighbour stretch over the image is off by less than one cell.
+ * The grid is then cropped to the cells that overlap the unpadded image, and the map records its
+ * cell size in the original image's pixels ({@link FeatureMap#cellWidth()}): a cell spans
+ * {@code Wp / Wf} resized pixels (the patch size for tokens), so {@code (Wp / Wf) W / Wr} pixels
+ * of a {@code W} wide image resized to {@code Wr}, per axis. {@link FeatureMap#lookup} then maps
+ * pixel {@code x} to resized coordinate {@code (x + 0.5) Wr / W} and to the cell containing it; the
+ * last column may extend past the image into the padding. (Stretching the cropped grid over the
+ * image instead would drift by up to almost a cell whenever the resized side is not a multiple
+ * of the patch size, e.g. 41 cells over 321 resized pixels rather than 328.)
  * {@link #dimension()} is found by running the model once on a small image when it is built.
  *
  * <p>Thread-safe (calls are serialised). Close it to free the model.
@@ -52,12 +58,17 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
   /** ImageNet statistics, as used by DINO and torchvision models. */
   public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
   public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+  /** Short side after resizing unless {@link Builder#optShortSide} says otherwise. */
+  public static final int DEFAULT_SHORT_SIDE = 240;
+  /** Patch size unless {@link Builder#optPatchSize} says otherwise (DINO ViT-S/8's). */
+  public static final int DEFAULT_PATCH_SIZE = 8;
 
   private final Path modelFile;
   private final int shortSide;
   private final int patch;
   private final float[] mean;
   private final float[] std;
+  private final String modelHash;
   private final String id;
   private final ZooModel<Input, Output> model;
   private final Predictor<Input, Output> predictor;
@@ -78,9 +89,8 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
       throw new IllegalArgumentException(modelFile + ": TorchScript model file does not exist"
           + (Files.isDirectory(modelFile) ? " (found a folder; expected a .pt file)" : ""));
     }
-    String hash = sha256(modelFile).substring(0, 16);
-    this.id = String.format(Locale.ROOT, "torchscript-%s-short%d-patch%d-mean%s-std%s", hash, shortSide, patch,
-        triple(mean), triple(std));
+    this.modelHash = sha256(modelFile).substring(0, 16);
+    this.id = idFor(shortSide, patch);
     DjlRuntime.engine(); // starts PyTorch with the offline switches set
     Criteria<Input, Output> criteria = Criteria.builder()
         .setTypes(Input.class, Output.class)
@@ -119,6 +129,25 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
     return dimension;
   }
 
+  /**
+   * The {@link #id()} this model and normalisation would have with another short side and patch
+   * size, e.g. to recognise caches built with those settings without loading the model again.
+   */
+  public String idFor(int shortSide, int patchSize) {
+    return String.format(Locale.ROOT, "torchscript-%s-short%d-patch%d-mean%s-std%s", modelHash, shortSide, patchSize,
+        triple(mean), triple(std));
+  }
+
+  /** Short side after resizing, in pixels (0 = kept). */
+  public int shortSide() {
+    return shortSide;
+  }
+
+  /** Patch size the input is padded to a multiple of. */
+  public int patchSize() {
+    return patch;
+  }
+
   /** The model file. */
   public Path modelFile() {
     return modelFile;
@@ -148,11 +177,15 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
       throw new IOException(modelFile + ": the model failed on a " + s.paddedWidth() + "x" + s.paddedHeight()
           + " input (" + rootMessage(e) + ")", e);
     }
-    return toFeatureMap(out.data(), out.shape(), s, patch, modelFile);
+    return toFeatureMap(out.data(), out.shape(), s, image.width(), image.height(), patch, modelFile);
   }
 
-  /** Turns a model output into the cropped feature grid (package-private for tests). */
-  static FeatureMap toFeatureMap(float[] data, long[] shape, ImagePreprocessing.Sizes s, int patch, Path file)
+  /**
+   * Turns a model output for an {@code imageWidth x imageHeight} image preprocessed to {@code s}
+   * into the cropped feature grid with its cell size in image pixels (package-private for tests).
+   */
+  static FeatureMap toFeatureMap(float[] data, long[] shape, ImagePreprocessing.Sizes s, int imageWidth,
+                                 int imageHeight, int patch, Path file)
       throws IOException {
     int gw;
     int gh;
@@ -193,17 +226,21 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
     if (m <= 0 || gw <= 0 || gh <= 0) {
       throw new IOException(file + ": the model returned an empty feature map " + java.util.Arrays.toString(shape));
     }
+    // The grid covers the padded input from its top-left corner (padding is right and bottom): a
+    // cell is paddedWidth / gw resized pixels, which the resize factor turns into image pixels.
+    double cellWidth = (double) s.paddedWidth() / gw * imageWidth / s.width();
+    double cellHeight = (double) s.paddedHeight() / gh * imageHeight / s.height();
     // Keep only cells that overlap the image (the rest cover padding).
     int cw = Math.max(1, Math.min(gw, (int) Math.ceil((double) gw * s.width() / s.paddedWidth())));
     int ch = Math.max(1, Math.min(gh, (int) Math.ceil((double) gh * s.height() / s.paddedHeight())));
     if (cw == gw && ch == gh) {
-      return new FeatureMap(gw, gh, m, hwc);
+      return new FeatureMap(gw, gh, m, hwc, cellWidth, cellHeight);
     }
     float[] crop = new float[cw * ch * m];
     for (int y = 0; y < ch; y++) {
       System.arraycopy(hwc, y * gw * m, crop, y * cw * m, cw * m);
     }
-    return new FeatureMap(cw, ch, m, crop);
+    return new FeatureMap(cw, ch, m, crop, cellWidth, cellHeight);
   }
 
   @Override
@@ -281,8 +318,8 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
   /** Configures a {@link TorchScriptFeatureExtractor}. */
   public static final class Builder {
     private final Path modelFile;
-    private int shortSide = 240;
-    private int patch = 8;
+    private int shortSide = DEFAULT_SHORT_SIDE;
+    private int patch = DEFAULT_PATCH_SIZE;
     private float[] mean = IMAGENET_MEAN.clone();
     private float[] std = IMAGENET_STD.clone();
 

@@ -264,10 +264,130 @@ class FeatureCacheTest {
       assertEquals(16, cache.inputDimension());
       assertEquals(6, cache.gridWidth()); // 48 px / patch 8
       assertEquals(5, cache.gridHeight()); // 36 px padded to 40: 5 patches, all overlapping the image
+      assertEquals(8.0, cache.cellWidth());
+      assertEquals(8.0, cache.cellHeight());
       assertTrue(cache.directory().getFileName().toString().startsWith("torchscript-d8-"), cache.directory().toString());
       assertTrue(quick(scene, ex).optCacheDir(tmp).build().reused());
       assertEquals(2, ex.calls.get());
     }
+  }
+
+  @Test
+  void cacheLooksUpTorchScriptCellsWhereTheExtractorPlacedThem(@TempDir Path tmp) throws IOException {
+    // 50x38 at short side 20: 26x20 resized, padded 32x24, 4x3 tokens of 8 resized = 15.38x15.2 image pixels.
+    int w = 50;
+    int h = 38;
+    InMemoryScene scene = TestScenes.memory(2, w, h);
+    try (TorchScriptFeatureExtractor vit = TorchScriptFeatureExtractor.builder(Fixtures.path("tiny_vit8.pt"))
+        .optShortSide(20).build()) {
+      TestScenes.Counting ex = new TestScenes.Counting(vit);
+      FeatureCache built = quick(scene, ex).optCacheDir(tmp).build();
+      FeatureCache reused = quick(scene, ex).optCacheDir(tmp).build();
+      assertTrue(reused.reused());
+      for (FeatureCache cache : List.of(built, reused)) {
+        assertEquals(8.0 * 50 / 26, cache.cellWidth(), 1e-12);
+        assertEquals(8.0 * 38 / 20, cache.cellHeight(), 1e-12);
+        FeatureMap map = cache.encodedMap(1);
+        assertEquals(cache.cellWidth(), map.cellWidth());
+        float[] got = new float[cache.dimension()];
+        for (int py = 0; py < h; py++) {
+          for (int px = 0; px < w; px++) {
+            // resized coordinate (p + 0.5) * 26 / 50 across, (p + 0.5) * 20 / 38 down, cell = floor(/ 8)
+            int cx = (int) Math.min(3, (2L * px + 1) * 26 / (2L * w * 8));
+            int cy = (int) Math.min(2, (2L * py + 1) * 20 / (2L * h * 8));
+            cache.lookup(1, px, py, got, 0);
+            for (int c = 0; c < got.length; c++) {
+              assertEquals(map.get(cx, cy, c), got[c], "pixel (" + px + ", " + py + ")");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The manifest as written before the cell size was recorded. */
+  private static void dropCellSize(FeatureCache c) throws IOException {
+    Path manifest = c.directory().resolve("manifest.json");
+    Files.writeString(manifest, Files.readString(manifest).replaceAll("\\s*\"cell_(width|height)\" : [0-9.]+,", ""));
+    assertFalse(Files.readString(manifest).contains("cell_width"));
+  }
+
+  @Test
+  void manifestWithoutTheCellSizeGetsItFromOneFrameAndIsReused(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 3, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    FeatureCache a = quick(scene, ex).build();
+    assertEquals(0.0, a.cellWidth(), "the filter bank's grid is stretched over the image");
+    dropCellSize(a);
+    FeatureCache b = quick(scene, ex).build();
+    assertTrue(b.reused(), b.status());
+    assertEquals(4, ex.calls.get(), "one frame extracted to find the cell size");
+    assertEquals(0.0, b.cellWidth());
+    assertTrue(Files.readString(a.directory().resolve("manifest.json")).contains("\"cell_width\""), "recorded");
+    assertTrue(quick(scene, ex).build().reused());
+    assertEquals(4, ex.calls.get());
+
+    // A ViT cache from before: the same grid, now looked up by its cell size.
+    InMemoryScene memory = TestScenes.memory(2, 50, 38);
+    try (TorchScriptFeatureExtractor vit = TorchScriptFeatureExtractor.builder(Fixtures.path("tiny_vit8.pt"))
+        .optShortSide(20).build()) {
+      TestScenes.Counting tex = new TestScenes.Counting(vit);
+      FeatureCache old = quick(memory, tex).optCacheDir(tmp.resolve("vit")).build();
+      dropCellSize(old);
+      FeatureCache upgraded = quick(memory, tex).optCacheDir(tmp.resolve("vit")).build();
+      assertTrue(upgraded.reused(), upgraded.status());
+      assertEquals(3, tex.calls.get());
+      assertEquals(8.0 * 50 / 26, upgraded.cellWidth(), 1e-12);
+      assertArrayEquals(old.encodedMap(1).data(), upgraded.encodedMap(1).data());
+    }
+  }
+
+  @Test
+  void existingListsTheCompleteCachesOfTheSceneFromTheirManifests(@TempDir Path tmp) throws IOException {
+    Path dir = tmp.resolve("scene");
+    SceneFolder scene = TestScenes.folder(dir, 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    assertEquals(List.of(), quick(scene, ex).existing(), "no cache root yet");
+    FeatureCache d8 = quick(scene, ex).build();
+    FeatureCache d6 = quick(scene, ex).optDimension(6).build();
+    assertEquals(d8.directory(), quick(scene, ex).directory(), "directory() is where build() puts the cache");
+    assertEquals(d6.directory(), quick(scene, ex).optDimension(6).directory());
+    int calls = ex.calls.get();
+
+    List<FeatureCache.Summary> found = quick(scene, ex).optDimension(3).existing();
+    assertEquals(calls, ex.calls.get(), "listing extracts nothing");
+    assertEquals(2, found.size(), found.toString());
+    for (FeatureCache.Summary e : found) {
+      FeatureCache c = e.directory().equals(d8.directory()) ? d8 : d6;
+      assertEquals(c.directory(), e.directory());
+      assertEquals(c.dimension(), e.dimension());
+      assertEquals(30, e.inputDimension());
+      assertEquals(15, e.autoencoderSteps());
+      assertEquals(ex.id(), e.extractorId());
+      assertEquals(c.reconstructionError(), e.reconstructionError());
+    }
+
+    // Incomplete caches are not listed; nor, once an image changes, any cache of the old images.
+    Files.delete(d6.directory().resolve("manifest.json"));
+    assertEquals(List.of(d8.directory()), quick(scene, ex).existing().stream().map(FeatureCache.Summary::directory).toList());
+    Path img = dir.resolve("rgb").resolve("00001.png");
+    Files.setLastModifiedTime(img, FileTime.fromMillis(Files.getLastModifiedTime(img).toMillis() + 5000));
+    assertEquals(List.of(), quick(SceneFolder.open(dir), ex).existing());
+  }
+
+  @Test
+  void existingUnderASharedRootListsOnlyThisScenesCaches(@TempDir Path tmp) throws IOException {
+    Path root = tmp.resolve("shared");
+    SceneFolder a = TestScenes.folder(tmp.resolve("a"), 2, W, H);
+    SceneFolder b = TestScenes.folder(tmp.resolve("b"), 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    FeatureCache ca = quick(a, ex).optCacheDir(root).build();
+    FeatureCache cb = quick(b, ex).optCacheDir(root).optDimension(6).build();
+    assertEquals(List.of(ca.directory()), quick(a, ex).optCacheDir(root).existing().stream()
+        .map(FeatureCache.Summary::directory).toList());
+    assertEquals(List.of(cb.directory()), quick(b, ex).optCacheDir(root).existing().stream()
+        .map(FeatureCache.Summary::directory).toList());
+    assertEquals(List.of(), quick(a, ex).existing(), "the scene's own root holds none");
   }
 
   @Test

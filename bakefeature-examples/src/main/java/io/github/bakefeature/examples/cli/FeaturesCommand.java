@@ -1,11 +1,8 @@
 package io.github.bakefeature.examples.cli;
 
-import io.github.bakefeature.api.feature.FeatureExtractor;
 import io.github.bakefeature.api.feature.FeatureMap;
 import io.github.bakefeature.api.scene.RgbImage;
-import io.github.bakefeature.core.features.FeatureAutoencoder;
 import io.github.bakefeature.core.features.FeatureCache;
-import io.github.bakefeature.core.features.FeatureExtractors;
 import io.github.bakefeature.core.features.FeaturePca;
 import io.github.bakefeature.core.io.ImageFiles;
 import io.github.bakefeature.core.scene.SceneFolder;
@@ -18,11 +15,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code bakefeature features}: extracts, compresses and caches a scene's features (or reuses the
- * cache), optionally writes their PCA colours per frame, and prints one JSON line.
+ * cache), optionally writes their PCA colours per frame, and prints one JSON line. Its
+ * {@link FeatureOptions} select the cache the same way in {@code train}, {@code simulate} and
+ * {@code gui}.
+ *
+ * <p>D defaults to 64, the paper's value, although that exceeds the M of the filter bank (50) and
+ * of small models: the autoencoder then expands rather than compresses, which costs memory but
+ * keeps results comparable with the paper's and the published figures (measured at D = 64). A
+ * note on stderr says so; {@code --dim} below M compresses.
  */
 @Command(
     name = "features",
@@ -30,6 +35,10 @@ import picocli.CommandLine.Option;
     description = {
         "Extracts 2D features of every frame, fits the autoencoder and caches the encoded features",
         "in <scene>/cache/features/ (reused while the images and settings are unchanged).",
+        "train, simulate and gui take the same options and use the cache they select; options left out there may be",
+        "filled in from the one cache built here (they say so).",
+        "D defaults to 64, the paper's value for DINO's M = 384; it expands the filter bank's M = 50: --dim below M",
+        "compresses.",
         "Prints one JSON line: frames, M, D, reconstruction error, cache dir, seconds, reused."})
 public final class FeaturesCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -37,57 +46,22 @@ public final class FeaturesCommand implements Callable<Integer> {
   @Option(names = "--scene", required = true, paramLabel = "DIR", description = "Scene folder (scene format).")
   Path scene;
 
-  @Option(names = "--extractor", defaultValue = "filterbank", paramLabel = "SPEC",
-      description = "filterbank (default, no weights) or torchscript:PATH (e.g. a DINO export of tools/export_dino.py).")
-  String extractor;
-
-  @Option(names = "--dim", defaultValue = "64", paramLabel = "D", description = "Encoded feature dimension (default 64).")
-  int dim;
+  @Mixin FeatureOptions features;
 
   @Option(names = "--pca-out", paramLabel = "DIR", description = "Write each frame's features as PCA colours (PNG) here.")
   Path pcaOut;
-
-  @Option(names = {"--cache-dir", "--features"}, paramLabel = "DIR", description = "Cache root instead of <scene>/cache/features (train, simulate and gui take it as --features).")
-  Path cacheDir;
-
-  @Option(names = "--ae-steps", paramLabel = "N", description = "Autoencoder optimiser steps (default 1000).")
-  Integer aeSteps;
-
-  @Option(names = "--short-side", defaultValue = "0", paramLabel = "PX",
-      description = "torchscript: resize so the short side has PX pixels (default 240).")
-  int shortSide;
-
-  @Option(names = "--patch", defaultValue = "0", paramLabel = "PX", description = "torchscript: model patch size (default 8).")
-  int patch;
 
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    features.validate(scene);
     SceneFolder s = SceneFolder.open(scene);
     if (pcaOut != null) {
       OutputPaths.folder("--pca-out", pcaOut, scene);
     }
-    if (cacheDir != null) {
-      OutputPaths.folder("--cache-dir", cacheDir, scene);
-    }
-    FeatureAutoencoder.Trainer trainer = FeatureAutoencoder.trainer();
-    if (aeSteps != null) {
-      trainer.optSteps(aeSteps);
-    }
-    FeatureCache cache;
-    try (FeatureExtractor ex = FeatureExtractors.fromSpec(extractor, shortSide, patch);
-         Progress.StageBars bars = new Progress.StageBars(err)) {
-      err.println("features: " + ex.id() + " (M=" + ex.dimension() + ") on " + s.size() + " frames of " + scene);
-      err.flush();
-      FeatureCache.Builder b = FeatureCache.builder(s, ex).optDimension(dim).optTrainer(trainer).optProgress(bars);
-      if (cacheDir != null) {
-        b.optCacheDir(cacheDir);
-      }
-      cache = b.build();
-    }
-    err.println("features: " + (cache.reused() ? "reused " : "built (" + cache.status() + ") ") + cache.directory());
+    FeatureCache cache = FeatureTargets.build(s, features, err);
     if (pcaOut != null) {
       List<FeatureMap> maps = new ArrayList<>(cache.size());
       for (int i = 0; i < cache.size(); i++) {

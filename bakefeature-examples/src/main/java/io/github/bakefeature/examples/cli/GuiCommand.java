@@ -46,12 +46,9 @@ public final class GuiCommand implements Callable<Integer> {
       description = "ours | snerf-freq | snerf-hg | snerf-hg-freq (default: ${DEFAULT-VALUE}).")
   String method;
 
-  @Option(names = {"--features", "--cache-dir"}, description = "Feature cache root (default: <scene>/cache/features; the same as the features command's --cache-dir).")
-  Path features;
-
-  @Option(names = "--extractor", defaultValue = "filterbank",
-      description = "Feature extractor when the cache must be built: filterbank | torchscript:PATH.")
-  String extractor;
+  /** Which feature cache ours trains on: the options of the features command, which select the same cache. */
+  @picocli.CommandLine.Mixin
+  FeatureOptions features;
 
   @Option(names = "--rays", defaultValue = "1024", description = "Rays per training step (default: ${DEFAULT-VALUE}).")
   int rays;
@@ -77,6 +74,7 @@ public final class GuiCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    features.validate(scene);
     if (rays < 1) {
       throw new IllegalArgumentException("--rays must be >= 1, found " + rays);
     }
@@ -105,7 +103,7 @@ public final class GuiCommand implements Callable<Integer> {
     FeatureCache cache = null;
     FeaturePca pca = null;
     if (preset.usesFeatures()) {
-      cache = FeatureTargets.open(s, features, extractor);
+      cache = FeatureTargets.open(s, features, err);
       pca = fitPca(cache);
     }
     DefaultLabelSession.Builder sb = DefaultLabelSession.builder(s)

@@ -94,6 +94,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     SimulateCommand.Settings st = new SimulateCommand.Settings(rounds, warmup, stepsPerRound, clicksPerRound, 5,
         evalScale, rays, hashLog2, hashMaxRes, seed, null);
     SimulateCommand.validate(st);
+    FeatureOptions featureOptions = FeatureOptions.of("filterbank", aeSteps);
+    featureOptions.validate();
     OutputPaths.folder("--out", out, null);
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new IllegalArgumentException("--out " + out + " is a file; expected a folder");
@@ -117,7 +119,7 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     // 2. Features (filter bank: no weights to download), encoded and cached with the scene.
     t = System.nanoTime();
-    FeatureCache features = FeatureTargets.open(scene, null, "filterbank", aeSteps);
+    FeatureCache features = FeatureTargets.build(scene, featureOptions, err);
     seconds.put("features", lap(t));
     err.printf("quickstart: features %.1f s%n", seconds.get("features"));
 

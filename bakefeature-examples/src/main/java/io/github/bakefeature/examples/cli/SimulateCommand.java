@@ -78,15 +78,9 @@ public final class SimulateCommand implements Callable<Integer> {
           + "baselines).")
   String semanticHead;
 
-  @Option(names = {"--features", "--cache-dir"}, description = "Feature cache root (default: <scene>/cache/features; the same as the features command's --cache-dir).")
-  Path features;
-
-  @Option(names = "--extractor", defaultValue = "filterbank",
-      description = "Feature extractor when the cache must be built: filterbank | torchscript:PATH.")
-  String extractor;
-
-  @Option(names = "--ae-steps", description = "Feature autoencoder steps when the cache must be built (default 1000).")
-  Integer aeSteps;
+  /** Which feature cache ours trains on: the options of the features command, which select the same cache. */
+  @picocli.CommandLine.Mixin
+  FeatureOptions features;
 
   @Option(names = "--out", required = true, description = "Output folder.")
   Path out;
@@ -97,6 +91,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    features.validate(scene);
     List<MethodPreset> presets = parseMethods(methods);
     Settings st = new Settings(rounds, warmup, stepsPerRound, clicksPerRound, holdoutEvery, evalScale, rays, hashLog2,
         hashMaxRes, seed, semanticHead == null ? null : SemanticHead.fromId(semanticHead));
@@ -106,7 +101,7 @@ public final class SimulateCommand implements Callable<Integer> {
     if (!s.hasGroundTruth()) {
       throw new IllegalArgumentException("--scene " + scene + " has no gt_semantic/ ground truth; the simulation needs it");
     }
-    FeatureSource f = presets.stream().anyMatch(MethodPreset::usesFeatures) ? FeatureTargets.open(s, features, extractor, aeSteps) : null;
+    FeatureSource f = presets.stream().anyMatch(MethodPreset::usesFeatures) ? FeatureTargets.open(s, features, spec.commandLine().getErr()) : null;
     List<SimulationResult> results = run(s, presets, st, f, spec.commandLine().getErr(), null);
     SimulationReport.Files3 files = SimulationReport.write(results, out);
     JsonLines.printAll(spec.commandLine().getOut(), SimulationReport.thresholds(results));

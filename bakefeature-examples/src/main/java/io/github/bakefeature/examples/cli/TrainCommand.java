@@ -36,12 +36,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--iters", defaultValue = "2000", description = "Training steps (default: ${DEFAULT-VALUE}).")
   int iters;
 
-  @Option(names = {"--features", "--cache-dir"}, description = "Feature cache root (default: <scene>/cache/features; the same as the features command's --cache-dir).")
-  Path features;
-
-  @Option(names = "--extractor", defaultValue = "filterbank",
-      description = "Feature extractor when the cache must be built: filterbank | torchscript:PATH.")
-  String extractor;
+  /** Which feature cache ours trains on: the options of the features command, which select the same cache. */
+  @picocli.CommandLine.Mixin
+  FeatureOptions features;
 
   @Option(names = "--labels", defaultValue = "scribbles",
       description = "Semantic supervision: scribbles (semantic/) | gt (gt_semantic/ on training frames) | none.")
@@ -71,6 +68,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (iters < 0) {
       throw new IllegalArgumentException("--iters must be >= 0, found " + iters);
     }
+    features.validate(scene);
     MethodPreset preset = MethodPreset.fromId(method);
     Training.Labels labelMode = switch (labels) {
       case "scribbles" -> Training.Labels.SCRIBBLES;
@@ -101,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
       tb.optFieldOptions(b -> b.optSemanticHead(head));
     }
     if (preset.usesFeatures()) {
-      tb.optFeatures(FeatureTargets.open(s, features, extractor));
+      tb.optFeatures(FeatureTargets.open(s, features, spec.commandLine().getErr()));
     }
     FieldTrainer trainer = tb.build();
     boolean labelled = trainer.data().labelledPixels() > 0;
