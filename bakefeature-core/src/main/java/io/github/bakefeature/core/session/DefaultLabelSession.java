@@ -188,14 +188,8 @@ public final class DefaultLabelSession implements LabelSession {
     TrainingData data = trainer.data();
     int tf = data.trainingFrame(frame);
     if (tf >= 0) {
-      if (data.scale() == 1) {
-        LabelImage now = store.scribbles(frame);
-        for (int p : pixels) {
-          data.setLabel(tf, p, now.labels()[p]);
-        }
-      } else {
-        data.setLabels(tf, store.scribbles(frame));
-      }
+      // Only the training pixels whose block holds a changed pixel are recomputed.
+      data.updateLabels(tf, store.scribbles(frame), pixels);
     }
     lastAnnotationNanos = System.nanoTime();
   }
@@ -227,6 +221,11 @@ public final class DefaultLabelSession implements LabelSession {
   /** The underlying store (history inspection, tests). */
   public AnnotationStore store() {
     return store;
+  }
+
+  /** The trainer's labels at the training resolution (tests). */
+  TrainingData trainingData() {
+    return trainer.data();
   }
 
   // ---- training ------------------------------------------------------------------------------

@@ -142,4 +142,27 @@ class DefaultLabelSessionTest {
     assertEquals(3, again.cursor());
     assertEquals(1, again.scribbles(1).get(20, 20), "the stroke was saved");
   }
+
+  @Test
+  void aThinDotReachesTheTrainerWhenItTrainsAtAQuarterOfTheResolution() throws Exception {
+    try (DefaultLabelSession s = DefaultLabelSession.builder(SyntheticScenes.tabletop(3, 64, 48, 1))
+        .optMethod(MethodPreset.SNERF_HG_FREQ)
+        .optFieldOptions(b -> b.optHashLog2TableSize(14).optHashMaxResolution(256))
+        .optMaxTrainingPixels(600) // 3 frames of 16 x 12: scale 4
+        .optPersistent(false)
+        .optAutoStart(false)
+        .build()) {
+      assertEquals(4, s.trainingData().scale());
+      s.applyStroke(1, Stroke.paint(1, 0.5f, 13, 21)); // one pixel, beside its block's centre (14, 22)
+      assertEquals(1, s.scribbles(1).labelledCount());
+      assertEquals(1, s.trainingData().labelledPixels());
+      assertEquals(1, s.trainingData().labelIndex().get(1, 5 * 16 + 3));
+      s.applyStroke(1, Stroke.paint(2, 0.5f, 0, 30, 63, 30)); // a 1-px line along scene row 30
+      assertEquals(1 + 16, s.trainingData().labelledPixels());
+      assertEquals(16, s.trainingData().labelIndex().count(2));
+      assertTrue(s.undo());
+      assertTrue(s.undo());
+      assertEquals(0, s.trainingData().labelledPixels());
+    }
+  }
 }
