@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * labels. The training thread holds a lock only while it takes a step; a reader that needs a newer
  * model waits for the current step and copies the parameters (tens of milliseconds), then renders
  * from the copy without holding anything, so training never waits for a render.
+ *
+ * <p>The model is checkpointed to {@code session/}{@value #CHECKPOINT} (on close, on request, or
+ * every {@link Builder#optCheckpointEvery} steps) and resumed from it on open; one the session
+ * cannot resume from is set aside first (see {@link Builder#optResume}), never overwritten.
  */
 public final class DefaultLabelSession implements LabelSession {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultLabelSession.class);
@@ -58,6 +62,8 @@ public final class DefaultLabelSession implements LabelSession {
   private final AnnotationStore store;
   private final FieldTrainer trainer;
   private final Path checkpointFile;
+  /** Why a persistent session saves no checkpoint (an unusable one could not be moved aside), or null. */
+  private final String checkpointsOff;
   private final long checkpointEverySteps;
   // Fair: a reader taking snapshot after snapshot must not starve the trainer (nor the trainer a reader).
   private final ReentrantLock modelLock = new ReentrantLock(true);
@@ -77,13 +83,15 @@ public final class DefaultLabelSession implements LabelSession {
   /** Serialises an edit of the store with handing its labels to the trainer. */
   private final Object editLock = new Object();
 
-  private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer, SessionLock lock) {
+  private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer, SessionLock lock,
+      String checkpointsOff) {
     this.lock = lock;
     this.scene = b.scene;
     this.store = store;
     this.trainer = trainer;
-    this.checkpointFile = store.isPersistent()
+    this.checkpointFile = store.isPersistent() && checkpointsOff == null
         ? b.scene.directory().orElseThrow().resolve(SceneLayout.SESSION).resolve(CHECKPOINT) : null;
+    this.checkpointsOff = store.isPersistent() ? checkpointsOff : null;
     this.checkpointEverySteps = b.checkpointEverySteps;
     this.paused = !b.autoStart;
     this.thread = new Thread(this::trainLoop, "bakefeature-trainer");
@@ -458,7 +466,8 @@ public final class DefaultLabelSession implements LabelSession {
   @Override
   public void saveCheckpoint() throws IOException {
     if (checkpointFile == null) {
-      throw new IOException("this session has no scene folder to save a checkpoint in");
+      throw new IOException(checkpointsOff != null ? checkpointsOff
+          : "this session has no scene folder to save a checkpoint in");
     }
     modelLock.lock();
     try {
@@ -589,7 +598,12 @@ public final class DefaultLabelSession implements LabelSession {
       return this;
     }
 
-    /** Resume the model from the session's checkpoint if there is one (default true). */
+    /**
+     * Resume the model from the session's checkpoint if there is one (default true). A checkpoint
+     * this session cannot resume from (another scene, method or feature size, a model without
+     * optimiser state, an unreadable file) is moved to {@code session/set-aside/<time>/} with a
+     * {@code reasons.txt} and logged at WARN, so the new model's checkpoint never overwrites it.
+     */
     public Builder optResume(boolean r) {
       this.resume = r;
       return this;
@@ -638,25 +652,50 @@ public final class DefaultLabelSession implements LabelSession {
           .optClassCount(classes)
           .optMaxTrainingPixels(maxTrainingPixels)
           .build();
+      // Why no checkpoint may be saved (an unusable one could not be moved aside), or null.
+      String checkpointsOff = null;
       if (persist && resume) {
         Path ckpt = scene.directory().orElseThrow().resolve(SceneLayout.SESSION).resolve(CHECKPOINT);
         if (Files.exists(ckpt)) {
+          String unusable = null; // why this session cannot resume from the file, if it cannot
           try {
             Checkpoint c = Checkpoint.read(ckpt);
             String other = c.model().sceneMismatch(scene.bounds(), classes);
+            int features = trainer.field().featureDimension();
             if (other != null) {
-              Path aside = AnnotationStore.setAside(ckpt.getParent(), ckpt, "a model of another scene: " + other);
-              LOG.warn("{} is a model of another scene ({}); moved it to {} and starting a new model", ckpt, other, aside);
-            } else if (c.model().method().equals(method.id())
-                && c.model().featureDimension() == trainer.field().featureDimension()) {
-              trainer = c.resume(trainer.data());
-              trainer.ensureClasses(classes);
-              LOG.info("resumed the model at step {} from {}", trainer.iteration(), ckpt);
+              unusable = "a model of another scene: " + other;
+            } else if (!c.model().method().equals(method.id())) {
+              unusable = "a model of method " + c.model().method() + ", but this session trains " + method.id();
+            } else if (c.model().featureDimension() != features) {
+              unusable = "a model with " + c.model().featureDimension() + "-channel features, but this session's"
+                  + " feature targets have " + features;
             } else {
-              LOG.info("{} is for another method or feature size; starting a new model", ckpt);
+              try {
+                trainer = c.resume(trainer.data());
+              } catch (IOException e) {
+                unusable = e.getMessage(); // a model-only file: nothing to resume training from
+              }
+              if (unusable == null) {
+                trainer.ensureClasses(classes);
+                LOG.info("resumed the model at step {} from {}", trainer.iteration(), ckpt);
+              }
             }
+          } catch (Checkpoint.CheckpointException e) {
+            unusable = "unreadable: " + e.getMessage();
           } catch (IOException e) {
+            // Not the file's content (no permission, say): leave it alone; saving over it would fail too.
             LOG.warn("cannot resume from {} ({}); starting a new model", ckpt, e.getMessage());
+          }
+          if (unusable != null) {
+            // The new model would be saved over the file on close: move it aside, never lose it.
+            try {
+              Path aside = AnnotationStore.setAside(ckpt.getParent(), ckpt, unusable);
+              LOG.warn("{} cannot be resumed ({}); moved it to {} and starting a new model", ckpt, unusable, aside);
+            } catch (IOException e) {
+              checkpointsOff = ckpt + " cannot be resumed (" + unusable + ") nor moved aside (" + e.getMessage()
+                  + "); this session saves no checkpoint, so as not to overwrite it";
+              LOG.warn("{}", checkpointsOff);
+            }
           }
         }
       }
@@ -667,7 +706,7 @@ public final class DefaultLabelSession implements LabelSession {
           data.setLabels(tf, store.scribbles(f));
         }
       }
-      return new DefaultLabelSession(this, store, trainer, lock);
+      return new DefaultLabelSession(this, store, trainer, lock, checkpointsOff);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.bakefeature.core.session;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -164,5 +165,58 @@ class DefaultLabelSessionTest {
       assertTrue(s.undo());
       assertEquals(0, s.trainingData().labelledPixels());
     }
+  }
+
+  private static DefaultLabelSession idle(Path dir, MethodPreset method) throws Exception {
+    return DefaultLabelSession.builder(SceneFolder.open(dir))
+        .optMethod(method)
+        .optFieldOptions(b -> b.optHashLog2TableSize(12).optHashMaxResolution(64))
+        .optAutoStart(false)
+        .build();
+  }
+
+  /** The one file set aside under {@code session/set-aside/}, with its reasons.txt. */
+  private static Path setAsideFile(Path dir, String name) throws Exception {
+    try (var files = Files.walk(dir.resolve("session").resolve(AnnotationStore.SET_ASIDE))) {
+      var found = files.filter(p -> p.getFileName().toString().equals(name)).toList();
+      assertEquals(1, found.size(), found.toString());
+      return found.get(0);
+    }
+  }
+
+  @Test
+  void aCheckpointOfAnotherMethodIsSetAsideAndNotOverwritten() throws Exception {
+    Path dir = tmp.resolve("methods");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
+    Path ckpt = dir.resolve("session").resolve(DefaultLabelSession.CHECKPOINT);
+    try (DefaultLabelSession s = idle(dir, MethodPreset.SNERF_HG_FREQ)) {
+      s.saveCheckpoint();
+    }
+    byte[] old = Files.readAllBytes(ckpt);
+    try (DefaultLabelSession s = idle(dir, MethodPreset.SNERF_HG)) {
+      assertFalse(Files.exists(ckpt), "moved before the new model can be saved over it");
+      s.saveCheckpoint();
+    }
+    Path aside = setAsideFile(dir, DefaultLabelSession.CHECKPOINT);
+    assertArrayEquals(old, Files.readAllBytes(aside));
+    String reasons = Files.readString(aside.resolveSibling("reasons.txt"));
+    assertTrue(reasons.contains("method snerf-hg-freq, but this session trains snerf-hg"), reasons);
+    assertEquals("snerf-hg", io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).model().method());
+  }
+
+  @Test
+  void anUnreadableCheckpointIsSetAsideAndNotOverwritten() throws Exception {
+    Path dir = tmp.resolve("unreadable");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
+    Path ckpt = dir.resolve("session").resolve(DefaultLabelSession.CHECKPOINT);
+    Files.createDirectories(ckpt.getParent());
+    Files.writeString(ckpt, "a checkpoint of some later version, or a damaged one, that this one cannot read");
+    try (DefaultLabelSession s = idle(dir, MethodPreset.SNERF_HG)) {
+      s.saveCheckpoint();
+    }
+    Path aside = setAsideFile(dir, DefaultLabelSession.CHECKPOINT);
+    assertTrue(Files.readString(aside).startsWith("a checkpoint of some later version"));
+    assertTrue(Files.readString(aside.resolveSibling("reasons.txt")).contains("unreadable"));
+    assertEquals("snerf-hg", io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).model().method());
   }
 }
