@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * directly; the class-balanced index is updated pixel by pixel, so the next step samples the new
  * labels. The training thread holds a lock only while it takes a step; a reader that needs a newer
  * model waits for the current step and copies the parameters (tens of milliseconds), then renders
- * from the copy without holding anything, so training never waits for a render.
+ * from the copy without holding anything, so training never waits for a render. A checkpoint is
+ * likewise copied under the lock (memory speed) and written to disk without it, so renders do
+ * not wait for the disk.
  *
  * <p>The model is checkpointed to {@code session/}{@value #CHECKPOINT} (on close, on request, or
  * every {@link Builder#optCheckpointEvery} steps) and resumed from it on open; one the session
@@ -64,6 +66,11 @@ public final class DefaultLabelSession implements LabelSession {
   private final Path checkpointFile;
   /** Why a persistent session saves no checkpoint (an unusable one could not be moved aside), or null. */
   private final String checkpointsOff;
+  /** Checkpoint copies taken so far (guarded by modelLock). */
+  private long checkpointCopies;
+  /** Serialises checkpoint writes; the number of the copy last written (guarded by it). */
+  private final Object checkpointWriteLock = new Object();
+  private long checkpointWritten;
   private final long checkpointEverySteps;
   // Fair: a reader taking snapshot after snapshot must not starve the trainer (nor the trainer a reader).
   private final ReentrantLock modelLock = new ReentrantLock(true);
@@ -268,6 +275,7 @@ public final class DefaultLabelSession implements LabelSession {
         break;
       }
       try {
+        PendingCheckpoint due = null;
         modelLock.lock();
         try {
           if (paused) {
@@ -280,10 +288,13 @@ public final class DefaultLabelSession implements LabelSession {
           lastStep = trainer.step();
           if (checkpointFile != null && checkpointEverySteps > 0
               && trainer.iteration() % checkpointEverySteps == 0) {
-            Checkpoint.save(trainer, checkpointFile);
+            due = copyCheckpoint();
           }
         } finally {
           modelLock.unlock();
+        }
+        if (due != null) {
+          writeCheckpoint(due); // renders go on meanwhile; only this thread waits for the disk
         }
       } catch (Throwable t) {
         failure = t;
@@ -469,11 +480,38 @@ public final class DefaultLabelSession implements LabelSession {
       throw new IOException(checkpointsOff != null ? checkpointsOff
           : "this session has no scene folder to save a checkpoint in");
     }
+    writeCheckpoint(lockedCopyOfCheckpoint());
+  }
+
+  /** The trainer's state to checkpoint, numbered in the order the copies were taken. */
+  private record PendingCheckpoint(Checkpoint.Image image, long sequence) {}
+
+  /** Copies the trainer's state as a checkpoint; the caller holds {@link #modelLock}. */
+  private PendingCheckpoint copyCheckpoint() throws IOException {
+    return new PendingCheckpoint(Checkpoint.encode(trainer), ++checkpointCopies);
+  }
+
+  private PendingCheckpoint lockedCopyOfCheckpoint() throws IOException {
     modelLock.lock();
     try {
-      Checkpoint.save(trainer, checkpointFile);
+      return copyCheckpoint();
     } finally {
       modelLock.unlock();
+    }
+  }
+
+  /**
+   * Writes a copy taken by {@link #copyCheckpoint} (hundreds of MB and an fsync, so without the
+   * model lock), unless a later copy is already on disk: two saves racing (a periodic one and
+   * {@link #saveCheckpoint}) never leave the older state as the file.
+   */
+  private void writeCheckpoint(PendingCheckpoint c) throws IOException {
+    synchronized (checkpointWriteLock) {
+      if (c.sequence() < checkpointWritten) {
+        return;
+      }
+      c.image().write(checkpointFile);
+      checkpointWritten = c.sequence();
     }
   }
 
@@ -497,7 +535,7 @@ public final class DefaultLabelSession implements LabelSession {
     }
     if (checkpointFile != null && trainer.iteration() > 0) {
       try {
-        Checkpoint.save(trainer, checkpointFile);
+        writeCheckpoint(lockedCopyOfCheckpoint());
       } catch (IOException e) {
         LOG.warn("could not save the model checkpoint on close: {}", e.getMessage());
       }

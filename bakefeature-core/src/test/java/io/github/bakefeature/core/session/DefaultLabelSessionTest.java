@@ -219,4 +219,29 @@ class DefaultLabelSessionTest {
     assertTrue(Files.readString(aside.resolveSibling("reasons.txt")).contains("unreadable"));
     assertEquals("snerf-hg", io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).model().method());
   }
+
+  @Test
+  void periodicCheckpointsAreWrittenWhileTrainingGoesOnAndResume() throws Exception {
+    Path dir = tmp.resolve("periodic");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
+    Path ckpt = dir.resolve("session").resolve(DefaultLabelSession.CHECKPOINT);
+    try (DefaultLabelSession s = DefaultLabelSession.builder(SceneFolder.open(dir))
+        .optMethod(MethodPreset.SNERF_HG)
+        .optFieldOptions(b -> b.optHashLog2TableSize(12).optHashMaxResolution(64))
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(128).build())
+        .optCheckpointEvery(4)
+        .build()) {
+      s.awaitStep(9);
+      s.segment(0); // a render between writes
+      long saved = io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).model().step();
+      assertTrue(saved >= 4 && saved % 4 == 0, "a periodic checkpoint, at step " + saved);
+      s.pause();
+      s.saveCheckpoint();
+      assertEquals(s.step(), io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).model().step(),
+          "an explicit save is never overtaken by an older periodic one");
+    }
+    try (DefaultLabelSession again = idle(dir, MethodPreset.SNERF_HG)) {
+      assertTrue(again.step() >= 9, "resumed at step " + again.step());
+    }
+  }
 }
