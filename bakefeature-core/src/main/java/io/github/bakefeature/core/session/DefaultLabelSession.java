@@ -4,7 +4,6 @@ import io.github.bakefeature.api.annotation.SemanticClass;
 import io.github.bakefeature.api.annotation.Stroke;
 import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
-import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.api.scene.DepthImage;
 import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.LabelImage;
@@ -78,6 +77,7 @@ public final class DefaultLabelSession implements LabelSession {
   private final ConcurrentLinkedQueue<Runnable> trainerTasks = new ConcurrentLinkedQueue<>();
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
+  private final FrameSuggester suggester;
   private volatile boolean paused;
   private volatile boolean closed;
   private volatile SemanticFieldModel snapshot;
@@ -101,6 +101,7 @@ public final class DefaultLabelSession implements LabelSession {
     this.checkpointsOff = store.isPersistent() ? checkpointsOff : null;
     this.checkpointEverySteps = b.checkpointEverySteps;
     this.paused = !b.autoStart;
+    this.suggester = new FrameSuggester(b.scene.size(), b.scene.width(), b.scene.height(), FrameSuggester.RAY_BUDGET);
     this.thread = new Thread(this::trainLoop, "bakefeature-trainer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -433,33 +434,39 @@ public final class DefaultLabelSession implements LabelSession {
     return model().render(f.intrinsics(), f.pose(), outputs, depth);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: the frame whose pixels that show something (the model's ray hits a surface and, where
+   * the frame has measured depth, the pixel has a measurement) have the lowest mean confidence;
+   * frames where less than 2% of the pixels show something are not suggested. Each call renders
+   * at most {@value FrameSuggester#RAY_BUDGET} rays at 1/8 or 1/16 of the frame size, cycling
+   * through the frames of a long scene over successive calls ({@link FrameSuggester}).
+   */
   @Override
   public int suggestNextFrame() {
-    return leastConfidentFrame(model());
+    SemanticFieldModel m = model();
+    TrainingData data = trainer.data();
+    return suggester.next((frame, w, h) -> {
+      Frame f = scene.frame(frame);
+      int tf = data.trainingFrame(frame);
+      float[] measured = tf < 0 ? null : data.depth(tf);
+      DepthImage depth = measured == null ? null : nearest(measured, data.width(), data.height(), w, h);
+      RenderedView v = m.render(f.intrinsics().resized(w, h), f.pose(), EnumSet.of(RenderOutput.CLASSES), depth);
+      return FrameSuggester.score(v.confidence(), depth == null ? null : depth.metres());
+    });
   }
 
-  private int leastConfidentFrame(SemanticFieldModel m) {
-    int n = scene.size();
-    int candidates = Math.min(n, 24);
-    int best = 0;
-    double bestScore = Double.MAX_VALUE;
-    for (int k = 0; k < candidates; k++) {
-      int i = (int) ((long) k * n / candidates);
-      Frame f = scene.frame(i);
-      CameraIntrinsics small = f.intrinsics().resized(Math.max(8, f.intrinsics().width() / 8),
-          Math.max(6, f.intrinsics().height() / 8));
-      RenderedView v = m.render(small, f.pose(), EnumSet.of(RenderOutput.CLASSES));
-      double mean = 0;
-      for (float c : v.confidence()) {
-        mean += c;
-      }
-      mean /= v.confidence().length;
-      if (mean < bestScore) {
-        bestScore = mean;
-        best = i;
+  /** Nearest-neighbour resize of a depth map (pixel centres aligned), 0 staying "no measurement". */
+  private static DepthImage nearest(float[] src, int sw, int sh, int w, int h) {
+    float[] out = new float[w * h];
+    for (int y = 0; y < h; y++) {
+      int sy = Math.min(sh - 1, (int) ((y + 0.5) * sh / h));
+      for (int x = 0; x < w; x++) {
+        out[y * w + x] = src[sy * sw + Math.min(sw - 1, (int) ((x + 0.5) * sw / w))];
       }
     }
-    return best;
+    return new DepthImage(w, h, out);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------

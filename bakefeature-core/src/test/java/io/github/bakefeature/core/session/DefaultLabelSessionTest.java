@@ -164,6 +164,8 @@ class DefaultLabelSessionTest {
       assertTrue(s.undo());
       assertTrue(s.undo());
       assertEquals(0, s.trainingData().labelledPixels());
+      int suggested = s.suggestNextFrame();
+      assertTrue(suggested >= 0 && suggested < 3, "suggested frame " + suggested);
     }
   }
 
