@@ -18,9 +18,10 @@ import java.util.SplittableRandom;
  * touching the disk.
  *
  * <p>The training resolution is the scene's resolution divided by an integer {@code scale}
- * (area-averaged colour, nearest depth), chosen so the frames fit a pixel budget. Labels can be
- * changed concurrently with training through {@link #setLabel}; that method and
- * {@link #sampleBatch} synchronise on this object.
+ * (area-averaged colour, nearest depth), chosen so the frames fit a pixel budget; a training
+ * pixel's label is the majority label of its block of scene pixels ({@link #setLabels}). Labels
+ * can be changed concurrently with training through {@link #setLabel}, {@link #setLabels} and
+ * {@link #updateLabels}; they and {@link #sampleBatch} synchronise on this object.
  */
 public final class TrainingData {
   private final int width;
@@ -36,6 +37,13 @@ public final class TrainingData {
   private final int sceneWidth;
   private final int sceneHeight;
   private final CameraIntrinsics[] intrinsics;
+  // Scratch of the label updates (guarded by this): votes and nearest squared distance to the
+  // block centre per class id, the classes voted for in the current block, and touched blocks.
+  private int[] classVotes = new int[16];
+  private int[] classNearest = new int[16];
+  private int[] votedClasses = new int[16];
+  private long[] blockMarks;
+  private int[] blockList = new int[256];
 
   private TrainingData(Scene scene, int[] frames, int scale, FeatureSource features) throws IOException {
     this.scale = scale;
@@ -193,22 +201,137 @@ public final class TrainingData {
   }
 
   /**
-   * Replaces the labels of training frame {@code i} with {@code image} (scene resolution, nearest
-   * when scaled), updating only the pixels that change.
+   * Replaces the labels of training frame {@code i} with {@code image} (scene resolution; null
+   * clears them), updating only the training pixels that change. At {@code scale > 1} each
+   * training pixel takes the label of its block of {@code scale x scale} scene pixels (the last
+   * block column and row also take the scene's remainder): the class with the most labelled
+   * pixels in the block; a tie goes to the tied class with a pixel nearest the block's centre pixel
+   * (where colour, depth and features are sampled), then to the lower class id; a block without
+   * labelled pixels is unlabelled. So every labelled scene pixel reaches the trainer, however thin
+   * the stroke.
+   *
+   * @throws IllegalArgumentException if {@code image} is not the scene's size
    */
   public synchronized void setLabels(int i, LabelImage image) {
+    checkSceneSize(image);
     for (int y = 0; y < height; y++) {
-      int sy = Math.min(sceneHeight - 1, y * scale + scale / 2);
       for (int x = 0; x < width; x++) {
-        int sx = Math.min(sceneWidth - 1, x * scale + scale / 2);
-        int v = image == null ? -1 : image.get(sx, sy);
-        int p = y * width + x;
-        int old = labels[i] == null ? -1 : labels[i][p];
-        if (old != v) {
-          setLabel(i, p, v);
+        updateBlock(i, image, x, y);
+      }
+    }
+  }
+
+  /**
+   * {@link #setLabels} for the training pixels whose block holds one of {@code scenePixels}
+   * (row-major scene indices, e.g. the pixels an edit changed) only: the incremental update after
+   * an edit, costing the touched blocks rather than the frame.
+   *
+   * @throws IllegalArgumentException if {@code image} is not the scene's size or a pixel is outside it
+   */
+  public synchronized void updateLabels(int i, LabelImage image, int[] scenePixels) {
+    checkSceneSize(image);
+    int n = sceneWidth * sceneHeight;
+    for (int p : scenePixels) {
+      if (p < 0 || p >= n) {
+        throw new IllegalArgumentException("scene pixel index must be in [0, " + n + "), found " + p);
+      }
+    }
+    if (scale == 1) {
+      for (int p : scenePixels) {
+        updateBlock(i, image, p % sceneWidth, p / sceneWidth);
+      }
+      return;
+    }
+    // Many changed pixels share a block: each block is recomputed once, marked in a reusable bitset.
+    if (blockMarks == null) {
+      blockMarks = new long[(width * height + 63) >>> 6];
+    }
+    int[] blocks = scenePixels.length <= blockList.length ? blockList : new int[scenePixels.length];
+    int count = 0;
+    for (int p : scenePixels) {
+      int bx = Math.min(width - 1, (p % sceneWidth) / scale);
+      int by = Math.min(height - 1, (p / sceneWidth) / scale);
+      int b = by * width + bx;
+      if ((blockMarks[b >>> 6] & (1L << b)) == 0) {
+        blockMarks[b >>> 6] |= 1L << b;
+        blocks[count++] = b;
+      }
+    }
+    for (int k = 0; k < count; k++) {
+      int b = blocks[k];
+      blockMarks[b >>> 6] &= ~(1L << b);
+      updateBlock(i, image, b % width, b / width);
+    }
+    if (blocks.length > blockList.length) {
+      blockList = blocks;
+    }
+  }
+
+  private void checkSceneSize(LabelImage image) {
+    if (image != null && (image.width() != sceneWidth || image.height() != sceneHeight)) {
+      throw new IllegalArgumentException("labels must be " + sceneWidth + "x" + sceneHeight
+          + " (the scene's resolution), found " + image.width() + "x" + image.height());
+    }
+  }
+
+  private void updateBlock(int i, LabelImage image, int x, int y) {
+    int v = image == null ? -1 : blockLabel(image.labels(), x, y);
+    int p = y * width + x;
+    int old = labels[i] == null ? -1 : labels[i][p];
+    if (old != v) {
+      setLabel(i, p, v);
+    }
+  }
+
+  /** The label of training pixel (x, y) from the scene labels {@code scene}, by {@link #setLabels}' rule. */
+  private int blockLabel(short[] scene, int x, int y) {
+    if (scale == 1) {
+      return scene[y * sceneWidth + x];
+    }
+    int sx0 = x * scale;
+    int sy0 = y * scale;
+    int sx1 = x == width - 1 ? sceneWidth : sx0 + scale;
+    int sy1 = y == height - 1 ? sceneHeight : sy0 + scale;
+    int cx = Math.min(sceneWidth - 1, sx0 + scale / 2);
+    int cy = Math.min(sceneHeight - 1, sy0 + scale / 2);
+    int distinct = 0;
+    for (int sy = sy0; sy < sy1; sy++) {
+      int row = sy * sceneWidth;
+      for (int sx = sx0; sx < sx1; sx++) {
+        int c = scene[row + sx];
+        if (c < 0) {
+          continue;
+        }
+        if (c >= classVotes.length) {
+          int grown = Math.max(c + 1, classVotes.length * 2);
+          classVotes = java.util.Arrays.copyOf(classVotes, grown);
+          classNearest = java.util.Arrays.copyOf(classNearest, grown);
+        }
+        int d = (sx - cx) * (sx - cx) + (sy - cy) * (sy - cy);
+        if (classVotes[c]++ == 0) {
+          if (distinct == votedClasses.length) {
+            votedClasses = java.util.Arrays.copyOf(votedClasses, distinct * 2);
+          }
+          votedClasses[distinct++] = c;
+          classNearest[c] = d;
+        } else if (d < classNearest[c]) {
+          classNearest[c] = d;
         }
       }
     }
+    int best = -1;
+    for (int k = 0; k < distinct; k++) {
+      int c = votedClasses[k];
+      if (best < 0 || classVotes[c] > classVotes[best]
+          || (classVotes[c] == classVotes[best] && (classNearest[c] < classNearest[best]
+              || (classNearest[c] == classNearest[best] && c < best)))) {
+        best = c;
+      }
+    }
+    for (int k = 0; k < distinct; k++) {
+      classVotes[votedClasses[k]] = 0; // leave the scratch clean for the next block
+    }
+    return best;
   }
 
   /**

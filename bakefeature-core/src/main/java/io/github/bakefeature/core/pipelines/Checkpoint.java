@@ -16,10 +16,13 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -68,37 +71,41 @@ public final class Checkpoint {
   /** Writes a checkpoint atomically; {@code trainer} and {@code adams} may be null (model only). */
   static void write(Path file, SemanticField field, OccupancyGrid occupancy, SceneBox box, long step,
                     TrainerConfig trainer, Adam[] adams) throws IOException {
-    AtomicFiles.write(file, raw -> {
-      CRC32 crc = new CRC32();
-      DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
-      out.write(MAGIC);
-      out.writeInt(VERSION);
-      Map<String, Object> header = new LinkedHashMap<>();
-      header.put("config", field.config());
-      header.put("step", step);
-      Aabb b = box.aabb();
-      header.put("bounds", new double[] {b.minX(), b.minY(), b.minZ(), b.maxX(), b.maxY(), b.maxZ()});
-      header.put("trainer", trainer);
-      byte[] json = JSON.writeValueAsBytes(header);
-      out.writeInt(json.length);
-      out.write(json);
-      field.writeState(out);
-      occupancy.writeState(out);
-      out.writeBoolean(adams != null);
-      if (adams != null) {
-        out.writeInt(adams.length);
-        for (Adam a : adams) {
-          out.writeBoolean(a != null);
-          if (a != null) {
-            out.writeInt(a.rowCount() * a.rowWidth());
-            a.writeState(out);
-          }
+    AtomicFiles.write(file, raw -> encode(raw, field, occupancy, box, step, trainer, adams));
+  }
+
+  /** The checkpoint's bytes, CRC included, to {@code raw}. */
+  private static void encode(OutputStream raw, SemanticField field, OccupancyGrid occupancy, SceneBox box, long step,
+                             TrainerConfig trainer, Adam[] adams) throws IOException {
+    CRC32 crc = new CRC32();
+    DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
+    out.write(MAGIC);
+    out.writeInt(VERSION);
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("config", field.config());
+    header.put("step", step);
+    Aabb b = box.aabb();
+    header.put("bounds", new double[] {b.minX(), b.minY(), b.minZ(), b.maxX(), b.maxY(), b.maxZ()});
+    header.put("trainer", trainer);
+    byte[] json = JSON.writeValueAsBytes(header);
+    out.writeInt(json.length);
+    out.write(json);
+    field.writeState(out);
+    occupancy.writeState(out);
+    out.writeBoolean(adams != null);
+    if (adams != null) {
+      out.writeInt(adams.length);
+      for (Adam a : adams) {
+        out.writeBoolean(a != null);
+        if (a != null) {
+          out.writeInt(a.rowCount() * a.rowWidth());
+          a.writeState(out);
         }
       }
-      out.flush();
-      // The CRC covers everything above; written through the raw stream.
-      new DataOutputStream(raw).writeLong(crc.getValue());
-    });
+    }
+    out.flush();
+    // The CRC covers everything above; written through the raw stream.
+    new DataOutputStream(raw).writeLong(crc.getValue());
   }
 
   /** Reads and verifies a checkpoint. */
@@ -234,6 +241,83 @@ public final class Checkpoint {
   /** Writes a trainer's full state. */
   public static void save(FieldTrainer t, Path file) throws IOException {
     write(file, t.field(), t.occupancy(), t.box(), t.iteration(), t.config(), t.adams());
+  }
+
+  /**
+   * A trainer's full state as the bytes {@link #save} writes, held in memory: taking it costs a
+   * copy of the parameters and optimiser moments (memory speed, and that much heap), so a caller
+   * can take it while the trainer must not step and {@link Image#write write} it, which costs the
+   * disk and an fsync, after letting the trainer go.
+   */
+  public static Image encode(FieldTrainer t) throws IOException {
+    Image image = new Image(t.iteration());
+    encode(image.bytes, t.field(), t.occupancy(), t.box(), t.iteration(), t.config(), t.adams());
+    return image;
+  }
+
+  /** A checkpoint file's content in memory, from {@link #encode}. Immutable once returned. */
+  public static final class Image {
+    private final ChunkedBytes bytes = new ChunkedBytes();
+    private final long step;
+
+    private Image(long step) {
+      this.step = step;
+    }
+
+    /** Training step of the state. */
+    public long step() {
+      return step;
+    }
+
+    /** Size of the file in bytes. */
+    public long size() {
+      return bytes.size;
+    }
+
+    /** Atomically replaces {@code file} with this checkpoint (temporary file, fsync, rename). */
+    public void write(Path file) throws IOException {
+      AtomicFiles.write(file, out -> {
+        for (int i = 0; i < bytes.chunks.size(); i++) {
+          byte[] c = bytes.chunks.get(i);
+          out.write(c, 0, i == bytes.chunks.size() - 1 ? bytes.used : c.length);
+        }
+      });
+    }
+  }
+
+  /** An in-memory stream in fixed chunks: no copying when it grows, nor one array of the whole size. */
+  private static final class ChunkedBytes extends OutputStream {
+    private static final int CHUNK = 4 << 20;
+    private final List<byte[]> chunks = new ArrayList<>();
+    private int used = CHUNK; // bytes used in the last chunk; full: the next write starts one
+    private long size;
+
+    @Override
+    public void write(int b) {
+      if (used == CHUNK) {
+        chunks.add(new byte[CHUNK]);
+        used = 0;
+      }
+      chunks.get(chunks.size() - 1)[used++] = (byte) b;
+      size++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      while (len > 0) {
+        if (used == CHUNK) {
+          chunks.add(new byte[CHUNK]);
+          used = 0;
+        }
+        int n = Math.min(len, CHUNK - used);
+        System.arraycopy(b, off, chunks.get(chunks.size() - 1), used, n);
+        used += n;
+        off += n;
+        len -= n;
+        size += n;
+      }
+    }
   }
 
 }

@@ -4,7 +4,6 @@ import io.github.bakefeature.api.annotation.SemanticClass;
 import io.github.bakefeature.api.annotation.Stroke;
 import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
-import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.api.scene.DepthImage;
 import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.LabelImage;
@@ -47,7 +46,13 @@ import org.slf4j.LoggerFactory;
  * directly; the class-balanced index is updated pixel by pixel, so the next step samples the new
  * labels. The training thread holds a lock only while it takes a step; a reader that needs a newer
  * model waits for the current step and copies the parameters (tens of milliseconds), then renders
- * from the copy without holding anything, so training never waits for a render.
+ * from the copy without holding anything, so training never waits for a render. A checkpoint is
+ * likewise copied under the lock (memory speed) and written to disk without it, so renders do
+ * not wait for the disk.
+ *
+ * <p>The model is checkpointed to {@code session/}{@value #CHECKPOINT} (on close, on request, or
+ * every {@link Builder#optCheckpointEvery} steps) and resumed from it on open; one the session
+ * cannot resume from is set aside first (see {@link Builder#optResume}), never overwritten.
  */
 public final class DefaultLabelSession implements LabelSession {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultLabelSession.class);
@@ -58,6 +63,13 @@ public final class DefaultLabelSession implements LabelSession {
   private final AnnotationStore store;
   private final FieldTrainer trainer;
   private final Path checkpointFile;
+  /** Why a persistent session saves no checkpoint (an unusable one could not be moved aside), or null. */
+  private final String checkpointsOff;
+  /** Checkpoint copies taken so far (guarded by modelLock). */
+  private long checkpointCopies;
+  /** Serialises checkpoint writes; the number of the copy last written (guarded by it). */
+  private final Object checkpointWriteLock = new Object();
+  private long checkpointWritten;
   private final long checkpointEverySteps;
   // Fair: a reader taking snapshot after snapshot must not starve the trainer (nor the trainer a reader).
   private final ReentrantLock modelLock = new ReentrantLock(true);
@@ -65,6 +77,7 @@ public final class DefaultLabelSession implements LabelSession {
   private final ConcurrentLinkedQueue<Runnable> trainerTasks = new ConcurrentLinkedQueue<>();
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
+  private final FrameSuggester suggester;
   private volatile boolean paused;
   private volatile boolean closed;
   private volatile SemanticFieldModel snapshot;
@@ -77,15 +90,18 @@ public final class DefaultLabelSession implements LabelSession {
   /** Serialises an edit of the store with handing its labels to the trainer. */
   private final Object editLock = new Object();
 
-  private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer, SessionLock lock) {
+  private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer, SessionLock lock,
+      String checkpointsOff) {
     this.lock = lock;
     this.scene = b.scene;
     this.store = store;
     this.trainer = trainer;
-    this.checkpointFile = store.isPersistent()
+    this.checkpointFile = store.isPersistent() && checkpointsOff == null
         ? b.scene.directory().orElseThrow().resolve(SceneLayout.SESSION).resolve(CHECKPOINT) : null;
+    this.checkpointsOff = store.isPersistent() ? checkpointsOff : null;
     this.checkpointEverySteps = b.checkpointEverySteps;
     this.paused = !b.autoStart;
+    this.suggester = new FrameSuggester(b.scene.size(), b.scene.width(), b.scene.height(), FrameSuggester.RAY_BUDGET);
     this.thread = new Thread(this::trainLoop, "bakefeature-trainer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -188,14 +204,8 @@ public final class DefaultLabelSession implements LabelSession {
     TrainingData data = trainer.data();
     int tf = data.trainingFrame(frame);
     if (tf >= 0) {
-      if (data.scale() == 1) {
-        LabelImage now = store.scribbles(frame);
-        for (int p : pixels) {
-          data.setLabel(tf, p, now.labels()[p]);
-        }
-      } else {
-        data.setLabels(tf, store.scribbles(frame));
-      }
+      // Only the training pixels whose block holds a changed pixel are recomputed.
+      data.updateLabels(tf, store.scribbles(frame), pixels);
     }
     lastAnnotationNanos = System.nanoTime();
   }
@@ -227,6 +237,11 @@ public final class DefaultLabelSession implements LabelSession {
   /** The underlying store (history inspection, tests). */
   public AnnotationStore store() {
     return store;
+  }
+
+  /** The trainer's labels at the training resolution (tests). */
+  TrainingData trainingData() {
+    return trainer.data();
   }
 
   // ---- training ------------------------------------------------------------------------------
@@ -261,6 +276,7 @@ public final class DefaultLabelSession implements LabelSession {
         break;
       }
       try {
+        PendingCheckpoint due = null;
         modelLock.lock();
         try {
           if (paused) {
@@ -273,10 +289,13 @@ public final class DefaultLabelSession implements LabelSession {
           lastStep = trainer.step();
           if (checkpointFile != null && checkpointEverySteps > 0
               && trainer.iteration() % checkpointEverySteps == 0) {
-            Checkpoint.save(trainer, checkpointFile);
+            due = copyCheckpoint();
           }
         } finally {
           modelLock.unlock();
+        }
+        if (due != null) {
+          writeCheckpoint(due); // renders go on meanwhile; only this thread waits for the disk
         }
       } catch (Throwable t) {
         failure = t;
@@ -415,33 +434,39 @@ public final class DefaultLabelSession implements LabelSession {
     return model().render(f.intrinsics(), f.pose(), outputs, depth);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: the frame whose pixels that show something (the model's ray hits a surface and, where
+   * the frame has measured depth, the pixel has a measurement) have the lowest mean confidence;
+   * frames where less than 2% of the pixels show something are not suggested. Each call renders
+   * at most {@value FrameSuggester#RAY_BUDGET} rays at 1/8 or 1/16 of the frame size, cycling
+   * through the frames of a long scene over successive calls ({@link FrameSuggester}).
+   */
   @Override
   public int suggestNextFrame() {
-    return leastConfidentFrame(model());
+    SemanticFieldModel m = model();
+    TrainingData data = trainer.data();
+    return suggester.next((frame, w, h) -> {
+      Frame f = scene.frame(frame);
+      int tf = data.trainingFrame(frame);
+      float[] measured = tf < 0 ? null : data.depth(tf);
+      DepthImage depth = measured == null ? null : nearest(measured, data.width(), data.height(), w, h);
+      RenderedView v = m.render(f.intrinsics().resized(w, h), f.pose(), EnumSet.of(RenderOutput.CLASSES), depth);
+      return FrameSuggester.score(v.confidence(), depth == null ? null : depth.metres());
+    });
   }
 
-  private int leastConfidentFrame(SemanticFieldModel m) {
-    int n = scene.size();
-    int candidates = Math.min(n, 24);
-    int best = 0;
-    double bestScore = Double.MAX_VALUE;
-    for (int k = 0; k < candidates; k++) {
-      int i = (int) ((long) k * n / candidates);
-      Frame f = scene.frame(i);
-      CameraIntrinsics small = f.intrinsics().resized(Math.max(8, f.intrinsics().width() / 8),
-          Math.max(6, f.intrinsics().height() / 8));
-      RenderedView v = m.render(small, f.pose(), EnumSet.of(RenderOutput.CLASSES));
-      double mean = 0;
-      for (float c : v.confidence()) {
-        mean += c;
-      }
-      mean /= v.confidence().length;
-      if (mean < bestScore) {
-        bestScore = mean;
-        best = i;
+  /** Nearest-neighbour resize of a depth map (pixel centres aligned), 0 staying "no measurement". */
+  private static DepthImage nearest(float[] src, int sw, int sh, int w, int h) {
+    float[] out = new float[w * h];
+    for (int y = 0; y < h; y++) {
+      int sy = Math.min(sh - 1, (int) ((y + 0.5) * sh / h));
+      for (int x = 0; x < w; x++) {
+        out[y * w + x] = src[sy * sw + Math.min(sw - 1, (int) ((x + 0.5) * sw / w))];
       }
     }
-    return best;
+    return new DepthImage(w, h, out);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------
@@ -459,13 +484,41 @@ public final class DefaultLabelSession implements LabelSession {
   @Override
   public void saveCheckpoint() throws IOException {
     if (checkpointFile == null) {
-      throw new IOException("this session has no scene folder to save a checkpoint in");
+      throw new IOException(checkpointsOff != null ? checkpointsOff
+          : "this session has no scene folder to save a checkpoint in");
     }
+    writeCheckpoint(lockedCopyOfCheckpoint());
+  }
+
+  /** The trainer's state to checkpoint, numbered in the order the copies were taken. */
+  private record PendingCheckpoint(Checkpoint.Image image, long sequence) {}
+
+  /** Copies the trainer's state as a checkpoint; the caller holds {@link #modelLock}. */
+  private PendingCheckpoint copyCheckpoint() throws IOException {
+    return new PendingCheckpoint(Checkpoint.encode(trainer), ++checkpointCopies);
+  }
+
+  private PendingCheckpoint lockedCopyOfCheckpoint() throws IOException {
     modelLock.lock();
     try {
-      Checkpoint.save(trainer, checkpointFile);
+      return copyCheckpoint();
     } finally {
       modelLock.unlock();
+    }
+  }
+
+  /**
+   * Writes a copy taken by {@link #copyCheckpoint} (hundreds of MB and an fsync, so without the
+   * model lock), unless a later copy is already on disk: two saves racing (a periodic one and
+   * {@link #saveCheckpoint}) never leave the older state as the file.
+   */
+  private void writeCheckpoint(PendingCheckpoint c) throws IOException {
+    synchronized (checkpointWriteLock) {
+      if (c.sequence() < checkpointWritten) {
+        return;
+      }
+      c.image().write(checkpointFile);
+      checkpointWritten = c.sequence();
     }
   }
 
@@ -489,7 +542,7 @@ public final class DefaultLabelSession implements LabelSession {
     }
     if (checkpointFile != null && trainer.iteration() > 0) {
       try {
-        Checkpoint.save(trainer, checkpointFile);
+        writeCheckpoint(lockedCopyOfCheckpoint());
       } catch (IOException e) {
         LOG.warn("could not save the model checkpoint on close: {}", e.getMessage());
       }
@@ -590,7 +643,12 @@ public final class DefaultLabelSession implements LabelSession {
       return this;
     }
 
-    /** Resume the model from the session's checkpoint if there is one (default true). */
+    /**
+     * Resume the model from the session's checkpoint if there is one (default true). A checkpoint
+     * this session cannot resume from (another scene, method or feature size, a model without
+     * optimiser state, an unreadable file) is moved to {@code session/set-aside/<time>/} with a
+     * {@code reasons.txt} and logged at WARN, so the new model's checkpoint never overwrites it.
+     */
     public Builder optResume(boolean r) {
       this.resume = r;
       return this;
@@ -639,25 +697,50 @@ public final class DefaultLabelSession implements LabelSession {
           .optClassCount(classes)
           .optMaxTrainingPixels(maxTrainingPixels)
           .build();
+      // Why no checkpoint may be saved (an unusable one could not be moved aside), or null.
+      String checkpointsOff = null;
       if (persist && resume) {
         Path ckpt = scene.directory().orElseThrow().resolve(SceneLayout.SESSION).resolve(CHECKPOINT);
         if (Files.exists(ckpt)) {
+          String unusable = null; // why this session cannot resume from the file, if it cannot
           try {
             Checkpoint c = Checkpoint.read(ckpt);
             String other = c.model().sceneMismatch(scene.bounds(), classes);
+            int features = trainer.field().featureDimension();
             if (other != null) {
-              Path aside = AnnotationStore.setAside(ckpt.getParent(), ckpt, "a model of another scene: " + other);
-              LOG.warn("{} is a model of another scene ({}); moved it to {} and starting a new model", ckpt, other, aside);
-            } else if (c.model().method().equals(method.id())
-                && c.model().featureDimension() == trainer.field().featureDimension()) {
-              trainer = c.resume(trainer.data());
-              trainer.ensureClasses(classes);
-              LOG.info("resumed the model at step {} from {}", trainer.iteration(), ckpt);
+              unusable = "a model of another scene: " + other;
+            } else if (!c.model().method().equals(method.id())) {
+              unusable = "a model of method " + c.model().method() + ", but this session trains " + method.id();
+            } else if (c.model().featureDimension() != features) {
+              unusable = "a model with " + c.model().featureDimension() + "-channel features, but this session's"
+                  + " feature targets have " + features;
             } else {
-              LOG.info("{} is for another method or feature size; starting a new model", ckpt);
+              try {
+                trainer = c.resume(trainer.data());
+              } catch (IOException e) {
+                unusable = e.getMessage(); // a model-only file: nothing to resume training from
+              }
+              if (unusable == null) {
+                trainer.ensureClasses(classes);
+                LOG.info("resumed the model at step {} from {}", trainer.iteration(), ckpt);
+              }
             }
+          } catch (Checkpoint.CheckpointException e) {
+            unusable = "unreadable: " + e.getMessage();
           } catch (IOException e) {
+            // Not the file's content (no permission, say): leave it alone; saving over it would fail too.
             LOG.warn("cannot resume from {} ({}); starting a new model", ckpt, e.getMessage());
+          }
+          if (unusable != null) {
+            // The new model would be saved over the file on close: move it aside, never lose it.
+            try {
+              Path aside = AnnotationStore.setAside(ckpt.getParent(), ckpt, unusable);
+              LOG.warn("{} cannot be resumed ({}); moved it to {} and starting a new model", ckpt, unusable, aside);
+            } catch (IOException e) {
+              checkpointsOff = ckpt + " cannot be resumed (" + unusable + ") nor moved aside (" + e.getMessage()
+                  + "); this session saves no checkpoint, so as not to overwrite it";
+              LOG.warn("{}", checkpointsOff);
+            }
           }
         }
       }
@@ -668,7 +751,7 @@ public final class DefaultLabelSession implements LabelSession {
           data.setLabels(tf, store.scribbles(f));
         }
       }
-      return new DefaultLabelSession(this, store, trainer, lock);
+      return new DefaultLabelSession(this, store, trainer, lock, checkpointsOff);
     }
   }
 }

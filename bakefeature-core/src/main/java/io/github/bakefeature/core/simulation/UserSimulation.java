@@ -221,7 +221,11 @@ public final class UserSimulation {
     return gt.get();
   }
 
-  /** Ground truth at the training resolution, sampled as {@link TrainingData#setLabels} samples. */
+  /**
+   * Ground truth at the training resolution, sampled at each block's centre pixel (where the
+   * trainer samples colour, depth and features). Clicks are made on these training pixels
+   * directly, so they do not go through {@link TrainingData#setLabels}' block majority.
+   */
   private static short[] trainingTruth(LabelImage gt, TrainingData data) {
     int w = data.width();
     int h = data.height();

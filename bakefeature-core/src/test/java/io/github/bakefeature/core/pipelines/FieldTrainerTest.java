@@ -148,6 +148,29 @@ class FieldTrainerTest {
   }
 
   @Test
+  void aCheckpointCopiedInMemoryIsWrittenBitIdenticalToASaveAtThatStepWhateverTheTrainerDidSince() throws Exception {
+    FieldTrainer a = trainer(MethodPreset.OURS, 3);
+    for (int i = 0; i < 3; i++) {
+      a.step();
+    }
+    Checkpoint.Image image = Checkpoint.encode(a);
+    Path saved = tmp.resolve("saved.ckpt");
+    Checkpoint.save(a, saved);
+    byte[] expected = Files.readAllBytes(saved);
+    assertEquals(expected.length, image.size());
+    assertEquals(3, image.step());
+    // The copy does not follow the trainer: it can be written after the lock is let go.
+    a.step();
+    a.step();
+    Path later = tmp.resolve("later.ckpt");
+    image.write(later);
+    assertArrayEquals(expected, Files.readAllBytes(later));
+    Checkpoint.save(a, saved);
+    assertFalse(Arrays.equals(expected, Files.readAllBytes(saved)), "the trainer itself moved on");
+    assertEquals(3, Checkpoint.read(later).model().step());
+  }
+
+  @Test
   void refusesTruncatedOrForeignCheckpointsWithTheFileName() throws Exception {
     FieldTrainer a = trainer(MethodPreset.SNERF_HG, 4);
     Path ckpt = tmp.resolve("m.ckpt");

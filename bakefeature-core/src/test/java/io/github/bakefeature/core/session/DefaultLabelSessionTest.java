@@ -1,5 +1,6 @@
 package io.github.bakefeature.core.session;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -141,5 +142,108 @@ class DefaultLabelSessionTest {
     assertEquals(3, again.historySize());
     assertEquals(3, again.cursor());
     assertEquals(1, again.scribbles(1).get(20, 20), "the stroke was saved");
+  }
+
+  @Test
+  void aThinDotReachesTheTrainerWhenItTrainsAtAQuarterOfTheResolution() throws Exception {
+    try (DefaultLabelSession s = DefaultLabelSession.builder(SyntheticScenes.tabletop(3, 64, 48, 1))
+        .optMethod(MethodPreset.SNERF_HG_FREQ)
+        .optFieldOptions(b -> b.optHashLog2TableSize(14).optHashMaxResolution(256))
+        .optMaxTrainingPixels(600) // 3 frames of 16 x 12: scale 4
+        .optPersistent(false)
+        .optAutoStart(false)
+        .build()) {
+      assertEquals(4, s.trainingData().scale());
+      s.applyStroke(1, Stroke.paint(1, 0.5f, 13, 21)); // one pixel, beside its block's centre (14, 22)
+      assertEquals(1, s.scribbles(1).labelledCount());
+      assertEquals(1, s.trainingData().labelledPixels());
+      assertEquals(1, s.trainingData().labelIndex().get(1, 5 * 16 + 3));
+      s.applyStroke(1, Stroke.paint(2, 0.5f, 0, 30, 63, 30)); // a 1-px line along scene row 30
+      assertEquals(1 + 16, s.trainingData().labelledPixels());
+      assertEquals(16, s.trainingData().labelIndex().count(2));
+      assertTrue(s.undo());
+      assertTrue(s.undo());
+      assertEquals(0, s.trainingData().labelledPixels());
+      int suggested = s.suggestNextFrame();
+      assertTrue(suggested >= 0 && suggested < 3, "suggested frame " + suggested);
+    }
+  }
+
+  private static DefaultLabelSession idle(Path dir, MethodPreset method) throws Exception {
+    return DefaultLabelSession.builder(SceneFolder.open(dir))
+        .optMethod(method)
+        .optFieldOptions(b -> b.optHashLog2TableSize(12).optHashMaxResolution(64))
+        .optAutoStart(false)
+        .build();
+  }
+
+  /** The one file set aside under {@code session/set-aside/}, with its reasons.txt. */
+  private static Path setAsideFile(Path dir, String name) throws Exception {
+    try (var files = Files.walk(dir.resolve("session").resolve(AnnotationStore.SET_ASIDE))) {
+      var found = files.filter(p -> p.getFileName().toString().equals(name)).toList();
+      assertEquals(1, found.size(), found.toString());
+      return found.get(0);
+    }
+  }
+
+  @Test
+  void aCheckpointOfAnotherMethodIsSetAsideAndNotOverwritten() throws Exception {
+    Path dir = tmp.resolve("methods");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
+    Path ckpt = dir.resolve("session").resolve(DefaultLabelSession.CHECKPOINT);
+    try (DefaultLabelSession s = idle(dir, MethodPreset.SNERF_HG_FREQ)) {
+      s.saveCheckpoint();
+    }
+    byte[] old = Files.readAllBytes(ckpt);
+    try (DefaultLabelSession s = idle(dir, MethodPreset.SNERF_HG)) {
+      assertFalse(Files.exists(ckpt), "moved before the new model can be saved over it");
+      s.saveCheckpoint();
+    }
+    Path aside = setAsideFile(dir, DefaultLabelSession.CHECKPOINT);
+    assertArrayEquals(old, Files.readAllBytes(aside));
+    String reasons = Files.readString(aside.resolveSibling("reasons.txt"));
+    assertTrue(reasons.contains("method snerf-hg-freq, but this session trains snerf-hg"), reasons);
+    assertEquals("snerf-hg", io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).model().method());
+  }
+
+  @Test
+  void anUnreadableCheckpointIsSetAsideAndNotOverwritten() throws Exception {
+    Path dir = tmp.resolve("unreadable");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
+    Path ckpt = dir.resolve("session").resolve(DefaultLabelSession.CHECKPOINT);
+    Files.createDirectories(ckpt.getParent());
+    Files.writeString(ckpt, "a checkpoint of some later version, or a damaged one, that this one cannot read");
+    try (DefaultLabelSession s = idle(dir, MethodPreset.SNERF_HG)) {
+      s.saveCheckpoint();
+    }
+    Path aside = setAsideFile(dir, DefaultLabelSession.CHECKPOINT);
+    assertTrue(Files.readString(aside).startsWith("a checkpoint of some later version"));
+    assertTrue(Files.readString(aside.resolveSibling("reasons.txt")).contains("unreadable"));
+    assertEquals("snerf-hg", io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).model().method());
+  }
+
+  @Test
+  void periodicCheckpointsAreWrittenWhileTrainingGoesOnAndResume() throws Exception {
+    Path dir = tmp.resolve("periodic");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
+    Path ckpt = dir.resolve("session").resolve(DefaultLabelSession.CHECKPOINT);
+    try (DefaultLabelSession s = DefaultLabelSession.builder(SceneFolder.open(dir))
+        .optMethod(MethodPreset.SNERF_HG)
+        .optFieldOptions(b -> b.optHashLog2TableSize(12).optHashMaxResolution(64))
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(128).build())
+        .optCheckpointEvery(4)
+        .build()) {
+      s.awaitStep(9);
+      s.segment(0); // a render between writes
+      long saved = io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).model().step();
+      assertTrue(saved >= 4 && saved % 4 == 0, "a periodic checkpoint, at step " + saved);
+      s.pause();
+      s.saveCheckpoint();
+      assertEquals(s.step(), io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).model().step(),
+          "an explicit save is never overtaken by an older periodic one");
+    }
+    try (DefaultLabelSession again = idle(dir, MethodPreset.SNERF_HG)) {
+      assertTrue(again.step() >= 9, "resumed at step " + again.step());
+    }
   }
 }
