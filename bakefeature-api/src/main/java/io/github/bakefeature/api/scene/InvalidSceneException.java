@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * A scene (or one of its files) cannot be used. The message always names the offending file and
  * says what was expected and what was found, e.g. {@code "pose/00003.txt: rotation is not
- * orthonormal (max |R^T R - I| = 0.31, expected <= 0.01)"}.
+ * orthonormal (max |R^T R - I| = 0.310, expected <= 0.002)"}.
  */
 public class InvalidSceneException extends IOException {
   private static final long serialVersionUID = 1L;

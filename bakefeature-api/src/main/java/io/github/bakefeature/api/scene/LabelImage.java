@@ -9,6 +9,12 @@ package io.github.bakefeature.api.scene;
 public record LabelImage(int width, int height, short[] labels) {
   /** Marks a pixel without a label (scribbles) or to be ignored (ground truth). */
   public static final short UNLABELLED = -1;
+  /**
+   * Most classes a label image can hold: ids are stored as signed {@code short}, negative meaning
+   * unlabelled, so the largest id is {@link Short#MAX_VALUE} (on disk, {@code id + 1} = 32768
+   * still fits a 16-bit PNG).
+   */
+  public static final int MAX_CLASSES = Short.MAX_VALUE + 1;
 
   public LabelImage {
     if (width <= 0 || height <= 0) {

@@ -98,7 +98,7 @@ public final class SevenScenesImporter implements SceneImporter {
         depthFactor = f;
       } else if (f != depthFactor) {
         throw new InvalidSceneException(depth.get(n), "expected depth " + w / depthFactor + "x" + h / depthFactor
-            + " like the first frame");
+            + " like the first frame, found " + ImageFiles.readHeader(depth.get(n)).size());
       }
       frames.add(new ImportedScene.SourceFrame(i, ImportedScene.frameName(i), k,
           SceneFolder.readPoseFile(pose.get(n), true), e.getValue(), depth.get(n), 0.001, depthFactor, null, null, cache));

@@ -17,7 +17,6 @@ import java.util.zip.Inflater;
  */
 final class GreyPng {
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  private static final int MAX_PIXELS = 1 << 28;
 
   /** Decoded samples. */
   record Samples(int width, int height, int bitDepth, int[] values) {}
@@ -88,9 +87,10 @@ final class GreyPng {
                 || b[data + 10] != 0 || b[data + 11] != 0) {
               return null;
             }
-            if (width <= 0 || height <= 0 || (long) width * height > MAX_PIXELS) {
+            if (width <= 0 || height <= 0) {
               throw new InvalidSceneException(file, "corrupt image (size " + width + "x" + height + ")");
             }
+            ImageFiles.checkPixelCount(file, width, height);
             raw = new byte[height * (1 + width * (bitDepth / 8))];
           }
           case "IDAT" -> {

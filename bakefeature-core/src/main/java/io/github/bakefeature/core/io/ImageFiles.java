@@ -33,6 +33,13 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageFiles {
   /** Largest depth a 16-bit millimetre PNG can hold; 65535 is reserved as invalid. */
   public static final double MAX_DEPTH_MM = 0xFFFE;
+  /**
+   * Most pixels of an image this class decodes, 2^26 (8192x8192, 67 Mpx): an RGB frame of that
+   * size already takes 400 MB while decoding, far beyond what a scene frame needs. Checked on the
+   * header before any pixel buffer is allocated, so a corrupt or hostile header cannot make a tiny
+   * file allocate gigabytes.
+   */
+  public static final long MAX_PIXELS = 1L << 26;
 
   static {
     ImageIO.setUseCache(false);
@@ -68,6 +75,7 @@ public final class ImageFiles {
         if (w <= 0 || h <= 0) {
           throw new InvalidSceneException(file, "image header gives an empty size " + w + "x" + h);
         }
+        checkPixelCount(file, w, h);
         return new ImageHeader(w, h, bands, bits, palette, reader.getFormatName().toLowerCase(Locale.ROOT));
       } finally {
         reader.dispose();
@@ -101,6 +109,7 @@ public final class ImageFiles {
       try {
         reader.setInput(in, true, true);
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        checkPixelCount(file, reader.getWidth(0), reader.getHeight(0));
         BufferedImage img = reader.read(0);
         if (!warnings.isEmpty()) {
           throw new InvalidSceneException(file, "corrupt or truncated image (" + warnings.get(0) + ")");
@@ -118,6 +127,14 @@ public final class ImageFiles {
       }
       String why = root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root;
       throw new InvalidSceneException(file, "corrupt or truncated image (" + why + ")", e);
+    }
+  }
+
+  /** Refuses a {@code w x h} image of more than {@link #MAX_PIXELS} pixels, naming {@code file}. */
+  static void checkPixelCount(Path file, int w, int h) throws InvalidSceneException {
+    if ((long) w * h > MAX_PIXELS) {
+      throw new InvalidSceneException(file, "image too large: " + w + "x" + h + ", at most " + MAX_PIXELS
+          + " pixels (8192x8192)");
     }
   }
 
@@ -271,6 +288,8 @@ public final class ImageFiles {
     int[] size = new int[2];
     int[] raw = readChannel(file, size);
     short[] l = new short[raw.length];
+    // Ids are stored as short: beyond LabelImage.MAX_CLASSES they would wrap to "unlabelled".
+    int limit = classCount > 0 ? Math.min(classCount, LabelImage.MAX_CLASSES) : LabelImage.MAX_CLASSES;
     int worst = -1;
     for (int i = 0; i < raw.length; i++) {
       int v = raw[i];
@@ -280,15 +299,17 @@ public final class ImageFiles {
       } else {
         id = v - 1;
       }
-      if ((classCount > 0 && id >= classCount) || id > Short.MAX_VALUE) {
+      if (id >= limit) {
         worst = Math.max(worst, v);
         continue;
       }
       l[i] = (short) id;
     }
     if (worst >= 0) {
-      throw new InvalidSceneException(file, "label value " + worst + " is out of range: the scene has "
-          + classCount + " classes, so values must be at most " + (zeroBased ? classCount - 1 : classCount)
+      String why = classCount > 0 && classCount <= LabelImage.MAX_CLASSES ? "the scene has " + classCount + " classes"
+          : "labels hold at most " + LabelImage.MAX_CLASSES + " classes";
+      throw new InvalidSceneException(file, "label value " + worst + " is out of range: " + why
+          + ", so values must be at most " + (zeroBased ? limit - 1 : limit)
           + (zeroBased ? "" : " (0 = unlabelled, k+1 = class k)"));
     }
     return new LabelImage(size[0], size[1], l);

@@ -14,4 +14,9 @@ public interface FileBackedFrame extends Frame {
 
   /** The PNG or JPEG file {@link #rgb()} decodes, if there is one. */
   Optional<Path> rgbFile();
+
+  /** The text file the pose was read from, if there is one (for messages about the pose). */
+  default Optional<Path> poseFile() {
+    return Optional.empty();
+  }
 }

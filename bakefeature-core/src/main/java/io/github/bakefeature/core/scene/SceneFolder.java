@@ -30,6 +30,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A scene read from a folder in the scene format ({@link SceneLayout}).
@@ -38,8 +40,11 @@ import java.util.stream.Stream;
  * frame counts and file pairing, poses, intrinsics, image sizes, channel counts, bit depths and
  * size ratios (from headers), metadata, bounds, and the scribbles (few, so they are decoded) — and
  * throws an {@link InvalidSceneException} naming the file and the problem; no {@code SceneFolder}
- * exists for a folder that failed. Images are decoded on demand into a bounded {@link ImageCache};
- * a pixel-level defect found later (a truncated file) also throws {@link InvalidSceneException}.
+ * exists for a folder that failed. A {@code bbox.txt} that holds no camera and little of what they
+ * see opens with a warning ({@link #boundsWarning()}), since a crop may be deliberate; without it
+ * the bounds are computed ({@link SceneBounds}). Images are decoded on demand into a bounded
+ * {@link ImageCache}; a pixel-level defect found later (a truncated file) also throws
+ * {@link InvalidSceneException}.
  * {@link Builder#optFullValidation(boolean)} decodes every image while opening, for callers that
  * need the guarantee up front (e.g. {@code bakefeature info}).
  *
@@ -61,25 +66,29 @@ public final class SceneFolder implements Scene {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-  /** Largest class count: label PNGs are at most 16-bit and 0 means unlabelled. */
-  public static final int MAX_CLASSES = 0xFFFF - 1;
+  /** Largest class count: what {@link LabelImage} can hold ({@value LabelImage#MAX_CLASSES}). */
+  public static final int MAX_CLASSES = LabelImage.MAX_CLASSES;
+  private static final Logger LOG = LoggerFactory.getLogger(SceneFolder.class);
   private static final double MATRIX_TOLERANCE = 1e-6;
 
   private final Path dir;
   private final List<Frame> frames;
   private final Aabb bounds;
-  private final boolean boundsComputed;
+  private final SceneBounds.Source boundsSource;
+  private final String boundsWarning;
   private final List<String> classNames;
   private final ImageCache cache;
   private final boolean hasGt;
   private final int depthFactor;
 
-  private SceneFolder(Path dir, List<Frame> frames, Aabb bounds, boolean boundsComputed,
-                      List<String> classNames, ImageCache cache, boolean hasGt, int depthFactor) {
+  private SceneFolder(Path dir, List<Frame> frames, Aabb bounds, SceneBounds.Source boundsSource,
+                      String boundsWarning, List<String> classNames, ImageCache cache, boolean hasGt,
+                      int depthFactor) {
     this.dir = dir;
     this.frames = frames;
     this.bounds = bounds;
-    this.boundsComputed = boundsComputed;
+    this.boundsSource = boundsSource;
+    this.boundsWarning = boundsWarning;
     this.classNames = classNames;
     this.cache = cache;
     this.hasGt = hasGt;
@@ -106,6 +115,7 @@ public final class SceneFolder implements Scene {
     private final Path dir;
     private long cacheBytes = DEFAULT_CACHE_BYTES;
     private boolean fullValidation;
+    private java.util.function.Consumer<String> warnings = w -> LOG.warn("{}", w);
 
     private Builder(Path dir) {
       this.dir = java.util.Objects.requireNonNull(dir, "dir");
@@ -129,9 +139,19 @@ public final class SceneFolder implements Scene {
       return this;
     }
 
+    /**
+     * Where warnings about a scene that opens but looks wrong go (default: logged at WARN), e.g. a
+     * {@code bbox.txt} that holds no camera and little of the scene; see {@link #boundsWarning()}.
+     */
+    public Builder optWarnings(java.util.function.Consumer<String> sink) {
+      this.warnings = java.util.Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
     /** Opens and validates the scene. */
     public SceneFolder open() throws IOException {
       SceneFolder scene = SceneFolder.load(dir, cacheBytes);
+      scene.boundsWarning().ifPresent(warnings);
       if (fullValidation) {
         SceneInspector.inspect(scene);
       }
@@ -161,6 +181,7 @@ public final class SceneFolder implements Scene {
       if (!depths.isEmpty()) {
         checkPairing(rgbDir, rgb, depthDir, depths, ".png");
       } else {
+        rejectForeignDepth(depthDir);
         depths = null;
       }
     }
@@ -212,7 +233,7 @@ public final class SceneFolder implements Scene {
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
       Pose pose = readPoseFile(poses.get(name), false);
-      frames.add(new FolderFrame(i, name, k, pose, rgb.get(name),
+      frames.add(new FolderFrame(i, name, k, pose, poses.get(name), rgb.get(name),
           depths == null ? null : depths.get(name), depthFactor, gts.get(name), scribbles.get(name),
           classCount, cache));
     }
@@ -223,14 +244,22 @@ public final class SceneFolder implements Scene {
 
     Path bboxFile = dir.resolve(SceneLayout.BBOX);
     Aabb bounds;
-    boolean computed = false;
+    SceneBounds.Source source;
+    String warning = null;
     if (Files.exists(bboxFile)) {
       bounds = readBoundsFile(bboxFile);
+      source = SceneBounds.Source.BBOX_FILE;
+      // Warn rather than fail: a user may crop deliberately.
+      Optional<String> why = SceneBounds.implausibility(bounds, frames);
+      if (why.isPresent()) {
+        warning = bboxFile + ": " + why.get();
+      }
     } else {
-      bounds = SceneBounds.fromFrames(frames);
-      computed = true;
+      SceneBounds.Computed c = SceneBounds.compute(frames);
+      bounds = c.box();
+      source = c.source();
     }
-    return new SceneFolder(dir, Collections.unmodifiableList(frames), bounds, computed,
+    return new SceneFolder(dir, Collections.unmodifiableList(frames), bounds, source, warning,
         classNames, cache, !gts.isEmpty(), depthFactor);
   }
 
@@ -262,9 +291,22 @@ public final class SceneFolder implements Scene {
     return bounds;
   }
 
-  /** Whether the bounds were computed from depth because {@code bbox.txt} is missing. */
+  /** Whether the bounds were computed (from depth or the camera frusta): {@code bbox.txt} is missing. */
   public boolean boundsComputed() {
-    return boundsComputed;
+    return boundsSource != SceneBounds.Source.BBOX_FILE;
+  }
+
+  /** Where the bounds come from: {@code bbox.txt}, depth, or the camera frusta. */
+  public SceneBounds.Source boundsSource() {
+    return boundsSource;
+  }
+
+  /**
+   * Why {@code bbox.txt} looks wrong for this scene (see {@link SceneBounds#implausibility}),
+   * naming the file; empty when it looks right or the bounds were computed.
+   */
+  public Optional<String> boundsWarning() {
+    return Optional.ofNullable(boundsWarning);
   }
 
   @Override
@@ -355,7 +397,30 @@ public final class SceneFolder implements Scene {
     }
   }
 
-  /** Label PNGs of {@code dir} (absent folder = none), each paired with a colour image and of its size. */
+  /**
+   * Refuses a {@code depth/} folder without PNGs but with other files (depth stored as .tiff or
+   * .npy, say): read as "no depth" it would silently drop what the user meant to give. An empty
+   * folder is a scene without depth.
+   */
+  private static void rejectForeignDepth(Path depthDir) throws IOException {
+    List<Path> entries = list(depthDir);
+    if (entries.isEmpty()) {
+      return;
+    }
+    Map<String, Integer> kinds = new TreeMap<>();
+    for (Path p : entries) {
+      String fn = p.getFileName().toString();
+      int dot = fn.lastIndexOf('.');
+      String kind = Files.isDirectory(p) ? "folders" : dot > 0 ? fn.substring(dot).toLowerCase(Locale.ROOT) : "no extension";
+      kinds.merge(kind, 1, Integer::sum);
+    }
+    List<String> found = new ArrayList<>();
+    kinds.forEach((kind, count) -> found.add(count + " " + kind));
+    throw new InvalidSceneException(depthDir, "expected 16-bit PNG depth maps in millimetres (00000.png, ...),"
+        + " found no .png but " + String.join(", ", found)
+        + "; convert them to PNG, or remove the folder for a scene without depth");
+  }
+
   /**
    * Whether the optional folder {@code dir} is there; a file in its place is an error (read as
    * "no depth" or "no labels" it would silently drop what the user meant to give).
@@ -367,6 +432,7 @@ public final class SceneFolder implements Scene {
     return Files.isDirectory(dir);
   }
 
+  /** Label PNGs of {@code dir} (absent folder = none), each paired with a colour image and of its size. */
   private static Map<String, Path> labelFiles(Path dir, Map<String, Path> rgb, int[] rgbSize) throws IOException {
     if (!optionalDir(dir, "label PNGs")) {
       return Map.of();
@@ -545,11 +611,20 @@ public final class SceneFolder implements Scene {
     return String.format(Locale.ROOT, "%.6g", d);
   }
 
-  /** Reads {@code min x y z max x y z}. */
+  /**
+   * Reads {@code min x y z max x y z} in metres, optionally followed by a 7th number, the voxel
+   * size the paper's tool (autolabel) writes there; it is ignored here, but must be a finite
+   * positive number.
+   */
   public static Aabb readBoundsFile(Path file) throws InvalidSceneException {
     double[] v = readNumbers(file);
-    if (v.length != 6) {
-      throw new InvalidSceneException(file, "expected 6 numbers (min x y z, max x y z), found " + v.length);
+    if (v.length != 6 && v.length != 7) {
+      throw new InvalidSceneException(file, "expected 6 numbers (min x y z, max x y z), or 7 with the voxel size"
+          + " autolabel appends, found " + v.length);
+    }
+    if (v.length == 7 && !(v[6] > 0 && Double.isFinite(v[6]))) {
+      throw new InvalidSceneException(file, "expected the 7th number (autolabel's voxel size, in metres) to be"
+          + " positive and finite, found " + v[6]);
     }
     try {
       return new Aabb(v[0], v[1], v[2], v[3], v[4], v[5]);
@@ -564,8 +639,12 @@ public final class SceneFolder implements Scene {
    */
   public static List<String> readMetadata(Path file) throws InvalidSceneException {
     JsonNode root;
-    try {
-      root = JSON.readTree(TextNumbers.readText(file));
+    String text = TextNumbers.readText(file);
+    try (JsonParser parser = JSON.createParser(text)) {
+      root = JSON.readTree(parser);
+      if (root != null) {
+        rejectTrailing(file, parser, text);
+      }
     } catch (InvalidSceneException e) {
       throw e;
     } catch (IOException e) {
@@ -621,6 +700,33 @@ public final class SceneFolder implements Scene {
     return List.copyOf(names);
   }
 
+  /**
+   * Refuses anything but whitespace after the first JSON value ({@code {...} trailing}, two
+   * objects): a concatenated or half-edited file would otherwise be read as its first object. This
+   * is Jackson's {@code FAIL_ON_TRAILING_TOKENS} done by hand, so the message can say where.
+   */
+  private static void rejectTrailing(Path file, JsonParser parser, String text) throws InvalidSceneException {
+    int i = (int) parser.currentLocation().getCharOffset();
+    while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+      i++;
+    }
+    if (i >= text.length()) {
+      return;
+    }
+    int line = 1;
+    int lineStart = 0;
+    for (int j = 0; j < i; j++) {
+      if (text.charAt(j) == '\n') {
+        line++;
+        lineStart = j + 1;
+      }
+    }
+    String rest = text.substring(i).lines().findFirst().orElse("").strip();
+    throw new InvalidSceneException(file, "expected one JSON object and nothing after it, found more content at line "
+        + line + ", column " + (i - lineStart + 1) + ": '" + (rest.length() > 20 ? rest.substring(0, 20) + "..." : rest)
+        + "'");
+  }
+
   // ---- frames ----------------------------------------------------------------------------------
 
   /** A frame whose images stay on disk until asked for. */
@@ -629,6 +735,7 @@ public final class SceneFolder implements Scene {
     private final String name;
     private final CameraIntrinsics k;
     private final Pose pose;
+    private final Path poseFile;
     private final Path rgb;
     private final Path depth;
     private final int depthFactor;
@@ -637,12 +744,13 @@ public final class SceneFolder implements Scene {
     private final int classCount;
     private final ImageCache cache;
 
-    FolderFrame(int index, String name, CameraIntrinsics k, Pose pose, Path rgb, Path depth, int depthFactor,
-                Path gt, Path scribbles, int classCount, ImageCache cache) {
+    FolderFrame(int index, String name, CameraIntrinsics k, Pose pose, Path poseFile, Path rgb, Path depth,
+                int depthFactor, Path gt, Path scribbles, int classCount, ImageCache cache) {
       this.index = index;
       this.name = name;
       this.k = k;
       this.pose = pose;
+      this.poseFile = poseFile;
       this.rgb = rgb;
       this.depth = depth;
       this.depthFactor = depthFactor;
@@ -675,6 +783,11 @@ public final class SceneFolder implements Scene {
     @Override
     public Optional<Path> rgbFile() {
       return Optional.of(rgb);
+    }
+
+    @Override
+    public Optional<Path> poseFile() {
+      return Optional.of(poseFile);
     }
 
     @Override

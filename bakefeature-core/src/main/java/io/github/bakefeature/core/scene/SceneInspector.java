@@ -73,8 +73,12 @@ public final class SceneInspector {
       }
       progress.frameDone(i + 1, n);
     }
-    boolean computed = scene instanceof SceneFolder sf && sf.boundsComputed();
+    SceneFolder folder = scene instanceof SceneFolder sf ? sf : null;
+    boolean computed = folder != null && folder.boundsComputed();
+    String source = folder == null ? "provided" : folder.boundsSource().label();
+    String warning = folder == null ? null : folder.boundsWarning().orElse(null);
     return new SceneSummary(n, scene.width(), scene.height(), scene.classNames(), scene.bounds(), computed,
+        source, warning,
         depthFrames, depthFrames == 0 ? 0 : coverageSum / depthFrames, gtFrames, annotated, scribblePixels);
   }
 

@@ -10,7 +10,8 @@ package io.github.bakefeature.core.scene;
  * pose/00000.txt           4x4 world-to-camera, OpenCV axes, metres
  * intrinsics.txt           3x3 K (or 4x4 K padded with the identity) for the rgb resolution, no skew;
  *                          pixel centres at integer coordinates
- * bbox.txt                 min x y z, max x y z (metres); computed from depth when missing
+ * bbox.txt                 min x y z, max x y z (metres), optionally autolabel's voxel size as a 7th
+ *                          number (ignored); computed from depth (or the camera frusta) when missing
  * semantic/00000.png       scribbles, 8- or 16-bit grey: 0 = unlabelled, k + 1 = class k
  * gt_semantic/00000.png    dense ground truth, same encoding as semantic/
  * metadata.json            {"n_classes": C, "classes": [names]}; required when labels exist

@@ -13,7 +13,11 @@ import java.util.Map;
  * @param height colour image height in pixels
  * @param classNames class names (class id = index); empty before anyone labelled
  * @param bounds the scene box in metres
- * @param boundsComputed whether the box was computed from depth ({@code bbox.txt} missing)
+ * @param boundsComputed whether the box was computed ({@code bbox.txt} missing)
+ * @param boundsSource where the box comes from: {@code bbox.txt}, {@code depth} or
+ *     {@code cameras+frusta} ({@link SceneBounds.Source#label()}); {@code provided} for scenes
+ *     that are not folders
+ * @param boundsWarning why {@code bbox.txt} looks wrong for the scene, or null
  * @param depthFrames frames that have a depth map
  * @param depthCoverage mean over frames with depth of the fraction of valid depth pixels, in [0, 1]
  *     (0 when no frame has depth)
@@ -22,7 +26,7 @@ import java.util.Map;
  * @param scribblePixels labelled scribble pixels over all frames
  */
 public record SceneSummary(int frames, int width, int height, List<String> classNames, Aabb bounds,
-                           boolean boundsComputed, int depthFrames, double depthCoverage,
+                           boolean boundsComputed, String boundsSource, String boundsWarning, int depthFrames, double depthCoverage,
                            int groundTruthFrames, int annotatedFrames, long scribblePixels) {
 
   public SceneSummary {
@@ -44,6 +48,8 @@ public record SceneSummary(int frames, int width, int height, List<String> class
     m.put("class_names", classNames);
     m.put("bounds", List.of(bounds.minX(), bounds.minY(), bounds.minZ(), bounds.maxX(), bounds.maxY(), bounds.maxZ()));
     m.put("bounds_computed", boundsComputed);
+    m.put("bounds_source", boundsSource);
+    m.put("bounds_warning", boundsWarning);
     m.put("depth_frames", depthFrames);
     m.put("depth_coverage", Math.round(depthCoverage * 1e6) / 1e6);
     m.put("has_ground_truth", hasGroundTruth());

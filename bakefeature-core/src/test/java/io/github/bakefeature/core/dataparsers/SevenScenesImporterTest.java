@@ -147,4 +147,11 @@ class SevenScenesImporterTest {
     ForeignLayouts.write16(d.resolve("frame-000001.depth.png"), 10, 10, new int[100]);
     assertFails(d, d.resolve("frame-000001.depth.png"), "depth is 10x10 but colour is 32x24");
   }
+
+  @Test
+  void depthHalvedInOneFrameOnlyNamesTheSizeFound() throws IOException {
+    Path d = broken();
+    ForeignLayouts.write16(d.resolve("frame-000002.depth.png"), 16, 12, new int[16 * 12]);
+    assertFails(d, d.resolve("frame-000002.depth.png"), "expected depth 32x24 like the first frame, found 16x12");
+  }
 }

@@ -175,8 +175,44 @@ class MalformedSceneTest {
             "class name \"floor\" appears twice", Phase.OPEN),
         new Defect("metadata.json classes not an array", d -> Files.writeString(d.resolve("metadata.json"),
             "{\"classes\": \"floor\"}"), "metadata.json", "expected \"classes\" to be an array of names, found string", Phase.OPEN),
+        new Defect("metadata.json with trailing content", d -> Files.writeString(d.resolve("metadata.json"),
+            "{\"n_classes\": 4} trailing\n"), "metadata.json",
+            "expected one JSON object and nothing after it, found more content at line 1, column 18", Phase.OPEN),
+        new Defect("metadata.json with two objects", d -> Files.writeString(d.resolve("metadata.json"),
+            "{\"n_classes\": 4}\n{\"n_classes\": 5}\n"), "metadata.json",
+            "expected one JSON object and nothing after it, found more content at line 2, column 1", Phase.OPEN),
+        new Defect("metadata.json with more classes than labels hold", d -> Files.writeString(d.resolve("metadata.json"),
+            "{\"n_classes\": 32769}"), "metadata.json", "expected \"n_classes\" to be an integer in [1, 32768], found 32769",
+            Phase.OPEN),
         new Defect("bbox.txt with 5 numbers", d -> Files.writeString(d.resolve("bbox.txt"), "0 0 0 1 1\n"),
-            "bbox.txt", "expected 6 numbers (min x y z, max x y z), found 5", Phase.OPEN),
+            "bbox.txt", "expected 6 numbers (min x y z, max x y z), or 7 with the voxel size autolabel appends, found 5",
+            Phase.OPEN),
+        new Defect("bbox.txt with 8 numbers", d -> Files.writeString(d.resolve("bbox.txt"), "0 0 0 1 1 1 0.01 7\n"),
+            "bbox.txt", "or 7 with the voxel size autolabel appends, found 8", Phase.OPEN),
+        new Defect("bbox.txt with a zero voxel size", d -> Files.writeString(d.resolve("bbox.txt"), "-2 -2 0 2 2 2.5 0\n"),
+            "bbox.txt", "expected the 7th number (autolabel's voxel size, in metres) to be positive and finite, found 0.0",
+            Phase.OPEN),
+        new Defect("bbox.txt with a non-finite voxel size", d -> Files.writeString(d.resolve("bbox.txt"), "-2 -2 0 2 2 2.5 nan\n"),
+            "bbox.txt", "to be positive and finite, found NaN", Phase.OPEN),
+        new Defect("pose absurdly far from the others without bbox.txt", d -> {
+          Files.delete(d.resolve("bbox.txt"));
+          Files.writeString(d.resolve("pose/00001.txt"), "1 0 0 1e39\n0 1 0 0\n0 0 1 0\n0 0 0 1\n");
+        }, "pose/00001.txt", "camera centre (-1.000e+39, -0.000, -0.000) is 1.000e+39 m from the median camera centre",
+            Phase.OPEN),
+        new Defect("depth folder of TIFFs", d -> {
+          for (int i = 0; i < 3; i++) {
+            Files.move(d.resolve("depth/0000" + i + ".png"), d.resolve("depth/0000" + i + ".tiff"));
+          }
+          Files.writeString(d.resolve("depth/scale.npy"), "x");
+        }, "depth", "expected 16-bit PNG depth maps in millimetres (00000.png, ...), found no .png but 1 .npy, 3 .tiff",
+            Phase.OPEN),
+        new Defect("colour image whose header claims 20000x20000", d -> Files.write(d.resolve("rgb/00001.png"),
+            io.github.bakefeature.core.io.CraftedImages.pngClaiming(20000, 20000, 2, 8)), "rgb/00001.png",
+            "image too large: 20000x20000, at most 67108864 pixels", Phase.OPEN),
+        new Defect("JPEG colour image whose header claims 20000x20000", d -> {
+          Files.delete(d.resolve("rgb/00002.png"));
+          Files.write(d.resolve("rgb/00002.jpg"), io.github.bakefeature.core.io.CraftedImages.jpegClaiming(20000, 20000));
+        }, "rgb/00002.jpg", "image too large: 20000x20000", Phase.OPEN),
         new Defect("bbox.txt with min above max", d -> Files.writeString(d.resolve("bbox.txt"), "1 0 0 0 1 1\n"),
             "bbox.txt", "bounds must have min < max on every axis", Phase.OPEN),
         new Defect("bbox.txt not numbers", d -> Files.writeString(d.resolve("bbox.txt"), "min 0 0 1 1 1\n"),

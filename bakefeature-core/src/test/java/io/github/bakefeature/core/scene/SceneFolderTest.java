@@ -1,14 +1,22 @@
 package io.github.bakefeature.core.scene;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.bakefeature.api.scene.Aabb;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.core.io.AtomicFiles;
+import io.github.bakefeature.core.io.ImageFiles;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +54,59 @@ class SceneFolderTest {
     for (int i = 0; i < 11; i++) {
       SceneAssertions.assertPoseEquals(room.frame(i).pose(), s.frame(i).pose(), 1e-9, "frame " + i);
     }
+  }
+
+  @Test
+  void readsAutolabelBboxWithTheVoxelSizeAsSeventhNumber() throws IOException {
+    Path dir = tmp.resolve("s");
+    SceneWriter.write(AnalyticRoom.scene(1, 16, 12, 70), dir);
+    Files.writeString(dir.resolve("bbox.txt"), "-2.0 -2.0 0.0 2.0 2.0 2.5 0.01\n");
+    SceneFolder s = SceneFolder.open(dir);
+    assertEquals(new Aabb(-2, -2, 0, 2, 2, 2.5), s.bounds());
+    assertEquals(SceneBounds.Source.BBOX_FILE, s.boundsSource());
+    assertEquals(Optional.empty(), s.boundsWarning());
+  }
+
+  @Test
+  void bboxAwayFromEveryCameraAndSurfaceOpensWithAWarningNamingIt() throws IOException {
+    Path dir = tmp.resolve("s");
+    SceneWriter.write(AnalyticRoom.scene(3, 16, 12, 70), dir);
+    Files.writeString(dir.resolve("bbox.txt"), "-2000 -2000 0 -1996 -1996 2.5\n");
+    SceneFolder s = SceneFolder.open(dir);
+    String w = s.boundsWarning().orElseThrow();
+    assertTrue(w.startsWith(dir.resolve("bbox.txt") + ": no camera centre lies inside the box"), w);
+    assertTrue(w.contains("and only 0 of 576 sampled depth points (0.0 %) do"), w);
+  }
+
+  @Test
+  void withoutDepthOrBboxTheBoundsHoldTheFrusta() throws IOException {
+    Path dir = tmp.resolve("s");
+    SceneWriter.write(AnalyticRoom.scene(2, 16, 12, 70), dir);
+    Files.delete(dir.resolve("bbox.txt"));
+    AtomicFiles.deleteRecursively(dir.resolve("depth"));
+    // An empty depth/ folder is a scene without depth, not an error.
+    Files.createDirectories(dir.resolve("depth"));
+    SceneFolder s = SceneFolder.open(dir);
+    assertEquals(SceneBounds.Source.FRUSTA, s.boundsSource());
+    assertTrue(s.boundsComputed());
+    assertFalse(s.frame(0).hasDepth());
+    // The far walls, 3 m in front of the cameras, are inside (the cameras alone span 0.1 m).
+    assertTrue(s.bounds().size(0) > 3 && s.bounds().size(1) > 3, s.bounds().toString());
+  }
+
+  @Test
+  void thirtyTwoThousandSevenHundredSixtyEightClassesAreTheMostLabelsHold() throws IOException {
+    Path dir = tmp.resolve("s");
+    SceneWriter.write(AnalyticRoom.scene(1, 16, 12, 70), dir);
+    Files.writeString(dir.resolve("metadata.json"), "{\"n_classes\": " + LabelImage.MAX_CLASSES + "}");
+    BufferedImage b = new BufferedImage(16, 12, BufferedImage.TYPE_USHORT_GRAY);
+    b.getRaster().setSample(3, 2, 0, LabelImage.MAX_CLASSES);
+    ImageFiles.writePng(b, dir.resolve("semantic/00000.png"));
+    SceneFolder s = SceneFolder.open(dir);
+    assertEquals(32768, s.classCount());
+    LabelImage l = s.frame(0).scribbles().orElseThrow();
+    assertEquals(32767, l.get(3, 2));
+    assertEquals(1, l.labelledCount());
   }
 
   @Test

@@ -28,6 +28,8 @@ class SceneInspectorTest {
     assertEquals(12, s.height());
     assertEquals(AnalyticRoom.CLASSES, s.classNames());
     assertTrue(s.boundsComputed());
+    assertEquals("depth", s.boundsSource());
+    assertEquals(null, s.boundsWarning());
     assertEquals(3, s.depthFrames());
     assertEquals(1.0, s.depthCoverage(), 1e-12, "the room is closed: every pixel has depth");
     assertEquals(3, s.groundTruthFrames());
@@ -41,7 +43,7 @@ class SceneInspectorTest {
     assertEquals(3, progress.size());
     assertEquals(3, progress.get(2)[0]);
     assertEquals(List.of("frames", "width", "height", "classes", "class_names", "bounds", "bounds_computed",
-        "depth_frames", "depth_coverage", "has_ground_truth", "ground_truth_frames", "annotated_frames",
+        "bounds_source", "bounds_warning", "depth_frames", "depth_coverage", "has_ground_truth", "ground_truth_frames", "annotated_frames",
         "scribble_pixels"), List.copyOf(s.toMap().keySet()));
   }
 

@@ -14,8 +14,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code bakefeature info --scene DIR}: validates a scene folder completely — every image is
  * decoded, so truncated or corrupt files are found — and prints one JSON line: frames,
- * resolution, classes, bounds (and whether they were computed), depth coverage, ground truth and
- * annotated frames. An invalid scene exits with code 2 and a message naming the file on stderr.
+ * resolution, classes, bounds and where they come from ({@code bbox.txt}, depth or the camera
+ * frusta), a warning when {@code bbox.txt} looks wrong for the scene (also printed on stderr), depth
+ * coverage, ground truth and annotated frames. An invalid scene exits with code 2 and a message
+ * naming the file on stderr.
  */
 @Command(name = "info", mixinStandardHelpOptions = true,
     description = "Validate a scene folder (decoding every image) and print a one-line JSON summary.")
@@ -27,7 +29,9 @@ public final class InfoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
-    SceneFolder folder = SceneFolder.open(scene);
+    SceneFolder folder = SceneFolder.builder(scene)
+        .optWarnings(w -> err.println("bakefeature info: warning: " + w))
+        .open();
     int step = Math.max(1, folder.size() / 10);
     SceneSummary s = SceneInspector.inspect(folder, (done, total) -> {
       if (total >= 100 && (done % step == 0 || done == total)) {

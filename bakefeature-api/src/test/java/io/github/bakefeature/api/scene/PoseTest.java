@@ -1,0 +1,45 @@
+package io.github.bakefeature.api.scene;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class PoseTest {
+
+  private static double[] scaled(double s) {
+    return new double[] {s, 0, 0, 1, 0, s, 0, 2, 0, 0, s, 3, 0, 0, 0, 1};
+  }
+
+  @Test
+  void acceptsRotationsRoundedToFiveDecimals() {
+    double a = 0.3;
+    double c = Math.round(Math.cos(a) * 1e5) / 1e5;
+    double s = Math.round(Math.sin(a) * 1e5) / 1e5;
+    assertNull(Pose.rigidityProblem(new double[] {c, -s, 0, 0, s, c, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1}));
+  }
+
+  @Test
+  void rejectsAFourPerMilleScaleThatTheOldToleranceAccepted() {
+    // |R^T R - I| = 1.004^2 - 1 = 8.0e-3: a similarity transform, not a rigid pose.
+    String problem = Pose.rigidityProblem(scaled(1.004));
+    assertTrue(problem != null && problem.startsWith("rotation is not orthonormal (max |R^T R - I| = 0.00802"),
+        String.valueOf(problem));
+    assertTrue(problem.endsWith("expected <= 0.002)"), problem);
+    assertThrows(IllegalArgumentException.class, () -> Pose.fromWorldToCamera(scaled(1.004)));
+    assertNull(Pose.rigidityProblem(scaled(1.0009)));
+  }
+
+  @Test
+  void errorJustAboveTheToleranceIsPrintedAsAboveIt() {
+    // The error is 2.0000002e-3, which three significant digits would print as "0.00200".
+    double s = Math.sqrt(1 + Pose.ORTHONORMAL_TOLERANCE * 1.0000001);
+    String problem = Pose.rigidityProblem(scaled(s));
+    String shown = problem.substring(problem.indexOf("= ") + 2, problem.indexOf(','));
+    assertTrue(Double.parseDouble(shown) > Pose.ORTHONORMAL_TOLERANCE, problem);
+    assertEquals("0.00300", Pose.exceeding(0.003, 0.002));
+    assertEquals("0.0020000002", Pose.exceeding(0.0020000002, 0.002));
+  }
+}
