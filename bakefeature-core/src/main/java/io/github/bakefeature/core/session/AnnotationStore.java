@@ -87,9 +87,14 @@ import org.slf4j.LoggerFactory;
  *       keep. The repaired session is written back at once, so new edits are saved as usual.
  * </ul>
  *
+ * <p><b>One writer.</b> A store opened on a folder holds the folder's {@link SessionLock}
+ * ({@code session/.lock}) until {@link #close()}: a second store on the same scene, in this or
+ * another process, would take the first one's change in flight for a crash and complete or set
+ * aside its files, so it is refused with a {@link SceneInUseException}.
+ *
  * <p>Thread-safe: all methods synchronise on the store.
  */
-public final class AnnotationStore {
+public final class AnnotationStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AnnotationStore.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int VERSION = 1;
@@ -113,9 +118,13 @@ public final class AnnotationStore {
   private int cursor;
   private long nextId;
   private final List<String> loadWarnings = new ArrayList<>();
+  /** Held from open to close (null in memory). */
+  private final SessionLock lock;
+  private boolean closed;
 
-  private AnnotationStore(Scene scene, Path sceneDir) {
+  private AnnotationStore(Scene scene, Path sceneDir, SessionLock lock) {
     this.scene = scene;
+    this.lock = lock;
     this.sceneDir = sceneDir;
     this.sessionDir = sceneDir == null ? null : sceneDir.resolve(SceneLayout.SESSION);
     this.width = scene.width();
@@ -127,20 +136,31 @@ public final class AnnotationStore {
   /**
    * Opens the annotations of a scene stored in a folder: existing {@code semantic/} PNGs (e.g. from
    * the paper's tool), the session if one exists, and completes any change a crash interrupted.
+   * The store holds the scene's session lock until {@link #close()}.
+   *
+   * @throws SceneInUseException if another store or label session (in any process) has the scene
+   *     open; nothing is read or changed then
    */
   public static AnnotationStore open(Scene scene) throws IOException {
     Path dir = scene.directory().orElseThrow(() -> new IllegalArgumentException(
         "annotations are persisted in the scene folder; this scene has none (use inMemory)"));
-    AnnotationStore s = new AnnotationStore(scene, dir);
-    synchronized (s) {
-      s.load();
+    // The lock comes first: only its holder may take a half-written change for a crash.
+    SessionLock lock = SessionLock.acquire(dir);
+    try {
+      AnnotationStore s = new AnnotationStore(scene, dir, lock);
+      synchronized (s) {
+        s.load();
+      }
+      return s;
+    } catch (IOException | RuntimeException | Error e) {
+      lock.release();
+      throw e;
     }
-    return s;
   }
 
   /** A store that keeps everything in memory (for scenes without a folder, e.g. simulations). */
   public static AnnotationStore inMemory(Scene scene) throws IOException {
-    AnnotationStore s = new AnnotationStore(scene, null);
+    AnnotationStore s = new AnnotationStore(scene, null, null);
     for (int i = 0; i < scene.size(); i++) {
       var sc = scene.frame(i).scribbles();
       if (sc.isPresent()) {
@@ -802,6 +822,33 @@ public final class AnnotationStore {
     return sessionDir != null;
   }
 
+  /**
+   * Releases the scene's session lock, so that another session may open it; every change is
+   * already saved. Reading stays possible, changing throws. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      if (lock != null) {
+        lock.release();
+      }
+    }
+  }
+
+  /** Whether {@link #close()} was called. */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Changes need the lock: another session may have the scene open once it is released. */
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("annotation store of " + (sceneDir == null ? "an in-memory scene" : sceneDir)
+          + " is closed; expected changes only between open and close");
+    }
+  }
+
   public synchronized List<SemanticClass> classes() {
     return List.copyOf(classes);
   }
@@ -893,6 +940,7 @@ public final class AnnotationStore {
 
   /** Adds a class with the next id. */
   public synchronized SemanticClass addClass(String name, int colour) throws IOException {
+    checkOpen();
     checkUnique(name, -1);
     SemanticClass c = new SemanticClass(classes.size(), name, colour);
     classes.add(c);
@@ -906,6 +954,7 @@ public final class AnnotationStore {
   }
 
   public synchronized void renameClass(int id, String name) throws IOException {
+    checkOpen();
     checkClass(id);
     checkUnique(name, id);
     SemanticClass before = classes.get(id);
@@ -919,6 +968,7 @@ public final class AnnotationStore {
   }
 
   public synchronized void recolourClass(int id, int colour) throws IOException {
+    checkOpen();
     checkClass(id);
     SemanticClass before = classes.get(id);
     classes.set(id, before.withColour(colour));
@@ -957,6 +1007,7 @@ public final class AnnotationStore {
    * which case no history entry is made).
    */
   public synchronized int[] applyStroke(int f, Stroke stroke) throws IOException {
+    checkOpen();
     checkFrame(f);
     if (stroke.kind() == Stroke.Kind.PAINT) {
       checkClass(stroke.classId());
@@ -987,6 +1038,7 @@ public final class AnnotationStore {
 
   /** Clears frame {@code f}; returns the changed pixels (empty if it had none). */
   public synchronized int[] clearFrame(int f) throws IOException {
+    checkOpen();
     checkFrame(f);
     short[] cur = labels[f];
     if (cur == null) {
@@ -1057,6 +1109,7 @@ public final class AnnotationStore {
 
   /** Undoes the latest applied edit; returns it, or null if there is none. */
   synchronized Edit undo() throws IOException {
+    checkOpen();
     if (cursor == 0) {
       return null;
     }
@@ -1075,6 +1128,7 @@ public final class AnnotationStore {
 
   /** Redoes the latest undone edit; returns it, or null if there is none. */
   synchronized Edit redo() throws IOException {
+    checkOpen();
     if (cursor == history.size()) {
       return null;
     }

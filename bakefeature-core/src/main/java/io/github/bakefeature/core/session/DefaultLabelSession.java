@@ -72,13 +72,10 @@ public final class DefaultLabelSession implements LabelSession {
   private volatile double stepsPerSecond;
   private volatile long lastAnnotationNanos = System.nanoTime();
   private volatile Throwable failure;
-  /** Held while the session is open: one session per scene folder (null in memory). */
-  private final SessionLock lock;
   /** Serialises an edit of the store with handing its labels to the trainer. */
   private final Object editLock = new Object();
 
-  private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer, SessionLock lock) {
-    this.lock = lock;
+  private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer) {
     this.scene = b.scene;
     this.store = store;
     this.trainer = trainer;
@@ -495,9 +492,7 @@ public final class DefaultLabelSession implements LabelSession {
       }
     }
     snapshot = null;
-    if (lock != null) {
-      lock.release();
-    }
+    store.close(); // releases the scene's session lock (one session per scene folder)
   }
 
   private void checkOpen() {
@@ -615,20 +610,22 @@ public final class DefaultLabelSession implements LabelSession {
       java.util.Objects.requireNonNull(method, "method");
       java.util.Objects.requireNonNull(trainerConfig, "trainerConfig");
       boolean persist = persistent != null ? persistent : scene.directory().isPresent();
-      SessionLock lock = persist ? SessionLock.acquire(scene.directory().orElseThrow(() -> new IllegalArgumentException(
-          "optPersistent(true) needs a scene with a folder; this one has none (use optPersistent(false))"))) : null;
+      if (persist && scene.directory().isEmpty()) {
+        throw new IllegalArgumentException(
+            "optPersistent(true) needs a scene with a folder; this one has none (use optPersistent(false))");
+      }
+      // The store takes the scene's session lock (one session per folder) and keeps it until the
+      // session closes it.
+      AnnotationStore store = persist ? AnnotationStore.open(scene) : AnnotationStore.inMemory(scene);
       try {
-        return build(persist, lock);
+        return build(persist, store);
       } catch (IOException | RuntimeException | Error e) {
-        if (lock != null) {
-          lock.release();
-        }
+        store.close();
         throw e;
       }
     }
 
-    private DefaultLabelSession build(boolean persist, SessionLock lock) throws IOException {
-      AnnotationStore store = persist ? AnnotationStore.open(scene) : AnnotationStore.inMemory(scene);
+    private DefaultLabelSession build(boolean persist, AnnotationStore store) throws IOException {
       int classes = Math.max(2, store.classes().size());
       FieldTrainer trainer = Training.builder(scene)
           .optMethod(method)
@@ -668,7 +665,7 @@ public final class DefaultLabelSession implements LabelSession {
           data.setLabels(tf, store.scribbles(f));
         }
       }
-      return new DefaultLabelSession(this, store, trainer, lock);
+      return new DefaultLabelSession(this, store, trainer);
     }
   }
 }

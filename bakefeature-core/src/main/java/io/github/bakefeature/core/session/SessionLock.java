@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An exclusive lock on a scene folder's {@code session/.lock} while a label session has it open.
+ * An exclusive lock on a scene folder's {@code session/.lock} while a label session (an
+ * {@link AnnotationStore} opened on the folder) has it open.
  * Two sessions on one folder (two app windows, a script next to the app) would each keep their own
  * history and overwrite the other's scribbles; the second one is refused instead. The operating
  * system releases the lock when the process dies, so a crash never leaves a scene locked.
@@ -43,8 +44,9 @@ final class SessionLock {
     }
     if (l == null) {
       ch.close();
-      throw new SceneInUseException(sceneDir, "the scene " + sceneDir + " is already open in another label session ("
-          + file + " is locked); close that session (or app) first, so that neither overwrites the other's labels");
+      throw new SceneInUseException(sceneDir, file, "the scene " + sceneDir + " is already open in another label session ("
+          + file + " is locked by it); expected no other session on the scene: close that session (app or script)"
+          + " first, so that neither overwrites the other's labels");
     }
     return new SessionLock(ch, l);
   }
