@@ -57,6 +57,11 @@ import org.slf4j.LoggerFactory;
  * trusted as it is, and that frame's history entries are dropped (they could not be undone
  * correctly).
  *
+ * <p><b>Failed saves.</b> A change (stroke, clear, undo, redo) that cannot be saved — its PNG or
+ * {@code session.json} cannot be written — throws and is not applied: memory changes only once
+ * both files are written, and a failure puts back the history, cursor, next edit id and labels in
+ * memory and the files it had written, so no later {@code session.json} lists it.
+ *
  * <p><b>Damaged session files.</b> The PNGs are the source of truth for the current labels; the
  * session only adds the undo history, so a damaged session never changes a PNG and never stops the
  * scene from opening (only a {@code session.json} of another version does, see below). Opening <em>never deletes</em> a session file: every file it cannot use is
@@ -118,6 +123,13 @@ public final class AnnotationStore implements AutoCloseable {
   private int cursor;
   private long nextId;
   private final List<String> loadWarnings = new ArrayList<>();
+  /**
+   * Frames whose PNG still holds a change that failed and could not be put back; written back
+   * before the next change (their labels in memory are right).
+   */
+  private final Set<Integer> stalePngs = new java.util.TreeSet<>();
+  /** Runs before every file a change writes; tests make it throw to simulate a failing disk. */
+  volatile WriteHook writeHook = file -> { };
   /** Held from open to close (null in memory). */
   private final SessionLock lock;
   private boolean closed;
@@ -170,6 +182,12 @@ public final class AnnotationStore implements AutoCloseable {
     }
     s.initClasses(scene.classNames(), maxLabel(s.labels));
     return s;
+  }
+
+  /** A test seam in front of each file write of a change. */
+  @FunctionalInterface
+  interface WriteHook {
+    void beforeWrite(Path file) throws IOException;
   }
 
   // ---- loading and reconciliation --------------------------------------------------------------
@@ -830,6 +848,12 @@ public final class AnnotationStore implements AutoCloseable {
   public synchronized void close() {
     if (!closed) {
       closed = true;
+      try {
+        restoreStalePngs();
+      } catch (IOException | RuntimeException e) {
+        // Left as a crash would leave it: the next open completes the failed change from its file.
+        LOG.warn("could not put back the scribbles of a failed change before closing: {}", e.toString());
+      }
       if (lock != null) {
         lock.release();
       }
@@ -1005,6 +1029,9 @@ public final class AnnotationStore implements AutoCloseable {
   /**
    * Applies a stroke. Returns the changed pixel indices (empty if the stroke changed nothing, in
    * which case no history entry is made).
+   *
+   * @throws IOException if the change could not be saved; then nothing was applied (see
+   *     {@link #undo()})
    */
   public synchronized int[] applyStroke(int f, Stroke stroke) throws IOException {
     checkOpen();
@@ -1036,7 +1063,7 @@ public final class AnnotationStore implements AutoCloseable {
     return pixels;
   }
 
-  /** Clears frame {@code f}; returns the changed pixels (empty if it had none). */
+  /** Clears frame {@code f}; returns the changed pixels (empty if it had none). Saved as {@link #applyStroke}. */
   public synchronized int[] clearFrame(int f) throws IOException {
     checkOpen();
     checkFrame(f);
@@ -1072,42 +1099,47 @@ public final class AnnotationStore implements AutoCloseable {
     for (int i = 0; i < pixels.length; i++) {
       before[i] = cur[pixels[i]];
     }
-    long crcBefore = crc[f];
     short[] next = cur.clone();
-    for (int i = 0; i < pixels.length; i++) {
-      next[pixels[i]] = after[i];
-    }
-    long crcAfter = checksum(next);
-    // Everything that could fail in memory comes before the first write, so a failure leaves no
-    // edit file behind.
-    List<Edit> dropped = new ArrayList<>(history.subList(cursor, history.size()));
-    Edit e = new Edit(nextId, f, kind, stroke, pixels, before, after, crcBefore, crcAfter);
+    put(next, pixels, after);
+    Edit e = new Edit(nextId, f, kind, stroke, pixels, before, after, crc[f], checksum(next));
     byte[] bytes = e.toBytes();
-    if (sessionDir != null) {
-      AtomicFiles.write(editsDir().resolve(editFileName(e.id())), bytes);
-    }
-    nextId++;
-    history.subList(cursor, history.size()).clear();
-    history.add(e);
-    cursor++;
-    Edit evicted = null;
-    if (history.size() > MAX_HISTORY) {
-      evicted = history.remove(0);
-      cursor--;
-    }
-    setFrame(f, next, crcAfter);
-    if (sessionDir != null) {
-      writeSession();
-      for (Edit d : dropped) {
-        Files.deleteIfExists(editsDir().resolve(editFileName(d.id())));
+    List<Edit> dropped = new ArrayList<>(history.subList(cursor, history.size()));
+    Edit[] evicted = {null};
+    change(e.frame(), next, e.crcAfter(), e, bytes, () -> {
+      nextId++;
+      history.subList(cursor, history.size()).clear();
+      history.add(e);
+      cursor++;
+      if (history.size() > MAX_HISTORY) {
+        evicted[0] = history.remove(0);
+        cursor--;
       }
-      if (evicted != null) {
-        Files.deleteIfExists(editsDir().resolve(editFileName(evicted.id())));
+    });
+    // Committed: files the history no longer lists are only clutter now (opening sets leftovers
+    // aside), so failing to delete them must not report the saved change as failed.
+    if (sessionDir != null) {
+      if (evicted[0] != null) {
+        dropped.add(evicted[0]);
+      }
+      for (Edit d : dropped) {
+        Path file = editsDir().resolve(editFileName(d.id()));
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ex) {
+          LOG.warn("{}: could not delete the edit file the history no longer lists ({}); the next open sets it aside",
+              file, ex.toString());
+        }
       }
     }
   }
 
-  /** Undoes the latest applied edit; returns it, or null if there is none. */
+  /**
+   * Undoes the latest applied edit; returns it, or null if there is none.
+   *
+   * <p>Like every change: if it cannot be saved (its PNG or {@code session.json} cannot be
+   * written), it throws and nothing was applied, in memory or on disk — the history, the cursor and
+   * the scribbles are as before, and the next change that can be saved is saved with them.
+   */
   synchronized Edit undo() throws IOException {
     checkOpen();
     if (cursor == 0) {
@@ -1115,18 +1147,12 @@ public final class AnnotationStore implements AutoCloseable {
     }
     Edit e = history.get(cursor - 1);
     short[] next = frameLabels(e.frame()).clone();
-    for (int i = 0; i < e.pixels().length; i++) {
-      next[e.pixels()[i]] = e.before()[i];
-    }
-    cursor--;
-    setFrame(e.frame(), next, e.crcBefore());
-    if (sessionDir != null) {
-      writeSession();
-    }
+    put(next, e.pixels(), e.before());
+    change(e.frame(), next, e.crcBefore(), null, null, () -> cursor--);
     return e;
   }
 
-  /** Redoes the latest undone edit; returns it, or null if there is none. */
+  /** Redoes the latest undone edit; returns it, or null if there is none. Saved as {@link #undo()}. */
   synchronized Edit redo() throws IOException {
     checkOpen();
     if (cursor == history.size()) {
@@ -1134,15 +1160,120 @@ public final class AnnotationStore implements AutoCloseable {
     }
     Edit e = history.get(cursor);
     short[] next = frameLabels(e.frame()).clone();
-    for (int i = 0; i < e.pixels().length; i++) {
-      next[e.pixels()[i]] = e.after()[i];
-    }
-    cursor++;
-    setFrame(e.frame(), next, e.crcAfter());
-    if (sessionDir != null) {
-      writeSession();
-    }
+    put(next, e.pixels(), e.after());
+    change(e.frame(), next, e.crcAfter(), null, null, () -> cursor++);
     return e;
+  }
+
+  /**
+   * Saves and applies one change of frame {@code f}: writes the new edit's file (if any), then the
+   * frame's PNG, then moves the history ({@code advance}) and installs {@code next} in memory, then
+   * writes {@code session.json}, the commit point. Nothing is changed in memory until both files
+   * are written, and a failure at any step puts back everything before it rethrows: the history,
+   * cursor, next id and the frame's labels in memory, the frame's PNG and the new edit file on disk
+   * (an atomic write that throws has not replaced its file). So a change reported as failed is not
+   * applied, and a later {@code session.json} never lists it.
+   */
+  private void change(int f, short[] next, long nextCrc, Edit newEdit, byte[] editBytes, Runnable advance)
+      throws IOException {
+    restoreStalePngs();
+    List<Edit> historyBefore = new ArrayList<>(history);
+    int cursorBefore = cursor;
+    long nextIdBefore = nextId;
+    short[] labelsBefore = labels[f];
+    long crcBefore = crc[f];
+    Path editFile = sessionDir == null || newEdit == null ? null : editsDir().resolve(editFileName(newEdit.id()));
+    boolean editWritten = false;
+    boolean pngWritten = false;
+    try {
+      if (editFile != null) {
+        writeHook.beforeWrite(editFile);
+        AtomicFiles.write(editFile, editBytes);
+        editWritten = true;
+      }
+      if (sessionDir != null) {
+        writePng(f, next);
+        pngWritten = true;
+      }
+      advance.run();
+      labels[f] = next;
+      crc[f] = nextCrc;
+      if (sessionDir != null) {
+        writeHook.beforeWrite(sessionDir.resolve(SESSION_FILE));
+        writeSession();
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      history.clear();
+      history.addAll(historyBefore);
+      cursor = cursorBefore;
+      nextId = nextIdBefore;
+      labels[f] = labelsBefore;
+      crc[f] = crcBefore;
+      boolean pngRestored = !pngWritten || restorePng(f, e);
+      // The edit file goes only with the PNG it explains: if the PNG still holds the change, the
+      // file lets a reopen after a crash complete it instead of blaming another tool.
+      if (editWritten && pngRestored) {
+        try {
+          Files.deleteIfExists(editFile);
+        } catch (IOException ex) {
+          e.addSuppressed(ex); // unlisted: the next edit (same id) overwrites it, an open sets it aside
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Writes frame {@code f}'s PNG back to what memory holds after a failed change wrote it; on
+   * failure the frame is remembered and the next change restores it first. Returns whether it was
+   * restored.
+   */
+  private boolean restorePng(int f, Throwable failure) {
+    try {
+      restorePng(f);
+      return true;
+    } catch (IOException | RuntimeException ex) {
+      failure.addSuppressed(ex);
+      stalePngs.add(f);
+      LOG.warn("{}: could not put back the scribbles after a failed change ({}); the next change writes them first",
+          pngPath(f), ex.toString());
+      return false;
+    }
+  }
+
+  private void restorePng(int f) throws IOException {
+    Path png = pngPath(f);
+    if (labels[f] == null) {
+      // The frame had no PNG: remove the one the failed change created (never a folder or anything
+      // else found there).
+      writeHook.beforeWrite(png);
+      if (Files.isRegularFile(png, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(png);
+      }
+    } else {
+      writePng(f, labels[f]);
+    }
+  }
+
+  /**
+   * Puts back the PNGs a failed change could not restore, before a new change writes anything: a
+   * {@code session.json} written while a PNG holds a change it does not list would make the next
+   * open blame another tool and drop that frame's undo history.
+   *
+   * @throws IOException if one still cannot be written (the new change is refused, nothing changed)
+   */
+  private void restoreStalePngs() throws IOException {
+    for (java.util.Iterator<Integer> it = stalePngs.iterator(); it.hasNext(); ) {
+      int f = it.next();
+      restorePng(f);
+      it.remove();
+    }
+  }
+
+  private void writePng(int f, short[] l) throws IOException {
+    Path png = pngPath(f);
+    writeHook.beforeWrite(png);
+    ImageFiles.writeLabelPng(new LabelImage(width, height, l), true, png);
   }
 
   private short[] frameLabels(int f) {
@@ -1152,15 +1283,6 @@ public final class AnnotationStore implements AutoCloseable {
       return l;
     }
     return labels[f];
-  }
-
-  /** Installs a frame's new labels in memory and writes its PNG (before session.json commits it). */
-  private void setFrame(int f, short[] next, long checksum) throws IOException {
-    labels[f] = next;
-    crc[f] = checksum;
-    if (sessionDir != null) {
-      ImageFiles.writeLabelPng(new LabelImage(width, height, next), true, pngPath(f));
-    }
   }
 
   private void writeSession() throws IOException {
