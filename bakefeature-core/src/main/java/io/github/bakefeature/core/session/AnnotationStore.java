@@ -130,7 +130,7 @@ public final class AnnotationStore implements AutoCloseable {
   private final Set<Integer> stalePngs = new java.util.TreeSet<>();
   /** Runs before every file a change writes; tests make it throw to simulate a failing disk. */
   volatile WriteHook writeHook = file -> { };
-  /** Held from open to close (null in memory). */
+  /** Taken by open and released by close (null in memory, or when a label session holds it). */
   private final SessionLock lock;
   private boolean closed;
 
@@ -154,20 +154,41 @@ public final class AnnotationStore implements AutoCloseable {
    *     open; nothing is read or changed then
    */
   public static AnnotationStore open(Scene scene) throws IOException {
-    Path dir = scene.directory().orElseThrow(() -> new IllegalArgumentException(
-        "annotations are persisted in the scene folder; this scene has none (use inMemory)"));
+    Path dir = sceneDir(scene);
     // The lock comes first: only its holder may take a half-written change for a crash.
     SessionLock lock = SessionLock.acquire(dir);
     try {
-      AnnotationStore s = new AnnotationStore(scene, dir, lock);
-      synchronized (s) {
-        s.load();
-      }
-      return s;
+      return load(scene, dir, lock);
     } catch (IOException | RuntimeException | Error e) {
       lock.release();
       throw e;
     }
+  }
+
+  /**
+   * Opens the annotations of a scene whose session lock the caller holds (a label session); the
+   * caller keeps it and releases it after {@link #close()}.
+   */
+  static AnnotationStore open(Scene scene, SessionLock held) throws IOException {
+    Path dir = sceneDir(scene);
+    if (!held.sceneDir().equals(dir)) {
+      throw new IllegalArgumentException("expected the session lock of " + dir + ", found the one of " + held.sceneDir());
+    }
+    return load(scene, dir, null);
+  }
+
+  private static Path sceneDir(Scene scene) {
+    return scene.directory().orElseThrow(() -> new IllegalArgumentException(
+        "annotations are persisted in the scene folder; this scene has none (use inMemory)"));
+  }
+
+  /** @param ownLock the lock the store releases on close, or null if the caller holds it */
+  private static AnnotationStore load(Scene scene, Path dir, SessionLock ownLock) throws IOException {
+    AnnotationStore s = new AnnotationStore(scene, dir, ownLock);
+    synchronized (s) {
+      s.load();
+    }
+    return s;
   }
 
   /** A store that keeps everything in memory (for scenes without a folder, e.g. simulations). */
@@ -841,8 +862,9 @@ public final class AnnotationStore implements AutoCloseable {
   }
 
   /**
-   * Releases the scene's session lock, so that another session may open it; every change is
-   * already saved. Reading stays possible, changing throws. Idempotent.
+   * Releases the scene's session lock taken by {@link #open(Scene)}, so that another session may
+   * open the scene; every change is already saved. Reading stays possible, changing throws.
+   * Idempotent.
    */
   @Override
   public synchronized void close() {

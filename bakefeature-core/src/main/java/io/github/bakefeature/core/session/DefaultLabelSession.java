@@ -72,10 +72,13 @@ public final class DefaultLabelSession implements LabelSession {
   private volatile double stepsPerSecond;
   private volatile long lastAnnotationNanos = System.nanoTime();
   private volatile Throwable failure;
+  /** Held while the session is open: one session per scene folder (null in memory). */
+  private final SessionLock lock;
   /** Serialises an edit of the store with handing its labels to the trainer. */
   private final Object editLock = new Object();
 
-  private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer) {
+  private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer, SessionLock lock) {
+    this.lock = lock;
     this.scene = b.scene;
     this.store = store;
     this.trainer = trainer;
@@ -492,7 +495,10 @@ public final class DefaultLabelSession implements LabelSession {
       }
     }
     snapshot = null;
-    store.close(); // releases the scene's session lock (one session per scene folder)
+    store.close(); // before the lock goes: a closed store changes nothing
+    if (lock != null) {
+      lock.release();
+    }
   }
 
   private void checkOpen() {
@@ -610,22 +616,21 @@ public final class DefaultLabelSession implements LabelSession {
       java.util.Objects.requireNonNull(method, "method");
       java.util.Objects.requireNonNull(trainerConfig, "trainerConfig");
       boolean persist = persistent != null ? persistent : scene.directory().isPresent();
-      if (persist && scene.directory().isEmpty()) {
-        throw new IllegalArgumentException(
-            "optPersistent(true) needs a scene with a folder; this one has none (use optPersistent(false))");
-      }
-      // The store takes the scene's session lock (one session per folder) and keeps it until the
-      // session closes it.
-      AnnotationStore store = persist ? AnnotationStore.open(scene) : AnnotationStore.inMemory(scene);
+      SessionLock lock = persist ? SessionLock.acquire(scene.directory().orElseThrow(() -> new IllegalArgumentException(
+          "optPersistent(true) needs a scene with a folder; this one has none (use optPersistent(false))"))) : null;
       try {
-        return build(persist, store);
+        return build(persist, lock);
       } catch (IOException | RuntimeException | Error e) {
-        store.close();
+        if (lock != null) {
+          lock.release();
+        }
         throw e;
       }
     }
 
-    private DefaultLabelSession build(boolean persist, AnnotationStore store) throws IOException {
+    private DefaultLabelSession build(boolean persist, SessionLock lock) throws IOException {
+      // The store works under this session's lock (taken once, above) and leaves releasing it to close().
+      AnnotationStore store = persist ? AnnotationStore.open(scene, lock) : AnnotationStore.inMemory(scene);
       int classes = Math.max(2, store.classes().size());
       FieldTrainer trainer = Training.builder(scene)
           .optMethod(method)
@@ -665,7 +670,7 @@ public final class DefaultLabelSession implements LabelSession {
           data.setLabels(tf, store.scribbles(f));
         }
       }
-      return new DefaultLabelSession(this, store, trainer);
+      return new DefaultLabelSession(this, store, trainer, lock);
     }
   }
 }

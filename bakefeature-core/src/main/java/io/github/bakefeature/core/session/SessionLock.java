@@ -17,12 +17,19 @@ import java.nio.file.StandardOpenOption;
  * system releases the lock when the process dies, so a crash never leaves a scene locked.
  */
 final class SessionLock {
+  private final Path sceneDir;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private SessionLock(FileChannel channel, FileLock lock) {
+  private SessionLock(Path sceneDir, FileChannel channel, FileLock lock) {
+    this.sceneDir = sceneDir;
     this.channel = channel;
     this.lock = lock;
+  }
+
+  /** The scene folder this lock is for. */
+  Path sceneDir() {
+    return sceneDir;
   }
 
   /**
@@ -48,7 +55,7 @@ final class SessionLock {
           + file + " is locked by it); expected no other session on the scene: close that session (app or script)"
           + " first, so that neither overwrites the other's labels");
     }
-    return new SessionLock(ch, l);
+    return new SessionLock(sceneDir, ch, l);
   }
 
   void release() {
