@@ -97,7 +97,9 @@ import org.slf4j.LoggerFactory;
  * another process, would take the first one's change in flight for a crash and complete or set
  * aside its files, so it is refused with a {@link SceneInUseException}.
  *
- * <p>Thread-safe: all methods synchronise on the store.
+ * <p>Thread-safe: changes and reads synchronise on the store, but a stroke is rasterised before
+ * taking its monitor and {@link #labelledPixels()} reads a counter without it, so that neither a
+ * long stroke nor a slow save holds up the training thread's progress reports.
  */
 public final class AnnotationStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AnnotationStore.class);
@@ -118,6 +120,13 @@ public final class AnnotationStore implements AutoCloseable {
   private final int height;
   private final short[][] labels;
   private final long[] crc;
+  /** Labelled pixels of each frame, kept with every change. */
+  private final int[] frameLabelled;
+  /**
+   * Labelled pixels of all frames, kept with every change and read without the store's monitor:
+   * the training thread reports it several times a second and must not wait for a stroke's save.
+   */
+  private volatile long labelledTotal;
   private final List<SemanticClass> classes = new ArrayList<>();
   private final List<Edit> history = new ArrayList<>();
   private int cursor;
@@ -143,6 +152,7 @@ public final class AnnotationStore implements AutoCloseable {
     this.height = scene.height();
     this.labels = new short[scene.size()][];
     this.crc = new long[scene.size()];
+    this.frameLabelled = new int[scene.size()];
   }
 
   /**
@@ -187,6 +197,7 @@ public final class AnnotationStore implements AutoCloseable {
     AnnotationStore s = new AnnotationStore(scene, dir, ownLock);
     synchronized (s) {
       s.load();
+      s.countLabelled();
     }
     return s;
   }
@@ -202,7 +213,17 @@ public final class AnnotationStore implements AutoCloseable {
       s.crc[i] = checksum(s.labels[i]);
     }
     s.initClasses(scene.classNames(), maxLabel(s.labels));
+    s.countLabelled();
     return s;
+  }
+
+  private void countLabelled() {
+    long total = 0;
+    for (int f = 0; f < labels.length; f++) {
+      frameLabelled[f] = labels[f] == null ? 0 : labelledCount(labels[f]);
+      total += frameLabelled[f];
+    }
+    labelledTotal = total;
   }
 
   /** A test seam in front of each file write of a change. */
@@ -912,26 +933,19 @@ public final class AnnotationStore implements AutoCloseable {
   public synchronized List<Integer> annotatedFrames() {
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < labels.length; i++) {
-      if (labels[i] != null && hasLabel(labels[i])) {
+      if (frameLabelled[i] > 0) {
         out.add(i);
       }
     }
     return out;
   }
 
-  /** Scribbled pixels over all frames. */
-  public synchronized long labelledPixels() {
-    long n = 0;
-    for (short[] l : labels) {
-      if (l != null) {
-        for (short v : l) {
-          if (v >= 0) {
-            n++;
-          }
-        }
-      }
-    }
-    return n;
+  /**
+   * Scribbled pixels over all frames: a counter kept with every change, read without waiting for
+   * a change in progress (it is the count before or after it).
+   */
+  public long labelledPixels() {
+    return labelledTotal;
   }
 
   public synchronized boolean canUndo() {
@@ -1055,34 +1069,46 @@ public final class AnnotationStore implements AutoCloseable {
    * @throws IOException if the change could not be saved; then nothing was applied (see
    *     {@link #undo()})
    */
-  public synchronized int[] applyStroke(int f, Stroke stroke) throws IOException {
-    checkOpen();
+  public int[] applyStroke(int f, Stroke stroke) throws IOException {
     checkFrame(f);
-    if (stroke.kind() == Stroke.Kind.PAINT) {
-      checkClass(stroke.classId());
-    }
-    short value = (short) (stroke.kind() == Stroke.Kind.PAINT ? stroke.classId() : -1);
-    short[] cur = labels[f];
-    int[] buf = new int[64];
-    int[] n = {0};
-    final int[][] holder = {buf};
-    stroke.forEachPixel(width, height, p -> {
-      int old = cur == null ? -1 : cur[p];
-      if (old != value) {
-        if (n[0] == holder[0].length) {
-          holder[0] = Arrays.copyOf(holder[0], n[0] * 2);
-        }
-        holder[0][n[0]++] = p;
+    // Rasterised before taking the store's monitor, which then covers only the commit: readers
+    // (renders of the scribbles, another thread's edit) wait for the save, not for the brush.
+    int[] covered = rasterise(stroke);
+    synchronized (this) {
+      checkOpen();
+      if (stroke.kind() == Stroke.Kind.PAINT) {
+        checkClass(stroke.classId());
       }
-    });
-    int[] pixels = Arrays.copyOf(holder[0], n[0]);
-    if (pixels.length == 0) {
+      short value = (short) (stroke.kind() == Stroke.Kind.PAINT ? stroke.classId() : -1);
+      short[] cur = labels[f];
+      int n = 0;
+      for (int p : covered) {
+        if ((cur == null ? LabelImage.UNLABELLED : cur[p]) != value) {
+          covered[n++] = p; // in place: the covered pixels the stroke changes, in stroke order
+        }
+      }
+      int[] pixels = Arrays.copyOf(covered, n);
+      if (pixels.length == 0) {
+        return pixels;
+      }
+      short[] after = new short[pixels.length];
+      Arrays.fill(after, value);
+      commit(f, Edit.Kind.STROKE, stroke, pixels, after);
       return pixels;
     }
-    short[] after = new short[pixels.length];
-    Arrays.fill(after, value);
-    commit(f, Edit.Kind.STROKE, stroke, pixels, after);
-    return pixels;
+  }
+
+  /** The pixels {@code stroke} covers on a frame of this scene, in {@link Stroke#forEachPixel} order. */
+  private int[] rasterise(Stroke stroke) {
+    int[][] buf = {new int[64]};
+    int[] n = {0};
+    stroke.forEachPixel(width, height, p -> {
+      if (n[0] == buf[0].length) {
+        buf[0] = Arrays.copyOf(buf[0], n[0] * 2);
+      }
+      buf[0][n[0]++] = p;
+    });
+    return n[0] == buf[0].length ? buf[0] : Arrays.copyOf(buf[0], n[0]);
   }
 
   /** Clears frame {@code f}; returns the changed pixels (empty if it had none). Saved as {@link #applyStroke}. */
@@ -1204,6 +1230,8 @@ public final class AnnotationStore implements AutoCloseable {
     long nextIdBefore = nextId;
     short[] labelsBefore = labels[f];
     long crcBefore = crc[f];
+    int labelledBefore = frameLabelled[f];
+    int labelledAfter = labelledCount(next);
     Path editFile = sessionDir == null || newEdit == null ? null : editsDir().resolve(editFileName(newEdit.id()));
     boolean editWritten = false;
     boolean pngWritten = false;
@@ -1220,6 +1248,7 @@ public final class AnnotationStore implements AutoCloseable {
       advance.run();
       labels[f] = next;
       crc[f] = nextCrc;
+      setLabelled(f, labelledAfter);
       if (sessionDir != null) {
         writeHook.beforeWrite(sessionDir.resolve(SESSION_FILE));
         writeSession();
@@ -1231,6 +1260,7 @@ public final class AnnotationStore implements AutoCloseable {
       nextId = nextIdBefore;
       labels[f] = labelsBefore;
       crc[f] = crcBefore;
+      setLabelled(f, labelledBefore);
       boolean pngRestored = !pngWritten || restorePng(f, e);
       // The edit file goes only with the PNG it explains: if the PNG still holds the change, the
       // file lets a reopen after a crash complete it instead of blaming another tool.
@@ -1290,6 +1320,21 @@ public final class AnnotationStore implements AutoCloseable {
       restorePng(f);
       it.remove();
     }
+  }
+
+  private void setLabelled(int f, int count) {
+    labelledTotal += count - frameLabelled[f]; // under the monitor: one writer at a time
+    frameLabelled[f] = count;
+  }
+
+  private static int labelledCount(short[] l) {
+    int n = 0;
+    for (short v : l) {
+      if (v >= 0) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private void writePng(int f, short[] l) throws IOException {
