@@ -11,7 +11,9 @@ package io.github.bakefeature.core.scene;
  * intrinsics.txt           3x3 K (or 4x4 K padded with the identity) for the rgb resolution, no skew;
  *                          pixel centres at integer coordinates
  * bbox.txt                 min x y z, max x y z (metres); computed from depth when missing
- * semantic/00000.png       scribbles, 8- or 16-bit grey: 0 = unlabelled, k + 1 = class k
+ * semantic/00000.png       scribbles, 8- or 16-bit grey: 0 = unlabelled, k + 1 = class k; rgb size, or
+ *                          the same aspect ratio (the paper's tool saves 720 px wide), read resized
+ *                          nearest neighbour ({@link LabelSizes})
  * gt_semantic/00000.png    dense ground truth, same encoding as semantic/
  * metadata.json            {"n_classes": C, "classes": [names]}; required when labels exist
  * </pre>

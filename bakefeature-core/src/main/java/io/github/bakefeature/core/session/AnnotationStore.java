@@ -14,6 +14,7 @@ import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.io.AtomicFiles;
 import io.github.bakefeature.core.io.ImageFiles;
+import io.github.bakefeature.core.scene.LabelSizes;
 import io.github.bakefeature.core.scene.SceneLayout;
 import io.github.bakefeature.core.scene.SceneWriter;
 import io.github.bakefeature.core.viz.Palette;
@@ -120,6 +121,13 @@ public final class AnnotationStore implements AutoCloseable {
   private final int height;
   private final short[][] labels;
   private final long[] crc;
+  /**
+   * The size of each frame's PNG if it is not the frame's (saved by another tool, read resampled),
+   * else null; a change of that frame keeps the original in {@code set-aside/} before rewriting it.
+   */
+  private final String[] otherSize;
+  /** Where the original of an other-size PNG was kept, once a change of its frame has kept it. */
+  private final Path[] keptOriginal;
   /** Labelled pixels of each frame, kept with every change. */
   private final int[] frameLabelled;
   /**
@@ -153,6 +161,8 @@ public final class AnnotationStore implements AutoCloseable {
     this.labels = new short[scene.size()][];
     this.crc = new long[scene.size()];
     this.frameLabelled = new int[scene.size()];
+    this.otherSize = new String[scene.size()];
+    this.keptOriginal = new Path[scene.size()];
   }
 
   /**
@@ -239,8 +249,12 @@ public final class AnnotationStore implements AutoCloseable {
       Path png = pngPath(i);
       if (Files.exists(png)) {
         LabelImage img = ImageFiles.readLabels(png, false, -1, 0);
+        LabelSizes.check(png, img.width(), img.height(), width, height);
         if (img.width() != width || img.height() != height) {
-          throw new InvalidSceneException(png, "expected " + width + "x" + height + ", found " + img.width() + "x" + img.height());
+          // Saved at another size (the paper's tool's canvas): used resampled, left as it is until
+          // a change of the frame rewrites it, which keeps the original first.
+          otherSize[i] = img.width() + "x" + img.height();
+          img = LabelSizes.toFrameSize(img, width, height);
         }
         labels[i] = img.labels().clone();
       }
@@ -1242,6 +1256,7 @@ public final class AnnotationStore implements AutoCloseable {
         editWritten = true;
       }
       if (sessionDir != null) {
+        keepOriginal(f);
         writePng(f, next);
         pngWritten = true;
       }
@@ -1253,6 +1268,7 @@ public final class AnnotationStore implements AutoCloseable {
         writeHook.beforeWrite(sessionDir.resolve(SESSION_FILE));
         writeSession();
       }
+      otherSize[f] = null; // the PNG now is at the frame's size
     } catch (IOException | RuntimeException | Error e) {
       history.clear();
       history.addAll(historyBefore);
@@ -1295,7 +1311,11 @@ public final class AnnotationStore implements AutoCloseable {
 
   private void restorePng(int f) throws IOException {
     Path png = pngPath(f);
-    if (labels[f] == null) {
+    if (otherSize[f] != null && keptOriginal[f] != null) {
+      // The other tool's file, byte for byte, rather than its resampled labels at the frame's size.
+      writeHook.beforeWrite(png);
+      AtomicFiles.copy(keptOriginal[f], png);
+    } else if (labels[f] == null) {
       // The frame had no PNG: remove the one the failed change created (never a folder or anything
       // else found there).
       writeHook.beforeWrite(png);
@@ -1320,6 +1340,31 @@ public final class AnnotationStore implements AutoCloseable {
       restorePng(f);
       it.remove();
     }
+  }
+
+  /**
+   * Before the first rewrite of a PNG saved at another size (by the paper's tool), keeps a copy of
+   * it in {@code session/set-aside/<time>/} with a line in {@code reasons.txt}: the rewrite is at
+   * the frame's size, and nothing another tool wrote is lost. A copy, not a move: until the new PNG
+   * is renamed over it, the original stays in place.
+   */
+  private void keepOriginal(int f) throws IOException {
+    if (otherSize[f] == null || keptOriginal[f] != null) {
+      return;
+    }
+    Path png = pngPath(f);
+    Path dir = newSetAsideDirectory(sessionDir);
+    Path copy = dir.resolve(png.getFileName());
+    writeHook.beforeWrite(copy);
+    AtomicFiles.copy(png, copy);
+    AtomicFiles.writeString(dir.resolve("reasons.txt"), "Set aside by BakeFeature on " + LocalDateTime.now().withNano(0)
+        + ".\n" + png.getFileName() + ": " + SceneLayout.SEMANTIC + "/" + png.getFileName() + " as it was, saved at "
+        + otherSize[f] + " (another tool's size, e.g. the paper tool's canvas) rather than the colour images' "
+        + width + "x" + height + "; it was read resized (nearest neighbour), and the first change of frame "
+        + scene.frame(f).name() + " rewrote it at " + width + "x" + height + "\n");
+    keptOriginal[f] = copy;
+    LOG.info("{} was saved at {}; kept the original as {} before rewriting it at {}x{}", png, otherSize[f], copy,
+        width, height);
   }
 
   private void setLabelled(int f, int count) {
