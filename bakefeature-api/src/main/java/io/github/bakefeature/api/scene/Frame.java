@@ -49,7 +49,9 @@ public interface Frame {
   Optional<LabelImage> groundTruth() throws IOException;
 
   /**
-   * Scribbles stored with the scene (from {@code semantic/}), or empty if the frame has none.
+   * Scribbles stored with the scene (from {@code semantic/}) at RGB size, or empty if the frame
+   * has none. A file saved at another size of the same aspect ratio (the paper's tool saves its
+   * 720 px wide canvas) is resized, nearest neighbour.
    *
    * @throws InvalidSceneException if the file is unreadable or holds ids beyond the class count
    */

@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * need the guarantee up front (e.g. {@code bakefeature info}).
  *
  * <p>Depth smaller than RGB by one integer factor is resized (nearest neighbour) to the RGB size,
- * as the paper's tool does. Frames are ordered by name in natural order ({@code 9} before
+ * as the paper's tool does. So are scribbles saved at another size of the same aspect ratio (the
+ * paper's tool saves them at its 720 px wide canvas; {@link LabelSizes} states the rule); they are
+ * not rewritten. Ground truth must be at the RGB size. Frames are ordered by name in natural order ({@code 9} before
  * {@code 10}); the zero-padded names the writer produces sort the same either way.
  */
 public final class SceneFolder implements Scene {
@@ -218,9 +220,9 @@ public final class SceneFolder implements Scene {
     List<String> classNames = Files.exists(metaFile) ? readMetadata(metaFile) : List.of();
 
     Path semDir = dir.resolve(SceneLayout.SEMANTIC);
-    Map<String, Path> scribbles = labelFiles(semDir, rgb, rgbSize);
+    Map<String, Path> scribbles = labelFiles(semDir, rgb, rgbSize, true);
     Path gtDir = dir.resolve(SceneLayout.GT_SEMANTIC);
-    Map<String, Path> gts = labelFiles(gtDir, rgb, rgbSize);
+    Map<String, Path> gts = labelFiles(gtDir, rgb, rgbSize, false);
     if (classNames.isEmpty() && !(scribbles.isEmpty() && gts.isEmpty())) {
       Path labelled = scribbles.isEmpty() ? gtDir : semDir;
       throw new InvalidSceneException(metaFile, "file does not exist, but " + labelled.getFileName()
@@ -432,8 +434,12 @@ public final class SceneFolder implements Scene {
     return Files.isDirectory(dir);
   }
 
-  /** Label PNGs of {@code dir} (absent folder = none), each paired with a colour image and of its size. */
-  private static Map<String, Path> labelFiles(Path dir, Map<String, Path> rgb, int[] rgbSize) throws IOException {
+  /**
+   * Label PNGs of {@code dir} (absent folder = none), each paired with a colour image and of its
+   * size, or, for scribbles ({@code scribbles}), of a size {@link LabelSizes} resamples to it.
+   */
+  private static Map<String, Path> labelFiles(Path dir, Map<String, Path> rgb, int[] rgbSize, boolean scribbles)
+      throws IOException {
     if (!optionalDir(dir, "label PNGs")) {
       return Map.of();
     }
@@ -450,7 +456,9 @@ public final class SceneFolder implements Scene {
         throw new InvalidSceneException(p, "expected a single-channel 8- or 16-bit label PNG (0 = unlabelled,"
             + " k+1 = class k), found " + h.describe());
       }
-      if (h.width() != rgbSize[0] || h.height() != rgbSize[1]) {
+      if (scribbles) {
+        LabelSizes.check(p, h.width(), h.height(), rgbSize[0], rgbSize[1]);
+      } else if (h.width() != rgbSize[0] || h.height() != rgbSize[1]) {
         throw new InvalidSceneException(p, "expected " + rgbSize[0] + "x" + rgbSize[1]
             + " like the colour images, found " + h.size());
       }
@@ -820,20 +828,25 @@ public final class SceneFolder implements Scene {
 
     @Override
     public Optional<LabelImage> groundTruth() throws IOException {
-      return gt == null ? Optional.empty() : Optional.of(readLabels(gt));
+      return gt == null ? Optional.empty() : Optional.of(readLabels(gt, false));
     }
 
+    /** At the frame's size: a PNG saved at another size of the same aspect ratio is resampled ({@link LabelSizes}). */
     @Override
     public Optional<LabelImage> scribbles() throws IOException {
-      return scribbles == null ? Optional.empty() : Optional.of(readLabels(scribbles));
+      return scribbles == null ? Optional.empty() : Optional.of(readLabels(scribbles, true));
     }
 
-    private LabelImage readLabels(Path p) throws IOException {
+    private LabelImage readLabels(Path p, boolean resample) throws IOException {
       long bytes = (long) k.width() * k.height() * 2;
       return cache.get(p.toString(), bytes, () -> {
         LabelImage l = ImageFiles.readLabels(p, false, -1, classCount);
-        checkSize(p, l.width(), l.height(), 1);
-        return l;
+        if (!resample) {
+          checkSize(p, l.width(), l.height(), 1);
+          return l;
+        }
+        LabelSizes.check(p, l.width(), l.height(), k.width(), k.height());
+        return LabelSizes.toFrameSize(l, k.width(), k.height());
       });
     }
 

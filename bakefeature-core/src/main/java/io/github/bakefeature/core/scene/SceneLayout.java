@@ -12,7 +12,9 @@ package io.github.bakefeature.core.scene;
  *                          pixel centres at integer coordinates
  * bbox.txt                 min x y z, max x y z (metres), optionally autolabel's voxel size as a 7th
  *                          number (ignored); computed from depth (or the camera frusta) when missing
- * semantic/00000.png       scribbles, 8- or 16-bit grey: 0 = unlabelled, k + 1 = class k
+ * semantic/00000.png       scribbles, 8- or 16-bit grey: 0 = unlabelled, k + 1 = class k; rgb size, or
+ *                          the same aspect ratio (the paper's tool saves 720 px wide), read resized
+ *                          nearest neighbour ({@link LabelSizes})
  * gt_semantic/00000.png    dense ground truth, same encoding as semantic/
  * metadata.json            {"n_classes": C, "classes": [names]}; required when labels exist
  * </pre>

@@ -14,6 +14,7 @@ import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.io.AtomicFiles;
 import io.github.bakefeature.core.io.ImageFiles;
+import io.github.bakefeature.core.scene.LabelSizes;
 import io.github.bakefeature.core.scene.SceneLayout;
 import io.github.bakefeature.core.scene.SceneWriter;
 import io.github.bakefeature.core.viz.Palette;
@@ -57,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * trusted as it is, and that frame's history entries are dropped (they could not be undone
  * correctly).
  *
+ * <p><b>Failed saves.</b> A change (stroke, clear, undo, redo) that cannot be saved — its PNG or
+ * {@code session.json} cannot be written — throws and is not applied: memory changes only once
+ * both files are written, and a failure puts back the history, cursor, next edit id and labels in
+ * memory and the files it had written, so no later {@code session.json} lists it.
+ *
  * <p><b>Damaged session files.</b> The PNGs are the source of truth for the current labels; the
  * session only adds the undo history, so a damaged session never changes a PNG and never stops the
  * scene from opening (only a {@code session.json} of another version does, see below). Opening <em>never deletes</em> a session file: every file it cannot use is
@@ -87,9 +93,16 @@ import org.slf4j.LoggerFactory;
  *       keep. The repaired session is written back at once, so new edits are saved as usual.
  * </ul>
  *
- * <p>Thread-safe: all methods synchronise on the store.
+ * <p><b>One writer.</b> A store opened on a folder holds the folder's {@link SessionLock}
+ * ({@code session/.lock}) until {@link #close()}: a second store on the same scene, in this or
+ * another process, would take the first one's change in flight for a crash and complete or set
+ * aside its files, so it is refused with a {@link SceneInUseException}.
+ *
+ * <p>Thread-safe: changes and reads synchronise on the store, but a stroke is rasterised before
+ * taking its monitor and {@link #labelledPixels()} reads a counter without it, so that neither a
+ * long stroke nor a slow save holds up the training thread's progress reports.
  */
-public final class AnnotationStore {
+public final class AnnotationStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AnnotationStore.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final int VERSION = 1;
@@ -108,39 +121,100 @@ public final class AnnotationStore {
   private final int height;
   private final short[][] labels;
   private final long[] crc;
+  /**
+   * The size of each frame's PNG if it is not the frame's (saved by another tool, read resampled),
+   * else null; a change of that frame keeps the original in {@code set-aside/} before rewriting it.
+   */
+  private final String[] otherSize;
+  /** Where the original of an other-size PNG was kept, once a change of its frame has kept it. */
+  private final Path[] keptOriginal;
+  /** Labelled pixels of each frame, kept with every change. */
+  private final int[] frameLabelled;
+  /**
+   * Labelled pixels of all frames, kept with every change and read without the store's monitor:
+   * the training thread reports it several times a second and must not wait for a stroke's save.
+   */
+  private volatile long labelledTotal;
   private final List<SemanticClass> classes = new ArrayList<>();
   private final List<Edit> history = new ArrayList<>();
   private int cursor;
   private long nextId;
   private final List<String> loadWarnings = new ArrayList<>();
+  /**
+   * Frames whose PNG still holds a change that failed and could not be put back; written back
+   * before the next change (their labels in memory are right).
+   */
+  private final Set<Integer> stalePngs = new java.util.TreeSet<>();
+  /** Runs before every file a change writes; tests make it throw to simulate a failing disk. */
+  volatile WriteHook writeHook = file -> { };
+  /** Taken by open and released by close (null in memory, or when a label session holds it). */
+  private final SessionLock lock;
+  private boolean closed;
 
-  private AnnotationStore(Scene scene, Path sceneDir) {
+  private AnnotationStore(Scene scene, Path sceneDir, SessionLock lock) {
     this.scene = scene;
+    this.lock = lock;
     this.sceneDir = sceneDir;
     this.sessionDir = sceneDir == null ? null : sceneDir.resolve(SceneLayout.SESSION);
     this.width = scene.width();
     this.height = scene.height();
     this.labels = new short[scene.size()][];
     this.crc = new long[scene.size()];
+    this.frameLabelled = new int[scene.size()];
+    this.otherSize = new String[scene.size()];
+    this.keptOriginal = new Path[scene.size()];
   }
 
   /**
    * Opens the annotations of a scene stored in a folder: existing {@code semantic/} PNGs (e.g. from
    * the paper's tool), the session if one exists, and completes any change a crash interrupted.
+   * The store holds the scene's session lock until {@link #close()}.
+   *
+   * @throws SceneInUseException if another store or label session (in any process) has the scene
+   *     open; nothing is read or changed then
    */
   public static AnnotationStore open(Scene scene) throws IOException {
-    Path dir = scene.directory().orElseThrow(() -> new IllegalArgumentException(
+    Path dir = sceneDir(scene);
+    // The lock comes first: only its holder may take a half-written change for a crash.
+    SessionLock lock = SessionLock.acquire(dir);
+    try {
+      return load(scene, dir, lock);
+    } catch (IOException | RuntimeException | Error e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the annotations of a scene whose session lock the caller holds (a label session); the
+   * caller keeps it and releases it after {@link #close()}.
+   */
+  static AnnotationStore open(Scene scene, SessionLock held) throws IOException {
+    Path dir = sceneDir(scene);
+    if (!held.sceneDir().equals(dir)) {
+      throw new IllegalArgumentException("expected the session lock of " + dir + ", found the one of " + held.sceneDir());
+    }
+    return load(scene, dir, null);
+  }
+
+  private static Path sceneDir(Scene scene) {
+    return scene.directory().orElseThrow(() -> new IllegalArgumentException(
         "annotations are persisted in the scene folder; this scene has none (use inMemory)"));
-    AnnotationStore s = new AnnotationStore(scene, dir);
+  }
+
+  /** @param ownLock the lock the store releases on close, or null if the caller holds it */
+  private static AnnotationStore load(Scene scene, Path dir, SessionLock ownLock) throws IOException {
+    AnnotationStore s = new AnnotationStore(scene, dir, ownLock);
     synchronized (s) {
       s.load();
+      s.countLabelled();
     }
     return s;
   }
 
   /** A store that keeps everything in memory (for scenes without a folder, e.g. simulations). */
   public static AnnotationStore inMemory(Scene scene) throws IOException {
-    AnnotationStore s = new AnnotationStore(scene, null);
+    AnnotationStore s = new AnnotationStore(scene, null, null);
     for (int i = 0; i < scene.size(); i++) {
       var sc = scene.frame(i).scribbles();
       if (sc.isPresent()) {
@@ -149,7 +223,23 @@ public final class AnnotationStore {
       s.crc[i] = checksum(s.labels[i]);
     }
     s.initClasses(scene.classNames(), maxLabel(s.labels));
+    s.countLabelled();
     return s;
+  }
+
+  private void countLabelled() {
+    long total = 0;
+    for (int f = 0; f < labels.length; f++) {
+      frameLabelled[f] = labels[f] == null ? 0 : labelledCount(labels[f]);
+      total += frameLabelled[f];
+    }
+    labelledTotal = total;
+  }
+
+  /** A test seam in front of each file write of a change. */
+  @FunctionalInterface
+  interface WriteHook {
+    void beforeWrite(Path file) throws IOException;
   }
 
   // ---- loading and reconciliation --------------------------------------------------------------
@@ -159,8 +249,12 @@ public final class AnnotationStore {
       Path png = pngPath(i);
       if (Files.exists(png)) {
         LabelImage img = ImageFiles.readLabels(png, false, -1, 0);
+        LabelSizes.check(png, img.width(), img.height(), width, height);
         if (img.width() != width || img.height() != height) {
-          throw new InvalidSceneException(png, "expected " + width + "x" + height + ", found " + img.width() + "x" + img.height());
+          // Saved at another size (the paper's tool's canvas): used resampled, left as it is until
+          // a change of the frame rewrites it, which keeps the original first.
+          otherSize[i] = img.width() + "x" + img.height();
+          img = LabelSizes.toFrameSize(img, width, height);
         }
         labels[i] = img.labels().clone();
       }
@@ -802,6 +896,40 @@ public final class AnnotationStore {
     return sessionDir != null;
   }
 
+  /**
+   * Releases the scene's session lock taken by {@link #open(Scene)}, so that another session may
+   * open the scene; every change is already saved. Reading stays possible, changing throws.
+   * Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      try {
+        restoreStalePngs();
+      } catch (IOException | RuntimeException e) {
+        // Left as a crash would leave it: the next open completes the failed change from its file.
+        LOG.warn("could not put back the scribbles of a failed change before closing: {}", e.toString());
+      }
+      if (lock != null) {
+        lock.release();
+      }
+    }
+  }
+
+  /** Whether {@link #close()} was called. */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Changes need the lock: another session may have the scene open once it is released. */
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("annotation store of " + (sceneDir == null ? "an in-memory scene" : sceneDir)
+          + " is closed; expected changes only between open and close");
+    }
+  }
+
   public synchronized List<SemanticClass> classes() {
     return List.copyOf(classes);
   }
@@ -819,26 +947,19 @@ public final class AnnotationStore {
   public synchronized List<Integer> annotatedFrames() {
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < labels.length; i++) {
-      if (labels[i] != null && hasLabel(labels[i])) {
+      if (frameLabelled[i] > 0) {
         out.add(i);
       }
     }
     return out;
   }
 
-  /** Scribbled pixels over all frames. */
-  public synchronized long labelledPixels() {
-    long n = 0;
-    for (short[] l : labels) {
-      if (l != null) {
-        for (short v : l) {
-          if (v >= 0) {
-            n++;
-          }
-        }
-      }
-    }
-    return n;
+  /**
+   * Scribbled pixels over all frames: a counter kept with every change, read without waiting for
+   * a change in progress (it is the count before or after it).
+   */
+  public long labelledPixels() {
+    return labelledTotal;
   }
 
   public synchronized boolean canUndo() {
@@ -893,6 +1014,7 @@ public final class AnnotationStore {
 
   /** Adds a class with the next id. */
   public synchronized SemanticClass addClass(String name, int colour) throws IOException {
+    checkOpen();
     checkUnique(name, -1);
     SemanticClass c = new SemanticClass(classes.size(), name, colour);
     classes.add(c);
@@ -906,6 +1028,7 @@ public final class AnnotationStore {
   }
 
   public synchronized void renameClass(int id, String name) throws IOException {
+    checkOpen();
     checkClass(id);
     checkUnique(name, id);
     SemanticClass before = classes.get(id);
@@ -919,6 +1042,7 @@ public final class AnnotationStore {
   }
 
   public synchronized void recolourClass(int id, int colour) throws IOException {
+    checkOpen();
     checkClass(id);
     SemanticClass before = classes.get(id);
     classes.set(id, before.withColour(colour));
@@ -955,38 +1079,55 @@ public final class AnnotationStore {
   /**
    * Applies a stroke. Returns the changed pixel indices (empty if the stroke changed nothing, in
    * which case no history entry is made).
+   *
+   * @throws IOException if the change could not be saved; then nothing was applied (see
+   *     {@link #undo()})
    */
-  public synchronized int[] applyStroke(int f, Stroke stroke) throws IOException {
+  public int[] applyStroke(int f, Stroke stroke) throws IOException {
     checkFrame(f);
-    if (stroke.kind() == Stroke.Kind.PAINT) {
-      checkClass(stroke.classId());
-    }
-    short value = (short) (stroke.kind() == Stroke.Kind.PAINT ? stroke.classId() : -1);
-    short[] cur = labels[f];
-    int[] buf = new int[64];
-    int[] n = {0};
-    final int[][] holder = {buf};
-    stroke.forEachPixel(width, height, p -> {
-      int old = cur == null ? -1 : cur[p];
-      if (old != value) {
-        if (n[0] == holder[0].length) {
-          holder[0] = Arrays.copyOf(holder[0], n[0] * 2);
-        }
-        holder[0][n[0]++] = p;
+    // Rasterised before taking the store's monitor, which then covers only the commit: readers
+    // (renders of the scribbles, another thread's edit) wait for the save, not for the brush.
+    int[] covered = rasterise(stroke);
+    synchronized (this) {
+      checkOpen();
+      if (stroke.kind() == Stroke.Kind.PAINT) {
+        checkClass(stroke.classId());
       }
-    });
-    int[] pixels = Arrays.copyOf(holder[0], n[0]);
-    if (pixels.length == 0) {
+      short value = (short) (stroke.kind() == Stroke.Kind.PAINT ? stroke.classId() : -1);
+      short[] cur = labels[f];
+      int n = 0;
+      for (int p : covered) {
+        if ((cur == null ? LabelImage.UNLABELLED : cur[p]) != value) {
+          covered[n++] = p; // in place: the covered pixels the stroke changes, in stroke order
+        }
+      }
+      int[] pixels = Arrays.copyOf(covered, n);
+      if (pixels.length == 0) {
+        return pixels;
+      }
+      short[] after = new short[pixels.length];
+      Arrays.fill(after, value);
+      commit(f, Edit.Kind.STROKE, stroke, pixels, after);
       return pixels;
     }
-    short[] after = new short[pixels.length];
-    Arrays.fill(after, value);
-    commit(f, Edit.Kind.STROKE, stroke, pixels, after);
-    return pixels;
   }
 
-  /** Clears frame {@code f}; returns the changed pixels (empty if it had none). */
+  /** The pixels {@code stroke} covers on a frame of this scene, in {@link Stroke#forEachPixel} order. */
+  private int[] rasterise(Stroke stroke) {
+    int[][] buf = {new int[64]};
+    int[] n = {0};
+    stroke.forEachPixel(width, height, p -> {
+      if (n[0] == buf[0].length) {
+        buf[0] = Arrays.copyOf(buf[0], n[0] * 2);
+      }
+      buf[0][n[0]++] = p;
+    });
+    return n[0] == buf[0].length ? buf[0] : Arrays.copyOf(buf[0], n[0]);
+  }
+
+  /** Clears frame {@code f}; returns the changed pixels (empty if it had none). Saved as {@link #applyStroke}. */
   public synchronized int[] clearFrame(int f) throws IOException {
+    checkOpen();
     checkFrame(f);
     short[] cur = labels[f];
     if (cur == null) {
@@ -1020,75 +1161,231 @@ public final class AnnotationStore {
     for (int i = 0; i < pixels.length; i++) {
       before[i] = cur[pixels[i]];
     }
-    long crcBefore = crc[f];
     short[] next = cur.clone();
-    for (int i = 0; i < pixels.length; i++) {
-      next[pixels[i]] = after[i];
-    }
-    long crcAfter = checksum(next);
-    // Everything that could fail in memory comes before the first write, so a failure leaves no
-    // edit file behind.
-    List<Edit> dropped = new ArrayList<>(history.subList(cursor, history.size()));
-    Edit e = new Edit(nextId, f, kind, stroke, pixels, before, after, crcBefore, crcAfter);
+    put(next, pixels, after);
+    Edit e = new Edit(nextId, f, kind, stroke, pixels, before, after, crc[f], checksum(next));
     byte[] bytes = e.toBytes();
-    if (sessionDir != null) {
-      AtomicFiles.write(editsDir().resolve(editFileName(e.id())), bytes);
-    }
-    nextId++;
-    history.subList(cursor, history.size()).clear();
-    history.add(e);
-    cursor++;
-    Edit evicted = null;
-    if (history.size() > MAX_HISTORY) {
-      evicted = history.remove(0);
-      cursor--;
-    }
-    setFrame(f, next, crcAfter);
-    if (sessionDir != null) {
-      writeSession();
-      for (Edit d : dropped) {
-        Files.deleteIfExists(editsDir().resolve(editFileName(d.id())));
+    List<Edit> dropped = new ArrayList<>(history.subList(cursor, history.size()));
+    Edit[] evicted = {null};
+    change(e.frame(), next, e.crcAfter(), e, bytes, () -> {
+      nextId++;
+      history.subList(cursor, history.size()).clear();
+      history.add(e);
+      cursor++;
+      if (history.size() > MAX_HISTORY) {
+        evicted[0] = history.remove(0);
+        cursor--;
       }
-      if (evicted != null) {
-        Files.deleteIfExists(editsDir().resolve(editFileName(evicted.id())));
+    });
+    // Committed: files the history no longer lists are only clutter now (opening sets leftovers
+    // aside), so failing to delete them must not report the saved change as failed.
+    if (sessionDir != null) {
+      if (evicted[0] != null) {
+        dropped.add(evicted[0]);
+      }
+      for (Edit d : dropped) {
+        Path file = editsDir().resolve(editFileName(d.id()));
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ex) {
+          LOG.warn("{}: could not delete the edit file the history no longer lists ({}); the next open sets it aside",
+              file, ex.toString());
+        }
       }
     }
   }
 
-  /** Undoes the latest applied edit; returns it, or null if there is none. */
+  /**
+   * Undoes the latest applied edit; returns it, or null if there is none.
+   *
+   * <p>Like every change: if it cannot be saved (its PNG or {@code session.json} cannot be
+   * written), it throws and nothing was applied, in memory or on disk — the history, the cursor and
+   * the scribbles are as before, and the next change that can be saved is saved with them.
+   */
   synchronized Edit undo() throws IOException {
+    checkOpen();
     if (cursor == 0) {
       return null;
     }
     Edit e = history.get(cursor - 1);
     short[] next = frameLabels(e.frame()).clone();
-    for (int i = 0; i < e.pixels().length; i++) {
-      next[e.pixels()[i]] = e.before()[i];
-    }
-    cursor--;
-    setFrame(e.frame(), next, e.crcBefore());
-    if (sessionDir != null) {
-      writeSession();
-    }
+    put(next, e.pixels(), e.before());
+    change(e.frame(), next, e.crcBefore(), null, null, () -> cursor--);
     return e;
   }
 
-  /** Redoes the latest undone edit; returns it, or null if there is none. */
+  /** Redoes the latest undone edit; returns it, or null if there is none. Saved as {@link #undo()}. */
   synchronized Edit redo() throws IOException {
+    checkOpen();
     if (cursor == history.size()) {
       return null;
     }
     Edit e = history.get(cursor);
     short[] next = frameLabels(e.frame()).clone();
-    for (int i = 0; i < e.pixels().length; i++) {
-      next[e.pixels()[i]] = e.after()[i];
-    }
-    cursor++;
-    setFrame(e.frame(), next, e.crcAfter());
-    if (sessionDir != null) {
-      writeSession();
-    }
+    put(next, e.pixels(), e.after());
+    change(e.frame(), next, e.crcAfter(), null, null, () -> cursor++);
     return e;
+  }
+
+  /**
+   * Saves and applies one change of frame {@code f}: writes the new edit's file (if any), then the
+   * frame's PNG, then moves the history ({@code advance}) and installs {@code next} in memory, then
+   * writes {@code session.json}, the commit point. Nothing is changed in memory until both files
+   * are written, and a failure at any step puts back everything before it rethrows: the history,
+   * cursor, next id and the frame's labels in memory, the frame's PNG and the new edit file on disk
+   * (an atomic write that throws has not replaced its file). So a change reported as failed is not
+   * applied, and a later {@code session.json} never lists it.
+   */
+  private void change(int f, short[] next, long nextCrc, Edit newEdit, byte[] editBytes, Runnable advance)
+      throws IOException {
+    restoreStalePngs();
+    List<Edit> historyBefore = new ArrayList<>(history);
+    int cursorBefore = cursor;
+    long nextIdBefore = nextId;
+    short[] labelsBefore = labels[f];
+    long crcBefore = crc[f];
+    int labelledBefore = frameLabelled[f];
+    int labelledAfter = labelledCount(next);
+    Path editFile = sessionDir == null || newEdit == null ? null : editsDir().resolve(editFileName(newEdit.id()));
+    boolean editWritten = false;
+    boolean pngWritten = false;
+    try {
+      if (editFile != null) {
+        writeHook.beforeWrite(editFile);
+        AtomicFiles.write(editFile, editBytes);
+        editWritten = true;
+      }
+      if (sessionDir != null) {
+        keepOriginal(f);
+        writePng(f, next);
+        pngWritten = true;
+      }
+      advance.run();
+      labels[f] = next;
+      crc[f] = nextCrc;
+      setLabelled(f, labelledAfter);
+      if (sessionDir != null) {
+        writeHook.beforeWrite(sessionDir.resolve(SESSION_FILE));
+        writeSession();
+      }
+      otherSize[f] = null; // the PNG now is at the frame's size
+    } catch (IOException | RuntimeException | Error e) {
+      history.clear();
+      history.addAll(historyBefore);
+      cursor = cursorBefore;
+      nextId = nextIdBefore;
+      labels[f] = labelsBefore;
+      crc[f] = crcBefore;
+      setLabelled(f, labelledBefore);
+      boolean pngRestored = !pngWritten || restorePng(f, e);
+      // The edit file goes only with the PNG it explains: if the PNG still holds the change, the
+      // file lets a reopen after a crash complete it instead of blaming another tool.
+      if (editWritten && pngRestored) {
+        try {
+          Files.deleteIfExists(editFile);
+        } catch (IOException ex) {
+          e.addSuppressed(ex); // unlisted: the next edit (same id) overwrites it, an open sets it aside
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Writes frame {@code f}'s PNG back to what memory holds after a failed change wrote it; on
+   * failure the frame is remembered and the next change restores it first. Returns whether it was
+   * restored.
+   */
+  private boolean restorePng(int f, Throwable failure) {
+    try {
+      restorePng(f);
+      return true;
+    } catch (IOException | RuntimeException ex) {
+      failure.addSuppressed(ex);
+      stalePngs.add(f);
+      LOG.warn("{}: could not put back the scribbles after a failed change ({}); the next change writes them first",
+          pngPath(f), ex.toString());
+      return false;
+    }
+  }
+
+  private void restorePng(int f) throws IOException {
+    Path png = pngPath(f);
+    if (otherSize[f] != null && keptOriginal[f] != null) {
+      // The other tool's file, byte for byte, rather than its resampled labels at the frame's size.
+      writeHook.beforeWrite(png);
+      AtomicFiles.copy(keptOriginal[f], png);
+    } else if (labels[f] == null) {
+      // The frame had no PNG: remove the one the failed change created (never a folder or anything
+      // else found there).
+      writeHook.beforeWrite(png);
+      if (Files.isRegularFile(png, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(png);
+      }
+    } else {
+      writePng(f, labels[f]);
+    }
+  }
+
+  /**
+   * Puts back the PNGs a failed change could not restore, before a new change writes anything: a
+   * {@code session.json} written while a PNG holds a change it does not list would make the next
+   * open blame another tool and drop that frame's undo history.
+   *
+   * @throws IOException if one still cannot be written (the new change is refused, nothing changed)
+   */
+  private void restoreStalePngs() throws IOException {
+    for (java.util.Iterator<Integer> it = stalePngs.iterator(); it.hasNext(); ) {
+      int f = it.next();
+      restorePng(f);
+      it.remove();
+    }
+  }
+
+  /**
+   * Before the first rewrite of a PNG saved at another size (by the paper's tool), keeps a copy of
+   * it in {@code session/set-aside/<time>/} with a line in {@code reasons.txt}: the rewrite is at
+   * the frame's size, and nothing another tool wrote is lost. A copy, not a move: until the new PNG
+   * is renamed over it, the original stays in place.
+   */
+  private void keepOriginal(int f) throws IOException {
+    if (otherSize[f] == null || keptOriginal[f] != null) {
+      return;
+    }
+    Path png = pngPath(f);
+    Path dir = newSetAsideDirectory(sessionDir);
+    Path copy = dir.resolve(png.getFileName());
+    writeHook.beforeWrite(copy);
+    AtomicFiles.copy(png, copy);
+    AtomicFiles.writeString(dir.resolve("reasons.txt"), "Set aside by BakeFeature on " + LocalDateTime.now().withNano(0)
+        + ".\n" + png.getFileName() + ": " + SceneLayout.SEMANTIC + "/" + png.getFileName() + " as it was, saved at "
+        + otherSize[f] + " (another tool's size, e.g. the paper tool's canvas) rather than the colour images' "
+        + width + "x" + height + "; it was read resized (nearest neighbour), and the first change of frame "
+        + scene.frame(f).name() + " rewrote it at " + width + "x" + height + "\n");
+    keptOriginal[f] = copy;
+    LOG.info("{} was saved at {}; kept the original as {} before rewriting it at {}x{}", png, otherSize[f], copy,
+        width, height);
+  }
+
+  private void setLabelled(int f, int count) {
+    labelledTotal += count - frameLabelled[f]; // under the monitor: one writer at a time
+    frameLabelled[f] = count;
+  }
+
+  private static int labelledCount(short[] l) {
+    int n = 0;
+    for (short v : l) {
+      if (v >= 0) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void writePng(int f, short[] l) throws IOException {
+    Path png = pngPath(f);
+    writeHook.beforeWrite(png);
+    ImageFiles.writeLabelPng(new LabelImage(width, height, l), true, png);
   }
 
   private short[] frameLabels(int f) {
@@ -1098,15 +1395,6 @@ public final class AnnotationStore {
       return l;
     }
     return labels[f];
-  }
-
-  /** Installs a frame's new labels in memory and writes its PNG (before session.json commits it). */
-  private void setFrame(int f, short[] next, long checksum) throws IOException {
-    labels[f] = next;
-    crc[f] = checksum;
-    if (sessionDir != null) {
-      ImageFiles.writeLabelPng(new LabelImage(width, height, next), true, pngPath(f));
-    }
   }
 
   private void writeSession() throws IOException {

@@ -548,6 +548,7 @@ public final class DefaultLabelSession implements LabelSession {
       }
     }
     snapshot = null;
+    store.close(); // before the lock goes: a closed store changes nothing
     if (lock != null) {
       lock.release();
     }
@@ -686,7 +687,8 @@ public final class DefaultLabelSession implements LabelSession {
     }
 
     private DefaultLabelSession build(boolean persist, SessionLock lock) throws IOException {
-      AnnotationStore store = persist ? AnnotationStore.open(scene) : AnnotationStore.inMemory(scene);
+      // The store works under this session's lock (taken once, above) and leaves releasing it to close().
+      AnnotationStore store = persist ? AnnotationStore.open(scene, lock) : AnnotationStore.inMemory(scene);
       int classes = Math.max(2, store.classes().size());
       FieldTrainer trainer = Training.builder(scene)
           .optMethod(method)

@@ -6,14 +6,21 @@ import java.nio.file.Path;
 public final class SceneInUseException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
   private final transient Path scene;
+  private final transient Path lockFile;
 
-  SceneInUseException(Path scene, String message) {
+  SceneInUseException(Path scene, Path lockFile, String message) {
     super(message);
     this.scene = scene;
+    this.lockFile = lockFile;
   }
 
   /** The scene folder that is in use. */
   public Path scene() {
     return scene;
+  }
+
+  /** The lock file another session holds ({@code session/.lock} of the scene). */
+  public Path lockFile() {
+    return lockFile;
   }
 }

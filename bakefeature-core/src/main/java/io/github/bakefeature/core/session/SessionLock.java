@@ -10,18 +10,26 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An exclusive lock on a scene folder's {@code session/.lock} while a label session has it open.
+ * An exclusive lock on a scene folder's {@code session/.lock} while a label session (an
+ * {@link AnnotationStore} opened on the folder) has it open.
  * Two sessions on one folder (two app windows, a script next to the app) would each keep their own
  * history and overwrite the other's scribbles; the second one is refused instead. The operating
  * system releases the lock when the process dies, so a crash never leaves a scene locked.
  */
 final class SessionLock {
+  private final Path sceneDir;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private SessionLock(FileChannel channel, FileLock lock) {
+  private SessionLock(Path sceneDir, FileChannel channel, FileLock lock) {
+    this.sceneDir = sceneDir;
     this.channel = channel;
     this.lock = lock;
+  }
+
+  /** The scene folder this lock is for. */
+  Path sceneDir() {
+    return sceneDir;
   }
 
   /**
@@ -43,10 +51,11 @@ final class SessionLock {
     }
     if (l == null) {
       ch.close();
-      throw new SceneInUseException(sceneDir, "the scene " + sceneDir + " is already open in another label session ("
-          + file + " is locked); close that session (or app) first, so that neither overwrites the other's labels");
+      throw new SceneInUseException(sceneDir, file, "the scene " + sceneDir + " is already open in another label session ("
+          + file + " is locked by it); expected no other session on the scene: close that session (app or script)"
+          + " first, so that neither overwrites the other's labels");
     }
-    return new SessionLock(ch, l);
+    return new SessionLock(sceneDir, ch, l);
   }
 
   void release() {

@@ -150,8 +150,11 @@ class MalformedSceneTest {
         new Defect("scribbles in colour", d -> writePng(d.resolve("semantic/00000.png"),
             new BufferedImage(16, 12, BufferedImage.TYPE_3BYTE_BGR)), "semantic/00000.png",
             "expected a single-channel 8- or 16-bit label PNG", Phase.OPEN),
-        new Defect("scribbles of the wrong size", d -> writePng(d.resolve("semantic/00001.png"), grey8(8, 6, 1)),
-            "semantic/00001.png", "expected 16x12 like the colour images, found 8x6", Phase.OPEN),
+        new Defect("scribbles of another aspect ratio", d -> writePng(d.resolve("semantic/00001.png"), grey8(8, 8, 1)),
+            "semantic/00001.png", "expected 16x12 like the colour images, or the same aspect ratio (|w*12 - h*16| <= 16,"
+            + " e.g. 720x540 as the paper's tool saves them), found 8x8", Phase.OPEN),
+        new Defect("ground truth of another size", d -> writePng(d.resolve("gt_semantic/00001.png"), grey8(8, 6, 1)),
+            "gt_semantic/00001.png", "expected 16x12 like the colour images, found 8x6", Phase.OPEN),
         new Defect("scribbles without a frame", d -> writePng(d.resolve("semantic/00009.png"), grey8(16, 12, 1)),
             "semantic/00009.png", "no colour image rgb/00009.png|jpg for this label file", Phase.OPEN),
         new Defect("scribbles as JPEG", d -> Files.write(d.resolve("semantic/00002.jpg"),

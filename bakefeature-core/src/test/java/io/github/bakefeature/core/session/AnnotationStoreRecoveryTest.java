@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,8 +50,22 @@ class AnnotationStoreRecoveryTest {
     SceneWriter.write(SyntheticScenes.tabletop(3, 40, 30, 1), dir);
   }
 
+  /** The store opened last: each open stands for the next run of the app, so it closes the one before. */
+  private AnnotationStore current;
+
   private AnnotationStore open() throws Exception {
-    return AnnotationStore.open(SceneFolder.open(dir));
+    if (current != null) {
+      current.close();
+    }
+    current = AnnotationStore.open(SceneFolder.open(dir));
+    return current;
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (current != null) {
+      current.close();
+    }
   }
 
   private Path json() {
@@ -109,7 +124,8 @@ class AnnotationStoreRecoveryTest {
   }
 
   /** A stroke after the recovery is saved (PNG, history on reopen) and can be undone and redone. */
-  private void assertNewStrokeIsSavedAndUndoable(AnnotationStore s) throws Exception {
+  /** Returns the store as reopened last (the one given is closed by then). */
+  private AnnotationStore assertNewStrokeIsSavedAndUndoable(AnnotationStore s) throws Exception {
     int size = s.historySize();
     int cursor = s.cursor();
     LabelImage before = s.scribbles(2);
@@ -126,8 +142,10 @@ class AnnotationStoreRecoveryTest {
     assertArrayEquals(before.labels(), again.scribbles(2).labels(), "undo takes the stroke back");
     assertArrayEquals(before.labels(), png(2).labels());
     assertNotNull(again.redo());
-    assertEquals(2, open().scribbles(2).get(33, 22));
     assertTrue(size + 1 >= again.historySize());
+    AnnotationStore last = open();
+    assertEquals(2, last.scribbles(2).get(33, 22));
+    return last;
   }
 
   // ---- X06: damaged edit files ------------------------------------------------------------------
@@ -387,7 +405,7 @@ class AnnotationStoreRecoveryTest {
       assertEquals(3, again.historySize());
       assertSameScribbles(drawn, again, bad[k]);
       assertTrue(again.canRedo());
-      assertNewStrokeIsSavedAndUndoable(again);
+      again = assertNewStrokeIsSavedAndUndoable(again);
       assertNotNull(again.undo());
       assertNotNull(again.undo());
       assertEquals(0, again.scribbles(1).labelledCount(), bad[k]);
@@ -429,7 +447,7 @@ class AnnotationStoreRecoveryTest {
     assertEquals(List.of(0L, 1L, 2L), again.historyIds());
     assertEquals(3, again.cursor());
     assertSameScribbles(drawn, again, "scribbles kept");
-    assertNewStrokeIsSavedAndUndoable(again);
+    again = assertNewStrokeIsSavedAndUndoable(again);
     assertTrue(again.historyIds().get(3) >= 3, "no id is reused: " + again.historyIds());
     for (int k = 0; k < 4; k++) {
       assertNotNull(again.undo());

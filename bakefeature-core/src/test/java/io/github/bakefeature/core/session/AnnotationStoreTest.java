@@ -15,6 +15,7 @@ import io.github.bakefeature.core.synth.SyntheticScenes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +32,22 @@ class AnnotationStoreTest {
     SceneWriter.write(SyntheticScenes.tabletop(3, 40, 30, 1), dir);
   }
 
+  /** The store opened last: each open stands for the next run of the app, so it closes the one before. */
+  private AnnotationStore current;
+
   private AnnotationStore open() throws Exception {
-    return AnnotationStore.open(SceneFolder.open(dir));
+    if (current != null) {
+      current.close();
+    }
+    current = AnnotationStore.open(SceneFolder.open(dir));
+    return current;
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (current != null) {
+      current.close();
+    }
   }
 
   private LabelImage png(int frame) throws Exception {
@@ -183,5 +198,44 @@ class AnnotationStoreTest {
     assertEquals(0, s.scribbles(0).labelledCount());
     s.undo();
     assertArrayEquals(full.labels(), s.scribbles(0).labels());
+  }
+
+  @Test
+  void secondOpenOfTheSceneIsRefusedNamingTheLockFileAndTouchesNothingUntilTheFirstCloses() throws Exception {
+    AnnotationStore s = open();
+    s.applyStroke(0, Stroke.paint(1, 2, 5, 5));
+    // The first store's next change in flight: its edit file is written, session.json not yet.
+    Path inFlight = dir.resolve("session").resolve("edits").resolve("000000000001.edit");
+    Files.copy(dir.resolve("session").resolve("edits").resolve("000000000000.edit"), inFlight);
+    Path lockFile = dir.resolve("session").resolve(".lock");
+
+    SceneInUseException e = assertThrows(SceneInUseException.class, () -> AnnotationStore.open(SceneFolder.open(dir)));
+    assertTrue(e.getMessage().contains(lockFile.toString()) && e.getMessage().contains("already open in another label session"),
+        e.getMessage());
+    assertEquals(lockFile, e.lockFile());
+    assertEquals(dir, e.scene());
+    assertTrue(Files.exists(inFlight), "the refused opener did not take the first store's change in flight for a crash");
+    assertFalse(Files.exists(dir.resolve("session").resolve(AnnotationStore.SET_ASIDE)));
+
+    Files.delete(inFlight);
+    s.close();
+    assertThrows(IllegalStateException.class, () -> s.applyStroke(0, Stroke.paint(1, 2, 9, 9)), "a closed store changes nothing");
+    assertEquals(1, s.scribbles(0).get(5, 5), "but can still be read");
+    AnnotationStore again = open();
+    assertEquals(1, again.scribbles(0).get(5, 5), "close released the lock");
+    assertTrue(again.loadWarnings().isEmpty(), again.loadWarnings().toString());
+  }
+
+  @Test
+  void failedOpenReleasesTheLock() throws Exception {
+    AnnotationStore s = open();
+    s.applyStroke(0, Stroke.paint(1, 2, 5, 5));
+    s.close();
+    Path json = dir.resolve("session").resolve("session.json");
+    String good = Files.readString(json);
+    Files.writeString(json, good.replaceFirst("\"version\" : 1", "\"version\" : 2"));
+    assertThrows(io.github.bakefeature.api.scene.InvalidSceneException.class, () -> AnnotationStore.open(SceneFolder.open(dir)));
+    Files.writeString(json, good);
+    assertEquals(1, open().scribbles(0).get(5, 5), "the failed open did not keep the scene locked");
   }
 }

@@ -56,6 +56,25 @@ class DefaultLabelSessionMisuseTest {
   }
 
   @Test
+  void aScriptsAnnotationStoreAndALabelSessionOnOneSceneExcludeEachOther() throws Exception {
+    try (AnnotationStore script = AnnotationStore.open(SceneFolder.open(dir))) {
+      script.applyStroke(0, Stroke.paint(1, 2f, 4, 4));
+      SceneInUseException e = assertThrows(SceneInUseException.class, () -> builder(dir).optAutoStart(false).build());
+      assertTrue(e.getMessage().contains(dir.resolve("session").resolve(".lock").toString()), e.getMessage());
+    }
+    try (DefaultLabelSession app = builder(dir).optAutoStart(false).build()) {
+      assertEquals(1, app.scribbles(0).get(4, 4));
+      SceneInUseException e = assertThrows(SceneInUseException.class, () -> AnnotationStore.open(SceneFolder.open(dir)));
+      assertTrue(e.getMessage().contains("already open in another label session"), e.getMessage());
+      app.applyStroke(0, Stroke.paint(1, 2f, 10, 10));
+    }
+    try (AnnotationStore script = AnnotationStore.open(SceneFolder.open(dir))) {
+      assertEquals(1, script.scribbles(0).get(10, 10), "closing the session released the lock");
+      assertTrue(script.loadWarnings().isEmpty(), script.loadWarnings().toString());
+    }
+  }
+
+  @Test
   void listenerThrowingAnErrorDoesNotStopTraining() throws Exception {
     try (DefaultLabelSession s = builder(dir).build()) {
       AtomicInteger calls = new AtomicInteger();

@@ -112,9 +112,10 @@ class DefaultLabelSessionTest {
   void sessionWithACorruptCursorOpensAndANewStrokeIsSavedAndUndoable() throws Exception {
     Path dir = tmp.resolve("s3");
     SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
-    AnnotationStore store = AnnotationStore.open(SceneFolder.open(dir));
-    store.applyStroke(0, Stroke.paint(1, 2, 5, 5));
-    store.applyStroke(0, Stroke.paint(2, 2, 15, 5));
+    try (AnnotationStore store = AnnotationStore.open(SceneFolder.open(dir))) {
+      store.applyStroke(0, Stroke.paint(1, 2, 5, 5));
+      store.applyStroke(0, Stroke.paint(2, 2, 15, 5));
+    }
     Path json = dir.resolve("session").resolve("session.json");
     Files.writeString(json, Files.readString(json).replaceFirst("\"cursor\" : \\d+", "\"cursor\" : -3"));
     assertTrue(Files.readString(json).contains("\"cursor\" : -3"));
@@ -137,11 +138,12 @@ class DefaultLabelSessionTest {
       assertTrue(s.redo());
       assertTrue(s.redo());
     }
-    AnnotationStore again = AnnotationStore.open(SceneFolder.open(dir));
-    assertTrue(again.loadWarnings().isEmpty(), again.loadWarnings().toString());
-    assertEquals(3, again.historySize());
-    assertEquals(3, again.cursor());
-    assertEquals(1, again.scribbles(1).get(20, 20), "the stroke was saved");
+    try (AnnotationStore again = AnnotationStore.open(SceneFolder.open(dir))) {
+      assertTrue(again.loadWarnings().isEmpty(), again.loadWarnings().toString());
+      assertEquals(3, again.historySize());
+      assertEquals(3, again.cursor());
+      assertEquals(1, again.scribbles(1).get(20, 20), "the stroke was saved");
+    }
   }
 
   @Test
