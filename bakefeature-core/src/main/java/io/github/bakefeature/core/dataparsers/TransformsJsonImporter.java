@@ -87,6 +87,16 @@ public final class TransformsJsonImporter implements SceneImporter {
 
   @Override
   public Scene read(Path in) throws IOException {
+    return read(in, 1);
+  }
+
+  /**
+   * Reads frames 0, n, 2n, ... in {@code file_path} order; the images and depth maps of the frames
+   * left out are never opened.
+   */
+  @Override
+  public Scene read(Path in, int every) throws IOException {
+    FrameSubsets.checkEvery(every);
     Path json = Files.isDirectory(in) ? in.resolve(FILE) : in;
     Path base = json.toAbsolutePath().getParent();
     JsonNode root;
@@ -129,6 +139,8 @@ public final class TransformsJsonImporter implements SceneImporter {
       entries.add(new Entry(j, fp.asText(), resolveImage(json, base, fp.asText(), where), f));
     }
     entries.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.filePath(), b.filePath()));
+    List<Entry> all = entries;
+    entries = FrameSubsets.positions(all.size(), every).stream().map(all::get).toList();
 
     ImageCache cache = ImportedScene.newCache();
     List<ImportedScene.SourceFrame> frames = new ArrayList<>();
