@@ -62,7 +62,8 @@ public final class SceneWriter {
    * @throws IllegalArgumentException if frames have different cameras (the format has one) or
    *     labels beyond the class names
    * @throws io.github.bakefeature.api.scene.InvalidSceneException if an image of the scene
-   *     cannot be read; nothing is left at {@code dir} then
+   *     cannot be read, or the written scene would not open (naming the file under {@code dir});
+   *     nothing is left at {@code dir} then
    */
   public static void write(Scene scene, Path dir, Progress progress) throws IOException {
     Path target = dir.toAbsolutePath().normalize();
