@@ -20,7 +20,9 @@ import java.util.Optional;
 
 /**
  * Thins an imported sequence: 30 Hz captures hold far more, and far more alike, frames than
- * labelling or fitting needs.
+ * labelling or fitting needs. To import a thinned sequence use
+ * {@link SceneImporter#read(Path, int)}, which never decodes the frames left out; this thins a
+ * scene already read.
  */
 public final class FrameSubsets {
   private FrameSubsets() {}
