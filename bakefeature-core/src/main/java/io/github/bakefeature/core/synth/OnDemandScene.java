@@ -128,6 +128,9 @@ public final class OnDemandScene implements Scene {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while rendering synthetic frames", e);
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof Error err) {
+            throw err; // e.g. OutOfMemoryError, for the caller to report as such
+          }
           throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
         ahead = null;

@@ -92,10 +92,20 @@ public final class SynthCommand implements Callable<Integer> {
     err.flush();
     // Frame by frame: memory holds a few frames whatever --frames is.
     OnDemandScene scene = generator.onDemand();
-    if (force) {
-      SceneWriter.replace(scene, out);
-    } else {
-      SceneWriter.write(scene, out);
+    try {
+      if (force) {
+        SceneWriter.replace(scene, out);
+      } else {
+        SceneWriter.write(scene, out);
+      }
+    } catch (OutOfMemoryError e) {
+      // Only a few frames are held, so this is the frame size against the heap, not --frames.
+      long mb = 9L * width * height * scene.batchSize() * 2 / (1 << 20);
+      throw new IllegalArgumentException("out of memory: " + width + "x" + height + " frames need about " + mb
+          + " MB of heap (" + scene.batchSize() + (scene.batchSize() == 1 ? " frame" : " frames")
+          + " at a time, twice, 9 bytes a pixel) plus their PNG encoding,"
+          + " found a " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB heap; give Java more (e.g."
+          + " BAKEFEATURE_JAVA_OPTS=-Xmx8g) or lower --width/--height", e);
     }
     double renderSeconds = scene.renderSeconds();
     Map<String, Object> summary = new LinkedHashMap<>();
