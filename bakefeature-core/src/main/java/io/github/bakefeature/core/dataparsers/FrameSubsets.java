@@ -20,7 +20,9 @@ import java.util.Optional;
 
 /**
  * Thins an imported sequence: 30 Hz captures hold far more, and far more alike, frames than
- * labelling or fitting needs.
+ * labelling or fitting needs. To import a thinned sequence use
+ * {@link SceneImporter#read(Path, int)}, which never decodes the frames left out; this thins a
+ * scene already read.
  */
 public final class FrameSubsets {
   private FrameSubsets() {}
@@ -34,9 +36,7 @@ public final class FrameSubsets {
    * @throws IllegalArgumentException if {@code n < 1}
    */
   public static Scene everyNth(Scene scene, int n) throws IOException {
-    if (n < 1) {
-      throw new IllegalArgumentException("every must be a positive number of frames, found " + n);
-    }
+    checkEvery(n);
     if (n == 1) {
       return scene;
     }
@@ -45,6 +45,22 @@ public final class FrameSubsets {
       kept.add(new Renumbered(kept.size(), scene.frame(i)));
     }
     return new Subset(scene, Collections.unmodifiableList(kept), SceneBounds.fromFrames(kept));
+  }
+
+  /** Positions 0, n, 2n, ... below {@code size}: the frames an importer keeps with every = n. */
+  static List<Integer> positions(int size, int n) {
+    checkEvery(n);
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < size; i += n) {
+      out.add(i);
+    }
+    return out;
+  }
+
+  static void checkEvery(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("every must be a positive number of frames, found " + n);
+    }
   }
 
   private record Subset(Scene source, List<Frame> frames, Aabb bounds) implements Scene {

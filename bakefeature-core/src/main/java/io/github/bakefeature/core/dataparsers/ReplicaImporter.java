@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * {@code Harry-Zhi/semantic_nerf}), the data the paper evaluates on:
  *
  * <pre>
- * traj_w_c.txt                             one 4x4 camera-to-world matrix per line (16 numbers, row-major)
+ * traj_w_c.txt                             one 4x4 camera-to-world matrix per line (16 numbers, row-major),
+ *                                          or per 4 lines (4 numbers each)
  * rgb/rgb_N.png                            colour, N = 0, 1, ..., ordered numerically (rgb_10 after rgb_9)
  * depth/depth_N.png                        uint16 z-depth in millimetres (optional folder)
  * semantic_class/semantic_class_N.png      uint8 Replica class ids, 0 = void (optional folder)
@@ -59,11 +60,12 @@ import java.util.regex.Pattern;
  *       {@link CameraIntrinsics#fromHorizontalFov(int, int, double)} with 90 degrees reproduces
  *       it.</li>
  *   <li><b>Classes</b>: the PNGs hold sparse Replica class ids, 0 = void (the renderer maps
- *       negative ids to 0). As the repository does, the ids present in the sequence are remapped
- *       in increasing order to contiguous class ids {@code 0..C-1}; void becomes unlabelled. Class
- *       names come from {@code info_semantic.json} if present ({@code classes[].id} /
- *       {@code classes[].name}), else {@code "class <id>"}. The labels become the scene's dense
- *       ground truth ({@code gt_semantic/}); no scribbles are invented.</li>
+ *       negative ids to 0). As the repository does, the ids present in the imported frames are
+ *       remapped in increasing order to contiguous class ids {@code 0..C-1}; void becomes
+ *       unlabelled. Class names come from {@code info_semantic.json} if present
+ *       ({@code classes[].id} / {@code classes[].name}), else {@code "class <id>"}. The labels
+ *       become the scene's dense ground truth ({@code gt_semantic/}); no scribbles are invented.
+ *       If every label is void there is no class, and the scene gets no ground truth.</li>
  * </ul>
  */
 public final class ReplicaImporter implements SceneImporter {
@@ -87,6 +89,16 @@ public final class ReplicaImporter implements SceneImporter {
 
   @Override
   public Scene read(Path in) throws IOException {
+    return read(in, 1);
+  }
+
+  /**
+   * Reads frames 0, n, 2n, ... of the sequence; the files of the frames left out are never
+   * opened, and the classes are those present in the kept frames.
+   */
+  @Override
+  public Scene read(Path in, int every) throws IOException {
+    FrameSubsets.checkEvery(every);
     SourceFiles.requireDir(in, "a Semantic-NeRF Replica sequence folder");
     Path rgbDir = SourceFiles.requireDir(in.resolve("rgb"), "colour images rgb_0.png, rgb_1.png, ...");
     TreeMap<Long, Path> rgb = SourceFiles.numbered(rgbDir, RGB);
@@ -117,20 +129,22 @@ public final class ReplicaImporter implements SceneImporter {
 
     Path trajFile = in.resolve(TRAJECTORY);
     List<Integer> lines = new ArrayList<>();
-    List<double[]> rows = TextNumbers.readRows(trajFile, lines);
+    List<double[]> rows = matrices(trajFile, lines);
     if (rows.size() != rgb.size()) {
       throw new InvalidSceneException(trajFile, "expected one camera-to-world matrix per frame: rgb/ has "
           + rgb.size() + " frames, found " + rows.size() + " poses");
     }
 
+    // Only the kept frames' files are read from here on (headers, labels, later depth).
+    List<Integer> kept = FrameSubsets.positions(rgb.size(), every);
     ImageHeader first = ImageFiles.readHeader(rgb.firstEntry().getValue());
     int w = first.width();
     int h = first.height();
     CameraIntrinsics k = CameraIntrinsics.fromHorizontalFov(w, h, HFOV_DEGREES);
     int depthFactor = 1;
     List<Pose> poses = new ArrayList<>();
-    for (long n = 0; n < rgb.size(); n++) {
-      int i = (int) n;
+    for (int i : kept) {
+      long n = i;
       SourceFiles.checkSize(rgb.get(n), w, h, rgb.firstEntry().getValue().getFileName().toString());
       if (depth != null) {
         int f = SourceFiles.depthFactor(depth.get(n), w, h);
@@ -147,13 +161,14 @@ public final class ReplicaImporter implements SceneImporter {
       poses.add(SceneFolder.poseFromNumbers(trajFile, rows.get(i), true, "line " + lines.get(i) + ": "));
     }
 
-    // Classes: the ids present anywhere in the sequence, remapped to 0..C-1 in increasing order.
+    // Classes: the ids present in the kept frames (as Semantic-NeRF lists those of the frames it
+    // loads), remapped to 0..C-1 in increasing order.
     List<String> names = List.of();
     ImportedScene.LabelMapping mapping = v -> Integer.MIN_VALUE;
     if (sem != null) {
       boolean[] present = new boolean[1 << 16];
-      for (Path p : sem.values()) {
-        int[] raw = ImageFiles.readChannel(p, new int[2]);
+      for (int i : kept) {
+        int[] raw = ImageFiles.readChannel(sem.get((long) i), new int[2]);
         for (int v : raw) {
           present[v] = true;
         }
@@ -175,16 +190,65 @@ public final class ReplicaImporter implements SceneImporter {
       }
       names = uniquify(n, ids);
       mapping = v -> v >= 0 && v < lut.length ? lut[v] : Integer.MIN_VALUE;
+      if (ids.isEmpty()) {
+        // Every label is void: no class to name, so no ground truth (a scene cannot have labels
+        // without classes).
+        sem = null;
+      }
     }
 
     ImageCache cache = ImportedScene.newCache();
     List<ImportedScene.SourceFrame> frames = new ArrayList<>();
-    for (int i = 0; i < rgb.size(); i++) {
-      long n = i;
-      frames.add(new ImportedScene.SourceFrame(i, ImportedScene.frameName(i), k, poses.get(i), rgb.get(n),
+    for (int j = 0; j < kept.size(); j++) {
+      long n = kept.get(j);
+      frames.add(new ImportedScene.SourceFrame(j, ImportedScene.frameName(j), k, poses.get(j), rgb.get(n),
           depth == null ? null : depth.get(n), 0.001, depthFactor, sem == null ? null : sem.get(n), mapping, cache));
     }
     return ImportedScene.of(in, frames, names);
+  }
+
+  /**
+   * The 4x4 matrices of {@code traj_w_c.txt}, 16 numbers each, with the line each starts on:
+   * either one matrix per line (Semantic-NeRF's files) or one matrix row per line, four lines per
+   * matrix (what {@code np.savetxt} of a stack of 4x4 matrices writes; Semantic-NeRF's
+   * {@code reshape(-1, 4, 4)} reads both).
+   */
+  static List<double[]> matrices(Path file, List<Integer> lineNumbers) throws InvalidSceneException {
+    List<Integer> lines = new ArrayList<>();
+    List<double[]> rows = TextNumbers.readRows(file, lines);
+    if (rows.isEmpty()) {
+      return rows;
+    }
+    int perLine = rows.get(0).length;
+    if (perLine != 16 && perLine != 4) {
+      throw new InvalidSceneException(file, "line " + lines.get(0) + ": expected 16 numbers (a 4x4 matrix per line)"
+          + " or 4 (a matrix row per line, 4 lines per matrix), found " + perLine);
+    }
+    for (int r = 1; r < rows.size(); r++) {
+      if (rows.get(r).length != perLine) {
+        throw new InvalidSceneException(file, "line " + lines.get(r) + ": expected " + perLine + " numbers like line "
+            + lines.get(0) + " (" + (perLine == 16 ? "a 4x4 matrix per line" : "a matrix row per line")
+            + "), found " + rows.get(r).length);
+      }
+    }
+    if (perLine == 16) {
+      lineNumbers.addAll(lines);
+      return rows;
+    }
+    if (rows.size() % 4 != 0) {
+      throw new InvalidSceneException(file, "expected 4 lines of 4 numbers per 4x4 matrix, found " + rows.size()
+          + " lines, which is not a multiple of 4");
+    }
+    List<double[]> out = new ArrayList<>();
+    for (int r = 0; r < rows.size(); r += 4) {
+      double[] m = new double[16];
+      for (int j = 0; j < 4; j++) {
+        System.arraycopy(rows.get(r + j), 0, m, 4 * j, 4);
+      }
+      out.add(m);
+      lineNumbers.add(lines.get(r));
+    }
+    return out;
   }
 
   /** Replica class id to name from {@code info_semantic.json}; empty if the file is absent. */

@@ -73,7 +73,7 @@ import java.util.stream.Stream;
  *       given ({@link Builder#optLabelTable}); with {@link LabelSet#NYU40} the ids become their
  *       NYU40 classes instead (several ids merge into one class; ids without one are unlabelled).
  *       0 (unannotated) becomes unlabelled. Frames without a label file have no ground
- *       truth.</li>
+ *       truth; if no imported label names a class (all 0, or no NYU40 class), none has.</li>
  *   <li><b>Subsampling</b>: ScanNet records at 30 Hz; {@link Builder#optEvery} keeps every n-th
  *       frame in numeric order, starting with the first (as SensReader's {@code frame_skip}).
  *       Frames with invalid poses are then skipped among those kept.</li>
@@ -306,12 +306,18 @@ public final class ScanNetImporter implements SceneImporter {
       }
     }
 
+    if (names.isEmpty()) {
+      // Every label is void (or, for nyu40, outside NYU40): no class to name, so no ground truth
+      // (a scene cannot have labels without classes).
+      hasGt = false;
+    }
+
     ImageCache cache = ImportedScene.newCache();
     List<ScanNetFrame> frames = new ArrayList<>();
     for (Kept k : valid) {
       int i = frames.size();
       frames.add(new ScanNetFrame(i, ImportedScene.frameName(i), k.pose(), color.get(k.n()), firstColorName,
-          depth.get(k.n()), k.label(), k.labelAtColour(), lut, resampling, cache));
+          depth.get(k.n()), hasGt ? k.label() : null, k.labelAtColour(), lut, resampling, cache));
     }
     return new Result(ImportedScene.of(in, frames, names, hasGt), skipped);
   }

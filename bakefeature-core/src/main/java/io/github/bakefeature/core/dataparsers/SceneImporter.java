@@ -27,4 +27,18 @@ public interface SceneImporter {
    *     dataset of this format
    */
   Scene read(Path in) throws IOException;
+
+  /**
+   * Reads frames 0, n, 2n, ... of the dataset in {@code in}, renumbered 0, 1, 2, ...;
+   * {@code read(in, 1)} is {@code read(in)}. The default thins {@link #read(Path)}'s frames with
+   * {@link FrameSubsets#everyNth}; importers that can override it so that the files of the frames
+   * left out are never decoded, and classes are listed from the kept frames only.
+   *
+   * @throws IllegalArgumentException if {@code every < 1}
+   * @throws InvalidSceneException as {@link #read(Path)}
+   */
+  default Scene read(Path in, int every) throws IOException {
+    FrameSubsets.checkEvery(every);
+    return FrameSubsets.everyNth(read(in), every);
+  }
 }

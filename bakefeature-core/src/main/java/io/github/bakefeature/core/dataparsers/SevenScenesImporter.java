@@ -56,6 +56,13 @@ public final class SevenScenesImporter implements SceneImporter {
 
   @Override
   public Scene read(Path in) throws IOException {
+    return read(in, 1);
+  }
+
+  /** Reads frames 0, n, 2n, ... of the sequence; the files of the frames left out are never opened. */
+  @Override
+  public Scene read(Path in, int every) throws IOException {
+    FrameSubsets.checkEvery(every);
     SourceFiles.requireDir(in, "a 7-Scenes sequence folder with frame-XXXXXX.color.png|jpg files");
     TreeMap<Long, Path> color = SourceFiles.numbered(in, COLOR);
     if (color.isEmpty()) {
@@ -90,7 +97,11 @@ public final class SevenScenesImporter implements SceneImporter {
     List<ImportedScene.SourceFrame> frames = new ArrayList<>();
     int depthFactor = 1;
     int i = 0;
+    int position = 0;
     for (Map.Entry<Long, Path> e : color.entrySet()) {
+      if (position++ % every != 0) {
+        continue;
+      }
       long n = e.getKey();
       SourceFiles.checkSize(e.getValue(), w, h, color.firstEntry().getValue().getFileName().toString());
       int f = SourceFiles.depthFactor(depth.get(n), w, h);

@@ -1,8 +1,10 @@
 package io.github.bakefeature.core.dataparsers;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.api.scene.InvalidSceneException;
 import io.github.bakefeature.api.scene.Pose;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -48,9 +51,16 @@ import java.util.Set;
  *       centres at half-integers, while ours are at integers. The same ray therefore needs
  *       {@code cx_ours = cx - 0.5} and {@code cy_ours = cy - 0.5}; focal lengths are unchanged.
  *       (A centred nerfstudio principal point {@code w / 2} becomes our centred {@code (w - 1) / 2}.)</li>
- *   <li><b>Distortion</b>: only pinhole images are supported. A non-zero {@code k1, k2, k3, k4,
- *       p1} or {@code p2}, or a fisheye / equirectangular / omnidirectional {@code camera_model},
- *       is an error: undistort the images first.</li>
+ *   <li><b>Distortion</b>: {@code k1, k2, k3, p1, p2} (at the top level or per frame, per frame
+ *       wins; or nerfstudio's {@code distortion_params = [k1, k2, k3, k4, p1, p2]}) are OpenCV's
+ *       radial-tangential model, as COLMAP's {@code OPENCV} camera that {@code ns-process-data}
+ *       writes; they are removed from colour and depth by {@link Undistortion} (colour bilinear,
+ *       depth from the nearest pixel), keeping the pinhole camera and the image size. Every frame
+ *       must have the same distortion. A non-zero {@code k4, k5, k6} (FULL_OPENCV's rational
+ *       terms, nerfstudio's r^8 term) or a fisheye / equirectangular / omnidirectional
+ *       {@code camera_model} is an error: undistort the images first.</li>
+ *   <li><b>Non-finite numbers</b>: Python's {@code json.dump} writes {@code NaN} and
+ *       {@code Infinity}; they are read, and refused naming the frame and field.</li>
  *   <li><b>Depth</b> (optional, all frames or none): {@code frames[].depth_file_path} (nerfstudio)
  *       or {@code depth_path} (instant-ngp), a 16-bit PNG of z-depth (nerfstudio compares it with
  *       rendered depth divided by the ray's z component). Metres per unit from the top-level
@@ -66,11 +76,20 @@ public final class TransformsJsonImporter implements SceneImporter {
   /** Metres per depth-PNG unit when the file says nothing (nerfstudio's default). */
   public static final double DEFAULT_DEPTH_UNIT = 1e-3;
   static final String FILE = "transforms.json";
-  private static final List<String> DISTORTION = List.of("k1", "k2", "k3", "k4", "p1", "p2");
-  /** nerfstudio's camera models that are pinhole cameras (with zero distortion). */
+  /** The coefficients removed, in {@link Undistortion}'s order (OpenCV's). */
+  private static final List<String> DISTORTION = List.of("k1", "k2", "p1", "p2", "k3");
+  /** Coefficients that must be 0: FULL_OPENCV's rational k4..k6, nerfstudio's radial r^8 term k4. */
+  private static final List<String> UNSUPPORTED_DISTORTION = List.of("k4", "k5", "k6");
+  /** nerfstudio's {@code distortion_params} order. */
+  private static final List<String> DISTORTION_PARAMS = List.of("k1", "k2", "k3", "k4", "p1", "p2");
+  /** Camera models that are pinhole cameras with at most OpenCV's k1, k2, k3, p1, p2 distortion. */
   private static final Set<String> PINHOLE_MODELS = Set.of("PINHOLE", "SIMPLE_PINHOLE", "OPENCV", "SIMPLE_RADIAL",
       "RADIAL", "FULL_OPENCV");
-  private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  // Python's json.dump writes NaN and Infinity; read them so the message can name the frame.
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .build();
 
   @Override
   public String format() {
@@ -87,6 +106,16 @@ public final class TransformsJsonImporter implements SceneImporter {
 
   @Override
   public Scene read(Path in) throws IOException {
+    return read(in, 1);
+  }
+
+  /**
+   * Reads frames 0, n, 2n, ... in {@code file_path} order; the images and depth maps of the frames
+   * left out are never opened.
+   */
+  @Override
+  public Scene read(Path in, int every) throws IOException {
+    FrameSubsets.checkEvery(every);
     Path json = Files.isDirectory(in) ? in.resolve(FILE) : in;
     Path base = json.toAbsolutePath().getParent();
     JsonNode root;
@@ -109,10 +138,10 @@ public final class TransformsJsonImporter implements SceneImporter {
     }
     JsonNode model = root.get("camera_model");
     if (model != null && (!model.isTextual() || !PINHOLE_MODELS.contains(model.asText().toUpperCase(Locale.ROOT)))) {
-      throw new InvalidSceneException(json, "camera_model " + model + " is not a pinhole camera; only undistorted"
-          + " pinhole images are supported (expected one of " + new java.util.TreeSet<>(PINHOLE_MODELS) + ")");
+      throw new InvalidSceneException(json, "camera_model " + model + " is not supported: expected a pinhole camera"
+          + " with at most OpenCV's k1, k2, k3, p1, p2 distortion, one of " + new java.util.TreeSet<>(PINHOLE_MODELS)
+          + "; undistort the images to a pinhole camera first");
     }
-    checkNoDistortion(json, root, "");
     double depthUnit = depthUnit(json, root);
 
     List<Entry> entries = new ArrayList<>();
@@ -129,26 +158,37 @@ public final class TransformsJsonImporter implements SceneImporter {
       entries.add(new Entry(j, fp.asText(), resolveImage(json, base, fp.asText(), where), f));
     }
     entries.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.filePath(), b.filePath()));
+    List<Entry> all = entries;
+    entries = FrameSubsets.positions(all.size(), every).stream().map(all::get).toList();
 
     ImageCache cache = ImportedScene.newCache();
+    Undistortion undistortion = null;
     List<ImportedScene.SourceFrame> frames = new ArrayList<>();
     CameraIntrinsics k0 = null;
     String k0Where = null;
+    double[] d0 = null;
     Boolean withDepth = null;
     int depthFactor = 1;
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
       JsonNode f = e.node();
       String where = "frames[" + e.jsonIndex() + "] (" + e.filePath() + ")";
-      checkNoDistortion(json, f, where + ": ");
+      double[] d = distortion(json, root, f, where);
       ImageHeader header = ImageFiles.readHeader(e.image());
       CameraIntrinsics k = intrinsics(json, root, f, header, e.image(), where);
       if (k0 == null) {
         k0 = k;
         k0Where = where;
+        d0 = d;
       } else if (!sameCamera(k0, k)) {
         throw new InvalidSceneException(json, where + ": camera " + describe(k) + " differs from " + k0Where + " "
             + describe(k0) + "; the scene format has one camera for all frames");
+      } else if (!Arrays.equals(d0, d)) {
+        throw new InvalidSceneException(json, where + ": distortion " + describeDistortion(d) + " differs from "
+            + k0Where + " " + describeDistortion(d0) + "; the scene format has one camera for all frames");
+      }
+      if (i == 0 && !isZero(d)) {
+        undistortion = new Undistortion(k, d);
       }
       Pose pose = pose(json, f.get("transform_matrix"), where);
       JsonNode dp = f.has("depth_file_path") ? f.get("depth_file_path") : f.get("depth_path");
@@ -177,7 +217,7 @@ public final class TransformsJsonImporter implements SceneImporter {
         }
       }
       frames.add(new ImportedScene.SourceFrame(i, ImportedScene.frameName(i), k0, pose, e.image(), depth, depthUnit,
-          depthFactor, null, null, cache));
+          depthFactor, null, null, cache, undistortion));
     }
     return ImportedScene.of(base, frames, List.of());
   }
@@ -213,20 +253,79 @@ public final class TransformsJsonImporter implements SceneImporter {
     return DEFAULT_DEPTH_UNIT;
   }
 
-  private static void checkNoDistortion(Path json, JsonNode node, String where) throws InvalidSceneException {
-    for (String key : DISTORTION) {
+  /**
+   * The frame's lens distortion {@code k1, k2, p1, p2, k3} (OpenCV's order): each from the frame,
+   * else from the top level, else 0; {@code distortion_params} ({@code [k1, k2, k3, k4, p1, p2]},
+   * nerfstudio's) stands for the separate fields of its object. Non-zero {@code k4..k6} are
+   * refused.
+   */
+  private static double[] distortion(Path json, JsonNode root, JsonNode frame, String where)
+      throws InvalidSceneException {
+    double[] out = new double[DISTORTION.size()];
+    for (int c = 0; c < DISTORTION.size(); c++) {
+      out[c] = coefficient(json, root, frame, DISTORTION.get(c), where);
+    }
+    for (String key : UNSUPPORTED_DISTORTION) {
+      double v = coefficient(json, root, frame, key, where);
+      if (v != 0) {
+        throw new InvalidSceneException(json, where + ": distortion " + key + " = " + v + "; only OpenCV's k1, k2, k3,"
+            + " p1, p2 are removed (expected k4, k5, k6 = 0: FULL_OPENCV's rational and nerfstudio's r^8 terms are not"
+            + " supported): undistort the images to a pinhole camera first");
+      }
+    }
+    return out;
+  }
+
+  /** One distortion coefficient: the frame's, else the top level's, else 0; finite. */
+  private static double coefficient(Path json, JsonNode root, JsonNode frame, String key, String where)
+      throws InvalidSceneException {
+    for (JsonNode node : new JsonNode[] {frame, root}) {
+      String at = node == frame ? where + ": " : "";
+      String name = key;
       JsonNode v = node.get(key);
+      JsonNode params = node.get("distortion_params");
+      if (params != null && !params.isNull()) {
+        if (v != null && !v.isNull()) {
+          throw new InvalidSceneException(json, at + "both distortion_params and " + key + " are given; expected one"
+              + " of them");
+        }
+        if (!params.isArray() || params.size() != DISTORTION_PARAMS.size()) {
+          throw new InvalidSceneException(json, at + "distortion_params: expected [k1, k2, k3, k4, p1, p2], found "
+              + describe(params));
+        }
+        int index = DISTORTION_PARAMS.indexOf(key);
+        if (index < 0) {
+          return 0; // k5, k6: not in nerfstudio's list
+        }
+        v = params.get(index);
+        name = "distortion_params[" + index + "] (" + key + ")";
+      }
       if (v == null || v.isNull()) {
         continue;
       }
-      if (!v.isNumber()) {
-        throw new InvalidSceneException(json, where + key + ": expected a number, found " + describe(v));
+      if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+        throw new InvalidSceneException(json, at + name + ": expected a finite number, found " + describe(v));
       }
-      if (v.asDouble() != 0) {
-        throw new InvalidSceneException(json, where + "distortion " + key + " = " + v.asDouble()
-            + "; only undistorted pinhole images are supported (expected k1..k4, p1, p2 = 0): undistort the images first");
+      return v.asDouble() == 0 ? 0 : v.asDouble(); // -0.0 is no distortion too
+    }
+    return 0;
+  }
+
+  private static boolean isZero(double[] d) {
+    for (double v : d) {
+      if (v != 0) {
+        return false;
       }
     }
+    return true;
+  }
+
+  private static String describeDistortion(double[] d) {
+    StringBuilder sb = new StringBuilder("(");
+    for (int c = 0; c < d.length; c++) {
+      sb.append(c == 0 ? "" : ", ").append(DISTORTION.get(c)).append(" = ").append(fmt(d[c]));
+    }
+    return sb.append(')').toString();
   }
 
   /** Our intrinsics for one frame: per-frame values, then global ones, then defaults. */
@@ -315,6 +414,10 @@ public final class TransformsJsonImporter implements SceneImporter {
           throw new InvalidSceneException(json, where + ": transform_matrix[" + r + "][" + c
               + "] must be a number, found " + describe(x));
         }
+        if (!Double.isFinite(x.asDouble())) {
+          throw new InvalidSceneException(json, where + ": non-finite transform_matrix[" + r + "][" + c + "] = "
+              + x.asDouble() + "; expected a finite camera-to-world matrix");
+        }
         v[r * 4 + c] = x.asDouble();
       }
     }
@@ -342,6 +445,9 @@ public final class TransformsJsonImporter implements SceneImporter {
   private static String describe(JsonNode n) {
     if (n == null || n.isMissingNode()) {
       return "nothing";
+    }
+    if (n.isNumber() && !Double.isFinite(n.asDouble())) {
+      return String.valueOf(n.asDouble()); // as in the file, where toString() would quote it
     }
     String s = n.toString();
     return s.length() > 60 ? s.substring(0, 60) + "..." : s;

@@ -6,6 +6,7 @@ import io.github.bakefeature.api.scene.Aabb;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.api.scene.DepthImage;
 import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.InvalidSceneException;
 import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Pose;
 import io.github.bakefeature.api.scene.Scene;
@@ -33,7 +34,9 @@ import java.util.Optional;
  * {@link FileBackedFrame} are copied byte for byte (keeping JPEG as JPEG) after decoding them once
  * to be sure they are valid; other colour images are written as PNG. Depth is written at colour
  * resolution in millimetres. When the scene has labels but no class names, names
- * {@code "class k"} are generated so the written scene stays readable.
+ * {@code "class k"} are generated so the written scene stays readable; labels that are all
+ * unlabelled then (no class at all) are not written. The staged scene is opened with
+ * {@link SceneFolder#open} before it is moved into place.
  */
 public final class SceneWriter {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -59,7 +62,8 @@ public final class SceneWriter {
    * @throws IllegalArgumentException if frames have different cameras (the format has one) or
    *     labels beyond the class names
    * @throws io.github.bakefeature.api.scene.InvalidSceneException if an image of the scene
-   *     cannot be read; nothing is left at {@code dir} then
+   *     cannot be read, or the written scene would not open (naming the file under {@code dir});
+   *     nothing is left at {@code dir} then
    */
   public static void write(Scene scene, Path dir, Progress progress) throws IOException {
     Path target = dir.toAbsolutePath().normalize();
@@ -74,6 +78,7 @@ public final class SceneWriter {
     boolean done = false;
     try {
       writeInto(scene, staging, progress);
+      checkOpens(staging, target);
       AtomicFiles.moveDirectory(staging, target);
       done = true;
     } finally {
@@ -113,6 +118,21 @@ public final class SceneWriter {
       }
     } finally {
       AtomicFiles.deleteRecursively(staging);
+    }
+  }
+
+  /**
+   * Opens the staged scene as a reader will, so that a scene which would not open is never moved
+   * into place (a failed write leaves nothing at the target, and a rerun is not refused).
+   */
+  private static void checkOpens(Path staging, Path target) throws IOException {
+    try {
+      SceneFolder.builder(staging).optCacheBytes(0).open();
+    } catch (InvalidSceneException e) {
+      Path file = e.file().toAbsolutePath().normalize();
+      Path shown = file.startsWith(staging) ? target.resolve(staging.relativize(file)) : file;
+      throw new InvalidSceneException(shown, "the scene written for " + target + " does not open, so nothing was"
+          + " left there: " + e.problem(), e);
     }
   }
 
@@ -172,6 +192,11 @@ public final class SceneWriter {
     }
     if (!names.isEmpty()) {
       writeMetadata(names, dir.resolve(SceneLayout.METADATA));
+    } else {
+      // Labels but no class at all (every pixel unlabelled): nothing to name, and the format has
+      // no labels without classes, so the all-unlabelled images are left out.
+      AtomicFiles.deleteRecursively(dir.resolve(SceneLayout.GT_SEMANTIC));
+      AtomicFiles.deleteRecursively(dir.resolve(SceneLayout.SEMANTIC));
     }
     writeBounds(scene.bounds(), dir.resolve(SceneLayout.BBOX));
   }

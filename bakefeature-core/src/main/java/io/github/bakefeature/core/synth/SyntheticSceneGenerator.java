@@ -8,6 +8,9 @@ import io.github.bakefeature.api.scene.Pose;
 import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.core.parallel.Parallel;
 import io.github.bakefeature.core.scene.InMemoryScene;
+import io.github.bakefeature.core.scene.SceneWriter;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -118,16 +121,13 @@ public final class SyntheticSceneGenerator {
     return depthNoise;
   }
 
-  /** Renders every frame and assembles the scene (with dense ground truth, no scribbles). */
+  /**
+   * Renders every frame and assembles the scene in memory (with dense ground truth, no
+   * scribbles): about 9 bytes a pixel of every frame. For long sequences use {@link #onDemand()}
+   * or {@link #write}, which hold a few frames at a time.
+   */
   public SyntheticScene generate() {
-    Renderer.Buffers[] out = new Renderer.Buffers[frames];
-    Renderer.Sensor[] sensors = new Renderer.Sensor[frames];
-    int n = intrinsics.width() * intrinsics.height();
-    for (int f = 0; f < frames; f++) {
-      out[f] = new Renderer.Buffers(new byte[3 * n], new float[n], new short[n], null, null);
-      sensors[f] = Renderer.Sensor.of(depthNoise, seed, f, intrinsics.width(), intrinsics.height());
-    }
-    renderAll(poses, sensors, out, progress);
+    Renderer.Buffers[] out = renderFrames(0, frames, progress);
     InMemoryScene.Builder sb = InMemoryScene.builder().optBounds(bounds).optClassNames(world.classNames());
     int w = intrinsics.width();
     int h = intrinsics.height();
@@ -137,6 +137,42 @@ public final class SyntheticSceneGenerator {
           new LabelImage(w, h, b.labels()), null);
     }
     return new SyntheticScene(this, sb.build());
+  }
+
+  /**
+   * The frames as a scene that renders them when asked for, a few at a time, the same pixels as
+   * {@link #generate()}'s; memory stays bounded whatever the frame count. Made for one pass in
+   * frame order, as {@link SceneWriter#write} makes; see {@link OnDemandScene}.
+   */
+  public OnDemandScene onDemand() {
+    return new OnDemandScene(this, threads);
+  }
+
+  /**
+   * Renders the frames and writes them as a new scene folder {@code dir}, frame by frame
+   * ({@link #onDemand()} through {@link SceneWriter#write}); the files are those
+   * {@code SceneWriter.write(generate().scene(), dir)} writes.
+   */
+  public void write(Path dir, SceneWriter.Progress written) throws IOException {
+    SceneWriter.write(onDemand(), dir, written);
+  }
+
+  /** Frames {@code [first, first + n)} with their sensor model; {@code listener} hears of each. */
+  Renderer.Buffers[] renderFrames(int first, int n, Progress listener) {
+    Renderer.Buffers[] out = new Renderer.Buffers[n];
+    Renderer.Sensor[] sensors = new Renderer.Sensor[n];
+    int pixels = intrinsics.width() * intrinsics.height();
+    for (int j = 0; j < n; j++) {
+      out[j] = new Renderer.Buffers(new byte[3 * pixels], new float[pixels], new short[pixels], null, null);
+      sensors[j] = Renderer.Sensor.of(depthNoise, seed, first + j, intrinsics.width(), intrinsics.height());
+    }
+    renderAll(poses.subList(first, first + n), sensors, out, listener);
+    return out;
+  }
+
+  /** The progress listener of the options, or null. */
+  Progress progress() {
+    return progress;
   }
 
   /**

@@ -74,6 +74,16 @@ public final class ForeignLayouts {
    * key omitted, millimetres), optionally {@code depthFactor} times smaller than the images.
    */
   public static Path writeTransforms(Scene s, Path dir, double depthUnit, int depthFactor, long shuffleSeed) throws IOException {
+    return writeTransforms(s, dir, depthUnit, depthFactor, shuffleSeed, new double[5]);
+  }
+
+  /**
+   * As {@link #writeTransforms(Scene, Path, double, int, long)}, declaring the lens distortion
+   * {@code distortion = {k1, k2, p1, p2, k3}} of the images at the top level as {@code ns-process-data}
+   * writes COLMAP's OPENCV camera ({@code k1, k2, p1, p2}, and {@code k3} when not 0).
+   */
+  public static Path writeTransforms(Scene s, Path dir, double depthUnit, int depthFactor, long shuffleSeed,
+                                     double[] distortion) throws IOException {
     Files.createDirectories(dir.resolve("images"));
     Files.createDirectories(dir.resolve("depths"));
     CameraIntrinsics k = s.frame(0).intrinsics();
@@ -85,10 +95,13 @@ public final class ForeignLayouts {
     root.put("cy", k.cy() + 0.5);
     root.put("w", k.width());
     root.put("h", k.height());
-    root.put("k1", 0.0);
-    root.put("k2", 0.0);
-    root.put("p1", 0.0);
-    root.put("p2", 0.0);
+    root.put("k1", distortion[0]);
+    root.put("k2", distortion[1]);
+    root.put("p1", distortion[2]);
+    root.put("p2", distortion[3]);
+    if (distortion[4] != 0) {
+      root.put("k3", distortion[4]);
+    }
     if (!Double.isNaN(depthUnit)) {
       root.put("depth_unit_scale_factor", depthUnit);
     }

@@ -46,4 +46,27 @@ class FrameSubsetsTest {
     assertSame(s, FrameSubsets.everyNth(s, 1));
     assertThrows(IllegalArgumentException.class, () -> FrameSubsets.everyNth(s, 0));
   }
+
+  @Test
+  void importersThinningWhileReadingNeverOpenTheFramesLeftOutAndMatchThinningAfterwards() throws IOException {
+    InMemoryScene room = AnalyticRoom.scene(5, new CameraIntrinsics(32, 24, 29.25, 29.25, 16, 12));
+    Path seven = tmp.resolve("seq-02");
+    ForeignLayouts.writeSevenScenes(room, seven, false);
+    Path ns = tmp.resolve("ns");
+    ForeignLayouts.writeTransforms(room, ns, 1e-4, 1, 9);
+    Scene sevenAll = new SevenScenesImporter().read(seven);
+    Scene nsAll = new TransformsJsonImporter().read(ns);
+    // Frames 1 and 3 are left out with every = 2: their depth maps are unreadable.
+    for (int i : new int[] {1, 3}) {
+      Files.write(seven.resolve(String.format("frame-%06d.depth.png", i)), new byte[] {1, 2, 3});
+      Files.write(ns.resolve("depths/frame_" + (i + 1) + ".png"), new byte[] {1, 2, 3});
+    }
+    Scene sevenThin = new SevenScenesImporter().read(seven, 2);
+    Scene nsThin = new TransformsJsonImporter().read(ns, 2);
+    io.github.bakefeature.core.scene.SceneAssertions.assertScenesEqual(FrameSubsets.everyNth(sevenAll, 2), sevenThin, 0, 0);
+    io.github.bakefeature.core.scene.SceneAssertions.assertScenesEqual(FrameSubsets.everyNth(nsAll, 2), nsThin, 0, 0);
+    assertEquals(FrameSubsets.everyNth(sevenAll, 2).bounds(), sevenThin.bounds());
+    assertEquals(FrameSubsets.everyNth(nsAll, 2).bounds(), nsThin.bounds());
+    assertThrows(io.github.bakefeature.api.scene.InvalidSceneException.class, () -> new SevenScenesImporter().read(seven));
+  }
 }

@@ -5,6 +5,7 @@ import static io.github.bakefeature.core.scene.SceneAssertions.assertPoseEquals;
 import static io.github.bakefeature.core.scene.SceneAssertions.assertScenesEqual;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,7 +148,7 @@ class ReplicaImporterTest {
     List<String> lines = new java.util.ArrayList<>(Files.readAllLines(d.resolve("traj_w_c.txt")));
     lines.set(1, lines.get(1).substring(0, lines.get(1).lastIndexOf(' ')));
     Files.write(d.resolve("traj_w_c.txt"), lines);
-    assertFails(d, d.resolve("traj_w_c.txt"), "line 2: expected a 4x4 matrix (16 numbers), found 15 numbers");
+    assertFails(d, d.resolve("traj_w_c.txt"), "line 2: expected 16 numbers like line 1 (a 4x4 matrix per line), found 15");
   }
 
   @Test
@@ -194,5 +195,118 @@ class ReplicaImporterTest {
     byte[] b = Files.readAllBytes(d.resolve("depth/depth_0.png"));
     Files.write(d.resolve("depth/depth_0.png"), java.util.Arrays.copyOf(b, b.length / 2));
     assertFails(d, d.resolve("depth/depth_0.png"), "corrupt or truncated image");
+  }
+
+  // ---- trajectory layouts ----------------------------------------------------------------------
+
+  /** The trajectory rewritten with one matrix row (4 numbers) per line, as np.savetxt of (n, 4, 4) stacks. */
+  static List<String> fourPerLine(List<String> lines) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String l : lines) {
+      String[] t = l.strip().split("\\s+");
+      for (int r = 0; r < 4; r++) {
+        out.add(String.join(" ", java.util.Arrays.copyOfRange(t, 4 * r, 4 * r + 4)));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void readsTrajectoryWithOneMatrixRowPerLine() throws IOException {
+    Path d = broken();
+    Path traj = d.resolve("traj_w_c.txt");
+    Files.write(traj, fourPerLine(Files.readAllLines(traj)));
+    assertEquals(12, Files.readAllLines(traj).size());
+    Scene s = new ReplicaImporter().read(d);
+    assertEquals(3, s.size());
+    for (int i = 0; i < 3; i++) {
+      assertPoseEquals(room.frame(i).pose(), s.frame(i).pose(), 1e-9, "lines " + (4 * i + 1) + "-" + (4 * i + 4));
+    }
+  }
+
+  @Test
+  void rejectsTrajectoryMixingOneLineAndFourLineMatrices() throws IOException {
+    Path d = broken();
+    Path traj = d.resolve("traj_w_c.txt");
+    List<String> lines = Files.readAllLines(traj);
+    List<String> mixed = new java.util.ArrayList<>(fourPerLine(lines.subList(0, 1)));
+    mixed.addAll(lines.subList(1, 3));
+    Files.write(traj, mixed);
+    assertFails(d, traj, "line 5: expected 4 numbers like line 1 (a matrix row per line), found 16");
+  }
+
+  @Test
+  void rejectsFourNumberLinesThatDoNotMakeWholeMatrices() throws IOException {
+    Path d = broken();
+    Path traj = d.resolve("traj_w_c.txt");
+    List<String> rows = fourPerLine(Files.readAllLines(traj));
+    Files.write(traj, rows.subList(0, 10));
+    assertFails(d, traj, "expected 4 lines of 4 numbers per 4x4 matrix, found 10 lines");
+  }
+
+  @Test
+  void rejectsTrajectoryLinesOfEightNumbers() throws IOException {
+    Path d = broken();
+    Path traj = d.resolve("traj_w_c.txt");
+    Files.writeString(traj, "1 0 0 0 0 1 0 0\n0 0 1 0 0 0 0 1\n");
+    assertFails(d, traj, "line 1: expected 16 numbers (a 4x4 matrix per line) or 4 (a matrix row per line, 4 lines"
+        + " per matrix), found 8");
+  }
+
+  // ---- void labels and thinning -----------------------------------------------------------------
+
+  static void writeGrey(Path file, int w, int h, int value) throws IOException {
+    java.awt.image.BufferedImage g = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    int[] v = new int[w * h];
+    java.util.Arrays.fill(v, value);
+    g.getRaster().setSamples(0, 0, w, h, 0, v);
+    javax.imageio.ImageIO.write(g, "png", file.toFile());
+  }
+
+  @Test
+  void allVoidLabelsGiveASceneWithoutGroundTruthThatWritesAndReopens() throws IOException {
+    Path d = broken();
+    for (int i = 0; i < 3; i++) {
+      writeGrey(d.resolve("semantic_class/semantic_class_" + i + ".png"), 48, 36, 0);
+    }
+    Scene s = new ReplicaImporter().read(d);
+    assertTrue(s.classNames().isEmpty(), s.classNames().toString());
+    assertFalse(s.hasGroundTruth());
+    assertTrue(s.frame(1).groundTruth().isEmpty());
+    Path out = tmp.resolve("all-void-out");
+    SceneFolder written = Importers.importScene("replica", d, out, (done, total) -> { });
+    assertEquals(3, written.size());
+    assertFalse(written.hasGroundTruth());
+    assertFalse(Files.exists(out.resolve("gt_semantic")));
+  }
+
+  @Test
+  void everySecondFrameNeverOpensTheLeftOutFramesAndListsOnlyTheirClasses() throws IOException {
+    Path d = broken();
+    // Frame 1 is left out: its depth and labels are unreadable, and it alone shows Replica id 77.
+    Files.write(d.resolve("depth/depth_1.png"), new byte[] {1, 2, 3});
+    writeGrey(d.resolve("semantic_class/semantic_class_1.png"), 48, 36, 77);
+    Scene s = new ReplicaImporter().read(d, 2);
+    assertEquals(2, s.size());
+    assertEquals(List.of("ceiling", "sphere", "floor", "wall"), s.classNames(), "no class 77: frame 1 is not kept");
+    for (int j = 0; j < 2; j++) {
+      assertEquals(ImportedScene.frameName(j), s.frame(j).name());
+      assertPoseEquals(room.frame(2 * j).pose(), s.frame(j).pose(), 1e-9, "kept frame " + j);
+      assertArrayEquals(room.frame(2 * j).rgb().pixels(), s.frame(j).rgb().pixels());
+    }
+    assertEquals(io.github.bakefeature.core.scene.SceneBounds.fromFrames(s.frames()), s.bounds(),
+        "bounds of the kept frames");
+    // Every frame: the unreadable depth is decoded for the bounds.
+    assertFails(d, d.resolve("depth/depth_1.png"), "");
+  }
+
+  @Test
+  void everyFrameIsTheSameAsPlainRead() throws IOException {
+    Scene a = new ReplicaImporter().read(dir);
+    Scene b = new ReplicaImporter().read(dir, 1);
+    assertScenesEqual(a, b, 0, 0);
+    assertEquals(a.bounds(), b.bounds());
+    assertEquals(a.classNames(), b.classNames());
+    assertThrows(IllegalArgumentException.class, () -> new ReplicaImporter().read(dir, 0));
   }
 }

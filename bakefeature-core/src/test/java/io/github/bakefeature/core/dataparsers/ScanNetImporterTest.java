@@ -226,6 +226,26 @@ class ScanNetImporterTest {
   }
 
   @Test
+  void allUnannotatedLabelsGiveASceneWithoutGroundTruthThatWritesAndReopens() throws IOException {
+    Path d = broken();
+    for (int i = 0; i < FRAMES; i++) {
+      Path p = d.resolve("label-filt/" + i + ".png");
+      int[] size = new int[2];
+      io.github.bakefeature.core.io.ImageFiles.readChannel(p, size);
+      ForeignLayouts.write16(p, size[0], size[1], new int[size[0] * size[1]]);
+    }
+    Scene s = ScanNetImporter.builder().build().read(d);
+    assertTrue(s.classNames().isEmpty(), s.classNames().toString());
+    assertFalse(s.hasGroundTruth());
+    assertTrue(s.frame(3).groundTruth().isEmpty());
+    Path out = tmp.resolve("all-unannotated-out");
+    SceneFolder written = Importers.importScene("scannet", d, out, (done, total) -> { });
+    assertEquals(FRAMES, written.size());
+    assertFalse(written.hasGroundTruth());
+    assertFalse(Files.exists(out.resolve("gt_semantic")));
+  }
+
+  @Test
   void copiesColourUnchangedWhenBothCamerasAreTheSame() throws IOException {
     Path d = tmp.resolve("same-camera");
     ForeignLayouts.writeScanNet(depthScene, depthScene, d, null, null);

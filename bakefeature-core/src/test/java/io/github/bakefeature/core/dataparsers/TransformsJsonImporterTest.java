@@ -137,17 +137,161 @@ class TransformsJsonImporterTest {
   }
 
   @Test
-  void rejectsDistortion() throws IOException {
-    Path d = broken(root -> root.put("k1", -0.07));
-    assertFails(d, d.resolve("transforms.json"), "distortion k1 = -0.07; only undistorted pinhole images are supported");
-    Path f = broken(root -> frame(root, 3).put("p2", 0.001));
-    assertFails(f, f.resolve("transforms.json"), "distortion p2 = 0.001");
+  void rejectsDistortionBeyondOpenCvsFiveCoefficients() throws IOException {
+    Path d = broken(root -> root.put("k4", -0.07));
+    assertFails(d, d.resolve("transforms.json"), "distortion k4 = -0.07; only OpenCV's k1, k2, k3, p1, p2 are removed");
+    Path f = broken(root -> {
+      root.put("camera_model", "FULL_OPENCV");
+      frame(root, 3).put("k6", 0.001);
+    });
+    assertFails(f, f.resolve("transforms.json"), "): distortion k6 = 0.001; only OpenCV's");
   }
 
   @Test
   void rejectsFisheyeCameras() throws IOException {
     Path d = broken(root -> root.put("camera_model", "OPENCV_FISHEYE"));
-    assertFails(d, d.resolve("transforms.json"), "camera_model \"OPENCV_FISHEYE\" is not a pinhole camera");
+    assertFails(d, d.resolve("transforms.json"), "camera_model \"OPENCV_FISHEYE\" is not supported: expected a pinhole"
+        + " camera with at most OpenCV's k1, k2, k3, p1, p2 distortion");
+  }
+
+  @Test
+  void rejectsFramesWithDifferentDistortion() throws IOException {
+    Path d = broken(root -> frame(root, 2).put("k1", 0.01));
+    assertFails(d, d.resolve("transforms.json"), "distortion (k1 = 0.0100000, k2 = 0.00000, p1 = 0.00000, p2 = 0.00000,"
+        + " k3 = 0.00000) differs from");
+  }
+
+  @Test
+  void rejectsDistortionGivenTwiceOrMisshapen() throws IOException {
+    Path d = broken(root -> root.putArray("distortion_params").add(0.1).add(0).add(0).add(0).add(0).add(0));
+    assertFails(d, d.resolve("transforms.json"), "both distortion_params and k1 are given");
+    Path e = broken(root -> {
+      for (String k : new String[] {"k1", "k2", "p1", "p2"}) {
+        root.remove(k);
+      }
+      root.putArray("distortion_params").add(0.1).add(0);
+    });
+    assertFails(e, e.resolve("transforms.json"), "distortion_params: expected [k1, k2, k3, k4, p1, p2], found [0.1,0]");
+  }
+
+  // ---- non-finite numbers (Python's json.dump writes NaN and Infinity) ----------------------------
+
+  /** The dataset with the number 12345.5 written into it by {@code edit} replaced by {@code token}. */
+  Path withToken(Consumer<ObjectNode> edit, String token) throws IOException {
+    Path d = broken(edit);
+    Path json = d.resolve("transforms.json");
+    String text = Files.readString(json);
+    assertTrue(text.contains("12345.5"), text);
+    Files.writeString(json, text.replace("12345.5", token));
+    return d;
+  }
+
+  @Test
+  void namesTheFrameOfANonFiniteTransform() throws IOException {
+    Path d = withToken(root -> ((ArrayNode) frame(root, 4).get("transform_matrix").get(1)).set(3, 12345.5), "NaN");
+    ObjectMapper lenient = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+        .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    String file = frame((ObjectNode) lenient.readTree(d.resolve("transforms.json").toFile()), 4).get("file_path").asText();
+    assertFails(d, d.resolve("transforms.json"), "frames[4] (" + file + "): non-finite transform_matrix[1][3] = NaN");
+  }
+
+  @Test
+  void namesTheFieldOfNonFiniteIntrinsicsAndDistortion() throws IOException {
+    Path d = withToken(root -> root.put("fl_x", 12345.5), "Infinity");
+    assertFails(d, d.resolve("transforms.json"), "fl_x: expected a finite number, found Infinity");
+    Path e = withToken(root -> frame(root, 2).put("cy", 12345.5), "-Infinity");
+    assertFails(e, e.resolve("transforms.json"), ").cy: expected a finite number, found -Infinity");
+    Path f = withToken(root -> frame(root, 0).put("k2", 12345.5), "NaN");
+    assertFails(f, f.resolve("transforms.json"), "): k2: expected a finite number, found NaN");
+  }
+
+  // ---- lens distortion --------------------------------------------------------------------------
+
+  @Test
+  void removesOpenCvLensDistortionGivingBackThePinholeCapture() throws IOException {
+    // A capture through a lens with COLMAP-like OPENCV distortion (barrel, slight tangential, k3).
+    InMemoryScene exact = io.github.bakefeature.core.synth.SyntheticScenes.tabletop(4, 320, 240, 3);
+    CameraIntrinsics kk = exact.frame(0).intrinsics();
+    double[] dist = {-0.21, 0.07, 0.0015, -0.001, -0.01};
+    InMemoryScene capture = ForeignLayouts.distorted(exact, kk, dist);
+    Path with = tmp.resolve("opencv");
+    ForeignLayouts.writeTransforms(capture, with, 1e-4, 1, 5, dist);
+    Path without = tmp.resolve("opencv-undeclared");
+    ForeignLayouts.writeTransforms(capture, without, 1e-4, 1, 5);
+    Scene a = new TransformsJsonImporter().read(with);
+    Scene b = new TransformsJsonImporter().read(without);
+    for (int i = 0; i < a.size(); i++) {
+      assertIntrinsicsEquals(kk, a.frame(i).intrinsics(), 1e-9, "the pinhole camera and size are kept");
+      assertTrue(((io.github.bakefeature.core.scene.FileBackedFrame) a.frame(i)).rgbFile().isEmpty(),
+          "the stored file is not the undistorted colour");
+    }
+    double withErr = TumImporterTest.medianDepthDifference(a, exact);
+    double withoutErr = TumImporterTest.medianDepthDifference(b, exact);
+    String depths = String.format(java.util.Locale.ROOT, "median |depth - exact| %.2f mm undistorted, %.2f mm as stored",
+        withErr * 1000, withoutErr * 1000);
+    assertTrue(withErr < withoutErr / 3 && withErr < 0.002, depths);
+    double withColour = meanColourDifference(a, exact);
+    double withoutColour = meanColourDifference(b, exact);
+    String colours = String.format(java.util.Locale.ROOT, "mean |rgb - exact| %.2f undistorted, %.2f as stored",
+        withColour, withoutColour);
+    assertTrue(withColour < withoutColour / 2, colours);
+    int[][] pairs = {{0, 1}, {2, 3}};
+    MultiViewConsistency.Stats good = Consistency.pooled(a, pairs, 1, UnaryOperator.identity());
+    MultiViewConsistency.Stats bad = Consistency.pooled(b, pairs, 1, UnaryOperator.identity());
+    Consistency.report("transforms", "synthetic tabletop 320x240 with OPENCV lens distortion, removed", good);
+    Consistency.report("transforms", "synthetic tabletop 320x240 with OPENCV lens distortion, not removed", bad);
+    assertTrue(good.median() < bad.median() / 2, good + " vs " + bad);
+    // Written scenes keep the undistorted pixels.
+    SceneFolder written = Importers.importScene("transforms", with, tmp.resolve("opencv-out"), (done, total) -> { });
+    assertArrayEquals(a.frame(2).rgb().pixels(), written.frame(2).rgb().pixels());
+  }
+
+  @Test
+  void perFrameDistortionAndDistortionParamsAreTheSameCamera() throws IOException {
+    double[] dist = {-0.21, 0.07, 0.0015, -0.001, -0.01};
+    Path perFrame = broken(root -> {
+      for (String k : new String[] {"k1", "k2", "p1", "p2"}) {
+        root.remove(k);
+      }
+      for (com.fasterxml.jackson.databind.JsonNode f : root.get("frames")) {
+        ((ObjectNode) f).put("k1", dist[0]).put("k2", dist[1]).put("p1", dist[2]).put("p2", dist[3]).put("k3", dist[4]);
+      }
+    });
+    Path params = broken(root -> {
+      for (String k : new String[] {"k1", "k2", "p1", "p2"}) {
+        root.remove(k);
+      }
+      root.putArray("distortion_params").add(dist[0]).add(dist[1]).add(dist[4]).add(0.0).add(dist[2]).add(dist[3]);
+    });
+    Scene a = new TransformsJsonImporter().read(perFrame);
+    Scene b = new TransformsJsonImporter().read(params);
+    Undistortion u = new Undistortion(K, dist);
+    for (int i = 0; i < a.size(); i++) {
+      byte[] expected = u.colour(room.frame(i).rgb()).pixels();
+      assertArrayEquals(expected, a.frame(i).rgb().pixels(), "frame " + i + ", per-frame k1, k2, p1, p2, k3");
+      assertArrayEquals(expected, b.frame(i).rgb().pixels(), "frame " + i + ", distortion_params");
+    }
+  }
+
+  /** Mean absolute colour difference over the pixels with depth in both scenes. */
+  static double meanColourDifference(Scene a, Scene b) throws IOException {
+    double sum = 0;
+    long n = 0;
+    for (int i = 0; i < a.size(); i++) {
+      byte[] x = a.frame(i).rgb().pixels();
+      byte[] y = b.frame(i).rgb().pixels();
+      float[] dx = a.frame(i).depth().orElseThrow().metres();
+      float[] dy = b.frame(i).depth().orElseThrow().metres();
+      for (int p = 0; p < dx.length; p++) {
+        if (dx[p] > 0 && dy[p] > 0) {
+          for (int c = 0; c < 3; c++) {
+            sum += Math.abs((x[3 * p + c] & 0xFF) - (y[3 * p + c] & 0xFF));
+          }
+          n += 3;
+        }
+      }
+    }
+    return sum / n;
   }
 
   @Test

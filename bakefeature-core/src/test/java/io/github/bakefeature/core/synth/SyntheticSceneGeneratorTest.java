@@ -323,6 +323,73 @@ class SyntheticSceneGeneratorTest {
     assertEquals(List.of(1, 2, 3, 4, 5), sorted);
   }
 
+  // ---- rendering on demand ---------------------------------------------------------------------
+
+  @Test
+  void framesRenderedOnDemandAreTheGeneratedOnesInAnyOrder() throws IOException {
+    for (Preset p : Preset.values()) {
+      // 11 frames: batches of 4 and a short last one; the sensor model covers per-frame noise.
+      SyntheticSceneGenerator g = small(p, 5).optFrames(11).optDepthNoise(0.01).optDepthHoles(0.05).build();
+      OnDemandScene lazy = g.onDemand();
+      assertEquals(4, lazy.batchSize(), "at least 4 frames of 64x48 per batch");
+      InMemoryScene all = g.generate().scene();
+      assertIdentical(all, lazy);
+      // Out of order: a frame's batch is rendered again, with the same pixels.
+      for (int i : new int[] {9, 2, 10, 0, 5, 5, 3}) {
+        assertArrayEquals(all.frame(i).rgb().pixels(), lazy.frame(i).rgb().pixels(), "frame " + i);
+        assertArrayEquals(all.frame(i).groundTruth().orElseThrow().labels(),
+            lazy.frame(i).groundTruth().orElseThrow().labels(), "frame " + i);
+      }
+      assertTrue(lazy.hasGroundTruth());
+      assertEquals(g.bounds(), lazy.bounds());
+      assertEquals(g.world().classNames(), lazy.classNames());
+    }
+  }
+
+  @Test
+  void batchesStayWithinTheirMemoryBudgetWhateverTheFrameCount() {
+    // 9 bytes a pixel: a 2048x2048 frame is 36 MB, over the 32 MB budget: one frame at a time.
+    assertEquals(1, small(Preset.TABLETOP, 1).optFrames(100_000).optSize(2048, 2048).build().onDemand().batchSize());
+    // 1024x768 frames (7 MB): 4 of them.
+    assertEquals(4, small(Preset.TABLETOP, 1).optFrames(100_000).optSize(1024, 768).build().onDemand().batchSize());
+  }
+
+  @Test
+  void writingFrameByFrameGivesTheFilesOfTheInMemoryScene(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws IOException {
+    SyntheticSceneGenerator g = small(Preset.ROOM, 2).optFrames(9).build();
+    java.nio.file.Path streamed = tmp.resolve("streamed");
+    java.nio.file.Path inMemory = tmp.resolve("in-memory");
+    List<Integer> written = new ArrayList<>();
+    g.write(streamed, (done, total) -> written.add(done));
+    g.generate().write(inMemory);
+    assertEquals(9, written.size());
+    try (var files = java.nio.file.Files.walk(inMemory)) {
+      List<java.nio.file.Path> all = files.filter(java.nio.file.Files::isRegularFile).toList();
+      assertEquals(9 * 4 + 3, all.size(), "rgb, depth, pose, gt_semantic per frame; intrinsics, bbox, metadata");
+      for (java.nio.file.Path f : all) {
+        java.nio.file.Path other = streamed.resolve(inMemory.relativize(f).toString());
+        assertArrayEquals(java.nio.file.Files.readAllBytes(f), java.nio.file.Files.readAllBytes(other), other.toString());
+      }
+    }
+  }
+
+  @Test
+  void progressCountsTheFramesOfTheWholeSequenceOnDemand() throws IOException {
+    ConcurrentLinkedQueue<Integer> done = new ConcurrentLinkedQueue<>();
+    OnDemandScene s = small(Preset.TABLETOP, 1).optFrames(6).optProgress((n, total) -> {
+      assertEquals(6, total);
+      done.add(n);
+    }).build().onDemand();
+    for (Frame f : s.frames()) {
+      f.rgb();
+    }
+    List<Integer> sorted = new ArrayList<>(done);
+    java.util.Collections.sort(sorted);
+    assertEquals(List.of(1, 2, 3, 4, 5, 6), sorted);
+    assertTrue(s.renderSeconds() > 0);
+  }
+
   @Test
   void rejectsInvalidOptions() {
     assertThrows(IllegalArgumentException.class, () -> SyntheticSceneGenerator.builder().optFrames(0));

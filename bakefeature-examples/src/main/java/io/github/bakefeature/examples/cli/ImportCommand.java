@@ -1,7 +1,6 @@
 package io.github.bakefeature.examples.cli;
 
 import io.github.bakefeature.api.scene.Scene;
-import io.github.bakefeature.core.dataparsers.FrameSubsets;
 import io.github.bakefeature.core.dataparsers.Importers;
 import io.github.bakefeature.core.dataparsers.ScanNetImporter;
 import io.github.bakefeature.core.dataparsers.ScanNetLabelTable;
@@ -115,7 +114,8 @@ public final class ImportCommand implements Callable<Integer> {
             .map(p -> in.relativize(p).toString()).toList()) + (skipped.size() > 5 ? ", ..." : ""));
       }
     } else {
-      scene = FrameSubsets.everyNth(importer.read(in), every);
+      // Thinned while reading: the frames left out are never decoded.
+      scene = importer.read(in, every);
     }
     err.println("bakefeature import: writing " + scene.size() + " frames to " + out);
     int step = Math.max(1, scene.size() / 10);

@@ -3,7 +3,7 @@ package io.github.bakefeature.examples.cli;
 import io.github.bakefeature.core.scene.SceneWriter;
 import io.github.bakefeature.core.synth.DepthNoise;
 import io.github.bakefeature.core.synth.Preset;
-import io.github.bakefeature.core.synth.SyntheticScene;
+import io.github.bakefeature.core.synth.OnDemandScene;
 import io.github.bakefeature.core.synth.SyntheticSceneGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bakefeature synth}: renders a procedural scene with exact depth and dense ground truth
- * and writes it in the scene format. Progress goes to stderr; one JSON summary line to stdout.
+ * and writes it in the scene format, frame by frame (memory does not grow with {@code --frames}).
+ * Progress goes to stderr; one JSON summary line to stdout ({@code render_seconds}: time spent
+ * rendering, partly while frames were being written).
  */
 @Command(name = "synth", mixinStandardHelpOptions = true,
     description = "Render a synthetic RGB-D scene with exact depth and dense ground-truth semantics.")
@@ -86,15 +88,26 @@ public final class SynthCommand implements Callable<Integer> {
     err.printf("synth: %s, %d frames of %dx%d, seed %d, %d classes%n", p.id(), frames, width, height, seed,
         p.classNames().size());
     err.flush();
-    SyntheticScene scene = generator.generate();
-    double renderSeconds = (System.nanoTime() - start) / 1e9;
-    err.printf("synth: writing %s%n", out);
+    err.printf("synth: rendering and writing %s%n", out);
     err.flush();
-    if (force) {
-      SceneWriter.replace(scene.scene(), out);
-    } else {
-      scene.write(out);
+    // Frame by frame: memory holds a few frames whatever --frames is.
+    OnDemandScene scene = generator.onDemand();
+    try {
+      if (force) {
+        SceneWriter.replace(scene, out);
+      } else {
+        SceneWriter.write(scene, out);
+      }
+    } catch (OutOfMemoryError e) {
+      // Only a few frames are held, so this is the frame size against the heap, not --frames.
+      long mb = 9L * width * height * scene.batchSize() * 2 / (1 << 20);
+      throw new IllegalArgumentException("out of memory: " + width + "x" + height + " frames need about " + mb
+          + " MB of heap (" + scene.batchSize() + (scene.batchSize() == 1 ? " frame" : " frames")
+          + " at a time, twice, 9 bytes a pixel) plus their PNG encoding,"
+          + " found a " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB heap; give Java more (e.g."
+          + " BAKEFEATURE_JAVA_OPTS=-Xmx8g) or lower --width/--height", e);
     }
+    double renderSeconds = scene.renderSeconds();
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("command", "synth");
     summary.put("preset", p.id());

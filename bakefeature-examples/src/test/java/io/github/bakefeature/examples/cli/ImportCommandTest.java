@@ -264,4 +264,69 @@ class ImportCommandTest {
     CliRun missing = CliRun.run("import", "--format", "replica");
     assertEquals(2, missing.exitCode(), "picocli usage error");
   }
+
+  static void writeGrey(Path file, int w, int h, int bits) throws java.io.IOException {
+    java.awt.image.BufferedImage g = new java.awt.image.BufferedImage(w, h, bits == 16
+        ? java.awt.image.BufferedImage.TYPE_USHORT_GRAY : java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    javax.imageio.ImageIO.write(g, "png", file.toFile());
+  }
+
+  @Test
+  void labelsThatAreAllVoidImportAsAReadableSceneWithoutGroundTruth() throws Exception {
+    InMemoryScene room = AnalyticRoom.scene(3, 24, 18, 90);
+    Path replica = tmp.resolve("replica-void");
+    ForeignLayouts.writeReplica(room, replica, new int[] {40, 5, 93, 17});
+    Path scanNet = tmp.resolve("scannet-void");
+    ForeignLayouts.writeScanNet(room, room, scanNet, room, new int[] {3, 40, 7, 1200});
+    for (int i = 0; i < 3; i++) {
+      writeGrey(replica.resolve("semantic_class/semantic_class_" + i + ".png"), 24, 18, 8);
+      writeGrey(scanNet.resolve("label-filt/" + i + ".png"), 24, 18, 16);
+    }
+    for (String[] c : new String[][] {{"replica", replica.toString()}, {"scannet", scanNet.toString()}}) {
+      Path out = tmp.resolve("out-void-" + c[0]);
+      CliRun r = CliRun.run("import", "--format", c[0], "--in", c[1], "--out", out.toString());
+      assertEquals(0, r.exitCode(), c[0] + ": " + r.err());
+      JsonNode j = new ObjectMapper().readTree(r.outLines()[0]);
+      assertEquals(0, j.get("classes").asInt(), c[0]);
+      assertFalse(j.get("has_ground_truth").asBoolean(), c[0]);
+      assertEquals(3, SceneFolder.open(out).size());
+      assertFalse(Files.exists(out.resolve("gt_semantic")), c[0]);
+    }
+  }
+
+  @Test
+  void anImportFailingWhileWritingLeavesNoOutputSoTheRerunWorks() throws Exception {
+    Path in = tmp.resolve("replica-broken");
+    ForeignLayouts.writeReplica(AnalyticRoom.scene(3, 24, 18, 90), in, new int[] {40, 5, 93, 17});
+    Path rgb = in.resolve("rgb/rgb_2.png");
+    byte[] good = Files.readAllBytes(rgb);
+    Files.write(rgb, Arrays.copyOf(good, good.length / 2)); // the header reads, the pixels do not
+    Path out = tmp.resolve("out-broken");
+    CliRun r = CliRun.run("import", "--format", "replica", "--in", in.toString(), "--out", out.toString());
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("rgb_2.png"), r.err());
+    assertFalse(Files.exists(out));
+    try (var left = Files.list(tmp)) {
+      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".out-broken")), "no staging folder left");
+    }
+    Files.write(rgb, good);
+    CliRun again = CliRun.run("import", "--format", "replica", "--in", in.toString(), "--out", out.toString());
+    assertEquals(0, again.exitCode(), again.err());
+    assertEquals(3, SceneFolder.open(out).size());
+  }
+
+  @Test
+  void everyNeverReadsTheDepthOfTheFramesLeftOut() throws Exception {
+    InMemoryScene room = AnalyticRoom.scene(3, 24, 18, 90);
+    Path in = tmp.resolve("replica-every");
+    ForeignLayouts.writeReplica(room, in, new int[] {40, 5, 93, 17});
+    Files.write(in.resolve("depth/depth_1.png"), new byte[] {1, 2, 3});
+    Path out = tmp.resolve("out-every");
+    CliRun r = CliRun.run("import", "--format", "replica", "--in", in.toString(), "--out", out.toString(),
+        "--every", "2");
+    assertEquals(0, r.exitCode(), r.err());
+    SceneFolder s = SceneFolder.open(out);
+    assertEquals(2, s.size());
+    SceneAssertions.assertPoseEquals(room.frame(2).pose(), s.frame(1).pose(), 1e-9, "replica frame 2");
+  }
 }
