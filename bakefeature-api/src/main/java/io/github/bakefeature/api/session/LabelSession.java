@@ -19,6 +19,15 @@ import java.util.Set;
  * the scene's {@code semantic/} PNGs plus a session file (classes, colours, history), so a crash
  * loses at most the change in flight.
  *
+ * <p><b>Failures.</b> A frame index outside {@code [0, scene().size())} or a class id outside
+ * {@code [0, classes().size())} throws {@link IllegalArgumentException}; a change that cannot be
+ * saved throws {@link java.io.UncheckedIOException} and is not applied (memory and files stay as
+ * they were); any call after {@link #close()} throws {@link IllegalStateException}.
+ *
+ * <p><b>Undo scope.</b> The history holds strokes, erases and frame clears of every frame, in the
+ * order they were made by any caller (one history per scene, shared by every client of the
+ * session). Class additions, renames and recolours are saved at once and are not undo steps.
+ *
  * <p><b>Threading.</b> All methods are thread-safe. Annotation calls never wait for a training
  * step; the trainer picks up a change within one step. {@link #segment} and {@link #render} see
  * the model between two steps (never a half-updated one) and block training for at most one

@@ -58,7 +58,9 @@ final class Api {
   private final ExportJobs exports;
   private final String token;
   private final Supplier<ObjectNode> state;
-  private volatile Set<String> allowedHosts; // null = any (bound to a non-loopback address)
+  // null = any (bound to a non-loopback address). Until the server knows its port (port 0 picks
+  // one at start-up) no Host is allowed, so there is no window in which any Host header passes.
+  private volatile Set<String> allowedHosts = Set.of();
   /** Serialises changes to the class list, so the size check and the add are one step. */
   private final Object classLock = new Object();
   private final Semaphore bodyReaders = new Semaphore(MAX_BODY_READERS);
@@ -217,6 +219,9 @@ final class Api {
     }
     String host = hosts.isEmpty() ? null : hosts.get(0);
     Set<String> allowed = allowedHosts;
+    if (allowed != null && allowed.isEmpty()) {
+      throw new ApiException(503, "the app is starting; try again in a moment", null);
+    }
     if (allowed != null && (host == null || !allowed.contains(host.toLowerCase(Locale.ROOT)))) {
       throw new ApiException(403, "this app only answers requests addressed to " + String.join(" or ", allowed.stream().sorted().toList())
           + ", found Host: " + (host == null ? "none" : shorten(host)), null);

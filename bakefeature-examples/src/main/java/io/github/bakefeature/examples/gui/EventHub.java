@@ -205,6 +205,10 @@ final class EventHub implements SessionListener, AutoCloseable {
     if (c == null) {
       return;
     }
+    if (text == null) {
+      sendError(c, "binary messages are not accepted: expected one JSON text message such as {\"type\":\"view\",\"frame\":0}", null);
+      return;
+    }
     JsonNode msg;
     try {
       msg = Json.parse(text);

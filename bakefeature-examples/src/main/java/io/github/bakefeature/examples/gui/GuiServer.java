@@ -141,7 +141,7 @@ public final class GuiServer implements AutoCloseable {
     app.ws("/ws", ws -> {
       ws.onConnect(ctx -> hub.connect(ctx.sessionId(), sink(ctx.session)));
       ws.onMessage(ctx -> hub.onMessage(ctx.sessionId(), ctx.message()));
-      ws.onBinaryMessage(ctx -> hub.onMessage(ctx.sessionId(), "binary"));
+      ws.onBinaryMessage(ctx -> hub.onMessage(ctx.sessionId(), null)); // refused with an error event
       ws.onClose(ctx -> hub.disconnect(ctx.sessionId()));
       ws.onError(ctx -> hub.disconnect(ctx.sessionId()));
     });

@@ -93,6 +93,8 @@ class GuiServerWebSocketTest {
         JsonNode e = ws.awaitType("error", 10);
         assertTrue(e.get("error").asText().contains(c[1]), c[0] + " -> " + e);
       }
+      ws.socket.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
+      assertTrue(ws.awaitType("error", 10).get("error").asText().contains("binary messages are not accepted"));
       ws.send("{\"type\":\"ping\"}");
       ws.awaitType("pong", 10);
       assertEquals(1, f.server.clientCount());
