@@ -1,6 +1,7 @@
 package io.github.bakefeature.core.session;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bakefeature.api.scene.LabelImage;
@@ -63,6 +64,9 @@ class AnnotationStoreCrashTest {
         assertTrue(now.equals(acked) || oneChangeAhead(acked, now),
             "kill " + k + ": lost an acknowledged change\n  acknowledged: " + acked + "\n  loaded:       " + now);
         assertConsistent(loaded, dir);
+        // metadata.json names the classes session.json holds (open repairs a crash between the two).
+        assertEquals(loaded.classes().stream().map(c -> c.name()).toList(), SceneFolder.open(dir).classNames(),
+            "kill " + k + ": metadata.json and the session disagree on the class names");
       }
     }
   }
@@ -106,21 +110,31 @@ class AnnotationStoreCrashTest {
     }
   }
 
-  /** Whether {@code now} is reachable from {@code acked} by one stroke, clear, undo, redo or class add. */
+  /**
+   * Whether {@code now} is reachable from {@code acked} by one stroke, clear, undo, redo, class
+   * add, rename or recolour.
+   */
   static boolean oneChangeAhead(String acked, String now) {
-    String[] a = acked.split(" ", 4);
-    String[] b = now.split(" ", 4);
+    String[] a = acked.split(" ", 5);
+    String[] b = now.split(" ", 5);
     int ca = Integer.parseInt(a[1]);
     int cb = Integer.parseInt(b[1]);
-    List<String> ia = ids(a.length > 3 ? a[3] : "");
-    List<String> ib = ids(b.length > 3 ? b[3] : "");
+    List<String> ia = ids(a.length > 4 ? a[4] : "");
+    List<String> ib = ids(b.length > 4 ? b[4] : "");
     int classesA = Integer.parseInt(a[2]);
     int classesB = Integer.parseInt(b[2]);
+    List<String> namesA = List.of(a[3].split("\\|"));
+    List<String> namesB = List.of(b[3].split("\\|"));
     if (classesB == classesA + 1) {
-      return ca == cb && ia.equals(ib);
+      return ca == cb && ia.equals(ib) && namesB.subList(0, namesA.size()).equals(namesA);
     }
     if (classesA != classesB) {
       return false;
+    }
+    if (!namesA.equals(namesB)) {
+      // A rename or a recolour: exactly one class changed, nothing else.
+      long changed = java.util.stream.IntStream.range(0, namesA.size()).filter(i -> !namesA.get(i).equals(namesB.get(i))).count();
+      return changed == 1 && ca == cb && ia.equals(ib);
     }
     if (ia.equals(ib)) {
       return cb == ca - 1 || cb == ca + 1;

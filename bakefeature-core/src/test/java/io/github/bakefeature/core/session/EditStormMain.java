@@ -41,10 +41,15 @@ public final class EditStormMain {
         store.undo();
       } else if (op < 95) {
         store.redo();
-      } else if (op < 98) {
+      } else if (op < 96) {
         store.clearFrame(frame);
-      } else {
+      } else if (op < 97) {
         store.addClass("extra " + store.classes().size(), rnd.nextInt(0xFFFFFF));
+      } else if (op < 99) {
+        int c = rnd.nextInt(store.classes().size());
+        store.renameClass(c, "renamed " + c + "-" + rnd.nextInt(1_000_000));
+      } else {
+        store.recolourClass(rnd.nextInt(store.classes().size()), rnd.nextInt(0x1000000));
       }
       write(out, ack(store));
     }
@@ -54,8 +59,13 @@ public final class EditStormMain {
     out.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** {@code ACK <cursor> <class count> <classes: name#rrggbb|...> <history ids,>}. */
   static String ack(AnnotationStore s) {
     StringBuilder b = new StringBuilder("ACK ").append(s.cursor()).append(' ').append(s.classes().size()).append(' ');
+    for (var c : s.classes()) {
+      b.append(c.name().replace(' ', '_')).append(c.hexColour()).append('|');
+    }
+    b.append(' ');
     for (long id : s.historyIds()) {
       b.append(id).append(',');
     }
