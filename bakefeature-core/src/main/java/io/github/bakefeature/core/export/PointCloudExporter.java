@@ -20,7 +20,9 @@ import java.util.List;
  * falls into a cubic voxel of {@link Builder#optVoxelSize} metres. Each voxel becomes one point: mean
  * position, mean colour, majority class (ties: lower id) and mean confidence.
  *
- * <p>Memory: one accumulator per occupied voxel plus 8 bytes per kept pixel (class votes).
+ * <p>Streaming: each frame is rendered, added to per-voxel sums and dropped, so memory is bounded by
+ * the occupied voxels (100-200 bytes each), not by the frames or pixels fused. Points come in the
+ * order their voxels were first hit (frame order, then row-major pixel order).
  */
 public final class PointCloudExporter {
   /** Default voxel edge as a fraction of the scene box diagonal. */
@@ -107,6 +109,11 @@ public final class PointCloudExporter {
    */
   public LabelledPointCloud fuse(ViewSource views, Scene scene, int classCount) {
     List<SemanticClass> legend = classes != null ? classes : ExportClasses.fromScene(scene, classCount);
+    return accumulate(views, scene).toCloud(legend);
+  }
+
+  /** Renders the frames one at a time and adds their kept pixels to per-voxel accumulators. */
+  Voxels accumulate(ViewSource views, Scene scene) {
     double voxel = voxelSize(scene);
     double ox = scene.bounds().minX();
     double oy = scene.bounds().minY();
@@ -152,24 +159,52 @@ public final class PointCloudExporter {
         }
       }
     }
-    return acc.toCloud(legend);
+    return acc;
   }
 
-  /** Per-voxel sums in growable primitive arrays, indexed through an open-addressing map. */
-  private static final class Voxels {
+  /**
+   * Per-voxel accumulators in growable primitive arrays, indexed through an open-addressing map from
+   * voxel key to slot; slots are numbered in first-seen order, which is the output point order.
+   * Memory is 100-200 bytes per occupied voxel (arrays grow by doubling) plus 24-48 bytes per extra
+   * (voxel, class) pair of the rare voxel that sees more than two classes, whatever the number of
+   * frames or pixels.
+   */
+  static final class Voxels {
+    /** One vote in a packed {@code count << 16 | class} pair; 0 is an empty pair. */
+    private static final long ONE_VOTE = 1L << 16;
+
     private long[] keys = new long[1 << 12];
     private int[] slots = new int[1 << 12];
     private int mask = keys.length - 1;
     private int size;
     private double[] sums = new double[7 * 1024];
     private int[] counts = new int[1024];
-    private long[] votes = new long[4096];
-    private int nVotes;
+    // The first two classes a voxel sees, as packed pairs (2 per slot): most voxels see no more.
+    private long[] votes = new long[2 * 1024];
+    // Votes for a voxel's third and later classes, keyed by slot << 16 | class.
+    private final VoteMap overflow = new VoteMap();
 
     Voxels() {
       Arrays.fill(keys, -1L);
     }
 
+    /** Occupied voxels, which is also the number of slots in use. */
+    int size() {
+      return size;
+    }
+
+    /** (voxel, class) pairs beyond each voxel's first two classes. */
+    int overflowVotes() {
+      return overflow.size;
+    }
+
+    /** Bytes held by every array of the accumulator (capacities, not just the used part). */
+    long capacityBytes() {
+      return 8L * keys.length + 4L * slots.length + 8L * sums.length + 4L * counts.length + 8L * votes.length
+          + overflow.capacityBytes();
+    }
+
+    /** Adds one point; sums accumulate in call order, so equal inputs give bit-equal means. */
     void add(long key, double[] world, float[] colour, int c, int cls, float conf) {
       int v = slot(key);
       int o = 7 * v;
@@ -181,10 +216,18 @@ public final class PointCloudExporter {
       sums[o + 5] += colour[c + 2];
       sums[o + 6] += conf;
       counts[v]++;
-      if (nVotes == votes.length) {
-        votes = Arrays.copyOf(votes, votes.length * 2);
+      int i = 2 * v;
+      long a = votes[i];
+      if (a == 0 || (int) (a & 0xFFFF) == cls) {
+        votes[i] = (a == 0 ? cls : a) + ONE_VOTE;
+        return;
       }
-      votes[nVotes++] = (long) v << 16 | (cls & 0xFFFF);
+      long b = votes[i + 1];
+      if (b == 0 || (int) (b & 0xFFFF) == cls) {
+        votes[i + 1] = (b == 0 ? cls : b) + ONE_VOTE;
+        return;
+      }
+      overflow.increment((long) v << 16 | cls);
     }
 
     private int slot(long key) {
@@ -205,6 +248,7 @@ public final class PointCloudExporter {
       if (counts.length == v) {
         counts = Arrays.copyOf(counts, v * 2);
         sums = Arrays.copyOf(sums, 7 * v * 2);
+        votes = Arrays.copyOf(votes, 2 * v * 2);
       }
       if (size * 2 > keys.length) {
         rehash();
@@ -231,11 +275,19 @@ public final class PointCloudExporter {
       }
     }
 
-    private static int mix(long k) {
+    static int mix(long k) {
       long h = k * 0x9E3779B97F4A7C15L;
       return (int) (h ^ (h >>> 32));
     }
 
+    /** Whether packed pair {@code p} beats {@code q}: more votes, ties to the lower class id. */
+    private static boolean beats(long p, long q) {
+      long np = p >>> 16;
+      long nq = q >>> 16;
+      return np > nq || np == nq && (p & 0xFFFF) < (q & 0xFFFF);
+    }
+
+    /** The fused cloud: one point per voxel in slot order. Spends the accumulator (votes fold in place). */
     LabelledPointCloud toCloud(List<SemanticClass> legend) {
       int n = size;
       float[] pos = new float[3 * n];
@@ -251,29 +303,80 @@ public final class PointCloudExporter {
           rgb[3 * v + k] = (byte) Math.round(c * 255);
         }
         conf[v] = (float) (sums[o + 6] * inv);
+        // Majority class: the winner of the inline pairs goes into the first, then overflow pairs
+        // challenge it; the vote order does not matter since ties are broken by class id alone.
+        long b = votes[2 * v + 1];
+        if (b != 0 && beats(b, votes[2 * v])) {
+          votes[2 * v] = b;
+        }
       }
-      // Majority class: sorting (voxel, class) pairs groups each voxel's votes by class.
-      Arrays.sort(votes, 0, nVotes);
-      int i = 0;
-      while (i < nVotes) {
-        int v = (int) (votes[i] >>> 16);
-        int best = -1;
-        int bestCount = 0;
-        while (i < nVotes && (int) (votes[i] >>> 16) == v) {
-          int c = (int) (votes[i] & 0xFFFF);
-          int run = 0;
-          while (i < nVotes && votes[i] == ((long) v << 16 | c)) {
-            run++;
-            i++;
-          }
-          if (run > bestCount) { // strictly greater: ties keep the lower class id
-            bestCount = run;
-            best = c;
+      long[] ok = overflow.keys;
+      int[] on = overflow.counts;
+      for (int j = 0; j < ok.length; j++) {
+        if (ok[j] != -1L) {
+          int v = (int) (ok[j] >>> 16);
+          long p = (long) on[j] << 16 | (ok[j] & 0xFFFF);
+          if (beats(p, votes[2 * v])) {
+            votes[2 * v] = p;
           }
         }
-        cls[v] = (short) best;
+      }
+      for (int v = 0; v < n; v++) {
+        cls[v] = (short) (votes[2 * v] & 0xFFFF);
       }
       return new LabelledPointCloud(n, pos, rgb, cls, conf, legend);
+    }
+  }
+
+  /** Open-addressing map from a non-negative long key to an int count; starts empty and small. */
+  private static final class VoteMap {
+    private long[] keys = new long[0];
+    private int[] counts = new int[0];
+    private int size;
+
+    void increment(long key) {
+      if (2 * (size + 1) > keys.length) {
+        grow();
+      }
+      int mask = keys.length - 1;
+      int i = Voxels.mix(key) & mask;
+      while (true) {
+        long k = keys[i];
+        if (k == key) {
+          counts[i]++;
+          return;
+        }
+        if (k == -1L) {
+          keys[i] = key;
+          counts[i] = 1;
+          size++;
+          return;
+        }
+        i = (i + 1) & mask;
+      }
+    }
+
+    private void grow() {
+      long[] ok = keys;
+      int[] oc = counts;
+      keys = new long[Math.max(16, ok.length * 2)];
+      counts = new int[keys.length];
+      Arrays.fill(keys, -1L);
+      int mask = keys.length - 1;
+      for (int j = 0; j < ok.length; j++) {
+        if (ok[j] != -1L) {
+          int i = Voxels.mix(ok[j]) & mask;
+          while (keys[i] != -1L) {
+            i = (i + 1) & mask;
+          }
+          keys[i] = ok[j];
+          counts[i] = oc[j];
+        }
+      }
+    }
+
+    long capacityBytes() {
+      return 12L * keys.length;
     }
   }
 
