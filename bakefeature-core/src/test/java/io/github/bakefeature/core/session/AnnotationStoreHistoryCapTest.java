@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bakefeature.api.annotation.Stroke;
+import io.github.bakefeature.core.fields.MethodPreset;
 import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.scene.SceneWriter;
 import io.github.bakefeature.core.synth.SyntheticScenes;
@@ -135,6 +136,25 @@ class AnnotationStoreHistoryCapTest {
       }
       assertTrue(s.historySize() < 10);
     }
+  }
+
+  @Test
+  void aLabelSessionPassesItsHistoryCapToTheStore() throws Exception {
+    try (DefaultLabelSession s = DefaultLabelSession.builder(SceneFolder.open(dir))
+        .optMethod(MethodPreset.SNERF_HG_FREQ)
+        .optFieldOptions(b -> b.optHashLog2TableSize(14).optHashMaxResolution(256))
+        .optAutoStart(false)
+        .optMaxHistoryBytes(30_000)
+        .build()) {
+      assertEquals(30_000, s.store().maxHistoryBytes());
+      for (int i = 0; i < 8; i++) {
+        s.applyStroke(0, fullFrame(i % 2));
+      }
+      assertTrue(s.store().historyBytes() <= 30_000, s.store().historyBytes() + " bytes");
+      assertTrue(s.undo(), "the newest edits stay undoable");
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> DefaultLabelSession.builder(SceneFolder.open(dir)).optMaxHistoryBytes(-1));
   }
 
   @Test
