@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Full validation of a scene: decodes every image of every frame (so truncated or corrupt files
  * are found, not just bad headers), checks that it matches the frame's camera and the class
- * count, and summarises what it saw. Frames are visited one at a time, so memory stays within the
+ * count, checks that the poses follow the format's convention against the depth of overlapping
+ * frames ({@link PoseCheck}; a warning, never an error), and summarises what it saw. Frames are visited one at a time, so memory stays within the
  * scene's image cache.
  */
 public final class SceneInspector {
@@ -79,7 +80,8 @@ public final class SceneInspector {
     String warning = folder == null ? null : folder.boundsWarning().orElse(null);
     return new SceneSummary(n, scene.width(), scene.height(), scene.classNames(), scene.bounds(), computed,
         source, warning,
-        depthFrames, depthFrames == 0 ? 0 : coverageSum / depthFrames, gtFrames, annotated, scribblePixels);
+        depthFrames, depthFrames == 0 ? 0 : coverageSum / depthFrames, gtFrames, annotated, scribblePixels,
+        depthFrames == 0 ? PoseCheck.unchecked("the scene has no depth") : PoseCheck.check(scene));
   }
 
   private static void check(Frame f, String what, int w, int h, int ew, int eh) throws InvalidSceneException {

@@ -24,13 +24,16 @@ import java.util.Map;
  * @param groundTruthFrames frames with dense ground-truth classes
  * @param annotatedFrames frames whose scribbles label at least one pixel
  * @param scribblePixels labelled scribble pixels over all frames
+ * @param poseCheck whether the poses follow the format's convention, judged by the depth of
+ *     overlapping frames ({@link PoseCheck})
  */
 public record SceneSummary(int frames, int width, int height, List<String> classNames, Aabb bounds,
                            boolean boundsComputed, String boundsSource, String boundsWarning, int depthFrames, double depthCoverage,
-                           int groundTruthFrames, int annotatedFrames, long scribblePixels) {
+                           int groundTruthFrames, int annotatedFrames, long scribblePixels, PoseCheck poseCheck) {
 
   public SceneSummary {
     classNames = List.copyOf(classNames);
+    poseCheck = poseCheck == null ? PoseCheck.unchecked("not checked") : poseCheck;
   }
 
   /** Whether any frame has ground truth. */
@@ -56,6 +59,7 @@ public record SceneSummary(int frames, int width, int height, List<String> class
     m.put("ground_truth_frames", groundTruthFrames);
     m.put("annotated_frames", annotatedFrames);
     m.put("scribble_pixels", scribblePixels);
+    m.put("pose_check", poseCheck.toMap());
     return m;
   }
 }

@@ -58,6 +58,12 @@ import org.slf4j.LoggerFactory;
  * trusted as it is, and that frame's history entries are dropped (they could not be undone
  * correctly).
  *
+ * <p><b>History size.</b> The history keeps at most {@link #MAX_HISTORY} edits and at most
+ * {@link #maxHistoryBytes()} bytes of edit files ({@link #DEFAULT_MAX_HISTORY_BYTES} unless opened
+ * with another cap); a new edit past either cap drops the oldest edits from the undo history, saved
+ * as part of that change, and their effect stays in the scribbles. The newest edit is always kept,
+ * so one edit larger than the cap exceeds it alone until the next.
+ *
  * <p><b>Failed saves.</b> A change (stroke, clear, undo, redo) that cannot be saved — its PNG or
  * {@code session.json} cannot be written — throws and is not applied: memory changes only once
  * both files are written, and a failure puts back the history, cursor, next edit id and labels in
@@ -108,6 +114,12 @@ public final class AnnotationStore implements AutoCloseable {
   private static final int VERSION = 1;
   /** Edits kept on disk; older ones leave the undo history (their effect stays in the PNGs). */
   public static final int MAX_HISTORY = 10_000;
+  /**
+   * Default cap on the total size of the edit files (1 GiB). An edit stores about 8 bytes per changed
+   * pixel, so without it {@link #MAX_HISTORY} full-frame edits of a 1296x968 scene would take 100 GB;
+   * beyond the cap the oldest edits leave the undo history as beyond {@link #MAX_HISTORY}.
+   */
+  public static final long DEFAULT_MAX_HISTORY_BYTES = 1L << 30;
   /** Largest edit id (edit files are named by their id in 12 digits). */
   static final long MAX_ID = 999_999_999_999L;
   private static final String SESSION_FILE = "session.json";
@@ -121,6 +133,8 @@ public final class AnnotationStore implements AutoCloseable {
   private final int height;
   private final short[][] labels;
   private final long[] crc;
+  /** Cap on the summed size of the history's edit files; the newest edit is kept even if larger. */
+  private final long maxHistoryBytes;
   /**
    * The size of each frame's PNG if it is not the frame's (saved by another tool, read resampled),
    * else null; a change of that frame keeps the original in {@code set-aside/} before rewriting it.
@@ -151,7 +165,9 @@ public final class AnnotationStore implements AutoCloseable {
   private final SessionLock lock;
   private boolean closed;
 
-  private AnnotationStore(Scene scene, Path sceneDir, SessionLock lock) {
+  private AnnotationStore(Scene scene, Path sceneDir, SessionLock lock, long maxHistoryBytes) {
+    checkMaxHistoryBytes(maxHistoryBytes);
+    this.maxHistoryBytes = maxHistoryBytes;
     this.scene = scene;
     this.lock = lock;
     this.sceneDir = sceneDir;
@@ -174,11 +190,23 @@ public final class AnnotationStore implements AutoCloseable {
    *     open; nothing is read or changed then
    */
   public static AnnotationStore open(Scene scene) throws IOException {
+    return open(scene, DEFAULT_MAX_HISTORY_BYTES);
+  }
+
+  /**
+   * Opens the annotations of a scene stored in a folder as {@link #open(Scene)}, keeping at most
+   * {@code maxHistoryBytes} of edit files (see {@link #DEFAULT_MAX_HISTORY_BYTES}).
+   *
+   * @throws SceneInUseException if another store or label session (in any process) has the scene
+   *     open; nothing is read or changed then
+   */
+  public static AnnotationStore open(Scene scene, long maxHistoryBytes) throws IOException {
+    checkMaxHistoryBytes(maxHistoryBytes);
     Path dir = sceneDir(scene);
     // The lock comes first: only its holder may take a half-written change for a crash.
     SessionLock lock = SessionLock.acquire(dir);
     try {
-      return load(scene, dir, lock);
+      return load(scene, dir, lock, maxHistoryBytes);
     } catch (IOException | RuntimeException | Error e) {
       lock.release();
       throw e;
@@ -190,11 +218,24 @@ public final class AnnotationStore implements AutoCloseable {
    * caller keeps it and releases it after {@link #close()}.
    */
   static AnnotationStore open(Scene scene, SessionLock held) throws IOException {
+    return open(scene, held, DEFAULT_MAX_HISTORY_BYTES);
+  }
+
+  /** As {@link #open(Scene, SessionLock)}, keeping at most {@code maxHistoryBytes} of edit files. */
+  static AnnotationStore open(Scene scene, SessionLock held, long maxHistoryBytes) throws IOException {
+    checkMaxHistoryBytes(maxHistoryBytes);
     Path dir = sceneDir(scene);
     if (!held.sceneDir().equals(dir)) {
       throw new IllegalArgumentException("expected the session lock of " + dir + ", found the one of " + held.sceneDir());
     }
-    return load(scene, dir, null);
+    return load(scene, dir, null, maxHistoryBytes);
+  }
+
+  private static void checkMaxHistoryBytes(long maxHistoryBytes) {
+    // Checked before the lock is taken, so a bad option leaves nothing to release.
+    if (maxHistoryBytes <= 0) {
+      throw new IllegalArgumentException("expected a history size cap > 0 bytes, found " + maxHistoryBytes);
+    }
   }
 
   private static Path sceneDir(Scene scene) {
@@ -203,8 +244,9 @@ public final class AnnotationStore implements AutoCloseable {
   }
 
   /** @param ownLock the lock the store releases on close, or null if the caller holds it */
-  private static AnnotationStore load(Scene scene, Path dir, SessionLock ownLock) throws IOException {
-    AnnotationStore s = new AnnotationStore(scene, dir, ownLock);
+  private static AnnotationStore load(Scene scene, Path dir, SessionLock ownLock, long maxHistoryBytes)
+      throws IOException {
+    AnnotationStore s = new AnnotationStore(scene, dir, ownLock, maxHistoryBytes);
     synchronized (s) {
       s.load();
       s.countLabelled();
@@ -214,7 +256,12 @@ public final class AnnotationStore implements AutoCloseable {
 
   /** A store that keeps everything in memory (for scenes without a folder, e.g. simulations). */
   public static AnnotationStore inMemory(Scene scene) throws IOException {
-    AnnotationStore s = new AnnotationStore(scene, null, null);
+    return inMemory(scene, DEFAULT_MAX_HISTORY_BYTES);
+  }
+
+  /** A store in memory as {@link #inMemory(Scene)}, whose history holds at most {@code maxHistoryBytes} of edits. */
+  public static AnnotationStore inMemory(Scene scene, long maxHistoryBytes) throws IOException {
+    AnnotationStore s = new AnnotationStore(scene, null, null, maxHistoryBytes);
     for (int i = 0; i < scene.size(); i++) {
       var sc = scene.frame(i).scribbles();
       if (sc.isPresent()) {
@@ -970,6 +1017,20 @@ public final class AnnotationStore implements AutoCloseable {
     return cursor < history.size();
   }
 
+  /** Summed size in bytes of the history's edit files (undone edits included). */
+  public synchronized long historyBytes() {
+    long total = 0;
+    for (Edit e : history) {
+      total += e == null ? 0 : e.byteSize();
+    }
+    return total;
+  }
+
+  /** The cap on {@link #historyBytes()} this store was opened with. */
+  public long maxHistoryBytes() {
+    return maxHistoryBytes;
+  }
+
   /** Number of edits in the history (undone ones included). */
   public synchronized int historySize() {
     return history.size();
@@ -1166,23 +1227,29 @@ public final class AnnotationStore implements AutoCloseable {
     Edit e = new Edit(nextId, f, kind, stroke, pixels, before, after, crc[f], checksum(next));
     byte[] bytes = e.toBytes();
     List<Edit> dropped = new ArrayList<>(history.subList(cursor, history.size()));
-    Edit[] evicted = {null};
+    List<Edit> evicted = new ArrayList<>();
     change(e.frame(), next, e.crcAfter(), e, bytes, () -> {
+      evicted.clear(); // advance runs once, but keep it idempotent
       nextId++;
       history.subList(cursor, history.size()).clear();
       history.add(e);
       cursor++;
-      if (history.size() > MAX_HISTORY) {
-        evicted[0] = history.remove(0);
+      // Oldest first, as by count; a loop because a large edit (or a cap lowered since the last
+      // run) can push several out. The newest is kept so the change just made can be undone.
+      long total = historyBytes();
+      while (history.size() > 1 && (history.size() > MAX_HISTORY || total > maxHistoryBytes)) {
+        Edit old = history.remove(0);
+        total -= old == null ? 0 : old.byteSize();
+        if (old != null) {
+          evicted.add(old);
+        }
         cursor--;
       }
     });
     // Committed: files the history no longer lists are only clutter now (opening sets leftovers
     // aside), so failing to delete them must not report the saved change as failed.
     if (sessionDir != null) {
-      if (evicted[0] != null) {
-        dropped.add(evicted[0]);
-      }
+      dropped.addAll(evicted);
       for (Edit d : dropped) {
         Path file = editsDir().resolve(editFileName(d.id()));
         try {

@@ -603,6 +603,7 @@ public final class DefaultLabelSession implements LabelSession {
     private boolean resume = true;
     private long checkpointEverySteps = 0;
     private long maxTrainingPixels = 40_000_000L;
+    private long maxHistoryBytes = AnnotationStore.DEFAULT_MAX_HISTORY_BYTES;
 
     Builder(Scene scene) {
       this.scene = scene;
@@ -669,6 +670,19 @@ public final class DefaultLabelSession implements LabelSession {
       return this;
     }
 
+    /**
+     * Cap on the total size of the undo history's edit files (default
+     * {@link AnnotationStore#DEFAULT_MAX_HISTORY_BYTES}); past it the oldest edits leave the undo
+     * history, never the scribbles.
+     */
+    public Builder optMaxHistoryBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("expected a history size cap > 0 bytes, found " + bytes);
+      }
+      this.maxHistoryBytes = bytes;
+      return this;
+    }
+
     public DefaultLabelSession build() throws IOException {
       java.util.Objects.requireNonNull(scene, "scene");
       java.util.Objects.requireNonNull(method, "method");
@@ -688,7 +702,9 @@ public final class DefaultLabelSession implements LabelSession {
 
     private DefaultLabelSession build(boolean persist, SessionLock lock) throws IOException {
       // The store works under this session's lock (taken once, above) and leaves releasing it to close().
-      AnnotationStore store = persist ? AnnotationStore.open(scene, lock) : AnnotationStore.inMemory(scene);
+      AnnotationStore store = persist
+          ? AnnotationStore.open(scene, lock, maxHistoryBytes)
+          : AnnotationStore.inMemory(scene, maxHistoryBytes);
       int classes = Math.max(2, store.classes().size());
       FieldTrainer trainer = Training.builder(scene)
           .optMethod(method)

@@ -26,6 +26,13 @@ record Edit(long id, int frame, Kind kind, Stroke stroke, int[] pixels, short[] 
 
   private static final int MAGIC = 0x45444954; // "EDIT"
 
+  /** Length of {@link #toBytes()}, computed without serialising (the history's byte cap sums it). */
+  long byteSize() {
+    long strokeBytes = stroke == null ? 0 : 1 + 4 + 4 + 4 + 4L * stroke.points().length;
+    // magic, id, frame, kind, has-stroke flag; pixel count; pixels, before, after; two CRCs and the file CRC
+    return 4 + 8 + 4 + 1 + 1 + strokeBytes + 4 + 8L * pixels.length + 8 + 8 + 8;
+  }
+
   byte[] toBytes() throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream(64 + pixels.length * 8);
     DataOutputStream out = new DataOutputStream(b);

@@ -44,7 +44,8 @@ class SceneInspectorTest {
     assertEquals(3, progress.get(2)[0]);
     assertEquals(List.of("frames", "width", "height", "classes", "class_names", "bounds", "bounds_computed",
         "bounds_source", "bounds_warning", "depth_frames", "depth_coverage", "has_ground_truth", "ground_truth_frames", "annotated_frames",
-        "scribble_pixels"), List.copyOf(s.toMap().keySet()));
+        "scribble_pixels", "pose_check"), List.copyOf(s.toMap().keySet()));
+    assertEquals("ok", s.poseCheck().verdict(), "the analytic room's poses follow the format: " + s.poseCheck());
   }
 
   @Test

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
  * decoded, so truncated or corrupt files are found — and prints one JSON line: frames,
  * resolution, classes, bounds and where they come from ({@code bbox.txt}, depth or the camera
  * frusta), a warning when {@code bbox.txt} looks wrong for the scene (also printed on stderr), depth
- * coverage, ground truth and annotated frames. An invalid scene exits with code 2 and a message
+ * coverage, ground truth and annotated frames, and {@code pose_check}: whether the depth of overlapping
+ * frames agrees with the poses as stored or much better with them inverted (camera-to-world) or in
+ * OpenGL camera axes, which is then warned about on stderr (exit code still 0). An invalid scene exits with code 2 and a message
  * naming the file on stderr.
  */
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -38,6 +40,8 @@ public final class InfoCommand implements Callable<Integer> {
         err.println("bakefeature info: " + done + "/" + total + " frames decoded");
       }
     });
+    // A warning, not a failure: the poses may be right and the depth odd, and the user decides.
+    s.poseCheck().warning().ifPresent(w -> err.println("bakefeature info: warning: " + w));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("scene", scene.toString());
     m.putAll(s.toMap());
