@@ -36,8 +36,7 @@ class PoseCheckRealDataTest {
     assertEquals(PoseCheck.MAX_PAIRS, ok.pairs());
     // Kinect v1 depth noise at 1-3 m is 1-3 cm; the wrong conventions are off by decimetres.
     assertTrue(ok.medianErrorM() < 0.03, ok.toString());
-    // About 0.4 s cold (16 depth maps decoded); the bound leaves room for a busy shared machine.
-    assertTrue(seconds < 3, "expected the check in about a second on 100 frames, took " + seconds + " s");
+    // Its time (about 0.4 s cold, 16 depth maps decoded) is printed in the JSON line, not asserted.
 
     PoseCheckTest.rewritePoses(dir, PoseCheckTest::inverted);
     PoseCheck inverted = PoseCheck.check(SceneFolder.open(dir));
