@@ -3,10 +3,13 @@ package io.github.bakefeature.examples.cli;
 import io.github.bakefeature.api.feature.FeatureMap;
 import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.core.features.FeatureCache;
+import io.github.bakefeature.api.feature.FeatureExtractor;
+import io.github.bakefeature.core.features.FeatureExtractors;
 import io.github.bakefeature.core.features.FeaturePca;
 import io.github.bakefeature.core.io.ImageFiles;
 import io.github.bakefeature.core.scene.SceneFolder;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,6 +54,14 @@ public final class FeaturesCommand implements Callable<Integer> {
   @Option(names = "--pca-out", paramLabel = "DIR", description = "Write each frame's features as PCA colours (PNG) here.")
   Path pcaOut;
 
+  @Option(names = "--pca-of", paramLabel = "WHAT", defaultValue = "codes",
+      description = "What --pca-out shows: codes (the cached D-dimensional targets the field learns) or extractor "
+          + "(the extractor's own M-dimensional features, as the paper's Fig. 1). Default: ${DEFAULT-VALUE}.")
+  String pcaOf;
+
+  /** Frames the PCA is fitted on: enough for a stable basis, few enough to hold in memory. */
+  static final int PCA_FIT_FRAMES = 16;
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
@@ -58,21 +69,15 @@ public final class FeaturesCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     features.validate(scene);
     SceneFolder s = SceneFolder.open(scene);
+    if (!pcaOf.equals("codes") && !pcaOf.equals("extractor")) {
+      throw new IllegalArgumentException("--pca-of must be codes or extractor, found '" + pcaOf + "'");
+    }
     if (pcaOut != null) {
       OutputPaths.folder("--pca-out", pcaOut, scene);
     }
     FeatureCache cache = FeatureTargets.build(s, features, err);
     if (pcaOut != null) {
-      List<FeatureMap> maps = new ArrayList<>(cache.size());
-      for (int i = 0; i < cache.size(); i++) {
-        maps.add(cache.encodedMap(i));
-      }
-      FeaturePca pca = FeaturePca.fit(maps, 50_000, 0);
-      for (int i = 0; i < cache.size(); i++) {
-        RgbImage img = pca.toRgb(maps.get(i), s.width(), s.height());
-        ImageFiles.writeRgbPng(img, pcaOut.resolve(s.frame(i).name() + ".png"));
-      }
-      err.println("features: PCA colours of " + cache.size() + " frames in " + pcaOut);
+      writePca(s, cache, err);
     }
     err.flush();
     Map<String, Object> line = new LinkedHashMap<>();
@@ -90,5 +95,39 @@ public final class FeaturesCommand implements Callable<Integer> {
     out.println(JsonLines.toLine(line));
     out.flush();
     return 0;
+  }
+
+  /**
+   * PCA colours of every frame: the projection is fitted on up to {@value #PCA_FIT_FRAMES} evenly
+   * spaced frames (one basis, so a surface keeps its colour across frames), then frames are mapped
+   * one at a time, so a long scene never holds all its feature maps.
+   */
+  private void writePca(SceneFolder s, FeatureCache cache, PrintWriter err) throws java.io.IOException {
+    boolean raw = pcaOf.equals("extractor");
+    FeatureOptions.Settings set = features.settings();
+    try (FeatureExtractor ex = raw ? FeatureExtractors.fromSpec(features.extractor, set.shortSide(), set.patch()) : null) {
+      java.util.function.IntFunction<FeatureMap> map = i -> {
+        try {
+          return raw ? ex.extract(s.frame(i).rgb()) : cache.encodedMap(i);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      };
+      int n = s.size();
+      int fit = Math.min(n, PCA_FIT_FRAMES);
+      List<FeatureMap> sample = new ArrayList<>(fit);
+      for (int k = 0; k < fit; k++) {
+        sample.add(map.apply((int) ((long) k * n / fit)));
+      }
+      FeaturePca pca = FeaturePca.fit(sample, 50_000, 0);
+      sample.clear();
+      Files.createDirectories(pcaOut);
+      for (int i = 0; i < n; i++) {
+        RgbImage img = pca.toRgb(map.apply(i), s.width(), s.height());
+        ImageFiles.writeRgbPng(img, pcaOut.resolve(s.frame(i).name() + ".png"));
+      }
+      err.println("features: PCA colours of the " + (raw ? "extractor's " + (ex.dimension()) + "-dimensional features"
+          : cache.dimension() + "-dimensional codes") + " of " + n + " frames in " + pcaOut);
+    }
   }
 }

@@ -102,6 +102,22 @@ class FeaturesCommandTest {
     assertTrue(j2.get("reused").asBoolean());
     assertEquals(err, j2.get("reconstruction_error").asDouble());
     assertEquals(j.get("cache_dir").asText(), j2.get("cache_dir").asText());
+
+    // The extractor's own features (Fig. 1 of the paper) instead of the codes: other colours.
+    Path rawPca = tmp.resolve("pca-raw");
+    Run raw = run("features", "--scene", dir.toString(), "--dim", "8", "--ae-steps", "20", "--pca-out", rawPca.toString(),
+        "--pca-of", "extractor");
+    assertEquals(0, raw.exit(), raw.err());
+    assertTrue(raw.err().contains("extractor's 50-dimensional features"), raw.err());
+    for (int f = 0; f < 3; f++) {
+      String name = String.format("%05d.png", f);
+      RgbImage img = ImageFiles.readRgb(rawPca.resolve(name));
+      assertEquals(W, img.width());
+      assertFalse(java.util.Arrays.equals(Files.readAllBytes(pca.resolve(name)), Files.readAllBytes(rawPca.resolve(name))));
+    }
+    Run bad = run("features", "--scene", dir.toString(), "--pca-out", rawPca.toString(), "--pca-of", "pixels");
+    assertEquals(2, bad.exit(), bad.err());
+    assertTrue(bad.err().contains("--pca-of must be codes or extractor, found 'pixels'"), bad.err());
   }
 
   @Test
