@@ -61,6 +61,39 @@ class TransformsJsonImporterTest {
     assertTrue(s.classNames().isEmpty());
   }
 
+  /**
+   * From nerfstudio's documented convention alone, not from this project's fixture writer: a
+   * camera-to-world matrix in OpenGL axes (x right, y up, looking down -z). The identity rotation at
+   * (0, 0, 2) looks at the origin from +z; turned 90 degrees about world y it looks along -x.
+   */
+  @Test
+  void handWrittenOpenGlCameraToWorldLooksWhereNerfstudioSays() throws IOException {
+    Path d = tmp.resolve("by-hand");
+    Files.createDirectories(d.resolve("images"));
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(8, 6, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    javax.imageio.ImageIO.write(img, "png", d.resolve("images/a.png").toFile());
+    javax.imageio.ImageIO.write(img, "png", d.resolve("images/b.png").toFile());
+    Files.writeString(d.resolve("transforms.json"), """
+        {"fl_x": 10, "fl_y": 10, "cx": 4, "cy": 3, "w": 8, "h": 6, "frames": [
+          {"file_path": "images/a.png", "transform_matrix": [[1,0,0,0],[0,1,0,0],[0,0,1,2],[0,0,0,1]]},
+          {"file_path": "images/b.png", "transform_matrix": [[0,0,1,3],[0,1,0,0],[-1,0,0,0],[0,0,0,1]]}]}
+        """);
+    Scene s = new TransformsJsonImporter().read(d);
+    double[] c = new double[3];
+    // Frame a: the origin 2 m straight ahead (OpenCV +z), world +x to the right (+x), world +y up (-y).
+    s.frame(0).pose().worldToCameraPoint(0, 0, 0, c);
+    assertArrayEquals(new double[] {0, 0, 2}, c, 1e-12);
+    s.frame(0).pose().worldToCameraPoint(1, 0, 0, c);
+    assertArrayEquals(new double[] {1, 0, 2}, c, 1e-12);
+    s.frame(0).pose().worldToCameraPoint(0, 1, 0, c);
+    assertArrayEquals(new double[] {0, -1, 2}, c, 1e-12);
+    // Frame b at (3, 0, 0), its -z (view direction) along world -x: the origin 3 m ahead.
+    s.frame(1).pose().worldToCameraPoint(0, 0, 0, c);
+    assertArrayEquals(new double[] {0, 0, 3}, c, 1e-12);
+    s.frame(1).pose().worldToCameraPoint(3, 0, -1, c); // its x column is world -z: 1 m to the right, in its plane
+    assertArrayEquals(new double[] {1, 0, 0}, c, 1e-12);
+  }
+
   @Test
   void surfacesOfOverlappingViewsCoincide() throws IOException {
     Scene s = new TransformsJsonImporter().read(dir);
