@@ -309,4 +309,37 @@ class ReplicaImporterTest {
     assertEquals(a.classNames(), b.classNames());
     assertThrows(IllegalArgumentException.class, () -> new ReplicaImporter().read(dir, 0));
   }
+
+  /**
+   * From Semantic-NeRF's convention alone (traj_w_c.txt: row-major camera-to-world, rays built
+   * with its default "opencv" convention: x right, y down, looking down +z), written by hand rather
+   * than by the fixture writer that shares the importer's beliefs.
+   */
+  @Test
+  void handWrittenCameraToWorldRowsLookWhereSemanticNerfSays() throws IOException {
+    Path d = tmp.resolve("by-hand");
+    Files.createDirectories(d.resolve("rgb"));
+    Files.createDirectories(d.resolve("depth"));
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(8, 6, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    int[] mm = new int[8 * 6];
+    java.util.Arrays.fill(mm, 2000);
+    for (int i = 0; i < 2; i++) {
+      javax.imageio.ImageIO.write(img, "png", d.resolve("rgb/rgb_" + i + ".png").toFile());
+      ForeignLayouts.write16(d.resolve("depth/depth_" + i + ".png"), 8, 6, mm);
+    }
+    // Frame 0 at (0, 0, -2) with the identity rotation: looks along world +z at the origin.
+    // Frame 1 at (2, 0, 0), its +z (view) along world -x, its x (right) along world +z.
+    Files.writeString(d.resolve("traj_w_c.txt"), "1 0 0 0 0 1 0 0 0 0 1 -2 0 0 0 1\n"
+        + "0 0 -1 2 0 1 0 0 1 0 0 0 0 0 0 1\n");
+    Scene s = new ReplicaImporter().read(d);
+    double[] c = new double[3];
+    s.frame(0).pose().worldToCameraPoint(0, 0, 0, c);
+    assertArrayEquals(new double[] {0, 0, 2}, c, 1e-12);
+    s.frame(0).pose().worldToCameraPoint(0, 1, 0, c); // world +y is down in the image (OpenCV y)
+    assertArrayEquals(new double[] {0, 1, 2}, c, 1e-12);
+    s.frame(1).pose().worldToCameraPoint(0, 0, 0, c);
+    assertArrayEquals(new double[] {0, 0, 2}, c, 1e-12);
+    s.frame(1).pose().worldToCameraPoint(2, 0, 1, c);
+    assertArrayEquals(new double[] {1, 0, 0}, c, 1e-12);
+  }
 }
