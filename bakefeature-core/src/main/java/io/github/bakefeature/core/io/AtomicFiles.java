@@ -109,6 +109,45 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Deletes the temporary files that {@link #write} left in {@code dir} for any of the files named
+   * {@code targets} when the process died between creating and renaming them (SIGKILL, power
+   * loss): they are never a committed file, and each crash would otherwise leave one more (as large
+   * as the file, a model checkpoint say). Only a caller that excludes every other writer of those
+   * files (holds the scene's session lock) may call it, or it could delete a write in progress.
+   *
+   * @return the files deleted
+   */
+  public static java.util.List<Path> deleteLeftovers(Path dir, java.util.Collection<String> targets) throws IOException {
+    java.util.List<Path> deleted = new java.util.ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return deleted;
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String target = leftoverTarget(p.getFileName().toString());
+        if (target != null && targets.contains(target) && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            && Files.deleteIfExists(p)) {
+          deleted.add(p);
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /** The target's name if {@code name} is a temporary file {@link #write} makes for it, else null. */
+  static String leftoverTarget(String name) {
+    if (!name.startsWith(".") || !name.endsWith(".tmp")) {
+      return null;
+    }
+    String middle = name.substring(1, name.length() - ".tmp".length());
+    int dot = middle.lastIndexOf('.');
+    if (dot <= 0 || !middle.substring(dot + 1).matches("[0-9a-z]{1,13}")) {
+      return null;
+    }
+    return middle.substring(0, dot);
+  }
+
   private static String hiddenName(Path target, String suffix) {
     return "." + target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + suffix;
   }

@@ -292,6 +292,15 @@ public final class AnnotationStore implements AutoCloseable {
   // ---- loading and reconciliation --------------------------------------------------------------
 
   private void load() throws IOException {
+    // Under the session lock: no write of these files is in progress, so a temporary file of one
+    // is what a killed process left (AtomicFiles.deleteLeftovers; edits/ is cleaned when listed).
+    List<String> pngs = new ArrayList<>();
+    for (int i = 0; i < scene.size(); i++) {
+      pngs.add(pngPath(i).getFileName().toString());
+    }
+    AtomicFiles.deleteLeftovers(sceneDir.resolve(SceneLayout.SEMANTIC), pngs);
+    AtomicFiles.deleteLeftovers(sessionDir, List.of(SESSION_FILE));
+    AtomicFiles.deleteLeftovers(sceneDir, List.of(SceneLayout.METADATA));
     for (int i = 0; i < scene.size(); i++) {
       Path png = pngPath(i);
       if (Files.exists(png)) {

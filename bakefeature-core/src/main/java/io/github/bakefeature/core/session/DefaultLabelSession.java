@@ -717,6 +717,12 @@ public final class DefaultLabelSession implements LabelSession {
           .build();
       // Why no checkpoint may be saved (an unusable one could not be moved aside), or null.
       String checkpointsOff = null;
+      if (persist) {
+        // A checkpoint write a kill interrupted leaves a temporary file as large as the checkpoint;
+        // under the session lock none is in progress.
+        io.github.bakefeature.core.io.AtomicFiles.deleteLeftovers(
+            scene.directory().orElseThrow().resolve(SceneLayout.SESSION), List.of(CHECKPOINT));
+      }
       if (persist && resume) {
         Path ckpt = scene.directory().orElseThrow().resolve(SceneLayout.SESSION).resolve(CHECKPOINT);
         if (Files.exists(ckpt)) {

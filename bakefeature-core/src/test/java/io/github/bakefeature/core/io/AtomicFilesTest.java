@@ -99,4 +99,27 @@ class AtomicFilesTest {
     AtomicFiles.deleteRecursively(tmp.resolve("empty"));
     assertFalse(Files.exists(tmp.resolve("empty")));
   }
+
+  @Test
+  void deleteLeftoversRemovesOnlyTemporaryFilesOfTheNamedTargets() throws IOException {
+    Path f = tmp.resolve("model.ckpt");
+    // The name write() really gives its temporary file, seen while it is being written.
+    String[] seen = new String[1];
+    AtomicFiles.write(f, out -> {
+      try (Stream<Path> s = Files.list(tmp)) {
+        seen[0] = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".model.ckpt.")).findFirst().orElseThrow();
+      }
+      out.write(1);
+    });
+    // What a process killed mid-write leaves.
+    Path leftover = Files.write(tmp.resolve(seen[0]), new byte[] {1, 2});
+    Path other = Files.write(tmp.resolve(".session.json.abc123.tmp"), new byte[] {3});
+    Path notOurs = Files.write(tmp.resolve(".model.ckpt.tmp"), new byte[] {4});
+    assertEquals(java.util.List.of(leftover), AtomicFiles.deleteLeftovers(tmp, java.util.List.of("model.ckpt")));
+    assertFalse(Files.exists(leftover));
+    assertTrue(Files.exists(other), "another target's temporary file is not named: kept");
+    assertTrue(Files.exists(notOurs), "not a name write() makes: kept");
+    assertArrayEquals(new byte[] {1}, Files.readAllBytes(f));
+    assertTrue(AtomicFiles.deleteLeftovers(tmp.resolve("missing"), java.util.List.of("model.ckpt")).isEmpty());
+  }
 }
