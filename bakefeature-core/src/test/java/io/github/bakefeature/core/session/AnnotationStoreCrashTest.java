@@ -72,7 +72,7 @@ class AnnotationStoreCrashTest {
   }
 
   /** The complete acknowledgement lines in {@code file} (a line cut by the kill does not count). */
-  private static List<String> acknowledged(Path file) throws java.io.IOException {
+  static List<String> acknowledged(Path file) throws java.io.IOException {
     List<String> out = new ArrayList<>();
     if (!Files.exists(file)) {
       return out;
@@ -88,7 +88,7 @@ class AnnotationStoreCrashTest {
   }
 
   /** Replays the applied history from empty frames and compares with what the PNGs hold. */
-  private static void assertConsistent(AnnotationStore store, Path dir) throws Exception {
+  static void assertConsistent(AnnotationStore store, Path dir) throws Exception {
     int n = store.scene().size();
     int px = store.scene().width() * store.scene().height();
     short[][] replay = new short[n][px];
