@@ -176,8 +176,8 @@ public record PoseCheck(String verdict, String reason, Map<String, Double> media
       }
       pairs++;
       for (int h = 0; h < HYPOTHESES.length; h++) {
-        double[] aToB = multiply(invertRigid(cameraToWorld(b.pose(), h)), cameraToWorld(a.pose(), h));
-        counts[h] = compare(a.intrinsics(), da.get(), b.intrinsics(), db.get(), aToB, residuals, h, counts[h]);
+        counts[h] = compare(a.intrinsics(), da.get(), read(a.pose(), h), b.intrinsics(), db.get(), read(b.pose(), h),
+            residuals, h, counts[h]);
       }
     }
     if (pairs == 0) {
@@ -248,18 +248,16 @@ public record PoseCheck(String verdict, String reason, Map<String, Double> media
     return Math.sqrt(s);
   }
 
-  /** Camera-to-world (OpenCV axes) if the stored pose is read under hypothesis {@code h}. */
-  private static double[] cameraToWorld(Pose pose, int h) {
+  /** The pose the stored file describes if it is read under hypothesis {@code h}. */
+  private static Pose read(Pose pose, int h) {
     // Pose reads the file as world-to-camera: "inverted" takes that matrix as camera-to-world, and
-    // OpenGL axes flip the camera's y and z (right-multiplying camera-to-world by diag(1,-1,-1,1)).
-    double[] c2w = h == 1 || h == 3 ? pose.worldToCamera() : pose.cameraToWorld();
-    if (h >= 2) {
-      for (int r = 0; r < 3; r++) {
-        c2w[r * 4 + 1] = -c2w[r * 4 + 1];
-        c2w[r * 4 + 2] = -c2w[r * 4 + 2];
-      }
-    }
-    return c2w;
+    // "opengl" takes the camera's axes as OpenGL's (y up, z backward).
+    return switch (h) {
+      case 0 -> pose;
+      case 1 -> Pose.fromCameraToWorld(pose.worldToCamera());
+      case 2 -> Pose.fromOpenGlCameraToWorld(pose.cameraToWorld());
+      default -> Pose.fromOpenGlCameraToWorld(pose.worldToCamera());
+    };
   }
 
   /** Valid depths of a grid of about {@link #SAMPLES_PER_FRAME} pixels. */
@@ -282,13 +280,15 @@ public record PoseCheck(String verdict, String reason, Map<String, Double> media
   }
 
   /**
-   * Moves the sampled valid pixels of A into B with {@code aToB} and appends |z - depth of B| for
+   * Moves the sampled valid pixels of A into B (poses {@code pa}, {@code pb}) and appends |z - depth of B| for
    * those landing inside B on a valid depth pixel to {@code residuals[h]}; returns the new count.
    */
-  private static int compare(CameraIntrinsics ka, DepthImage da, CameraIntrinsics kb, DepthImage db, double[] aToB,
+  private static int compare(CameraIntrinsics ka, DepthImage da, Pose pa, CameraIntrinsics kb, DepthImage db, Pose pb,
                              double[][] residuals, int h, int count) {
     int step = step(da.width(), da.height());
     double[] ray = new double[3];
+    double[] world = new double[3];
+    double[] inB = new double[3];
     for (int y = step / 2; y < da.height(); y += step) {
       for (int x = step / 2; x < da.width(); x += step) {
         if (!da.isValid(x, y)) {
@@ -300,9 +300,11 @@ public record PoseCheck(String verdict, String reason, Map<String, Double> media
         double px = ray[0] / ray[2] * d;
         double py = ray[1] / ray[2] * d;
         double pz = d;
-        double bx = aToB[0] * px + aToB[1] * py + aToB[2] * pz + aToB[3];
-        double by = aToB[4] * px + aToB[5] * py + aToB[6] * pz + aToB[7];
-        double bz = aToB[8] * px + aToB[9] * py + aToB[10] * pz + aToB[11];
+        pa.cameraToWorldPoint(px, py, pz, world);
+        pb.worldToCameraPoint(world[0], world[1], world[2], inB);
+        double bx = inB[0];
+        double by = inB[1];
+        double bz = inB[2];
         if (bz <= 1e-6) {
           continue;
         }
@@ -321,10 +323,11 @@ public record PoseCheck(String verdict, String reason, Map<String, Double> media
   }
 
   private static double median(float[] v) {
-    float[] s = v.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return median(d, d.length);
   }
 
   private static double median(double[] v, int n) {
@@ -336,34 +339,5 @@ public record PoseCheck(String verdict, String reason, Map<String, Double> media
   private static double median(List<Double> v) {
     double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
     return median(a, a.length);
-  }
-
-  private static double[] multiply(double[] x, double[] y) {
-    double[] r = new double[16];
-    for (int i = 0; i < 4; i++) {
-      for (int j = 0; j < 4; j++) {
-        double s = 0;
-        for (int k = 0; k < 4; k++) {
-          s += x[i * 4 + k] * y[k * 4 + j];
-        }
-        r[i * 4 + j] = s;
-      }
-    }
-    return r;
-  }
-
-  /** Inverse of a rigid 4x4: [R^T, -R^T t]. */
-  private static double[] invertRigid(double[] m) {
-    double[] r = new double[16];
-    for (int i = 0; i < 3; i++) {
-      for (int j = 0; j < 3; j++) {
-        r[i * 4 + j] = m[j * 4 + i];
-      }
-    }
-    for (int i = 0; i < 3; i++) {
-      r[i * 4 + 3] = -(r[i * 4] * m[3] + r[i * 4 + 1] * m[7] + r[i * 4 + 2] * m[11]);
-    }
-    r[15] = 1;
-    return r;
   }
 }
