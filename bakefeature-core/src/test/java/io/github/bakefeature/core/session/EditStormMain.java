@@ -22,36 +22,102 @@ public final class EditStormMain {
     AnnotationStore store = AnnotationStore.open(SceneFolder.open(dir));
     java.io.FileOutputStream out = new java.io.FileOutputStream(args[2], true);
     write(out, ack(store));
-    int w = store.scene().width();
-    int h = store.scene().height();
-    while (true) {
-      int op = rnd.nextInt(100);
-      int frame = rnd.nextInt(store.scene().size());
-      if (op < 55) {
-        int n = 1 + rnd.nextInt(4);
-        float[] pts = new float[2 * n];
-        for (int i = 0; i < n; i++) {
-          pts[2 * i] = (float) rnd.nextDouble(w);
-          pts[2 * i + 1] = (float) rnd.nextDouble(h);
-        }
-        store.applyStroke(frame, Stroke.paint(rnd.nextInt(store.classes().size()), 1 + rnd.nextInt(6), pts));
-      } else if (op < 65) {
-        store.applyStroke(frame, Stroke.erase(2 + rnd.nextInt(8), (float) rnd.nextDouble(w), (float) rnd.nextDouble(h)));
-      } else if (op < 82) {
-        store.undo();
-      } else if (op < 95) {
-        store.redo();
-      } else if (op < 96) {
-        store.clearFrame(frame);
-      } else if (op < 97) {
-        store.addClass("extra " + store.classes().size(), rnd.nextInt(0xFFFFFF));
-      } else if (op < 99) {
-        int c = rnd.nextInt(store.classes().size());
-        store.renameClass(c, "renamed " + c + "-" + rnd.nextInt(1_000_000));
-      } else {
-        store.recolourClass(rnd.nextInt(store.classes().size()), rnd.nextInt(0x1000000));
+    Editor editor = new Editor() {
+      @Override
+      public void stroke(int frame, Stroke s) throws java.io.IOException {
+        store.applyStroke(frame, s);
       }
+
+      @Override
+      public void undo() throws java.io.IOException {
+        store.undo();
+      }
+
+      @Override
+      public void redo() throws java.io.IOException {
+        store.redo();
+      }
+
+      @Override
+      public void clear(int frame) throws java.io.IOException {
+        store.clearFrame(frame);
+      }
+
+      @Override
+      public int classCount() {
+        return store.classes().size();
+      }
+
+      @Override
+      public void addClass(String name, int colour) throws java.io.IOException {
+        store.addClass(name, colour);
+      }
+
+      @Override
+      public void renameClass(int id, String name) throws java.io.IOException {
+        store.renameClass(id, name);
+      }
+
+      @Override
+      public void recolourClass(int id, int colour) throws java.io.IOException {
+        store.recolourClass(id, colour);
+      }
+    };
+    while (true) {
+      randomEdit(editor, store.scene(), rnd);
       write(out, ack(store));
+    }
+  }
+
+  /** The edits a storm makes, on an {@link AnnotationStore} or through a {@link DefaultLabelSession}. */
+  interface Editor {
+    void stroke(int frame, Stroke s) throws java.io.IOException;
+
+    void undo() throws java.io.IOException;
+
+    void redo() throws java.io.IOException;
+
+    void clear(int frame) throws java.io.IOException;
+
+    int classCount();
+
+    void addClass(String name, int colour) throws java.io.IOException;
+
+    void renameClass(int id, String name) throws java.io.IOException;
+
+    void recolourClass(int id, int colour) throws java.io.IOException;
+  }
+
+  /** One random edit, in the storm's mix: mostly strokes, undo and redo; a few clears and class edits. */
+  static void randomEdit(Editor e, io.github.bakefeature.api.scene.Scene scene, SplittableRandom rnd)
+      throws java.io.IOException {
+    int w = scene.width();
+    int h = scene.height();
+    int op = rnd.nextInt(100);
+    int frame = rnd.nextInt(scene.size());
+    if (op < 55) {
+      int n = 1 + rnd.nextInt(4);
+      float[] pts = new float[2 * n];
+      for (int i = 0; i < n; i++) {
+        pts[2 * i] = (float) rnd.nextDouble(w);
+        pts[2 * i + 1] = (float) rnd.nextDouble(h);
+      }
+      e.stroke(frame, Stroke.paint(rnd.nextInt(e.classCount()), 1 + rnd.nextInt(6), pts));
+    } else if (op < 65) {
+      e.stroke(frame, Stroke.erase(2 + rnd.nextInt(8), (float) rnd.nextDouble(w), (float) rnd.nextDouble(h)));
+    } else if (op < 82) {
+      e.undo();
+    } else if (op < 95) {
+      e.redo();
+    } else if (op < 96) {
+      e.clear(frame);
+    } else if (op < 97) {
+      e.addClass("extra " + e.classCount(), rnd.nextInt(0xFFFFFF));
+    } else if (op < 99) {
+      int c = rnd.nextInt(e.classCount());
+      e.renameClass(c, "renamed " + c + "-" + rnd.nextInt(1_000_000));
+    } else {
+      e.recolourClass(rnd.nextInt(e.classCount()), rnd.nextInt(0x1000000));
     }
   }
 

@@ -40,35 +40,49 @@ public final class SessionStormMain {
     FileOutputStream out = new FileOutputStream(args[2], true);
     write(out, "START " + session.step());
     write(out, EditStormMain.ack(session.store()));
-    int w = session.scene().width();
-    int h = session.scene().height();
-    while (true) {
-      int op = rnd.nextInt(100);
-      int frame = rnd.nextInt(session.scene().size());
-      if (op < 55) {
-        int n = 1 + rnd.nextInt(4);
-        float[] pts = new float[2 * n];
-        for (int i = 0; i < n; i++) {
-          pts[2 * i] = (float) rnd.nextDouble(w);
-          pts[2 * i + 1] = (float) rnd.nextDouble(h);
-        }
-        session.applyStroke(frame, Stroke.paint(rnd.nextInt(session.classes().size()), 1 + rnd.nextInt(6), pts));
-      } else if (op < 65) {
-        session.applyStroke(frame, Stroke.erase(2 + rnd.nextInt(8), (float) rnd.nextDouble(w), (float) rnd.nextDouble(h)));
-      } else if (op < 82) {
-        session.undo();
-      } else if (op < 95) {
-        session.redo();
-      } else if (op < 96) {
-        session.clearFrame(frame);
-      } else if (op < 97) {
-        session.addClass("extra " + session.classes().size(), rnd.nextInt(0xFFFFFF));
-      } else if (op < 99) {
-        int c = rnd.nextInt(session.classes().size());
-        session.renameClass(c, "renamed " + c + "-" + rnd.nextInt(1_000_000));
-      } else {
-        session.recolourClass(rnd.nextInt(session.classes().size()), rnd.nextInt(0x1000000));
+    EditStormMain.Editor editor = new EditStormMain.Editor() {
+      @Override
+      public void stroke(int frame, Stroke s) {
+        session.applyStroke(frame, s);
       }
+
+      @Override
+      public void undo() {
+        session.undo();
+      }
+
+      @Override
+      public void redo() {
+        session.redo();
+      }
+
+      @Override
+      public void clear(int frame) {
+        session.clearFrame(frame);
+      }
+
+      @Override
+      public int classCount() {
+        return session.classes().size();
+      }
+
+      @Override
+      public void addClass(String name, int colour) {
+        session.addClass(name, colour);
+      }
+
+      @Override
+      public void renameClass(int id, String name) {
+        session.renameClass(id, name);
+      }
+
+      @Override
+      public void recolourClass(int id, int colour) {
+        session.recolourClass(id, colour);
+      }
+    };
+    while (true) {
+      EditStormMain.randomEdit(editor, session.scene(), rnd);
       write(out, EditStormMain.ack(session.store()));
       write(out, "STEP " + session.step());
       if (session.failure() != null) {
