@@ -9,9 +9,6 @@ import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.scene.Aabb;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
-import io.github.bakefeature.api.scene.DepthImage;
-import io.github.bakefeature.api.scene.Frame;
-import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Pose;
 import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.api.scene.Scene;
@@ -24,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -198,7 +194,8 @@ class PointCloudExporterTest {
   @Test
   void refusesRenderScaleThatTakesAFrameBeyondTheRenderLimitBeforeRendering() {
     // A 4200 x 3200 frame at render scale 4 would be 16800 x 12800: refused up front, naming the frame.
-    Scene big = cameraOnlyScene(CameraIntrinsics.fromHorizontalFov(4200, 3200, 60), 2);
+    Scene big = FusionFixtures.cameras(CameraIntrinsics.fromHorizontalFov(4200, 3200, 60),
+        new Pose[] {Pose.identity(), Pose.identity()}, new Aabb(-1, -1, -1, 1, 1, 1), List.of("a", "b"));
     PointCloudExporter ex = PointCloudExporter.builder().optRenderScale(4).build();
     int[] rendered = {0};
     ViewSource counting = (frame, camera, outputs) -> {
@@ -206,102 +203,12 @@ class PointCloudExporterTest {
       throw new AssertionError("nothing is rendered");
     };
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ex.fuse(counting, big, 2));
-    assertTrue(e.getMessage().startsWith("frame f0 (4200x3200) at render scale 4.0: render size 16800x12800"),
+    assertTrue(e.getMessage().startsWith("frame frame_00000 (4200x3200) at render scale 4.0: render size 16800x12800"),
         e.getMessage());
     assertEquals(0, rendered[0]);
     assertThrows(IllegalArgumentException.class, () -> ex.cameras(big));
     CameraIntrinsics[] half = PointCloudExporter.builder().optRenderScale(0.5).build().cameras(big);
     assertEquals(2100, half[1].width());
     assertEquals(1600, half[1].height());
-  }
-
-  /** A scene of {@code n} frames with camera {@code k} whose images are never read. */
-  private static Scene cameraOnlyScene(CameraIntrinsics k, int n) {
-    List<Frame> frames = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      int index = i;
-      frames.add(new Frame() {
-        @Override
-        public int index() {
-          return index;
-        }
-
-        @Override
-        public String name() {
-          return "f" + index;
-        }
-
-        @Override
-        public CameraIntrinsics intrinsics() {
-          return k;
-        }
-
-        @Override
-        public Pose pose() {
-          return Pose.identity();
-        }
-
-        @Override
-        public RgbImage rgb() {
-          throw new AssertionError("images are not read");
-        }
-
-        @Override
-        public boolean hasDepth() {
-          return false;
-        }
-
-        @Override
-        public Optional<DepthImage> depth() {
-          return Optional.empty();
-        }
-
-        @Override
-        public Optional<LabelImage> groundTruth() {
-          return Optional.empty();
-        }
-
-        @Override
-        public Optional<LabelImage> scribbles() {
-          return Optional.empty();
-        }
-      });
-    }
-    return new Scene() {
-      @Override
-      public Optional<Path> directory() {
-        return Optional.empty();
-      }
-
-      @Override
-      public int size() {
-        return n;
-      }
-
-      @Override
-      public Frame frame(int index) {
-        return frames.get(index);
-      }
-
-      @Override
-      public List<Frame> frames() {
-        return frames;
-      }
-
-      @Override
-      public Aabb bounds() {
-        return new Aabb(-1, -1, -1, 1, 1, 1);
-      }
-
-      @Override
-      public List<String> classNames() {
-        return List.of("a", "b");
-      }
-
-      @Override
-      public boolean hasGroundTruth() {
-        return false;
-      }
-    };
   }
 }
