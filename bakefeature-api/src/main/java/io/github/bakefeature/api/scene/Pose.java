@@ -120,7 +120,7 @@ public final class Pose {
 
   /**
    * {@code value} with the fewest significant digits (at least 3) that still print a number above
-   * {@code limit}, so a message never reads "= 0.00200, expected <= 0.002".
+   * {@code limit}, so a message never reads {@code "= 0.00200, expected <= 0.002"}.
    */
   static String exceeding(double value, double limit) {
     String s = "";

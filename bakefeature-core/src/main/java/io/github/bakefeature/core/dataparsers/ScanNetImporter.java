@@ -99,7 +99,7 @@ public final class ScanNetImporter implements SceneImporter {
 
   /** Which classes {@code label-filt/} ids become. */
   public enum LabelSet {
-    /** One class per ScanNet label id present, named by the label table's category (else "label_<id>"). */
+    /** One class per ScanNet label id present, named by the label table's category (else {@code "label_<id>"}). */
     SCANNET,
     /** One class per NYU40 class present (needs the label table); ids without an NYU40 class are unlabelled. */
     NYU40

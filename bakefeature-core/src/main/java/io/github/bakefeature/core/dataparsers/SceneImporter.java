@@ -35,7 +35,8 @@ public interface SceneImporter {
    * left out are never decoded, and classes are listed from the kept frames only.
    *
    * @throws IllegalArgumentException if {@code every < 1}
-   * @throws InvalidSceneException as {@link #read(Path)}
+   * @throws InvalidSceneException naming the file and the problem if the input is not a valid
+   *     dataset of this format
    */
   default Scene read(Path in, int every) throws IOException {
     FrameSubsets.checkEvery(every);

@@ -16,7 +16,7 @@ import io.github.bakefeature.core.parallel.Parallel;
  * periodic, so slightly outside points just continue the sinusoids.
  *
  * <p>The sinusoids are evaluated in double with one {@code sin}/{@code cos} per coordinate and
- * the exact double-angle recurrence for higher frequencies (error below 1e-12 for L <= 16),
+ * the exact double-angle recurrence for higher frequencies (error below 1e-12 for {@code L <= 16}),
  * then rounded to float. Immutable and thread-safe.
  */
 public final class FrequencyEncoding implements Encoding {

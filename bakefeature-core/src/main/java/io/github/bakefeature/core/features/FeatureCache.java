@@ -333,7 +333,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
 
     /**
      * Code dimension D (default 64, the paper's, for DINO's M = 384; it expands rather than
-     * compresses extractors with M <= D, such as the default filter bank's 50 channels, and is kept
+     * compresses extractors with {@code M <= D}, such as the default filter bank's 50 channels, and is kept
      * as the default for comparability: see the class comment).
      */
     public Builder optDimension(int dim) {
@@ -911,7 +911,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       return "memory:" + fingerprint();
     }
 
-    /** rgb/<stem>.<ext> of the scene folder by stem, or empty when the scene has no folder. */
+    /** {@code rgb/<stem>.<ext>} of the scene folder by stem, or empty when the scene has no folder. */
     private Map<String, Path> rgbFiles() throws IOException {
       Map<String, Path> out = new TreeMap<>();
       if (scene.directory().isEmpty()) {
