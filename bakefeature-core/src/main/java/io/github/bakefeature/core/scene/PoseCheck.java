@@ -25,12 +25,16 @@ import java.util.Optional;
  * <p>Rule: with e(h) the median of |predicted depth - measured depth| under hypothesis h, an
  * alternative h is the verdict if e(h) &lt; e(stored) / {@value #BETTER_FACTOR} and e(h) &lt;
  * {@value #ABSOLUTE_FRACTION} x the median measured depth (the scene's scale). A hypothesis with
- * fewer than {@value #MIN_POINTS} overlapping pixels counts as unexplained. Otherwise the verdict
- * is {@code ok}, or {@code unchecked} (with a reason) without depth or without that many pixels
- * seen by two frames under the poses as stored.
+ * fewer than {@value #MIN_POINTS} overlapping pixels counts as unexplained. When no alternative
+ * wins and e(stored) itself is above {@value #INCONSISTENT_FRACTION} x the median depth (well above
+ * the 0.6% of the real 7-Scenes sample, whose poses and depth agree within sensor noise), the verdict is
+ * {@code inconsistent}: no convention makes the depth agree, which points at something else (depth
+ * units, intrinsics, poses not time-aligned with the images, or poses of another trajectory).
+ * Otherwise the verdict is {@code ok}, or {@code unchecked} (with a reason) without depth or
+ * without that many pixels seen by two frames under the poses as stored.
  *
- * @param verdict {@code ok}, {@code inverted}, {@code opengl}, {@code inverted_opengl} or
- *     {@code unchecked}
+ * @param verdict {@code ok}, {@code inverted}, {@code opengl}, {@code inverted_opengl},
+ *     {@code inconsistent} or {@code unchecked}
  * @param reason why the poses could not be checked, or null
  * @param medianErrors median depth disagreement in metres by hypothesis ({@code stored},
  *     {@code inverted}, {@code opengl}, {@code inverted_opengl}); NaN with too few overlapping pixels
@@ -52,6 +56,8 @@ public record PoseCheck(String verdict, String reason, Map<String, Double> media
   public static final double BETTER_FACTOR = 3;
   /** ... and below this fraction of the scene's median depth. */
   public static final double ABSOLUTE_FRACTION = 0.05;
+  /** Poses whose median error is above this fraction of the scene's median depth are {@code inconsistent}. */
+  public static final double INCONSISTENT_FRACTION = 0.02;
 
   /** Verdicts naming a mistake, with what it looks like and what the format expects. */
   private static final Map<String, String> MISTAKES = Map.of(
@@ -60,6 +66,9 @@ public record PoseCheck(String verdict, String reason, Map<String, Double> media
           + " expects OpenCV axes (x right, y down, z forward)",
       "inverted_opengl", "pose/ files look like camera-to-world with OpenGL camera axes (as transforms.json stores"
           + " them); the scene format expects world-to-camera with OpenCV axes (x right, y down, z forward)");
+
+  /** The verdict when the depth disagrees under every convention tried. */
+  static final String INCONSISTENT = "inconsistent";
 
   /** How each mistake reads the files, for the warning. */
   private static final Map<String, String> READ_AS = Map.of(
@@ -84,15 +93,22 @@ public record PoseCheck(String verdict, String reason, Map<String, Double> media
     return medianErrors.getOrDefault("stored", Double.NaN);
   }
 
-  /** Whether the verdict names a likely convention mistake. */
+  /** Whether the verdict names a likely convention mistake, or depth no convention explains. */
   public boolean suspicious() {
-    return MISTAKES.containsKey(verdict);
+    return MISTAKES.containsKey(verdict) || verdict.equals(INCONSISTENT);
   }
 
   /** A warning naming the likely mistake with the evidence, if the verdict names one. */
   public Optional<String> warning() {
     if (!suspicious()) {
       return Optional.empty();
+    }
+    if (verdict.equals(INCONSISTENT)) {
+      return Optional.of(String.format(Locale.ROOT, "depth of overlapping frames disagrees by a median %s (%.1f%% of"
+          + " the median depth %s) with the poses as stored, and no other pose convention makes it agree (%d frame"
+          + " pairs); check the depth units (16-bit millimetres in depth/), the intrinsics, that the poses are in"
+          + " metres and belong to these images (timestamps)", metres(medianErrorM()),
+          100 * medianErrorM() / medianDepth, metres(medianDepth), pairs));
     }
     return Optional.of(MISTAKES.get(verdict) + String.format(Locale.ROOT,
         " (depth of overlapping frames disagrees by a median %s as stored, %s %s; %d frame pairs)",
@@ -205,6 +221,9 @@ public record PoseCheck(String verdict, String reason, Map<String, Double> media
       return new PoseCheck("unchecked", "expected at least " + MIN_POINTS + " depth pixels seen by two frames with"
           + " the poses as stored, found " + counts[0] + " in " + pairs + " frame pairs (and no other pose convention"
           + " makes their depth agree)", errors, points, pairs, medianDepth);
+    }
+    if (verdict.equals("ok") && !(stored <= INCONSISTENT_FRACTION * medianDepth)) {
+      verdict = INCONSISTENT;
     }
     return new PoseCheck(verdict, null, errors, points, pairs, medianDepth);
   }

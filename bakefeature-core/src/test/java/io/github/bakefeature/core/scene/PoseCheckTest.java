@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.bakefeature.api.scene.DepthImage;
 import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.Pose;
 import io.github.bakefeature.core.synth.SyntheticScenes;
@@ -95,6 +96,46 @@ class PoseCheckTest {
     rewritePoses(dir, m -> inverted(openGl(m)));
     PoseCheck c = PoseCheck.check(SceneFolder.open(dir));
     assertEquals("inverted_opengl", c.verdict(), c.toString());
+  }
+
+  @Test
+  void posesOfOtherFramesAreFlaggedAsInconsistent() throws IOException {
+    // Poses shifted by three frames (as when colour, depth and a trajectory are not time-aligned):
+    // no convention makes the depth of overlapping frames agree.
+    SceneFolder original = SceneFolder.open(dir);
+    InMemoryScene.Builder b = InMemoryScene.builder();
+    for (int i = 0; i < original.size(); i++) {
+      Frame f = original.frame(i);
+      Pose shifted = original.frame((i + 3) % original.size()).pose();
+      b.addFrame(f.intrinsics(), shifted, f.rgb(), f.depth().orElseThrow(), null, null);
+    }
+    PoseCheck c = PoseCheck.check(b.build());
+    assertEquals("inconsistent", c.verdict(), c.toString());
+    assertTrue(c.suspicious());
+    assertTrue(c.medianErrorM() > PoseCheck.INCONSISTENT_FRACTION * c.medianDepth(), c.toString());
+    assertTrue(c.warning().orElseThrow().startsWith("depth of overlapping frames disagrees by a median "),
+        c.warning().get());
+    assertTrue(c.warning().get().contains("no other pose convention makes it agree"), c.warning().get());
+  }
+
+  @Test
+  void depthInTheWrongUnitsIsFlaggedAsInconsistent() throws IOException {
+    // Depth read at 4x its true scale (e.g. quarter-millimetre units written as millimetres).
+    SceneFolder original = SceneFolder.open(dir);
+    InMemoryScene.Builder b = InMemoryScene.builder();
+    for (Frame f : original.frames()) {
+      var d = f.depth().orElseThrow();
+      float[] scaled = new float[d.width() * d.height()];
+      for (int y = 0; y < d.height(); y++) {
+        for (int x = 0; x < d.width(); x++) {
+          scaled[y * d.width() + x] = d.get(x, y) * 4;
+        }
+      }
+      b.addFrame(f.intrinsics(), f.pose(), f.rgb(), new DepthImage(d.width(),
+          d.height(), scaled), null, null);
+    }
+    PoseCheck c = PoseCheck.check(b.build());
+    assertEquals("inconsistent", c.verdict(), c.toString());
   }
 
   @Test
