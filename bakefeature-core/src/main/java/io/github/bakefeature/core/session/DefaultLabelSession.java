@@ -80,6 +80,10 @@ public final class DefaultLabelSession implements LabelSession {
   private final FrameSuggester suggester;
   private volatile boolean paused;
   private volatile boolean closed;
+  /** Set by the first {@link #close()}; later callers wait on {@link #closeDone} instead of returning early. */
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Counted down once close() has stopped the thread, saved and released the scene lock. */
+  private final java.util.concurrent.CountDownLatch closeDone = new java.util.concurrent.CountDownLatch(1);
   private volatile SemanticFieldModel snapshot;
   private volatile StepResult lastStep;
   private volatile double stepsPerSecond;
@@ -237,6 +241,11 @@ public final class DefaultLabelSession implements LabelSession {
   /** The underlying store (history inspection, tests). */
   public AnnotationStore store() {
     return store;
+  }
+
+  /** Whether the training thread is still running (tests). */
+  boolean trainingThreadAlive() {
+    return thread.isAlive();
   }
 
   /** The trainer's labels at the training resolution (tests). */
@@ -522,35 +531,86 @@ public final class DefaultLabelSession implements LabelSession {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: returns once the training thread has ended (an interrupt of the calling thread does
+   * not cut the wait short; it stays set), the checkpoint is saved and the scene lock released, so
+   * the scene can be opened again at once. A second caller while the first is closing waits for it
+   * too, except the training thread itself (a listener closing the session), which returns at once.
+   */
   @Override
   public void close() {
-    if (closed) {
+    if (!closing.compareAndSet(false, true)) {
+      if (Thread.currentThread() != thread) {
+        awaitUninterruptibly(closeDone);
+      }
       return;
     }
-    closed = true;
-    synchronized (pauseMonitor) {
-      pauseMonitor.notifyAll();
+    try {
+      closed = true;
+      synchronized (pauseMonitor) {
+        pauseMonitor.notifyAll();
+      }
+      // A listener may close the session from the training thread: that thread ends its loop after
+      // the callback returns, and must not wait for itself.
+      if (Thread.currentThread() != thread) {
+        joinTrainer();
+      }
+      if (checkpointFile != null && trainer.iteration() > 0) {
+        try {
+          writeCheckpoint(lockedCopyOfCheckpoint());
+        } catch (IOException e) {
+          LOG.warn("could not save the model checkpoint on close: {}", e.getMessage());
+        }
+      }
+      snapshot = null;
+      store.close(); // before the lock goes: a closed store changes nothing
+      if (lock != null) {
+        lock.release();
+      }
+    } finally {
+      closeDone.countDown();
     }
-    // A listener may close the session from the training thread: that thread ends its loop after
-    // the callback returns, and must not wait for itself.
-    if (Thread.currentThread() != thread) {
-      try {
-        thread.join(60_000);
-      } catch (InterruptedException e) {
+  }
+
+  /** Waits (at most a minute, a listener may hang) for the training thread to end, ignoring interrupts. */
+  private void joinTrainer() {
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    try {
+      while (thread.isAlive()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          LOG.warn("the training thread did not stop within a minute of close() (a listener blocking?); closing"
+              + " without it");
+          return;
+        }
+        try {
+          thread.join(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
-    if (checkpointFile != null && trainer.iteration() > 0) {
+  }
+
+  private static void awaitUninterruptibly(java.util.concurrent.CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
       try {
-        writeCheckpoint(lockedCopyOfCheckpoint());
-      } catch (IOException e) {
-        LOG.warn("could not save the model checkpoint on close: {}", e.getMessage());
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
     }
-    snapshot = null;
-    store.close(); // before the lock goes: a closed store changes nothing
-    if (lock != null) {
-      lock.release();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -1,0 +1,111 @@
+package io.github.bakefeature.core.session;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bakefeature.api.session.SessionListener;
+import io.github.bakefeature.api.session.TrainingProgress;
+import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.pipelines.TrainerConfig;
+import io.github.bakefeature.core.scene.SceneFolder;
+import io.github.bakefeature.core.scene.SceneWriter;
+import io.github.bakefeature.core.synth.Preset;
+import io.github.bakefeature.core.synth.SyntheticScenes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lifecycle an application embedding a session relies on: close() returns only once training
+ * has stopped and the scene is free again, whoever calls it and however; nothing touches the scene
+ * after that.
+ */
+class DefaultLabelSessionLifecycleTest {
+  @TempDir
+  Path tmp;
+  Path dir;
+
+  @BeforeEach
+  void scene() throws Exception {
+    dir = tmp.resolve("scene");
+    SceneWriter.write(SyntheticScenes.generate(Preset.TABLETOP, 3, 32, 24, 1).scene(), dir);
+  }
+
+  private DefaultLabelSession.Builder builder() throws Exception {
+    return DefaultLabelSession.builder(SceneFolder.open(dir))
+        .optMethod(MethodPreset.SNERF_FREQ)
+        .optFieldOptions(b -> b.optHiddenWidth(16).optGeoFeatures(4).optFrequencies(4))
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(64).optUniformSamples(16).optSurfaceSamples(8).build());
+  }
+
+  /** A listener whose first progress callback signals {@code inCallback} and then takes {@code millis}. */
+  private static SessionListener slowOnce(CountDownLatch inCallback, long millis) {
+    return new SessionListener() {
+      @Override
+      public void onProgress(TrainingProgress p) {
+        if (inCallback.getCount() > 0) {
+          inCallback.countDown();
+          try {
+            Thread.sleep(millis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    };
+  }
+
+  @Test
+  void closeFromAnInterruptedThreadStillWaitsForTheTrainingThread() throws Exception {
+    // Before: an interrupt (a cancelled worker, shutdownNow) made close() skip the join and return
+    // with the training thread still running a step or a callback.
+    DefaultLabelSession s = builder().optPersistent(false).build();
+    CountDownLatch inCallback = new CountDownLatch(1);
+    s.addListener(slowOnce(inCallback, 500));
+    assertTrue(inCallback.await(60, TimeUnit.SECONDS));
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      Thread.currentThread().interrupt();
+      try {
+        s.close();
+      } finally {
+        assertTrue(Thread.interrupted(), "close() keeps the caller's interrupt");
+      }
+    });
+    assertFalse(s.trainingThreadAlive(), "close() returned with the training thread still running");
+  }
+
+  @Test
+  void aSecondCloseWaitsUntilTheFirstHasReleasedTheScene() throws Exception {
+    // Before: a close() while another thread was closing returned at once, and reopening the scene
+    // right after it failed with SceneInUseException.
+    DefaultLabelSession s = builder().build();
+    CountDownLatch inCallback = new CountDownLatch(1);
+    s.addListener(slowOnce(inCallback, 500));
+    assertTrue(inCallback.await(60, TimeUnit.SECONDS));
+    AtomicReference<Throwable> first = new AtomicReference<>();
+    Thread closer = new Thread(() -> {
+      try {
+        s.close();
+      } catch (Throwable t) {
+        first.set(t);
+      }
+    });
+    closer.start();
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      while (!s.progress().paused()) { // the first close() has begun (closed reads as stopped)
+        Thread.sleep(1);
+      }
+      s.close();
+      builder().optAutoStart(false).build().close(); // the scene is free once close() returns
+      closer.join();
+    });
+    assertTrue(first.get() == null, "first close: " + first.get());
+    assertFalse(s.trainingThreadAlive());
+  }
+}
