@@ -84,6 +84,8 @@ public final class DefaultLabelSession implements LabelSession {
   private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
   /** Counted down once close() has stopped the thread, saved and released the scene lock. */
   private final java.util.concurrent.CountDownLatch closeDone = new java.util.concurrent.CountDownLatch(1);
+  /** Set (under checkpointWriteLock) just before the scene lock is released: no checkpoint write after it. */
+  private boolean released;
   private volatile SemanticFieldModel snapshot;
   private volatile StepResult lastStep;
   private volatile double stepsPerSecond;
@@ -124,6 +126,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public List<SemanticClass> classes() {
+    checkOpen();
     return store.classes();
   }
 
@@ -220,21 +223,25 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public boolean canUndo() {
+    checkOpen();
     return store.canUndo();
   }
 
   @Override
   public boolean canRedo() {
+    checkOpen();
     return store.canRedo();
   }
 
   @Override
   public LabelImage scribbles(int frame) {
+    checkOpen();
     return store.scribbles(frame);
   }
 
   @Override
   public List<Integer> annotatedFrames() {
+    checkOpen();
     return store.annotatedFrames();
   }
 
@@ -330,6 +337,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public void pause() {
+    checkOpen();
     paused = true;
     // Wait for the step in flight: once the lock is free, the loop sees the flag before stepping.
     modelLock.lock();
@@ -352,7 +360,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public boolean isPaused() {
-    return paused;
+    return paused || closed; // as progress(): a closed session does not train
   }
 
   /** The error that stopped training, or null. */
@@ -482,6 +490,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public void addListener(SessionListener listener) {
+    checkOpen(); // a listener added now would never hear anything
     listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
   }
 
@@ -492,11 +501,15 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public void saveCheckpoint() throws IOException {
+    checkOpen();
     if (checkpointFile == null) {
       throw new IOException(checkpointsOff != null ? checkpointsOff
           : "this session has no scene folder to save a checkpoint in");
     }
-    writeCheckpoint(lockedCopyOfCheckpoint());
+    if (!writeCheckpoint(lockedCopyOfCheckpoint())) {
+      // close() released the scene meanwhile: another session may own session/model.ckpt now.
+      throw new IllegalStateException("session is closed");
+    }
   }
 
   /** The trainer's state to checkpoint, numbered in the order the copies were taken. */
@@ -519,15 +532,22 @@ public final class DefaultLabelSession implements LabelSession {
   /**
    * Writes a copy taken by {@link #copyCheckpoint} (hundreds of MB and an fsync, so without the
    * model lock), unless a later copy is already on disk: two saves racing (a periodic one and
-   * {@link #saveCheckpoint}) never leave the older state as the file.
+   * {@link #saveCheckpoint}) never leave the older state as the file. Once {@link #close()} has
+   * released the scene lock nothing is written (another session may own the file by then).
+   *
+   * @return false if the session had released the scene, so nothing was written
    */
-  private void writeCheckpoint(PendingCheckpoint c) throws IOException {
+  private boolean writeCheckpoint(PendingCheckpoint c) throws IOException {
     synchronized (checkpointWriteLock) {
+      if (released) {
+        return false;
+      }
       if (c.sequence() < checkpointWritten) {
-        return;
+        return true;
       }
       c.image().write(checkpointFile);
       checkpointWritten = c.sequence();
+      return true;
     }
   }
 
@@ -565,6 +585,9 @@ public final class DefaultLabelSession implements LabelSession {
         }
       }
       snapshot = null;
+      synchronized (checkpointWriteLock) {
+        released = true; // a training thread that outlived the join writes nothing from now on
+      }
       store.close(); // before the lock goes: a closed store changes nothing
       if (lock != null) {
         lock.release();

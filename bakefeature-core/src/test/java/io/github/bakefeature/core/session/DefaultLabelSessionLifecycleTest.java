@@ -1,12 +1,16 @@
 package io.github.bakefeature.core.session;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.bakefeature.api.annotation.Stroke;
 import io.github.bakefeature.api.session.SessionListener;
 import io.github.bakefeature.api.session.TrainingProgress;
 import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.pipelines.Checkpoint;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.scene.SceneWriter;
@@ -107,5 +111,40 @@ class DefaultLabelSessionLifecycleTest {
     });
     assertTrue(first.get() == null, "first close: " + first.get());
     assertFalse(s.trainingThreadAlive());
+  }
+
+  @Test
+  void aClosedSessionNeitherAnswersFromStaleStateNorWritesIntoTheScene() throws Exception {
+    DefaultLabelSession stale = builder().build();
+    stale.applyStroke(0, Stroke.paint(1, 2f, 4, 4, 20, 10));
+    stale.awaitStep(2);
+    stale.close();
+    long staleStep = stale.step();
+    // The tool opens the scene again (a new window, a reload) and trains further.
+    try (DefaultLabelSession fresh = builder().build()) {
+      fresh.awaitStep(staleStep + 5);
+      fresh.pause();
+      fresh.saveCheckpoint();
+      long saved = fresh.step();
+      // Before: a stale reference's saveCheckpoint() silently replaced the open session's
+      // model.ckpt with the closed session's older model; addListener, pause, classes,
+      // scribbles, annotatedFrames, canUndo and canRedo answered from the closed store.
+      assertThrows(IllegalStateException.class, stale::saveCheckpoint);
+      assertEquals(saved, Checkpoint.read(dir.resolve("session").resolve(DefaultLabelSession.CHECKPOINT)).model().step(),
+          "the open session's checkpoint is untouched");
+      assertThrows(IllegalStateException.class, () -> stale.addListener(new SessionListener() {}));
+      assertThrows(IllegalStateException.class, stale::pause);
+      assertThrows(IllegalStateException.class, stale::classes);
+      assertThrows(IllegalStateException.class, () -> stale.scribbles(0));
+      assertThrows(IllegalStateException.class, stale::annotatedFrames);
+      assertThrows(IllegalStateException.class, stale::canUndo);
+      assertThrows(IllegalStateException.class, stale::canRedo);
+      // What stays: the observers of a stopped session, and close().
+      assertTrue(stale.progress().paused());
+      assertTrue(stale.isPaused());
+      assertEquals(dir, stale.scene().directory().orElseThrow());
+      stale.removeListener(new SessionListener() {});
+      stale.close();
+    }
   }
 }
