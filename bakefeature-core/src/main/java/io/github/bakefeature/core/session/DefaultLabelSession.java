@@ -91,6 +91,8 @@ public final class DefaultLabelSession implements LabelSession {
   private volatile double stepsPerSecond;
   private volatile long lastAnnotationNanos = System.nanoTime();
   private volatile Throwable failure;
+  /** Set (under pauseMonitor) when the training thread's loop ended on an error: resume() refuses. */
+  private boolean trainerStopped;
   /** Held while the session is open: one session per scene folder (null in memory). */
   private final SessionLock lock;
   /** Serialises an edit of the store with handing its labels to the trainer. */
@@ -268,9 +270,18 @@ public final class DefaultLabelSession implements LabelSession {
     } catch (Throwable t) {
       // Something outside a step (a listener's Error, say) ended the loop: record it, so that
       // awaitStep and progress report it instead of waiting for a thread that is gone.
-      failure = t;
-      paused = true;
+      synchronized (pauseMonitor) { // atomic with resume()'s check: it must not clear this failure
+        failure = t;
+        trainerStopped = true;
+        paused = true;
+      }
       LOG.error("training thread stopped", t);
+      // Listeners learn it too: a tool that only listens would otherwise wait for progress forever.
+      try {
+        listeners.forEach(l -> safely(() -> l.onTrainingFailed(t)));
+      } catch (Throwable again) {
+        LOG.error("could not report the stop of the training thread to the listeners", again);
+      }
     }
   }
 
@@ -347,11 +358,11 @@ public final class DefaultLabelSession implements LabelSession {
   @Override
   public void resume() {
     checkOpen();
-    if (!thread.isAlive()) {
-      throw new IllegalStateException("the training thread has stopped"
-          + (failure == null ? "" : " after: " + failure) + "; open a new session");
-    }
     synchronized (pauseMonitor) {
+      if (trainerStopped || !thread.isAlive()) {
+        throw new IllegalStateException("the training thread has stopped"
+            + (failure == null ? "" : " after: " + failure) + "; open a new session");
+      }
       failure = null;
       paused = false;
       pauseMonitor.notifyAll();
@@ -652,8 +663,11 @@ public final class DefaultLabelSession implements LabelSession {
   private static void safely(Runnable r) {
     try {
       r.run();
+    } catch (StackOverflowError e) {
+      // A listener's runaway recursion: its frames are unwound by now, nothing of the VM is hurt.
+      LOG.warn("session listener failed", e);
     } catch (VirtualMachineError e) {
-      throw e; // out of memory, stack overflow: not the listener's to swallow
+      throw e; // out of memory, an internal error: not the listener's to swallow
     } catch (Throwable e) {
       // AssertionError and other Errors too: a listener must not stop training (SessionListener).
       LOG.warn("session listener failed", e);

@@ -147,4 +147,62 @@ class DefaultLabelSessionLifecycleTest {
       stale.close();
     }
   }
+
+  private static int recurse(int depth) {
+    return recurse(depth + 1) + 1;
+  }
+
+  @Test
+  void aListenersStackOverflowDoesNotStopTraining() throws Exception {
+    // Before: safely() rethrew the StackOverflowError of a listener's runaway recursion, which
+    // ended the training thread (resume(): "the training thread has stopped").
+    try (DefaultLabelSession s = builder().optPersistent(false).build()) {
+      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+      s.addListener(new SessionListener() {
+        @Override
+        public void onProgress(TrainingProgress p) {
+          if (calls.getAndIncrement() == 0) {
+            recurse(0);
+          }
+        }
+      });
+      assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+        while (calls.get() < 2) { // called again: training went on past the overflow
+          if (s.failure() != null) {
+            throw new AssertionError("training stopped", s.failure());
+          }
+          Thread.sleep(5);
+        }
+      });
+      assertEquals(null, s.failure());
+      assertTrue(s.trainingThreadAlive());
+    }
+  }
+
+  @Test
+  void whenAListenerErrorEndsTheTrainingThreadTheListenersAreTold() throws Exception {
+    // Before: an error the session does not swallow (out of memory) ended the thread with a log
+    // line only; a tool that waits for onProgress/onTrainingFailed was never told.
+    try (DefaultLabelSession s = builder().optPersistent(false).build()) {
+      CountDownLatch told = new CountDownLatch(1);
+      AtomicReference<Throwable> reported = new AtomicReference<>();
+      s.addListener(new SessionListener() {
+        @Override
+        public void onProgress(TrainingProgress p) {
+          throw new OutOfMemoryError("simulated by a listener");
+        }
+      });
+      s.addListener(new SessionListener() {
+        @Override
+        public void onTrainingFailed(Throwable error) {
+          reported.set(error);
+          told.countDown();
+        }
+      });
+      assertTrue(told.await(60, TimeUnit.SECONDS), "onTrainingFailed was not called");
+      assertTrue(reported.get() instanceof OutOfMemoryError, String.valueOf(reported.get()));
+      assertTrue(s.isPaused() && s.progress().paused());
+      assertThrows(IllegalStateException.class, s::resume);
+    }
+  }
 }
