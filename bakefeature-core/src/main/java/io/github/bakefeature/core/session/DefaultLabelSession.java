@@ -61,7 +61,14 @@ public final class DefaultLabelSession implements LabelSession {
 
   private final Scene scene;
   private final AnnotationStore store;
-  private final FieldTrainer trainer;
+  /**
+   * The model, its optimiser and the training data (hundreds of MB of heap); null once closed, so a
+   * closed session the application still references holds none of it. The training loop works on
+   * its own reference.
+   */
+  private volatile FieldTrainer trainer;
+  /** Steps taken when the session closed (what {@link #step()} reports then). */
+  private volatile long stepsAtClose;
   private final Path checkpointFile;
   /** Why a persistent session saves no checkpoint (an unusable one could not be moved aside), or null. */
   private final String checkpointsOff;
@@ -74,7 +81,8 @@ public final class DefaultLabelSession implements LabelSession {
   // Fair: a reader taking snapshot after snapshot must not starve the trainer (nor the trainer a reader).
   private final ReentrantLock modelLock = new ReentrantLock(true);
   private final Object pauseMonitor = new Object();
-  private final ConcurrentLinkedQueue<Runnable> trainerTasks = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<java.util.function.Consumer<FieldTrainer>> trainerTasks =
+      new ConcurrentLinkedQueue<>();
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private final FrameSuggester suggester;
@@ -136,7 +144,7 @@ public final class DefaultLabelSession implements LabelSession {
   public SemanticClass addClass(String name, int colour) {
     SemanticClass c = io(() -> store.addClass(name, colour));
     int count = store.classes().size();
-    trainerTasks.add(() -> trainer.ensureClasses(count));
+    trainerTasks.add(t -> t.ensureClasses(count));
     listeners.forEach(l -> safely(l::onClassesChanged));
     return c;
   }
@@ -210,7 +218,11 @@ public final class DefaultLabelSession implements LabelSession {
     if (pixels.length == 0) {
       return;
     }
-    TrainingData data = trainer.data();
+    FieldTrainer t = trainer;
+    if (t == null) {
+      return; // closed since the store took the edit: nothing trains any more
+    }
+    TrainingData data = t.data();
     int tf = data.trainingFrame(frame);
     if (tf >= 0) {
       // Only the training pixels whose block holds a changed pixel are recomputed.
@@ -259,7 +271,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   /** The trainer's labels at the training resolution (tests). */
   TrainingData trainingData() {
-    return trainer.data();
+    return openTrainer().data();
   }
 
   // ---- training ------------------------------------------------------------------------------
@@ -286,6 +298,7 @@ public final class DefaultLabelSession implements LabelSession {
   }
 
   private void runTraining() {
+    FieldTrainer trainer = this.trainer; // close() drops the field; this thread keeps training on its own
     long windowStart = System.nanoTime();
     long windowSteps = 0;
     long lastEvent = 0;
@@ -309,14 +322,14 @@ public final class DefaultLabelSession implements LabelSession {
           if (paused) {
             continue; // pause() came between the check above and the lock: no new step
           }
-          Runnable task;
+          java.util.function.Consumer<FieldTrainer> task;
           while ((task = trainerTasks.poll()) != null) {
-            task.run();
+            task.accept(trainer);
           }
           lastStep = trainer.step();
           if (checkpointFile != null && checkpointEverySteps > 0
               && trainer.iteration() % checkpointEverySteps == 0) {
-            due = copyCheckpoint();
+            due = copyCheckpoint(trainer);
           }
         } finally {
           modelLock.unlock();
@@ -384,13 +397,14 @@ public final class DefaultLabelSession implements LabelSession {
     StepResult s = lastStep;
     Map<String, Double> losses = s == null ? Map.of() : s.losses();
     boolean stopped = paused || closed;
-    return new TrainingProgress(trainer.iteration(), losses, stopped ? 0 : stepsPerSecond,
+    return new TrainingProgress(step(), losses, stopped ? 0 : stepsPerSecond,
         (System.nanoTime() - lastAnnotationNanos) / 1e9, stopped, store.labelledPixels());
   }
 
   /** Training steps taken so far. */
   public long step() {
-    return trainer.iteration();
+    FieldTrainer t = trainer;
+    return t == null ? stepsAtClose : t.iteration();
   }
 
   /**
@@ -401,7 +415,7 @@ public final class DefaultLabelSession implements LabelSession {
    *     paused (it would never get there)
    */
   public void awaitStep(long steps) throws InterruptedException {
-    while (trainer.iteration() < steps) {
+    while (step() < steps) {
       if (closed) {
         throw new IllegalStateException("session is closed");
       }
@@ -412,7 +426,7 @@ public final class DefaultLabelSession implements LabelSession {
         throw new IllegalStateException("the training thread has stopped");
       }
       if (paused) {
-        throw new IllegalStateException("training is paused at step " + trainer.iteration() + "; resume() it"
+        throw new IllegalStateException("training is paused at step " + step() + "; resume() it"
             + " before waiting for step " + steps);
       }
       Thread.sleep(5);
@@ -423,7 +437,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   /** The current model as an immutable snapshot (taken between two steps). */
   public SemanticFieldModel model() {
-    checkOpen();
+    FieldTrainer trainer = openTrainer();
     SemanticFieldModel s = snapshot;
     if (s != null && s.step() == trainer.iteration()) {
       return s;
@@ -474,7 +488,7 @@ public final class DefaultLabelSession implements LabelSession {
   @Override
   public int suggestNextFrame() {
     SemanticFieldModel m = model();
-    TrainingData data = trainer.data();
+    TrainingData data = openTrainer().data();
     return suggester.next((frame, w, h) -> {
       Frame f = scene.frame(frame);
       int tf = data.trainingFrame(frame);
@@ -517,7 +531,7 @@ public final class DefaultLabelSession implements LabelSession {
       throw new IOException(checkpointsOff != null ? checkpointsOff
           : "this session has no scene folder to save a checkpoint in");
     }
-    if (!writeCheckpoint(lockedCopyOfCheckpoint())) {
+    if (!writeCheckpoint(lockedCopyOfCheckpoint(openTrainer()))) {
       // close() released the scene meanwhile: another session may own session/model.ckpt now.
       throw new IllegalStateException("session is closed");
     }
@@ -527,14 +541,14 @@ public final class DefaultLabelSession implements LabelSession {
   private record PendingCheckpoint(Checkpoint.Image image, long sequence) {}
 
   /** Copies the trainer's state as a checkpoint; the caller holds {@link #modelLock}. */
-  private PendingCheckpoint copyCheckpoint() throws IOException {
+  private PendingCheckpoint copyCheckpoint(FieldTrainer trainer) throws IOException {
     return new PendingCheckpoint(Checkpoint.encode(trainer), ++checkpointCopies);
   }
 
-  private PendingCheckpoint lockedCopyOfCheckpoint() throws IOException {
+  private PendingCheckpoint lockedCopyOfCheckpoint(FieldTrainer trainer) throws IOException {
     modelLock.lock();
     try {
-      return copyCheckpoint();
+      return copyCheckpoint(trainer);
     } finally {
       modelLock.unlock();
     }
@@ -588,14 +602,17 @@ public final class DefaultLabelSession implements LabelSession {
       if (Thread.currentThread() != thread) {
         joinTrainer();
       }
+      FieldTrainer trainer = this.trainer;
       if (checkpointFile != null && trainer.iteration() > 0) {
         try {
-          writeCheckpoint(lockedCopyOfCheckpoint());
+          writeCheckpoint(lockedCopyOfCheckpoint(trainer));
         } catch (IOException e) {
           LOG.warn("could not save the model checkpoint on close: {}", e.getMessage());
         }
       }
       snapshot = null;
+      stepsAtClose = trainer.iteration();
+      this.trainer = null; // the model, optimiser and training data go with the session's last user reference
       synchronized (checkpointWriteLock) {
         released = true; // a training thread that outlived the join writes nothing from now on
       }
@@ -652,6 +669,16 @@ public final class DefaultLabelSession implements LabelSession {
     if (closed) {
       throw new IllegalStateException("session is closed");
     }
+  }
+
+  /** The trainer of an open session. */
+  private FieldTrainer openTrainer() {
+    checkOpen();
+    FieldTrainer t = trainer;
+    if (t == null) {
+      throw new IllegalStateException("session is closed");
+    }
+    return t;
   }
 
   private void checkFrame(int frame) {
