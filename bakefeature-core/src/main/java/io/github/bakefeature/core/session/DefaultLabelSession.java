@@ -308,12 +308,15 @@ public final class DefaultLabelSession implements LabelSession {
           try {
             pauseMonitor.wait(500);
           } catch (InterruptedException e) {
-            return;
+            strayInterrupt(); // close() stops this thread through `closed`, never by interrupting it
           }
         }
       }
       if (closed) {
         break;
+      }
+      if (Thread.interrupted()) {
+        strayInterrupt();
       }
       try {
         PendingCheckpoint due = null;
@@ -357,6 +360,15 @@ public final class DefaultLabelSession implements LabelSession {
         listeners.forEach(l -> safely(() -> l.onProgress(p)));
       }
     }
+  }
+
+  /**
+   * Only code run on this thread (a listener restoring an interrupt it caught, say) can interrupt
+   * it; left set, the flag would fail the next parallel kernel or checkpoint write and end the
+   * pause wait, that is end training. The flag is cleared (by the caller) and logged.
+   */
+  private static void strayInterrupt() {
+    LOG.warn("the training thread was interrupted (by a listener?); ignored: close() stops training");
   }
 
   @Override

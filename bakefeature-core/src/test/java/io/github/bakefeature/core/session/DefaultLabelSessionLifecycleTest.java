@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,7 +158,7 @@ class DefaultLabelSessionLifecycleTest {
     // Before: safely() rethrew the StackOverflowError of a listener's runaway recursion, which
     // ended the training thread (resume(): "the training thread has stopped").
     try (DefaultLabelSession s = builder().optPersistent(false).build()) {
-      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger calls = new AtomicInteger();
       s.addListener(new SessionListener() {
         @Override
         public void onProgress(TrainingProgress p) {
@@ -226,5 +227,40 @@ class DefaultLabelSessionLifecycleTest {
     assertTrue(s.step() >= step, "step() still reports where training stopped");
     assertTrue(s.progress().step() >= step);
     assertThrows(IllegalStateException.class, s::model);
+  }
+
+  @Test
+  void anInterruptAListenerLeavesOnTheTrainingThreadDoesNotEndTraining() throws Exception {
+    // Before: a listener leaving the training thread's interrupt flag set failed the next step
+    // ("parallel loop interrupted", or ClosedByInterruptException in a checkpoint write), and the
+    // failure's pause wait then threw InterruptedException, which ended the thread for good; when
+    // the listener had paused the session, the thread ended silently (no failure, no
+    // onTrainingFailed) and resume() refused.
+    for (boolean pauseToo : new boolean[] {false, true}) {
+      try (DefaultLabelSession s = builder().optPersistent(false).build()) {
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch interrupted = new CountDownLatch(1);
+        s.addListener(new SessionListener() {
+          @Override
+          public void onProgress(TrainingProgress p) {
+            if (calls.getAndIncrement() == 0) {
+              if (pauseToo) {
+                s.pause();
+              }
+              Thread.currentThread().interrupt();
+              interrupted.countDown();
+            }
+          }
+        });
+        assertTrue(interrupted.await(60, TimeUnit.SECONDS));
+        if (pauseToo) {
+          Thread.sleep(100); // the paused thread waits (interruptibly) now
+          s.resume();
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> s.awaitStep(s.step() + 5));
+        assertEquals(null, s.failure());
+        assertTrue(s.trainingThreadAlive());
+      }
+    }
   }
 }
