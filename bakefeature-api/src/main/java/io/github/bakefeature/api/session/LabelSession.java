@@ -22,7 +22,10 @@ import java.util.Set;
  * <p><b>Failures.</b> A frame index outside {@code [0, scene().size())} or a class id outside
  * {@code [0, classes().size())} throws {@link IllegalArgumentException}; a change that cannot be
  * saved throws {@link java.io.UncheckedIOException} and is not applied (memory and files stay as
- * they were); any call after {@link #close()} throws {@link IllegalStateException}.
+ * they were); any call after {@link #close()} throws {@link IllegalStateException}, except
+ * {@link #scene()}, {@link #isPaused()} and {@link #progress()} (which report the session stopped),
+ * {@link #removeListener} and {@link #close()} itself. In particular nothing reads the closed
+ * session's annotations (another session may own the scene by then) or writes into its scene.
  *
  * <p><b>Undo scope.</b> The history holds strokes, erases and frame clears of every frame, in the
  * order they were made by any caller (one history per scene, shared by every client of the

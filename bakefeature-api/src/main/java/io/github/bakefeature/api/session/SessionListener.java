@@ -2,8 +2,9 @@ package io.github.bakefeature.api.session;
 
 /**
  * Receives events from a {@link LabelSession}. Callbacks run on the session's own threads and must
- * return quickly (hand work to another thread); an exception thrown by a listener is logged and
- * does not stop training.
+ * return quickly (hand work to another thread); an exception thrown by a listener (a stack
+ * overflow included) is logged and does not stop training. Only an error the JVM may not recover
+ * from (out of memory) stops it, and is then reported to {@link #onTrainingFailed}.
  */
 public interface SessionListener {
 

@@ -61,7 +61,14 @@ public final class DefaultLabelSession implements LabelSession {
 
   private final Scene scene;
   private final AnnotationStore store;
-  private final FieldTrainer trainer;
+  /**
+   * The model, its optimiser and the training data (hundreds of MB of heap); null once closed, so a
+   * closed session the application still references holds none of it. The training loop works on
+   * its own reference.
+   */
+  private volatile FieldTrainer trainer;
+  /** Steps taken when the session closed (what {@link #step()} reports then). */
+  private volatile long stepsAtClose;
   private final Path checkpointFile;
   /** Why a persistent session saves no checkpoint (an unusable one could not be moved aside), or null. */
   private final String checkpointsOff;
@@ -74,17 +81,26 @@ public final class DefaultLabelSession implements LabelSession {
   // Fair: a reader taking snapshot after snapshot must not starve the trainer (nor the trainer a reader).
   private final ReentrantLock modelLock = new ReentrantLock(true);
   private final Object pauseMonitor = new Object();
-  private final ConcurrentLinkedQueue<Runnable> trainerTasks = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<java.util.function.Consumer<FieldTrainer>> trainerTasks =
+      new ConcurrentLinkedQueue<>();
   private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private final FrameSuggester suggester;
   private volatile boolean paused;
   private volatile boolean closed;
+  /** Set by the first {@link #close()}; later callers wait on {@link #closeDone} instead of returning early. */
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Counted down once close() has stopped the thread, saved and released the scene lock. */
+  private final java.util.concurrent.CountDownLatch closeDone = new java.util.concurrent.CountDownLatch(1);
+  /** Set (under checkpointWriteLock) just before the scene lock is released: no checkpoint write after it. */
+  private boolean released;
   private volatile SemanticFieldModel snapshot;
   private volatile StepResult lastStep;
   private volatile double stepsPerSecond;
   private volatile long lastAnnotationNanos = System.nanoTime();
   private volatile Throwable failure;
+  /** Set (under pauseMonitor) when the training thread's loop ended on an error: resume() refuses. */
+  private boolean trainerStopped;
   /** Held while the session is open: one session per scene folder (null in memory). */
   private final SessionLock lock;
   /** Serialises an edit of the store with handing its labels to the trainer. */
@@ -120,6 +136,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public List<SemanticClass> classes() {
+    checkOpen();
     return store.classes();
   }
 
@@ -127,7 +144,7 @@ public final class DefaultLabelSession implements LabelSession {
   public SemanticClass addClass(String name, int colour) {
     SemanticClass c = io(() -> store.addClass(name, colour));
     int count = store.classes().size();
-    trainerTasks.add(() -> trainer.ensureClasses(count));
+    trainerTasks.add(t -> t.ensureClasses(count));
     listeners.forEach(l -> safely(l::onClassesChanged));
     return c;
   }
@@ -201,7 +218,11 @@ public final class DefaultLabelSession implements LabelSession {
     if (pixels.length == 0) {
       return;
     }
-    TrainingData data = trainer.data();
+    FieldTrainer t = trainer;
+    if (t == null) {
+      return; // closed since the store took the edit: nothing trains any more
+    }
+    TrainingData data = t.data();
     int tf = data.trainingFrame(frame);
     if (tf >= 0) {
       // Only the training pixels whose block holds a changed pixel are recomputed.
@@ -216,21 +237,25 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public boolean canUndo() {
+    checkOpen();
     return store.canUndo();
   }
 
   @Override
   public boolean canRedo() {
+    checkOpen();
     return store.canRedo();
   }
 
   @Override
   public LabelImage scribbles(int frame) {
+    checkOpen();
     return store.scribbles(frame);
   }
 
   @Override
   public List<Integer> annotatedFrames() {
+    checkOpen();
     return store.annotatedFrames();
   }
 
@@ -239,9 +264,14 @@ public final class DefaultLabelSession implements LabelSession {
     return store;
   }
 
+  /** Whether the training thread is still running (tests). */
+  boolean trainingThreadAlive() {
+    return thread.isAlive();
+  }
+
   /** The trainer's labels at the training resolution (tests). */
   TrainingData trainingData() {
-    return trainer.data();
+    return openTrainer().data();
   }
 
   // ---- training ------------------------------------------------------------------------------
@@ -252,13 +282,23 @@ public final class DefaultLabelSession implements LabelSession {
     } catch (Throwable t) {
       // Something outside a step (a listener's Error, say) ended the loop: record it, so that
       // awaitStep and progress report it instead of waiting for a thread that is gone.
-      failure = t;
-      paused = true;
+      synchronized (pauseMonitor) { // atomic with resume()'s check: it must not clear this failure
+        failure = t;
+        trainerStopped = true;
+        paused = true;
+      }
       LOG.error("training thread stopped", t);
+      // Listeners learn it too: a tool that only listens would otherwise wait for progress forever.
+      try {
+        listeners.forEach(l -> safely(() -> l.onTrainingFailed(t)));
+      } catch (Throwable again) {
+        LOG.error("could not report the stop of the training thread to the listeners", again);
+      }
     }
   }
 
   private void runTraining() {
+    FieldTrainer trainer = this.trainer; // close() drops the field; this thread keeps training on its own
     long windowStart = System.nanoTime();
     long windowSteps = 0;
     long lastEvent = 0;
@@ -268,12 +308,15 @@ public final class DefaultLabelSession implements LabelSession {
           try {
             pauseMonitor.wait(500);
           } catch (InterruptedException e) {
-            return;
+            strayInterrupt(); // close() stops this thread through `closed`, never by interrupting it
           }
         }
       }
       if (closed) {
         break;
+      }
+      if (Thread.interrupted()) {
+        strayInterrupt();
       }
       try {
         PendingCheckpoint due = null;
@@ -282,14 +325,14 @@ public final class DefaultLabelSession implements LabelSession {
           if (paused) {
             continue; // pause() came between the check above and the lock: no new step
           }
-          Runnable task;
+          java.util.function.Consumer<FieldTrainer> task;
           while ((task = trainerTasks.poll()) != null) {
-            task.run();
+            task.accept(trainer);
           }
           lastStep = trainer.step();
           if (checkpointFile != null && checkpointEverySteps > 0
               && trainer.iteration() % checkpointEverySteps == 0) {
-            due = copyCheckpoint();
+            due = copyCheckpoint(trainer);
           }
         } finally {
           modelLock.unlock();
@@ -319,8 +362,18 @@ public final class DefaultLabelSession implements LabelSession {
     }
   }
 
+  /**
+   * Only code run on this thread (a listener restoring an interrupt it caught, say) can interrupt
+   * it; left set, the flag would fail the next parallel kernel or checkpoint write and end the
+   * pause wait, that is end training. The flag is cleared (by the caller) and logged.
+   */
+  private static void strayInterrupt() {
+    LOG.warn("the training thread was interrupted (by a listener?); ignored: close() stops training");
+  }
+
   @Override
   public void pause() {
+    checkOpen();
     paused = true;
     // Wait for the step in flight: once the lock is free, the loop sees the flag before stepping.
     modelLock.lock();
@@ -330,11 +383,11 @@ public final class DefaultLabelSession implements LabelSession {
   @Override
   public void resume() {
     checkOpen();
-    if (!thread.isAlive()) {
-      throw new IllegalStateException("the training thread has stopped"
-          + (failure == null ? "" : " after: " + failure) + "; open a new session");
-    }
     synchronized (pauseMonitor) {
+      if (trainerStopped || !thread.isAlive()) {
+        throw new IllegalStateException("the training thread has stopped"
+            + (failure == null ? "" : " after: " + failure) + "; open a new session");
+      }
       failure = null;
       paused = false;
       pauseMonitor.notifyAll();
@@ -343,7 +396,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public boolean isPaused() {
-    return paused;
+    return paused || closed; // as progress(): a closed session does not train
   }
 
   /** The error that stopped training, or null. */
@@ -356,13 +409,14 @@ public final class DefaultLabelSession implements LabelSession {
     StepResult s = lastStep;
     Map<String, Double> losses = s == null ? Map.of() : s.losses();
     boolean stopped = paused || closed;
-    return new TrainingProgress(trainer.iteration(), losses, stopped ? 0 : stepsPerSecond,
+    return new TrainingProgress(step(), losses, stopped ? 0 : stepsPerSecond,
         (System.nanoTime() - lastAnnotationNanos) / 1e9, stopped, store.labelledPixels());
   }
 
   /** Training steps taken so far. */
   public long step() {
-    return trainer.iteration();
+    FieldTrainer t = trainer;
+    return t == null ? stepsAtClose : t.iteration();
   }
 
   /**
@@ -373,7 +427,7 @@ public final class DefaultLabelSession implements LabelSession {
    *     paused (it would never get there)
    */
   public void awaitStep(long steps) throws InterruptedException {
-    while (trainer.iteration() < steps) {
+    while (step() < steps) {
       if (closed) {
         throw new IllegalStateException("session is closed");
       }
@@ -384,7 +438,7 @@ public final class DefaultLabelSession implements LabelSession {
         throw new IllegalStateException("the training thread has stopped");
       }
       if (paused) {
-        throw new IllegalStateException("training is paused at step " + trainer.iteration() + "; resume() it"
+        throw new IllegalStateException("training is paused at step " + step() + "; resume() it"
             + " before waiting for step " + steps);
       }
       Thread.sleep(5);
@@ -395,7 +449,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   /** The current model as an immutable snapshot (taken between two steps). */
   public SemanticFieldModel model() {
-    checkOpen();
+    FieldTrainer trainer = openTrainer();
     SemanticFieldModel s = snapshot;
     if (s != null && s.step() == trainer.iteration()) {
       return s;
@@ -446,7 +500,7 @@ public final class DefaultLabelSession implements LabelSession {
   @Override
   public int suggestNextFrame() {
     SemanticFieldModel m = model();
-    TrainingData data = trainer.data();
+    TrainingData data = openTrainer().data();
     return suggester.next((frame, w, h) -> {
       Frame f = scene.frame(frame);
       int tf = data.trainingFrame(frame);
@@ -473,6 +527,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public void addListener(SessionListener listener) {
+    checkOpen(); // a listener added now would never hear anything
     listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
   }
 
@@ -483,25 +538,29 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public void saveCheckpoint() throws IOException {
+    checkOpen();
     if (checkpointFile == null) {
       throw new IOException(checkpointsOff != null ? checkpointsOff
           : "this session has no scene folder to save a checkpoint in");
     }
-    writeCheckpoint(lockedCopyOfCheckpoint());
+    if (!writeCheckpoint(lockedCopyOfCheckpoint(openTrainer()))) {
+      // close() released the scene meanwhile: another session may own session/model.ckpt now.
+      throw new IllegalStateException("session is closed");
+    }
   }
 
   /** The trainer's state to checkpoint, numbered in the order the copies were taken. */
   private record PendingCheckpoint(Checkpoint.Image image, long sequence) {}
 
   /** Copies the trainer's state as a checkpoint; the caller holds {@link #modelLock}. */
-  private PendingCheckpoint copyCheckpoint() throws IOException {
+  private PendingCheckpoint copyCheckpoint(FieldTrainer trainer) throws IOException {
     return new PendingCheckpoint(Checkpoint.encode(trainer), ++checkpointCopies);
   }
 
-  private PendingCheckpoint lockedCopyOfCheckpoint() throws IOException {
+  private PendingCheckpoint lockedCopyOfCheckpoint(FieldTrainer trainer) throws IOException {
     modelLock.lock();
     try {
-      return copyCheckpoint();
+      return copyCheckpoint(trainer);
     } finally {
       modelLock.unlock();
     }
@@ -510,47 +569,111 @@ public final class DefaultLabelSession implements LabelSession {
   /**
    * Writes a copy taken by {@link #copyCheckpoint} (hundreds of MB and an fsync, so without the
    * model lock), unless a later copy is already on disk: two saves racing (a periodic one and
-   * {@link #saveCheckpoint}) never leave the older state as the file.
+   * {@link #saveCheckpoint}) never leave the older state as the file. Once {@link #close()} has
+   * released the scene lock nothing is written (another session may own the file by then).
+   *
+   * @return false if the session had released the scene, so nothing was written
    */
-  private void writeCheckpoint(PendingCheckpoint c) throws IOException {
+  private boolean writeCheckpoint(PendingCheckpoint c) throws IOException {
     synchronized (checkpointWriteLock) {
+      if (released) {
+        return false;
+      }
       if (c.sequence() < checkpointWritten) {
-        return;
+        return true;
       }
       c.image().write(checkpointFile);
       checkpointWritten = c.sequence();
+      return true;
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: returns once the training thread has ended (an interrupt of the calling thread does
+   * not cut the wait short; it stays set), the checkpoint is saved and the scene lock released, so
+   * the scene can be opened again at once. A second caller while the first is closing waits for it
+   * too, except the training thread itself (a listener closing the session), which returns at once.
+   */
   @Override
   public void close() {
-    if (closed) {
+    if (!closing.compareAndSet(false, true)) {
+      if (Thread.currentThread() != thread) {
+        awaitUninterruptibly(closeDone);
+      }
       return;
     }
-    closed = true;
-    synchronized (pauseMonitor) {
-      pauseMonitor.notifyAll();
+    try {
+      closed = true;
+      synchronized (pauseMonitor) {
+        pauseMonitor.notifyAll();
+      }
+      // A listener may close the session from the training thread: that thread ends its loop after
+      // the callback returns, and must not wait for itself.
+      if (Thread.currentThread() != thread) {
+        joinTrainer();
+      }
+      FieldTrainer trainer = this.trainer;
+      if (checkpointFile != null && trainer.iteration() > 0) {
+        try {
+          writeCheckpoint(lockedCopyOfCheckpoint(trainer));
+        } catch (IOException e) {
+          LOG.warn("could not save the model checkpoint on close: {}", e.getMessage());
+        }
+      }
+      snapshot = null;
+      stepsAtClose = trainer.iteration();
+      this.trainer = null; // the model, optimiser and training data go with the session's last user reference
+      synchronized (checkpointWriteLock) {
+        released = true; // a training thread that outlived the join writes nothing from now on
+      }
+      store.close(); // before the lock goes: a closed store changes nothing
+      if (lock != null) {
+        lock.release();
+      }
+    } finally {
+      closeDone.countDown();
     }
-    // A listener may close the session from the training thread: that thread ends its loop after
-    // the callback returns, and must not wait for itself.
-    if (Thread.currentThread() != thread) {
-      try {
-        thread.join(60_000);
-      } catch (InterruptedException e) {
+  }
+
+  /** Waits (at most a minute, a listener may hang) for the training thread to end, ignoring interrupts. */
+  private void joinTrainer() {
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    try {
+      while (thread.isAlive()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          LOG.warn("the training thread did not stop within a minute of close() (a listener blocking?); closing"
+              + " without it");
+          return;
+        }
+        try {
+          thread.join(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
-    if (checkpointFile != null && trainer.iteration() > 0) {
+  }
+
+  private static void awaitUninterruptibly(java.util.concurrent.CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
       try {
-        writeCheckpoint(lockedCopyOfCheckpoint());
-      } catch (IOException e) {
-        LOG.warn("could not save the model checkpoint on close: {}", e.getMessage());
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
     }
-    snapshot = null;
-    store.close(); // before the lock goes: a closed store changes nothing
-    if (lock != null) {
-      lock.release();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -558,6 +681,16 @@ public final class DefaultLabelSession implements LabelSession {
     if (closed) {
       throw new IllegalStateException("session is closed");
     }
+  }
+
+  /** The trainer of an open session. */
+  private FieldTrainer openTrainer() {
+    checkOpen();
+    FieldTrainer t = trainer;
+    if (t == null) {
+      throw new IllegalStateException("session is closed");
+    }
+    return t;
   }
 
   private void checkFrame(int frame) {
@@ -569,8 +702,11 @@ public final class DefaultLabelSession implements LabelSession {
   private static void safely(Runnable r) {
     try {
       r.run();
+    } catch (StackOverflowError e) {
+      // A listener's runaway recursion: its frames are unwound by now, nothing of the VM is hurt.
+      LOG.warn("session listener failed", e);
     } catch (VirtualMachineError e) {
-      throw e; // out of memory, stack overflow: not the listener's to swallow
+      throw e; // out of memory, an internal error: not the listener's to swallow
     } catch (Throwable e) {
       // AssertionError and other Errors too: a listener must not stop training (SessionListener).
       LOG.warn("session listener failed", e);

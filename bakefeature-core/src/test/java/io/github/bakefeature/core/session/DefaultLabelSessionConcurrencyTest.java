@@ -126,4 +126,90 @@ class DefaultLabelSessionConcurrencyTest {
       assertTrue(seen.size() >= 5, "the reader saw fresh models too: " + seen);
     }
   }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void editsClassChangesAndPausesNextToReadersStayConsistent() throws Exception {
+    // An embedding tool's worst case: readers segment and render back to back while another thread
+    // paints, erases, undoes, redoes, clears, adds and renames classes and pauses and resumes.
+    // Every reader result is a whole model's (class ids below the class count), the trainer holds
+    // exactly the scribbled labels as soon as an edit returns, and training goes on.
+    Path dir = tmp.resolve("storm");
+    SceneWriter.write(SyntheticScenes.generate(Preset.TABLETOP, 3, 32, 24, 1).scene(), dir);
+    try (DefaultLabelSession s = DefaultLabelSession.builder(SceneFolder.open(dir))
+        .optMethod(MethodPreset.SNERF_FREQ)
+        .optFieldOptions(b -> b.optHiddenWidth(16).optGeoFeatures(4).optFrequencies(4))
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(64).optUniformSamples(16).optSurfaceSamples(8).build())
+        .build()) {
+      List<Throwable> errors = new CopyOnWriteArrayList<>();
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicInteger reads = new AtomicInteger();
+      List<Thread> readers = new java.util.ArrayList<>();
+      for (int r = 0; r < 2; r++) {
+        int id = r;
+        readers.add(new Thread(() -> {
+          java.util.SplittableRandom rnd = new java.util.SplittableRandom(id);
+          while (!stop.get()) {
+            try {
+              int frame = rnd.nextInt(3);
+              short[] labels = id == 0 ? s.segment(frame).classes().labels()
+                  : s.render(frame, EnumSet.of(RenderOutput.CLASSES, RenderOutput.COLOUR)).classMap().labels();
+              int classes = s.classes().size(); // classes only grow: read after the render
+              for (short l : labels) {
+                if (l < -1 || l >= classes) {
+                  throw new AssertionError("class id " + l + " with " + classes + " classes");
+                }
+              }
+              reads.incrementAndGet();
+            } catch (Throwable t) {
+              errors.add(t);
+              return;
+            }
+          }
+        }, "reader-" + r));
+      }
+      readers.forEach(Thread::start);
+      long start = s.step();
+      java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+      try {
+        for (int i = 0; i < 120 && errors.isEmpty(); i++) {
+          int frame = rnd.nextInt(3);
+          int classes = s.classes().size();
+          switch (rnd.nextInt(9)) {
+            case 0, 1, 2 -> s.applyStroke(frame, Stroke.paint(rnd.nextInt(classes), 1.5f + rnd.nextInt(3),
+                rnd.nextInt(32), rnd.nextInt(24), rnd.nextInt(32), rnd.nextInt(24)));
+            case 3 -> s.applyStroke(frame, Stroke.erase(2f, rnd.nextInt(32), rnd.nextInt(24), rnd.nextInt(32), rnd.nextInt(24)));
+            case 4 -> s.undo();
+            case 5 -> s.redo();
+            case 6 -> {
+              // A new class, painted at once: the trainer grows its head before it samples the label.
+              int c = s.addClass("extra" + i, rnd.nextInt(0x1000000)).id();
+              s.applyStroke(frame, Stroke.paint(c, 2f, rnd.nextInt(32), rnd.nextInt(24)));
+            }
+            case 7 -> s.renameClass(rnd.nextInt(classes), "renamed" + i);
+            default -> {
+              s.pause();
+              long paused = s.step();
+              s.applyStroke(frame, Stroke.paint(0, 2f, rnd.nextInt(32), rnd.nextInt(24)));
+              assertEquals(paused, s.step(), "no step starts while paused");
+              s.resume();
+            }
+          }
+          assertEquals(s.store().labelledPixels(), s.trainingData().labelledPixels(),
+              "the trainer's labels are the scribbles as soon as the edit returns (edit " + i + ")");
+        }
+        s.awaitStep(s.step() + 3);
+      } finally {
+        stop.set(true);
+        for (Thread t : readers) {
+          t.join(60_000);
+          assertTrue(!t.isAlive(), t.getName() + " is stuck");
+        }
+      }
+      assertTrue(errors.isEmpty(), "reader errors: " + errors);
+      assertEquals(null, s.failure());
+      assertTrue(s.step() > start, "training went on");
+      assertTrue(reads.get() > 0);
+    }
+  }
 }
