@@ -278,16 +278,19 @@ public final class FuzzFiles {
       what = "header number '" + json.substring(sp[0], sp[1]) + "' -> " + e;
     } else if (choice < 8) {
       int from = ckpt ? header + Math.max(0, jsonLen) : 4;
-      List<Integer> ints = new ArrayList<>();
+      // By value first, so a count that occurs once is as likely as a value repeated in an array.
+      TreeMap<Integer, List<Integer>> byValue = new TreeMap<>();
       for (int at = from; at + 4 <= body; at++) {
         int v = getInt(b, at);
         if (v >= 1 && v <= 1 << 17) {
-          ints.add(at);
+          byValue.computeIfAbsent(v, k -> new ArrayList<>()).add(at);
         }
       }
-      if (ints.isEmpty()) {
+      if (byValue.isEmpty()) {
         return "no count field found: left as is";
       }
+      List<List<Integer>> groups = new ArrayList<>(byValue.values());
+      List<Integer> ints = groups.get(rnd.nextInt(groups.size()));
       int at = ints.get(rnd.nextInt(ints.size()));
       int[] values = {-1, 0, Integer.MAX_VALUE, Integer.MIN_VALUE, 1 << 28, 1 << 24, 65536, 46341, 1 << 16 | 1};
       int v = values[rnd.nextInt(values.length)];

@@ -60,8 +60,9 @@ import org.junit.jupiter.api.io.TempDir;
  * rebuilds inside {@code cache/} only. A failure names the seed, the iteration and the mutations.
  */
 class SceneFilesFuzzTest {
-  static final long SEED = 20240611L;
-  static final int ITERATIONS = 160;
+  /** Fixed for the build; {@code -Dfuzz.seed=N -Dfuzz.iterations=M} explore further (a failure prints its seed). */
+  static final long SEED = Long.getLong("fuzz.seed", 20240611L);
+  static final int ITERATIONS = Integer.getInteger("fuzz.iterations", 160);
   static final int W = 32;
   static final int H = 24;
 
@@ -360,7 +361,8 @@ class SceneFilesFuzzTest {
       store = AnnotationStore.open(scene);
     } catch (InvalidSceneException e) {
       requireNames(e, e.file(), dir);
-      assertTrue(e.getMessage().contains("session.json"), e.getMessage());
+      // Only what the store cannot do without: session.json of another version or not a file, a scribble PNG.
+      assertTrue(e.getMessage().contains("session.json") || e.file().startsWith(dir.resolve("semantic")), e.getMessage());
       assertEquals(before, FuzzFiles.hashTree(dir), "a refused session changed nothing");
       return;
     }
