@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bakefeature.api.scene.Aabb;
 import io.github.bakefeature.core.fields.FieldConfig;
+import io.github.bakefeature.core.fields.Mlp;
 import io.github.bakefeature.core.fields.SemanticField;
 import io.github.bakefeature.core.io.AtomicFiles;
 import io.github.bakefeature.core.optim.Adam;
@@ -160,11 +161,18 @@ public final class Checkpoint {
           throw new CheckpointException(file, "corrupt optimiser section: " + n + " entries");
         }
         adams = new Adam[n];
+        Mlp[] mlps = field.mlps();
         for (int i = 0; i < n; i++) {
           if (in.readBoolean()) {
             int params = in.readInt();
-            if (params < 0) {
-              throw new CheckpointException(file, "corrupt optimiser section: " + params + " parameters");
+            // Checked before the state is allocated: a count read from a damaged (or crafted) file
+            // under a valid checksum could otherwise ask for gigabytes (an OutOfMemoryError).
+            int expectedParams = mlps[i] == null ? -1 : mlps[i].parameterCount();
+            if (params != expectedParams) {
+              throw new CheckpointException(file, "corrupt optimiser section: expected "
+                  + (expectedParams < 0 ? "no state for the absent network " + SemanticField.mlpNames()[i]
+                      : expectedParams + " parameters for network " + SemanticField.mlpNames()[i])
+                  + ", found state for " + params);
             }
             adams[i] = FieldTrainer.newAdam(params, trainer == null ? TrainerConfig.builder().build() : trainer);
             adams[i].readState(in);

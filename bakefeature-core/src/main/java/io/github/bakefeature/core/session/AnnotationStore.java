@@ -324,7 +324,19 @@ public final class AnnotationStore implements AutoCloseable {
 
     JsonNode root = null;
     if (Files.exists(json)) {
-      byte[] bytes = Files.readAllBytes(json); // an I/O error (e.g. no permission) is not damage: it propagates
+      // Not damage, so nothing is set aside, but refused naming the file: a folder in its place
+      // (session.json could not be written either) or an I/O error (e.g. no permission).
+      if (!Files.isRegularFile(json)) {
+        throw new InvalidSceneException(json, "expected the session file (JSON), found "
+            + (Files.isDirectory(json) ? "a folder" : "something that is not a regular file")
+            + "; move it out of the way to open the scene (the scribbles in semantic/ are kept)");
+      }
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(json);
+      } catch (IOException e) {
+        throw new InvalidSceneException(json, "expected a readable session file, found it unreadable (" + e + ")", e);
+      }
       try {
         root = JSON.readTree(bytes);
         if (root == null || !root.isObject()) {

@@ -203,6 +203,41 @@ class FieldTrainerTest {
     assertTrue(e.getMessage().contains("not a BakeFeature checkpoint"), e.getMessage());
   }
 
+  /**
+   * Found while adding resealed checkpoints (damage under a valid checksum) to SceneFilesFuzzTest:
+   * an optimiser entry's parameter count was only checked for >= 0, so it allocated its state first —
+   * Integer.MAX_VALUE threw an OutOfMemoryError out of Checkpoint.read instead of a
+   * CheckpointException; 2^28 took 2 GB before failing as "truncated".
+   */
+  @Test
+  void rejectsCheckpointWhoseOptimiserCountDisagreesWithItsNetworkBeforeAllocating() throws Exception {
+    FieldTrainer a = trainer(MethodPreset.SNERF_FREQ, 4);
+    Path ckpt = tmp.resolve("adam.ckpt");
+    Checkpoint.save(a, ckpt);
+    byte[] b = Files.readAllBytes(ckpt);
+    int params = a.field().mlps()[0].parameterCount();
+    // The optimiser section: true, 6 entries, true, the density network's parameter count.
+    byte[] section = java.nio.ByteBuffer.allocate(10).put((byte) 1).putInt(6).put((byte) 1).putInt(params).array();
+    int at = -1;
+    for (int i = b.length - 8 - section.length; i >= 0 && at < 0; i--) {
+      if (java.util.Arrays.equals(b, i, i + section.length, section, 0, section.length)) {
+        at = i + 6;
+      }
+    }
+    assertTrue(at > 0, "found the optimiser section");
+    for (int bad : new int[] {Integer.MAX_VALUE, 1 << 28, params + 1}) {
+      java.nio.ByteBuffer.wrap(b).putInt(at, bad);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(b, 0, b.length - 8);
+      java.nio.ByteBuffer.wrap(b).putLong(b.length - 8, crc.getValue());
+      Path damaged = tmp.resolve("adam-" + bad + ".ckpt");
+      Files.write(damaged, b);
+      Checkpoint.CheckpointException e = assertThrows(Checkpoint.CheckpointException.class, () -> Checkpoint.read(damaged));
+      assertTrue(e.getMessage().contains(damaged.toString()) && e.getMessage().contains("expected " + params
+          + " parameters for network density, found state for " + bad), e.getMessage());
+    }
+  }
+
   @Test
   void addingClassesGrowsTheSemanticHeadAndKeepsExistingLogits() throws Exception {
     FieldTrainer t = trainer(MethodPreset.SNERF_HG_FREQ, 5);

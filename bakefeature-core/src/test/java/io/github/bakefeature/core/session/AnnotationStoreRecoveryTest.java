@@ -148,6 +148,26 @@ class AnnotationStoreRecoveryTest {
     return last;
   }
 
+  /** Found by SceneFilesFuzzTest: a bare "java.io.IOException: Is a directory" that named no file. */
+  @Test
+  void rejectsSessionJsonThatIsAFolderNamingItAndChangingNothing() throws Exception {
+    AnnotationStore s = open();
+    s.applyStroke(0, Stroke.paint(1, 3, 5, 5));
+    s.close();
+    current = null;
+    Files.delete(json());
+    Files.createDirectory(json());
+    LabelImage drawn = png(0);
+    List<String> filesBefore = sessionFiles();
+
+    InvalidSceneException e = assertThrows(InvalidSceneException.class, this::open);
+    assertEquals(json(), e.file());
+    assertTrue(e.getMessage().contains("session.json: expected the session file (JSON), found a folder"), e.getMessage());
+    assertEquals(filesBefore, sessionFiles(), "nothing set aside or written");
+    assertArrayEquals(drawn.labels(), png(0).labels());
+    assertTrue(Files.isDirectory(json()));
+  }
+
   // ---- X06: damaged edit files ------------------------------------------------------------------
 
   @Test
