@@ -166,6 +166,9 @@ public final class Mlp {
     }
   }
 
+  /** Most parameters a stored MLP may have (2^26, 256 MiB of floats; fields use well under 1%). */
+  static final long MAX_STATE_PARAMETERS = 1L << 26;
+
   public static Mlp readState(DataInputStream in) throws IOException {
     int n = in.readInt();
     if (n < 2 || n > 64) {
@@ -177,6 +180,16 @@ public final class Mlp {
       if (widths[i] <= 0 || widths[i] > 1 << 16) {
         throw new IOException("corrupt MLP state: width " + widths[i]);
       }
+    }
+    // Checked before anything is allocated: widths that are each plausible can still multiply to
+    // more memory than the JVM has (a damaged file must fail as corrupt, not as OutOfMemoryError).
+    long parameters = 0;
+    for (int i = 0; i + 1 < n; i++) {
+      parameters += (long) widths[i] * widths[i + 1] + widths[i + 1];
+    }
+    if (parameters > MAX_STATE_PARAMETERS) {
+      throw new IOException("corrupt MLP state: expected at most " + MAX_STATE_PARAMETERS + " parameters, found widths "
+          + java.util.Arrays.toString(widths) + " (" + parameters + " parameters)");
     }
     Mlp m = create(0, widths);
     float[] flat = new float[m.parameterCount()];
