@@ -352,9 +352,10 @@ public final class SceneFolder implements Scene {
       String fn = p.getFileName().toString();
       String lower = fn.toLowerCase(Locale.ROOT);
       boolean ok = lower.endsWith(".png") || (allowJpeg && (lower.endsWith(".jpg") || lower.endsWith(".jpeg")));
-      if (!ok || Files.isDirectory(p)) {
+      if (!ok) {
         continue;
       }
+      rejectFolder(p);
       String stem = fn.substring(0, fn.lastIndexOf('.'));
       Path prev = out.put(stem, p);
       if (prev != null) {
@@ -363,6 +364,13 @@ public final class SceneFolder implements Scene {
       }
     }
     return out;
+  }
+
+  /** A folder named like a frame's file: skipped, a frame (or a person's scribbles) would silently go missing. */
+  private static void rejectFolder(Path p) throws InvalidSceneException {
+    if (Files.isDirectory(p)) {
+      throw new InvalidSceneException(p, "expected a file, found a folder");
+    }
   }
 
   /** Non-hidden entries of {@code dir}, sorted by name. */
@@ -383,7 +391,8 @@ public final class SceneFolder implements Scene {
     Map<String, Path> out = new TreeMap<>(NaturalOrder.INSTANCE);
     for (Path p : list(dir)) {
       String fn = p.getFileName().toString();
-      if (fn.toLowerCase(Locale.ROOT).endsWith(ext) && !Files.isDirectory(p)) {
+      if (fn.toLowerCase(Locale.ROOT).endsWith(ext)) {
+        rejectFolder(p);
         out.put(fn.substring(0, fn.length() - ext.length()), p);
       }
     }

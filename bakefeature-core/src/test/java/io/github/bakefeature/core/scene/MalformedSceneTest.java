@@ -219,7 +219,15 @@ class MalformedSceneTest {
         new Defect("bbox.txt with min above max", d -> Files.writeString(d.resolve("bbox.txt"), "1 0 0 0 1 1\n"),
             "bbox.txt", "bounds must have min < max on every axis", Phase.OPEN),
         new Defect("bbox.txt not numbers", d -> Files.writeString(d.resolve("bbox.txt"), "min 0 0 1 1 1\n"),
-            "bbox.txt", "expected a number, found 'min'", Phase.OPEN));
+            "bbox.txt", "expected a number, found 'min'", Phase.OPEN),
+        new Defect("a folder in place of a scribble PNG", d -> {
+          Files.delete(d.resolve("semantic/00001.png"));
+          Files.createDirectory(d.resolve("semantic/00001.png"));
+        }, "semantic/00001.png", "expected a file, found a folder", Phase.OPEN),
+        new Defect("a folder in place of a pose file", d -> {
+          Files.delete(d.resolve("pose/00002.txt"));
+          Files.createDirectory(d.resolve("pose/00002.txt"));
+        }, "pose/00002.txt", "expected a file, found a folder", Phase.OPEN));
   }
 
   @ParameterizedTest(name = "{0}")
