@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * The single entry point to DJL's PyTorch engine. Every class that touches DJL gets its engine or
  * managers here, so the engine never starts without {@code ai.djl.offline} and
  * {@code OPT_OUT_TRACKING}: without them engine start-up contacts a cloud-metadata address
- * (ARCHITECTURE.md). Users who embed the library from an IDE get the same protection.
+ * (README, "Environment"). Users who embed the library from an IDE get the same protection.
  */
 public final class DjlRuntime {
   private static final String ENGINE = "PyTorch";

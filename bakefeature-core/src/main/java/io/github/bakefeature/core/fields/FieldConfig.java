@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Architecture of a {@link SemanticField} (ARCHITECTURE.md, "paper version" defaults): density MLP
+ * Architecture of a {@link SemanticField} (defaults: the paper's version): density MLP
  * {@code enc(x) -> 2 x hidden -> 1 + geoFeatures}, colour MLP {@code [SH4(d), geo] -> 2 x hidden -> 3},
  * feature MLP {@code geo -> 2 x hidden -> D}, semantic MLP {@code [relu(f), geo] -> hidden -> C}
  * trained as a {@link SemanticHead}. Build with {@link #builder(MethodPreset)}.

@@ -1,7 +1,7 @@
 package io.github.bakefeature.core.scene;
 
 /**
- * File names of the scene format (the paper tool's format, ARCHITECTURE.md):
+ * File names of the scene format (the paper tool's format, README "Scene format"):
  *
  * <pre>
  * rgb/00000.png|jpg        8-bit colour

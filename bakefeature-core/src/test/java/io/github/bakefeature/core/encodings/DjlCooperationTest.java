@@ -12,7 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The training pattern of ARCHITECTURE.md end to end: the hash grid encodes in Java, its output
+ * The library's training pattern end to end: the hash grid encodes in Java, its output
  * becomes a DJL leaf with {@code setRequiresGradient(true)}, a small DJL MLP and loss run under a
  * {@link GradientCollector}, and the leaf's gradient goes back to the Java kernel's backward and
  * sparse Adam step. Fitting a smooth 3D function, the loss must fall by a large factor.

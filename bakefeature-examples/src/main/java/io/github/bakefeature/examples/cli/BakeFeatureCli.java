@@ -44,12 +44,21 @@ public final class BakeFeatureCli implements Runnable {
 
   /** The picocli command line with every subcommand registered. */
   public static CommandLine newCommandLine() {
+    return newCommandLine(System.getenv("BAKEFEATURE_DEBUG") != null);
+  }
+
+  /**
+   * The command line; with {@code debug} (environment variable {@code BAKEFEATURE_DEBUG} set) the
+   * one-line message of an invalid scene, path or option value is followed by its stack trace, for a
+   * bug report.
+   */
+  static CommandLine newCommandLine(boolean debug) {
     CommandLine cl = new CommandLine(new BakeFeatureCli());
     // Subcommands, in the order `--help` lists them.
     for (Object sub : Commands.all()) {
       cl.addSubcommand(sub);
     }
-    cl.setExecutionExceptionHandler(BakeFeatureCli::handleException);
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> handleException(ex, c, debug));
     cl.setExecutionStrategy(parsed -> {
       CommandLine.ParseResult sub = parsed.subcommand();
       boolean help = sub == null || sub.isUsageHelpRequested() || sub.isVersionHelpRequested()
@@ -60,6 +69,9 @@ public final class BakeFeatureCli implements Runnable {
           HashGrids.checkSelectedDevice();
         } catch (DeviceUnavailableException e) {
           cl.getErr().println("bakefeature " + sub.commandSpec().name() + ": " + e.getMessage());
+          if (debug) {
+            e.printStackTrace(cl.getErr());
+          }
           cl.getErr().flush();
           return EXIT_INVALID_INPUT;
         }
@@ -74,22 +86,26 @@ public final class BakeFeatureCli implements Runnable {
     spec.commandLine().usage(spec.commandLine().getErr());
   }
 
-  private static int handleException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+  private static int handleException(Exception ex, CommandLine cl, boolean debug) {
     PrintWriter err = cl.getErr();
+    // An invalid scene, option or path: the message names it, a stack trace would only bury it
+    // (BAKEFEATURE_DEBUG=1 prints one for a bug report).
     if (ex instanceof InvalidSceneException || ex instanceof IllegalArgumentException
         || ex instanceof io.github.bakefeature.core.pipelines.Checkpoint.CheckpointException
         || ex instanceof io.github.bakefeature.core.simulation.SimulationReport.MalformedReportException
         || ex instanceof io.github.bakefeature.core.session.SceneInUseException
         || ex instanceof DeviceUnavailableException) {
       err.println("bakefeature " + cl.getCommandName() + ": " + ex.getMessage());
+      if (debug) {
+        ex.printStackTrace(err);
+      }
       err.flush();
       return EXIT_INVALID_INPUT;
     }
     if (ex instanceof IOException io) {
-      // A path on the command line that cannot be read or written: the message names it, a stack
-      // trace would only bury it (BAKEFEATURE_DEBUG=1 prints one for a bug report).
+      // A path on the command line that cannot be read or written.
       err.println("bakefeature " + cl.getCommandName() + ": " + describe(io));
-      if (System.getenv("BAKEFEATURE_DEBUG") != null) {
+      if (debug) {
         ex.printStackTrace(err);
       }
       err.flush();

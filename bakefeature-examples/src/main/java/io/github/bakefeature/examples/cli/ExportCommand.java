@@ -32,6 +32,11 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--frames", description = "Frames to export or fuse, e.g. 0,5,10-20 (default: all).")
   String frames;
 
+  @Option(names = "--min-confidence", paramLabel = "C",
+      description = "--masks: pixels with confidence at most C are unknown (default: only pixels whose ray hit"
+          + " nothing); --pointcloud: pixels whose class confidence is below C are skipped (default: 0.5).")
+  Float minConfidence;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Target target;
 
@@ -71,10 +76,6 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--render-scale", defaultValue = "1",
         description = "Render at this fraction of the frame resolution (default: ${DEFAULT-VALUE}).")
     double renderScale;
-
-    @Option(names = "--min-confidence", defaultValue = "0.5",
-        description = "Skip pixels whose class confidence is below this (default: ${DEFAULT-VALUE}).")
-    float minConfidence;
   }
 
   @Override
@@ -91,10 +92,11 @@ public final class ExportCommand implements Callable<Integer> {
     PointCloudExporter cloud = null;
     if (target.masks != null) {
       masks = MaskExporter.builder().optKeepComponents(target.masks.keep)
-          .optConnectivity(ConnectedComponents.Connectivity.of(target.masks.connectivity)).build();
+          .optConnectivity(ConnectedComponents.Connectivity.of(target.masks.connectivity))
+          .optMinConfidence(minConfidence == null ? 0f : minConfidence).build();
     } else {
       PointCloudExporter.Builder b = PointCloudExporter.builder().optFrames(f).optFrameStride(target.cloud.stride)
-          .optRenderScale(target.cloud.renderScale).optMinConfidence(target.cloud.minConfidence);
+          .optRenderScale(target.cloud.renderScale).optMinConfidence(minConfidence == null ? 0.5f : minConfidence);
       if (target.cloud.voxel != null) {
         b.optVoxelSize(target.cloud.voxel);
       }
@@ -114,6 +116,7 @@ public final class ExportCommand implements Callable<Integer> {
       line.put("out", target.masks.dir.toAbsolutePath().toString());
       line.put("bit_depth", sum.bitDepth());
       line.put("pixels_cleaned", sum.pixelsCleaned());
+      line.put("unknown_pixels", sum.unknownPixels());
     } else {
       LabelledPointCloud c = cloud.fuse(views, s, model.classCount());
       Path parent = target.cloud.file.toAbsolutePath().getParent();

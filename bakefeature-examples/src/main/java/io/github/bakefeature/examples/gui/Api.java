@@ -191,6 +191,16 @@ final class Api {
     routes.add(new Route(method, Pattern.compile(Pattern.quote(path).replaceAll("\\{[a-z]+}", "\\\\E[^/]+\\\\Q"))));
   }
 
+  /** Whether a handler is registered for {@code method} on {@code path}. */
+  private boolean routed(HandlerType method, String path) {
+    for (Route r : routes) {
+      if (r.method() == method && r.path().matcher(path).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The methods registered for {@code path} (for {@code Allow}). */
   private Set<String> allowedMethods(String path) {
     Set<String> m = new TreeSet<>();
@@ -230,7 +240,9 @@ final class Api {
     if (origin != null && (host == null || !origin.equalsIgnoreCase("http://" + host))) {
       throw new ApiException(403, "cross-origin requests are refused (Origin: " + shorten(origin) + ")", null);
     }
-    if (MUTATING.contains(ctx.method()) && ctx.path().startsWith("/api/")) {
+    // Only where the method is routed: another method on a known path is a 405 (with Allow) and an
+    // unknown path a 404, whatever the content type; neither changes anything.
+    if (MUTATING.contains(ctx.method()) && ctx.path().startsWith("/api/") && routed(ctx.method(), ctx.path())) {
       String problem = jsonContentTypeProblem(headers(ctx, "Content-Type"));
       if (problem != null) {
         throw new ApiException(415, "send a JSON body with Content-Type: application/json (" + problem + ")", null);

@@ -105,6 +105,35 @@ class ExportEvaluateCommandTest {
   }
 
   @Test
+  void exportMasksTakesMinConfidenceAsSegmentDoes() throws Exception {
+    Path plain = tmp.resolve("conf-plain");
+    Path strict = tmp.resolve("conf-strict");
+    Path segmented = tmp.resolve("conf-segment");
+    String[] model = {"--scene", scene.toString(), "--checkpoint", ckpt.toString()};
+    Cli.Result p = Cli.run(concat(new String[] {"export"}, model, new String[] {"--masks", plain.toString()}));
+    Cli.Result e = Cli.run(concat(new String[] {"export"}, model,
+        new String[] {"--masks", strict.toString(), "--min-confidence", "0.99"}));
+    Cli.Result s = Cli.run(concat(new String[] {"segment"}, model,
+        new String[] {"--out", segmented.toString(), "--min-confidence", "0.99"}));
+    assertEquals(0, p.code(), p.err());
+    assertEquals(0, e.code(), e.err());
+    assertEquals(0, s.code(), s.err());
+    long unknownPlain = lines(p.out()).get(0).get("unknown_pixels").asLong();
+    long unknownStrict = lines(e.out()).get(0).get("unknown_pixels").asLong();
+    assertTrue(unknownStrict > unknownPlain, "a model trained 12 steps is rarely 99% sure: " + unknownStrict);
+    assertEquals(lines(s.out()).get(0).get("unknown_pixels").asLong(), unknownStrict);
+    for (String f : new String[] {"00000", "00001", "00002", "00003"}) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          MaskExporter.readMask(segmented.resolve("masks/" + f + ".png")).labels(),
+          MaskExporter.readMask(strict.resolve("masks/" + f + ".png")).labels(), f);
+    }
+  }
+
+  private static String[] concat(String[]... parts) {
+    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+  }
+
+  @Test
   void evaluatePrintsMiouAccuracyAndOneIouLinePerClass() throws Exception {
     Cli.Result r = Cli.run("evaluate", "--scene", scene.toString(), "--checkpoint", ckpt.toString());
     assertEquals(0, r.code(), r.err());

@@ -178,6 +178,21 @@ class GuiServerHardeningTest {
   }
 
   @Test
+  void wrongMethodOrUnknownRouteIsA405Or404WhateverTheContentType() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
+      GuiFixture.Response delete = f.send(HttpRequest.newBuilder(f.uri("/api/state")).DELETE());
+      assertJsonError(delete, 405, "method DELETE is not allowed on /api/state: expected GET", null);
+      assertEquals("GET", delete.header("Allow"));
+      GuiFixture.Response form = post(f, "/api/classes/0", "application/x-www-form-urlencoded", "name=x");
+      assertJsonError(form, 405, "method POST is not allowed on /api/classes/0: expected PATCH", null);
+      assertEquals("PATCH", form.header("Allow"));
+      assertJsonError(post(f, "/api/nope", "text/plain", "x"), 404, "no such resource: POST /api/nope", null);
+      // A routed change still needs JSON.
+      assertJsonError(post(f, "/api/undo", "text/plain", "{}"), 415, "Content-Type: application/json", null);
+    }
+  }
+
+  @Test
   void refusesTrailingTokensAfterTheJsonBody() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
       for (String body : List.of(PAINT + " trailing garbage", PAINT + "{\"x\":1}", PAINT + " []", PAINT + "}")) {

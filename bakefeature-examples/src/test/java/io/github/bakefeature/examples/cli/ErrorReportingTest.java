@@ -1,0 +1,60 @@
+package io.github.bakefeature.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** How invalid input is reported: one line and exit code 2; with BAKEFEATURE_DEBUG, a stack trace too. */
+class ErrorReportingTest {
+  @TempDir Path tmp;
+
+  private static Cli.Result run(boolean debug, String... args) {
+    CommandLine cl = BakeFeatureCli.newCommandLine(debug);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return new Cli.Result(cl.execute(args), out.toString(), err.toString());
+  }
+
+  @Test
+  void invalidSceneIsOneLineUnlessDebugAsksForTheStackTrace() {
+    String missing = tmp.resolve("nope").toString();
+    Cli.Result plain = run(false, "info", "--scene", missing);
+    assertEquals(2, plain.code());
+    assertEquals(1, plain.err().strip().lines().count(), plain.err());
+    assertTrue(plain.err().startsWith("bakefeature info: " + missing + ": scene folder does not exist"), plain.err());
+
+    Cli.Result debug = run(true, "info", "--scene", missing);
+    assertEquals(2, debug.code());
+    assertTrue(debug.err().startsWith(plain.err().strip() + System.lineSeparator()), debug.err());
+    assertTrue(debug.err().contains("InvalidSceneException"), debug.err());
+    assertTrue(debug.err().contains("\tat io.github.bakefeature."), debug.err());
+  }
+
+  @Test
+  void invalidOptionValueIsOneLineUnlessDebugAsksForTheStackTrace() throws Exception {
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "16", "--height", "12", "--out", scene.toString()).code());
+    Path notACheckpoint = Files.writeString(tmp.resolve("model.ckpt"), "not a checkpoint");
+    String[] args = {"render", "--scene", scene.toString(), "--checkpoint", notACheckpoint.toString(), "--frame", "5",
+        "--out", tmp.resolve("r").toString()};
+    Cli.Result plain = run(false, args);
+    assertEquals(2, plain.code());
+    assertEquals(1, plain.err().strip().lines().count(), plain.err());
+    assertFalse(plain.err().contains("\tat "), plain.err());
+
+    Cli.Result debug = run(true, args);
+    assertEquals(2, debug.code());
+    assertTrue(debug.err().startsWith(plain.err().strip() + System.lineSeparator()), debug.err());
+    assertTrue(debug.err().contains("\tat io.github.bakefeature."), debug.err());
+  }
+}
