@@ -3,8 +3,14 @@ package io.github.bakefeature.examples.gui;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.bakefeature.api.session.LabelSession;
+import io.github.bakefeature.core.io.AtomicFiles;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * The exports the app offers and the jobs running them: one at a time, on a worker thread, each
  * into {@code <export root>/<name>/}. Job state is reported through a callback (as WebSocket events)
  * and kept for {@code GET /api/jobs/{id}}.
+ *
+ * <p>An export is written into a hidden staging folder next to its output and swapped in only
+ * when complete: a failed or cancelled export (the app stopping, a full disk, a kill) leaves the
+ * previous export as it was, never a mix of two models' masks that downstream training would take
+ * for one. Staging folders a kill left behind are cleaned up the next time the app starts.
  */
 final class ExportJobs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExportJobs.class);
@@ -71,12 +83,77 @@ final class ExportJobs implements AutoCloseable {
     return t;
   });
   private Job running;
+  /** Set by {@link #close()}: an export that fails from now on was cancelled, not broken. */
+  private volatile boolean closing;
 
   ExportJobs(LabelSession session, Path root, Map<String, Spec> specs, Consumer<Job> onChange) {
     this.session = session;
     this.root = root;
     this.specs = new LinkedHashMap<>(specs);
     this.onChange = onChange;
+    for (String name : this.specs.keySet()) {
+      try {
+        recover(root, name);
+      } catch (IOException e) {
+        LOG.warn("could not clean up the unfinished exports of {} in {}: {}", name, root, e.toString());
+      }
+    }
+  }
+
+  /** Where export {@code name} is written until it is complete (hidden, one per job). */
+  static Path staging(Path root, String name, long jobId) {
+    return root.resolve("." + name + STAGING + jobId);
+  }
+
+  private static final String STAGING = ".partial-";
+  private static final String REPLACED = ".replaced-";
+
+  /**
+   * Removes what a killed app left of export {@code name}: staging folders, and the previous export
+   * moved aside during a swap, which goes back into place if the swap did not finish.
+   */
+  static void recover(Path root, String name) throws IOException {
+    if (root == null || !Files.isDirectory(root)) {
+      return;
+    }
+    Path output = root.resolve(name);
+    List<Path> leftovers = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(root)) {
+      entries.filter(p -> {
+        String f = p.getFileName().toString();
+        return f.startsWith("." + name + STAGING) || f.startsWith("." + name + REPLACED);
+      }).forEach(leftovers::add);
+    }
+    for (Path p : leftovers) {
+      if (p.getFileName().toString().startsWith("." + name + REPLACED) && !Files.exists(output)) {
+        AtomicFiles.moveDirectory(p, output);
+      } else {
+        AtomicFiles.deleteRecursively(p);
+      }
+    }
+  }
+
+  /**
+   * Puts the complete export {@code staged} at {@code output}: the previous export is moved aside,
+   * the new one renamed into place (one step each), then the previous one deleted.
+   */
+  static void publish(Path staged, Path output, long jobId) throws IOException {
+    Path replaced = output.resolveSibling("." + output.getFileName() + REPLACED + jobId);
+    boolean hadPrevious = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
+    if (hadPrevious) {
+      Files.move(output, replaced, StandardCopyOption.ATOMIC_MOVE);
+    }
+    try {
+      AtomicFiles.moveDirectory(staged, output);
+    } catch (IOException e) {
+      if (hadPrevious) {
+        Files.move(replaced, output, StandardCopyOption.ATOMIC_MOVE);
+      }
+      throw e;
+    }
+    if (hadPrevious) {
+      AtomicFiles.deleteRecursively(replaced);
+    }
   }
 
   /** {@code [{"name":"masks","label":"Masks (PNG)"}, ...]}. */
@@ -115,20 +192,35 @@ final class ExportJobs implements AutoCloseable {
   }
 
   private void run(Spec spec, Job job) {
+    Path staged = staging(root, spec.name(), job.id);
     try {
-      Files.createDirectories(job.output);
-      String summary = spec.export().run(session, job.output, (stage, done, total) -> {
+      AtomicFiles.deleteRecursively(staged);
+      Files.createDirectories(staged);
+      String summary = spec.export().run(session, staged, (stage, done, total) -> {
         job.stage = stage;
         job.done = done;
         job.total = total;
         onChange.accept(job);
       });
+      publish(staged, job.output, job.id); // complete: kept even if the app is stopping now
       job.message = summary == null ? "" : summary;
       job.state = "done";
     } catch (Throwable t) {
-      LOG.warn("export {} failed", spec.name(), t);
-      job.message = t.getMessage() == null ? t.toString() : t.getMessage();
-      job.state = "failed";
+      String kept = Files.exists(job.output) ? "; the previous export in " + job.output + " is unchanged" : "";
+      if (closing || causedByInterrupt(t)) {
+        LOG.info("export {} cancelled: the app is stopping{}", spec.name(), kept);
+        job.message = "cancelled: the app is stopping" + kept;
+        job.state = "cancelled";
+      } else {
+        LOG.warn("export {} failed", spec.name(), t);
+        job.message = (t.getMessage() == null ? t.toString() : t.getMessage()) + kept;
+        job.state = "failed";
+      }
+      try {
+        AtomicFiles.deleteRecursively(staged);
+      } catch (IOException e) {
+        LOG.warn("could not delete the unfinished export {}: {}", staged, e.toString());
+      }
     } finally {
       synchronized (this) {
         running = null;
@@ -141,8 +233,18 @@ final class ExportJobs implements AutoCloseable {
     return jobs.get(id);
   }
 
+  private static boolean causedByInterrupt(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof InterruptedException || c instanceof java.nio.channels.ClosedByInterruptException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public void close() {
+    closing = true;
     worker.shutdownNow();
     try {
       worker.awaitTermination(30, TimeUnit.SECONDS);

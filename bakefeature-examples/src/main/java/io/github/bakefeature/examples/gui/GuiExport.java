@@ -8,7 +8,9 @@ import java.nio.file.Path;
 /**
  * An export the app offers in its Export menu (dense masks, a labelled point cloud, ...),
  * registered with {@link GuiServer.Builder#optExport}. The app runs it on its own worker thread,
- * one export at a time, into a folder it chooses (clients never name paths).
+ * one export at a time, into a folder it chooses (clients never name paths): a hidden staging
+ * folder that replaces the previous export only once {@code run} returns, so a failed or cancelled
+ * run (an exception, the app stopping) leaves the previous export as it was.
  */
 @FunctionalInterface
 public interface GuiExport {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -406,7 +409,11 @@ class GuiServerApiTest {
       }
       assertEquals("done", job.get("state").asText(), job.toString());
       assertEquals("4 frames", job.get("message").asText());
-      assertEquals(f.dir.resolve("exports").resolve("masks"), seen.get("masks"));
+      // Written into a hidden staging folder beside the output, swapped in once complete.
+      assertEquals(f.dir.resolve("exports"), seen.get("masks").getParent());
+      assertTrue(seen.get("masks").getFileName().toString().startsWith(".masks.partial-"), seen.toString());
+      assertFalse(Files.exists(seen.get("masks")), "the staging folder is gone");
+      assertEquals(f.dir.resolve("exports").resolve("masks").toString(), job.get("output").asText());
       assertEquals("4", Files.readString(f.dir.resolve("exports/masks/frames.txt")));
       GuiFixture.Response unknown = f.post("/api/exports/..%2Fetc", "{}");
       assertTrue(unknown.status() == 404, unknown.text());
@@ -418,6 +425,113 @@ class GuiServerApiTest {
       assertEquals(404, none.status());
       assertTrue(none.json().get("error").asText().contains("no exports are available"));
     }
+  }
+
+  /** Polls job {@code id} until it is no longer running. */
+  private static JsonNode awaitJob(GuiFixture f, long id) throws Exception {
+    JsonNode job = null;
+    for (int i = 0; i < 500; i++) {
+      job = f.get("/api/jobs/" + id).json();
+      if (!job.get("state").asText().equals("running")) {
+        return job;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("job " + id + " still running: " + job);
+  }
+
+  /** The names in {@code exports/} (hidden staging folders included). */
+  private static List<String> exportEntries(GuiFixture f) throws IOException {
+    try (var s = Files.list(f.dir.resolve("exports"))) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aFailedExportLeavesThePreviousExportAsItWas() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    GuiExport failsSecondTime = (session, out, progress) -> {
+      int run = runs.incrementAndGet();
+      Files.writeString(out.resolve("00000.png"), "run " + run);
+      Files.writeString(out.resolve("00001.png"), "run " + run);
+      if (run == 2) {
+        throw new IOException("No space left on device");
+      }
+      return "2 masks";
+    };
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.server = b -> b.optExport("masks", "Masks", failsSecondTime))) {
+      assertEquals("done", awaitJob(f, f.post("/api/exports/masks", "{}").json().get("id").asLong())
+          .get("state").asText());
+      JsonNode failed = awaitJob(f, f.post("/api/exports/masks", "{}").json().get("id").asLong());
+      assertEquals("failed", failed.get("state").asText(), failed.toString());
+      assertTrue(failed.get("message").asText().startsWith("No space left on device; the previous export in "),
+          failed.toString());
+      // Not a mix of the two runs: the first export, whole, and nothing half-written beside it.
+      assertEquals("run 1", Files.readString(f.dir.resolve("exports/masks/00000.png")));
+      assertEquals("run 1", Files.readString(f.dir.resolve("exports/masks/00001.png")));
+      assertEquals(List.of("masks"), exportEntries(f));
+      assertEquals("done", awaitJob(f, f.post("/api/exports/masks", "{}").json().get("id").asLong())
+          .get("state").asText());
+      assertEquals("run 3", Files.readString(f.dir.resolve("exports/masks/00001.png")));
+      assertEquals(List.of("masks"), exportEntries(f));
+    }
+  }
+
+  @Test
+  void stoppingTheAppDuringAnExportCancelsItAndKeepsThePreviousExport() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    GuiExport slowSecondTime = (session, out, progress) -> {
+      int run = runs.incrementAndGet();
+      Files.writeString(out.resolve("00000.png"), "run " + run);
+      if (run == 2) {
+        started.countDown();
+        try {
+          Thread.sleep(60_000); // interrupted when the app stops
+        } catch (InterruptedException e) {
+          throw new IllegalStateException("parallel loop interrupted", e); // as a render loop reports it
+        }
+      }
+      return "1 mask";
+    };
+    GuiFixture f = GuiFixture.start(tmp, o -> o.server = b -> b.optExport("masks", "Masks", slowSecondTime));
+    long second;
+    try {
+      assertEquals("done", awaitJob(f, f.post("/api/exports/masks", "{}").json().get("id").asLong())
+          .get("state").asText());
+      second = f.post("/api/exports/masks", "{}").json().get("id").asLong();
+      assertTrue(started.await(30, TimeUnit.SECONDS));
+      assertTrue(exportEntries(f).contains(".masks.partial-" + second), exportEntries(f).toString());
+    } finally {
+      f.close();
+    }
+    assertEquals("run 1", Files.readString(f.dir.resolve("exports/masks/00000.png")));
+    assertEquals(List.of("masks"), exportEntries(f), "the cancelled export's staging folder is deleted");
+  }
+
+  @Test
+  void startingTheAppRecoversWhatAKillLeftOfAnExport() throws Exception {
+    Path root = tmp.resolve("exports");
+    // Killed between moving the previous export aside and renaming the new one into place.
+    Files.createDirectories(root.resolve(".masks.replaced-4"));
+    Files.writeString(root.resolve(".masks.replaced-4/00000.png"), "previous");
+    Files.createDirectories(root.resolve(".masks.partial-4"));
+    Files.writeString(root.resolve(".masks.partial-4/00000.png"), "complete but not published");
+    // Killed while writing another export, its previous one in place.
+    Files.createDirectories(root.resolve("pointcloud"));
+    Files.writeString(root.resolve("pointcloud/pointcloud.ply"), "previous cloud");
+    Files.createDirectories(root.resolve(".pointcloud.partial-9"));
+    Files.createDirectories(root.resolve(".pointcloud.replaced-2"));
+    Files.writeString(root.resolve("notes.txt"), "the user's");
+    for (String name : new String[] {"masks", "pointcloud"}) {
+      ExportJobs.recover(root, name);
+    }
+    try (var s = Files.list(root)) {
+      assertEquals(List.of("masks", "notes.txt", "pointcloud"),
+          s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertEquals("previous", Files.readString(root.resolve("masks/00000.png")));
+    assertEquals("previous cloud", Files.readString(root.resolve("pointcloud/pointcloud.ply")));
   }
 
   @Test

@@ -588,7 +588,7 @@ function onExportEvent(job) {
     m.dataset.export = job.name;
     m.dataset.state = 'done';
   } else {
-    toast(`Export ${job.name} failed: ${job.message}`, 'error');
+    toast(`Export ${job.name} ${job.state === 'cancelled' ? 'cancelled' : 'failed'}: ${job.message}`, 'error');
   }
 }
 
