@@ -81,7 +81,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Validity.</b> The cache is reused only if the manifest matches the configuration and the
  * scene's fingerprint (the frame names and, per RGB file, its name, size and modification time;
- * for scenes without files, a SHA-256 of the pixels), the autoencoder file passes its checksum,
+ * for scenes without files, a SHA-256 of the pixels) or, when only that changed (a scene copied
+ * with {@code cp -r}, checked out of git or unpacked, which sets new modification times), a
+ * SHA-256 of the RGB files' bytes recorded with it, the autoencoder file passes its checksum,
  * and every frame file has the expected length and CRC-32. Otherwise it is rebuilt in place (so
  * touching an image or changing a parameter rebuilds; a truncated or corrupt file is detected).
  * Writes are atomic and the manifest is written last, so a crash mid-build leaves a cache that is
@@ -507,8 +509,14 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         return null;
       }
       if (man == null || !man.isObject() || man.path("format").asInt(-1) != FORMAT
-          || !fingerprint.equals(man.path("scene_fingerprint").asText())
           || man.path("frames").size() != scene.size()) {
+        return null;
+      }
+      try {
+        if (!fingerprint.equals(man.path("scene_fingerprint").asText()) && !sameContent(man)) {
+          return null;
+        }
+      } catch (StaleCacheException e) {
         return null;
       }
       List<String> lines = man.path("config").asText("").lines().toList();
@@ -658,7 +666,16 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         throw new StaleCacheException(MANIFEST + ": written for other settings", false);
       }
       if (!fingerprint.equals(man.path("scene_fingerprint").asText())) {
-        throw new StaleCacheException("scene images changed", false);
+        if (!sameContent(man)) {
+          throw new StaleCacheException("scene images changed", false);
+        }
+        // Same images with new modification times: remember them, so the next open takes the fast path.
+        ((ObjectNode) man).put("scene_fingerprint", fingerprint);
+        try {
+          AtomicFiles.write(manifestFile, JSON.writeValueAsBytes(man));
+        } catch (IOException e) {
+          LOG.debug("could not record the new fingerprint in {}: {}", manifestFile, e.toString());
+        }
       }
       int gw = man.path("grid_width").asInt();
       int gh = man.path("grid_height").asInt();
@@ -808,6 +825,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         man.put("image_width", scene.width());
         man.put("image_height", scene.height());
         man.put("scene_fingerprint", fingerprint);
+        man.put("scene_content", contentFingerprint());
         man.put("reconstruction_error", fit.relativeMse());
         man.put("explained_variance", fit.explainedVariance());
         man.put("fit", fit);
@@ -901,6 +919,57 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         sb.append('\n');
       }
       return sha256(sb.toString());
+    }
+
+    /** {@link #contentFingerprint()} and the {@link #fingerprint()} it was computed for (it reads every RGB file). */
+    private String contentFingerprint;
+    private String contentFingerprintOf;
+
+    /**
+     * What identifies the scene's images by content alone: frame names plus, per RGB file, a
+     * SHA-256 of its bytes (pixels for frames without a file). Read only when the cheap
+     * {@link #fingerprint()} differs from the manifest's, and when a cache is built.
+     */
+    private String contentFingerprint() throws IOException {
+      String cheap = fingerprint();
+      if (contentFingerprint == null || !cheap.equals(contentFingerprintOf)) {
+        contentFingerprintOf = cheap;
+        StringBuilder sb = new StringBuilder();
+        sb.append(scene.size()).append(' ').append(scene.width()).append('x').append(scene.height()).append('\n');
+        Map<String, Path> files = rgbFiles();
+        byte[] buffer = new byte[1 << 16];
+        for (Frame f : scene.frames()) {
+          Path p = files.get(f.name());
+          sb.append(f.name()).append(' ');
+          if (p != null) {
+            MessageDigest md = sha();
+            try (var in = Files.newInputStream(p)) {
+              for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+              }
+            }
+            sb.append(p.getFileName()).append(' ').append(HexFormat.of().formatHex(md.digest()));
+          } else {
+            sb.append("pixels ").append(pixelHash(f.rgb()));
+          }
+          sb.append('\n');
+        }
+        contentFingerprint = sha256(sb.toString());
+      }
+      return contentFingerprint;
+    }
+
+    /** Whether the manifest records the scene's current images by content (older manifests do not). */
+    private boolean sameContent(JsonNode man) throws StaleCacheException {
+      JsonNode recorded = man.path("scene_content");
+      if (!recorded.isTextual()) {
+        return false;
+      }
+      try {
+        return recorded.asText().equals(contentFingerprint());
+      } catch (IOException e) {
+        throw new StaleCacheException("scene images unreadable (" + e.getMessage() + ")", false);
+      }
     }
 
     /** The scene's location for keys under a shared cache root. */

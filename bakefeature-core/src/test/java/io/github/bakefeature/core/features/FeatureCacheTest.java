@@ -183,20 +183,54 @@ class FeatureCacheTest {
     assertTrue(quick(scene, ex).build().reused(), "the first configuration is still cached");
   }
 
+  /** Changes one pixel of {@code img} (a PNG), and so its content, size aside. */
+  static void repaint(Path img) throws IOException {
+    java.awt.image.BufferedImage im = javax.imageio.ImageIO.read(img.toFile());
+    im.setRGB(0, 0, im.getRGB(0, 0) ^ 0x00ffffff);
+    javax.imageio.ImageIO.write(im, "png", img.toFile());
+  }
+
   @Test
-  void rebuildsInPlaceWhenAnImageIsTouched(@TempDir Path tmp) throws IOException {
+  void rebuildsInPlaceWhenAnImageChanges(@TempDir Path tmp) throws IOException {
     Path dir = tmp.resolve("scene");
     SceneFolder scene = TestScenes.folder(dir, 2, W, H);
     TestScenes.Counting ex = new TestScenes.Counting(bank());
     FeatureCache a = quick(scene, ex).build();
     Path img = dir.resolve("rgb").resolve("00001.png");
-    Files.setLastModifiedTime(img, FileTime.fromMillis(Files.getLastModifiedTime(img).toMillis() + 5000));
+    repaint(img);
     FeatureCache b = quick(SceneFolder.open(dir), ex).build();
     assertEquals(4, ex.calls.get());
     assertFalse(b.reused());
     assertEquals("scene images changed", b.status());
     assertEquals(a.directory(), b.directory(), "same settings rebuild in the same folder");
     assertTrue(quick(SceneFolder.open(dir), ex).build().reused());
+  }
+
+  @Test
+  void aCopiedSceneWithNewModificationTimesReusesItsCache(@TempDir Path tmp) throws IOException {
+    // cp -r, git and unpacking give every file a new modification time; the images are the same.
+    Path dir = tmp.resolve("scene");
+    SceneFolder scene = TestScenes.folder(dir, 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    FeatureCache a = quick(scene, ex).build();
+    assertEquals(2, ex.calls.get());
+    Path copy = tmp.resolve("copy");
+    io.github.bakefeature.core.scene.MalformedSceneTestAccess.copyTree(dir, copy);
+    for (String f : new String[] {"00000.png", "00001.png"}) {
+      Path img = copy.resolve("rgb").resolve(f);
+      Files.setLastModifiedTime(img, FileTime.fromMillis(Files.getLastModifiedTime(img).toMillis() + 5000));
+    }
+    FeatureCache b = quick(SceneFolder.open(copy), ex).build();
+    assertTrue(b.reused(), b.status());
+    assertEquals(2, ex.calls.get(), "nothing extracted again");
+    assertEquals(1, quick(SceneFolder.open(copy), ex).existing().size(), "listed as reusable too");
+    for (int i = 0; i < 2; i++) {
+      assertArrayEquals(a.encodedMap(i).data(), b.encodedMap(i).data());
+    }
+    // The manifest now holds the copy's modification times: the next open needs no hashing.
+    String manifest = Files.readString(b.directory().resolve("manifest.json"));
+    assertTrue(quick(SceneFolder.open(copy), ex).build().reused());
+    assertEquals(manifest, Files.readString(b.directory().resolve("manifest.json")));
   }
 
   @Test
@@ -371,7 +405,7 @@ class FeatureCacheTest {
     Files.delete(d6.directory().resolve("manifest.json"));
     assertEquals(List.of(d8.directory()), quick(scene, ex).existing().stream().map(FeatureCache.Summary::directory).toList());
     Path img = dir.resolve("rgb").resolve("00001.png");
-    Files.setLastModifiedTime(img, FileTime.fromMillis(Files.getLastModifiedTime(img).toMillis() + 5000));
+    repaint(img);
     assertEquals(List.of(), quick(SceneFolder.open(dir), ex).existing());
   }
 
@@ -540,7 +574,7 @@ class FeatureCacheTest {
     TestScenes.Counting ex = new TestScenes.Counting(bank());
     quick(scene, ex).build();
     Path img = dir.resolve("rgb").resolve("00000.png");
-    Files.setLastModifiedTime(img, FileTime.fromMillis(Files.getLastModifiedTime(img).toMillis() + 5000));
+    repaint(img);
     FeatureCache b = quick(SceneFolder.open(dir), ex).build();
     assertEquals("scene images changed", b.status());
     assertEquals(List.of(), b.warnings());
