@@ -18,6 +18,8 @@ import java.util.List;
  */
 public record LabelledPointCloud(int count, float[] positions, byte[] colours, short[] classes, float[] confidence,
                                  List<SemanticClass> legend) {
+  /** Class id of points without a class (a model that never saw a label), as in the masks. */
+  public static final int UNKNOWN_CLASS = 255;
 
   public LabelledPointCloud {
     if (count < 0 || positions.length < 3 * count || colours.length < 3 * count || classes.length < count

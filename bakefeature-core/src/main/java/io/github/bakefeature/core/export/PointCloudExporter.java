@@ -109,11 +109,27 @@ public final class PointCloudExporter {
    */
   public LabelledPointCloud fuse(ViewSource views, Scene scene, int classCount) {
     List<SemanticClass> legend = classes != null ? classes : ExportClasses.fromScene(scene, classCount);
-    return accumulate(views, scene).toCloud(legend);
+    return accumulate(views, scene, true).toCloud(legend);
   }
 
-  /** Renders the frames one at a time and adds their kept pixels to per-voxel accumulators. */
-  Voxels accumulate(ViewSource views, Scene scene) {
+  /**
+   * Fuses depth and colour alone, for a model whose semantic head never saw a label (its classes
+   * would be arbitrary): every point has class {@link LabelledPointCloud#UNKNOWN_CLASS} and
+   * confidence 0, the legend is empty, and no pixel is skipped for its class confidence (nor are
+   * classes rendered).
+   */
+  public LabelledPointCloud fuseGeometry(ViewSource views, Scene scene) {
+    LabelledPointCloud c = accumulate(views, scene, false).toCloud(List.of());
+    short[] unknown = new short[c.count()];
+    Arrays.fill(unknown, (short) LabelledPointCloud.UNKNOWN_CLASS);
+    return new LabelledPointCloud(c.count(), c.positions(), c.colours(), unknown, new float[c.count()], List.of());
+  }
+
+  /**
+   * Renders the frames one at a time and adds their kept pixels to per-voxel accumulators; without
+   * {@code labels} only depth and colour are rendered and every pixel with depth is kept.
+   */
+  Voxels accumulate(ViewSource views, Scene scene, boolean labels) {
     double voxel = voxelSize(scene);
     double ox = scene.bounds().minX();
     double oy = scene.bounds().minY();
@@ -121,7 +137,8 @@ public final class PointCloudExporter {
     Voxels acc = new Voxels();
     double[] cam = new double[3];
     double[] world = new double[3];
-    EnumSet<RenderOutput> outs = EnumSet.of(RenderOutput.DEPTH, RenderOutput.COLOUR, RenderOutput.CLASSES);
+    EnumSet<RenderOutput> outs = labels ? EnumSet.of(RenderOutput.DEPTH, RenderOutput.COLOUR, RenderOutput.CLASSES)
+        : EnumSet.of(RenderOutput.DEPTH, RenderOutput.COLOUR);
     int[] fs = frames(scene);
     CameraIntrinsics[] cameras = cameras(scene);
     for (int i = 0; i < fs.length; i++) {
@@ -139,7 +156,8 @@ public final class PointCloudExporter {
         for (int x = 0; x < w; x += pixelStride) {
           int p = y * w + x;
           float z = depth[p];
-          if (!(z > 0) || !Float.isFinite(z) || !(conf[p] > 0) || conf[p] < minConfidence || cls[p] < 0) {
+          if (!(z > 0) || !Float.isFinite(z)
+              || labels && (!(conf[p] > 0) || conf[p] < minConfidence || cls[p] < 0)) {
             continue;
           }
           cam[0] = (x - k.cx()) / k.fx() * z;
@@ -155,7 +173,7 @@ public final class PointCloudExporter {
                 + limit + " voxels along an axis");
           }
           long key = ix << (2 * AXIS_BITS) | iy << AXIS_BITS | iz;
-          acc.add(key, world, colour, 3 * p, cls[p], conf[p]);
+          acc.add(key, world, colour, 3 * p, labels ? cls[p] : 0, labels ? conf[p] : 0f);
         }
       }
     }

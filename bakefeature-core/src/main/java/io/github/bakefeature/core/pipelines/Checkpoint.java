@@ -71,13 +71,13 @@ public final class Checkpoint {
 
   /** Writes a checkpoint atomically; {@code trainer} and {@code adams} may be null (model only). */
   static void write(Path file, SemanticField field, OccupancyGrid occupancy, SceneBox box, long step,
-                    TrainerConfig trainer, Adam[] adams) throws IOException {
-    AtomicFiles.write(file, raw -> encode(raw, field, occupancy, box, step, trainer, adams));
+                    long labelledSteps, TrainerConfig trainer, Adam[] adams) throws IOException {
+    AtomicFiles.write(file, raw -> encode(raw, field, occupancy, box, step, labelledSteps, trainer, adams));
   }
 
   /** The checkpoint's bytes, CRC included, to {@code raw}. */
   private static void encode(OutputStream raw, SemanticField field, OccupancyGrid occupancy, SceneBox box, long step,
-                             TrainerConfig trainer, Adam[] adams) throws IOException {
+                             long labelledSteps, TrainerConfig trainer, Adam[] adams) throws IOException {
     CRC32 crc = new CRC32();
     DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
     out.write(MAGIC);
@@ -85,6 +85,9 @@ public final class Checkpoint {
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("config", field.config());
     header.put("step", step);
+    if (labelledSteps >= 0) {
+      header.put("labelled_steps", labelledSteps);
+    }
     Aabb b = box.aabb();
     header.put("bounds", new double[] {b.minX(), b.minY(), b.minZ(), b.maxX(), b.maxY(), b.maxZ()});
     header.put("trainer", trainer);
@@ -148,6 +151,8 @@ public final class Checkpoint {
       JsonNode h = JSON.readTree(json);
       FieldConfig config = JSON.treeToValue(h.get("config"), FieldConfig.class);
       long step = h.get("step").asLong();
+      // Absent in checkpoints written before it was counted: unknown.
+      long labelledSteps = h.hasNonNull("labelled_steps") ? h.get("labelled_steps").asLong() : -1;
       JsonNode bn = h.get("bounds");
       Aabb bounds = new Aabb(bn.get(0).asDouble(), bn.get(1).asDouble(), bn.get(2).asDouble(),
           bn.get(3).asDouble(), bn.get(4).asDouble(), bn.get(5).asDouble());
@@ -185,7 +190,8 @@ public final class Checkpoint {
         throw new CheckpointException(file, "checkpoint is corrupt (checksum mismatch)");
       }
       RenderSettings settings = trainer == null ? RenderSettings.defaults() : FieldTrainer.renderSettings(trainer);
-      SemanticFieldModel model = new SemanticFieldModel(field, grid, new SceneBox(bounds), step, settings);
+      SemanticFieldModel model = new SemanticFieldModel(field, grid, new SceneBox(bounds), step, labelledSteps,
+          settings);
       return new Checkpoint(model, trainer, adams);
     } catch (EOFException e) {
       throw new CheckpointException(file, "checkpoint is truncated");
@@ -243,12 +249,14 @@ public final class Checkpoint {
       throw new IOException("checkpoint holds a model only (no optimiser state); it cannot resume training");
     }
     SemanticFieldModel m = model;
-    return new FieldTrainer(m.field(), data, m.box(), trainerConfig, m.occupancy(), adams, m.step());
+    // An unknown count (an older checkpoint) resumes as "labelled": nothing is refused that used to work.
+    long labelled = m.labelledSteps() < 0 ? m.step() : m.labelledSteps();
+    return new FieldTrainer(m.field(), data, m.box(), trainerConfig, m.occupancy(), adams, m.step(), labelled);
   }
 
   /** Writes a trainer's full state. */
   public static void save(FieldTrainer t, Path file) throws IOException {
-    write(file, t.field(), t.occupancy(), t.box(), t.iteration(), t.config(), t.adams());
+    write(file, t.field(), t.occupancy(), t.box(), t.iteration(), t.labelledSteps(), t.config(), t.adams());
   }
 
   /**
@@ -259,7 +267,7 @@ public final class Checkpoint {
    */
   public static Image encode(FieldTrainer t) throws IOException {
     Image image = new Image(t.iteration());
-    encode(image.bytes, t.field(), t.occupancy(), t.box(), t.iteration(), t.config(), t.adams());
+    encode(image.bytes, t.field(), t.occupancy(), t.box(), t.iteration(), t.labelledSteps(), t.config(), t.adams());
     return image;
   }
 

@@ -43,6 +43,8 @@ public final class FieldTrainer {
   private final OccupancyGrid occupancy;
   private Adam[] adams;
   private long step;
+  /** Steps whose batch held labelled rays (the semantic loss was applied), see {@link #labelledSteps()}. */
+  private long labelledSteps;
 
   // Scratch buffers reused between steps.
   private final RayBatch batch = new RayBatch();
@@ -60,7 +62,7 @@ public final class FieldTrainer {
       "grid-backward-adam", "occupancy"};
 
   FieldTrainer(SemanticField field, TrainingData data, SceneBox box, TrainerConfig config,
-               OccupancyGrid occupancy, Adam[] adams, long step) {
+               OccupancyGrid occupancy, Adam[] adams, long step, long labelledSteps) {
     this.field = field;
     this.data = data;
     this.box = box;
@@ -73,13 +75,14 @@ public final class FieldTrainer {
     this.occupancy = occupancy;
     this.adams = adams;
     this.step = step;
+    this.labelledSteps = Math.max(0, labelledSteps);
   }
 
   /** A trainer for a fresh field; marks the occupancy grid from the training depth. */
   public static FieldTrainer create(SemanticField field, TrainingData data, SceneBox box, TrainerConfig config) {
     OccupancyGrid grid = new OccupancyGrid(config.occupancyResolution(), occupancyThreshold(box));
     markSurfaces(grid, data, box);
-    return new FieldTrainer(field, data, box, config, grid, newAdams(field, config), 0);
+    return new FieldTrainer(field, data, box, config, grid, newAdams(field, config), 0, 0);
   }
 
   /** Render settings whose depth-guided sampling matches the trainer's. */
@@ -163,6 +166,14 @@ public final class FieldTrainer {
     return step;
   }
 
+  /**
+   * Steps that applied the semantic loss (their batch held labelled pixels): 0 means the semantic
+   * head never saw a label, so its classes are arbitrary.
+   */
+  public long labelledSteps() {
+    return labelledSteps;
+  }
+
   Adam[] adams() {
     return adams;
   }
@@ -177,7 +188,7 @@ public final class FieldTrainer {
 
   /** An immutable copy of the current model for rendering on other threads. */
   public SemanticFieldModel snapshot() {
-    return new SemanticFieldModel(field.copy(), occupancy.copy(), box, step, renderSettings(config));
+    return new SemanticFieldModel(field.copy(), occupancy.copy(), box, step, labelledSteps, renderSettings(config));
   }
 
   /** Names of the phases timed by {@link #phaseNanos()}. */
@@ -193,6 +204,7 @@ public final class FieldTrainer {
   /** Runs one optimisation step. */
   public StepResult step() {
     long tPhase = System.nanoTime();
+    boolean labelledStep = false;
     SplittableRandom rnd = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + step);
     int r = config.raysPerBatch();
     data.sampleBatch(r, rnd, batch);
@@ -305,6 +317,7 @@ public final class FieldTrainer {
           }
         }
         lossSem = Losses.semantic(rendered, m.create(oneHot, new Shape(labelled, c)), labelled);
+        labelledStep = true;
         total = total.add(lossSem.mul(DjlRuntime.scalar(m, config.semanticWeight())));
       }
       tPhase = phase(2, tPhase);
@@ -349,6 +362,9 @@ public final class FieldTrainer {
     }
     tPhase = phase(6, tPhase);
     step++;
+    if (labelledStep) {
+      labelledSteps++;
+    }
     if (config.occupancyUpdateEvery() > 0 && step % config.occupancyUpdateEvery() == 0) {
       updateOccupancy(rnd);
     }

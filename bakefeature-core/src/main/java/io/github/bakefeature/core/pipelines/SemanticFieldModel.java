@@ -28,14 +28,17 @@ public final class SemanticFieldModel implements FieldModel {
   private final OccupancyGrid occupancy;
   private final SceneBox box;
   private final long step;
+  private final long labelledSteps;
   private final RenderSettings settings;
   private volatile boolean closed;
 
-  SemanticFieldModel(SemanticField field, OccupancyGrid occupancy, SceneBox box, long step, RenderSettings settings) {
+  SemanticFieldModel(SemanticField field, OccupancyGrid occupancy, SceneBox box, long step, long labelledSteps,
+                     RenderSettings settings) {
     this.field = field;
     this.occupancy = occupancy;
     this.box = box;
     this.step = step;
+    this.labelledSteps = labelledSteps;
     this.settings = settings;
   }
 
@@ -46,7 +49,7 @@ public final class SemanticFieldModel implements FieldModel {
 
   /** The same model rendered with other settings. */
   public SemanticFieldModel withRenderSettings(RenderSettings s) {
-    return new SemanticFieldModel(field, occupancy, box, step, s);
+    return new SemanticFieldModel(field, occupancy, box, step, labelledSteps, s);
   }
 
   SemanticField field() {
@@ -98,6 +101,20 @@ public final class SemanticFieldModel implements FieldModel {
   @Override
   public long step() {
     return step;
+  }
+
+  /**
+   * Training steps that applied the semantic loss (their batch held labelled pixels), or -1 when
+   * the checkpoint predates this count. 0 means the semantic head never saw a label: its classes
+   * are arbitrary, and exports of classes are refused or left unknown.
+   */
+  public long labelledSteps() {
+    return labelledSteps;
+  }
+
+  /** Whether the semantic head is known never to have seen a label ({@link #labelledSteps()} is 0). */
+  public boolean unlabelled() {
+    return labelledSteps == 0;
   }
 
   @Override
@@ -164,7 +181,7 @@ public final class SemanticFieldModel implements FieldModel {
   @Override
   public void save(Path file) throws IOException {
     checkOpen();
-    Checkpoint.write(file, field, occupancy, box, step, null, null);
+    Checkpoint.write(file, field, occupancy, box, step, labelledSteps, null, null);
   }
 
   private void checkOpen() {

@@ -38,6 +38,30 @@ class PointCloudExporterTest {
   }
 
   @Test
+  void geometryOnlyFusionKeepsPositionsAndColoursAndMarksEveryClassUnknown() throws Exception {
+    InMemoryScene s = room.scene();
+    PointCloudExporter ex = PointCloudExporter.builder().optMinConfidence(1f).build();
+    LabelledPointCloud labelled = PointCloudExporter.builder().optMinConfidence(0f).build()
+        .fuse(ExportFixtures.oracle(s), s, s.classNames().size());
+    // The oracle's confidence (0.9) is below 1: a labelled fusion would keep nothing; geometry keeps all.
+    assertEquals(0, ex.fuse(ExportFixtures.oracle(s), s, s.classNames().size()).count());
+    LabelledPointCloud geometry = ex.fuseGeometry(ExportFixtures.oracle(s), s);
+    assertEquals(labelled.count(), geometry.count());
+    assertArrayEquals(labelled.positions(), geometry.positions());
+    assertArrayEquals(labelled.colours(), geometry.colours());
+    for (int i = 0; i < geometry.count(); i++) {
+      assertEquals(LabelledPointCloud.UNKNOWN_CLASS, geometry.classes()[i]);
+      assertEquals(0f, geometry.confidence()[i]);
+    }
+    Path file = tmp.resolve("geometry.ply");
+    geometry.writePly(file);
+    PlyReader ply = PlyReader.read(file);
+    assertEquals(geometry.count(), ply.vertices);
+    assertTrue(ply.comments.stream().noneMatch(c -> c.startsWith("class ")), ply.comments.toString());
+    assertEquals(LabelledPointCloud.UNKNOWN_CLASS, ply.classes[0]);
+  }
+
+  @Test
   void plyOfAPerfectModelPutsFloorCeilingAndWallPointsOnTheirSurfaces() throws Exception {
     InMemoryScene s = room.scene();
     PointCloudExporter ex = PointCloudExporter.builder().build();

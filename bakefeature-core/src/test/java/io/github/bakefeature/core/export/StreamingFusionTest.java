@@ -68,7 +68,7 @@ class StreamingFusionTest {
       LabelledPointCloud expected = LegacyPointCloudFusion.fuse(ex, pixelStride, minConfidence, views, scene, legend);
       LabelledPointCloud actual = ex.fuse(views, scene, legend.size());
       assertSameBytes(expected, actual, what);
-      withOverflow += ex.accumulate(views, scene).overflowVotes() > 0 ? 1 : 0;
+      withOverflow += ex.accumulate(views, scene, true).overflowVotes() > 0 ? 1 : 0;
       points += actual.count();
     }
     assertTrue(withOverflow >= 10, "trials with voxels of more than two classes: " + withOverflow);
@@ -159,8 +159,8 @@ class StreamingFusionTest {
     PointCloudExporter one =
         PointCloudExporter.builder().optVoxelSize(1).optFrames(new int[] {0, 1, 2, 3, 4, 5, 6}).build();
     PointCloudExporter all = PointCloudExporter.builder().optVoxelSize(1).build();
-    PointCloudExporter.Voxels first = one.accumulate(views, scene);
-    PointCloudExporter.Voxels many = all.accumulate(views, scene);
+    PointCloudExporter.Voxels first = one.accumulate(views, scene, true);
+    PointCloudExporter.Voxels many = all.accumulate(views, scene, true);
     int voxels = all.fuse(views, scene, 7).count();
 
     assertTrue(voxels >= 2 && voxels <= 8, voxels + " voxels");

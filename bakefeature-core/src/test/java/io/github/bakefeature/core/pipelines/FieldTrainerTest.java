@@ -78,6 +78,35 @@ class FieldTrainerTest {
   }
 
   @Test
+  void countsTheStepsThatSawLabelsAndKeepsTheCountInCheckpoints() throws Exception {
+    FieldTrainer labelled = trainer(MethodPreset.SNERF_FREQ, 5);
+    for (int i = 0; i < 3; i++) {
+      labelled.step();
+    }
+    assertEquals(3, labelled.labelledSteps(), "dense GT labels: every batch holds labelled rays");
+    assertEquals(3, labelled.snapshot().labelledSteps());
+    assertFalse(labelled.snapshot().unlabelled());
+    FieldTrainer none = Training.builder(scene).optMethod(MethodPreset.SNERF_FREQ).optLabels(Training.Labels.NONE)
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(64).optUniformSamples(6).optSurfaceSamples(10).build())
+        .build();
+    none.step();
+    none.step();
+    assertEquals(0, none.labelledSteps());
+    assertTrue(none.snapshot().unlabelled());
+    Path ckpt = tmp.resolve("unlabelled.ckpt");
+    Checkpoint.save(none, ckpt);
+    Checkpoint read = Checkpoint.read(ckpt);
+    assertTrue(read.model().unlabelled(), "the count survives a checkpoint");
+    assertEquals(2, read.model().step());
+    Path modelOnly = tmp.resolve("model-only.ckpt");
+    read.model().save(modelOnly);
+    assertTrue(SemanticFieldModel.load(modelOnly).unlabelled(), "and a model-only save");
+    Path labelledCkpt = tmp.resolve("labelled.ckpt");
+    Checkpoint.save(labelled, labelledCkpt);
+    assertEquals(3, Checkpoint.read(labelledCkpt).model().labelledSteps());
+  }
+
+  @Test
   void refusesGroundTruthLabelsForASceneWithoutGroundTruth() throws Exception {
     io.github.bakefeature.core.scene.InMemoryScene.Builder b = io.github.bakefeature.core.scene.InMemoryScene.builder()
         .optBounds(scene.bounds()).optClassNames(scene.classNames());

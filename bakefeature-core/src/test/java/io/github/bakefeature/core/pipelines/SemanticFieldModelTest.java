@@ -25,7 +25,7 @@ class SemanticFieldModelTest {
     FieldConfig c = FieldConfig.builder(MethodPreset.OURS).optFeatureDimension(8).optClassCount(3)
         .optHashLog2TableSize(10).build();
     return new SemanticFieldModel(SemanticField.create(c), new OccupancyGrid(16, 1f),
-        new SceneBox(new Aabb(-1, -1, -1, 1, 1, 1)), 0, RenderSettings.defaults());
+        new SceneBox(new Aabb(-1, -1, -1, 1, 1, 1)), 0, -1, RenderSettings.defaults());
   }
 
   @Test

@@ -104,7 +104,8 @@ public final class ExportCommand implements Callable<Integer> {
       // Every frame's render size (frame size x --render-scale) is within the render limits.
       cloud.cameras(s);
     }
-    SemanticFieldModel model = input.loadModel(s, spec.commandLine().getErr());
+    SemanticFieldModel model = masks != null ? input.loadLabelledModel(s, spec.commandLine().getErr())
+        : input.loadModel(s, spec.commandLine().getErr());
     ViewSource views = ViewSource.of(model, s);
     long t0 = System.nanoTime();
     Map<String, Object> line = new LinkedHashMap<>();
@@ -118,7 +119,14 @@ public final class ExportCommand implements Callable<Integer> {
       line.put("pixels_cleaned", sum.pixelsCleaned());
       line.put("unknown_pixels", sum.unknownPixels());
     } else {
-      LabelledPointCloud c = cloud.fuse(views, s, model.classCount());
+      LabelledPointCloud c;
+      if (model.unlabelled()) {
+        spec.commandLine().getErr().println("export: the model never saw a labelled pixel: points carry depth and"
+            + " colour, class " + LabelledPointCloud.UNKNOWN_CLASS + " (unknown) and confidence 0");
+        c = cloud.fuseGeometry(views, s);
+      } else {
+        c = cloud.fuse(views, s, model.classCount());
+      }
       Path parent = target.cloud.file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
@@ -127,6 +135,7 @@ public final class ExportCommand implements Callable<Integer> {
       line.put("kind", "pointcloud");
       line.put("frames", cloud.frames(s).length);
       line.put("points", c.count());
+      line.put("labelled", !model.unlabelled());
       line.put("voxel_m", cloud.voxelSize(s));
       line.put("out", target.cloud.file.toAbsolutePath().toString());
       spec.commandLine().getErr().println("export: " + c.count() + " points -> " + target.cloud.file);

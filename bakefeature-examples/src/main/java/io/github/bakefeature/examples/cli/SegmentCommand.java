@@ -49,7 +49,7 @@ public final class SegmentCommand implements Callable<Integer> {
     OutputPaths.folder("--out", out, input.scene);
     MaskExporter ex = MaskExporter.builder().optKeepComponents(keepComponents)
         .optConnectivity(ConnectedComponents.Connectivity.of(connectivity)).optMinConfidence(minConfidence).build();
-    SemanticFieldModel model = input.loadModel(s, spec.commandLine().getErr());
+    SemanticFieldModel model = input.loadLabelledModel(s, spec.commandLine().getErr());
     long t0 = System.nanoTime();
     MaskExporter.Summary sum = ex.export(ViewSource.of(model, s), s, model.classCount(), f, out);
     spec.commandLine().getErr().println("segment: " + f.length + " frames -> " + out.resolve(MaskExporter.MASKS)

@@ -40,4 +40,19 @@ final class TrainedSceneOptions {
     }
     return model;
   }
+
+  /**
+   * {@link #loadModel}, refusing a model whose semantic head never saw a labelled pixel: its
+   * classes are arbitrary, and masks of them would look like a segmentation.
+   */
+  SemanticFieldModel loadLabelledModel(Scene s, java.io.PrintWriter err) throws IOException {
+    SemanticFieldModel model = loadModel(s, err);
+    if (model.unlabelled()) {
+      throw new IllegalArgumentException("--checkpoint " + checkpoint + ": expected a model trained with labels, found"
+          + " one that never saw a labelled pixel (none of its " + model.step() + " steps applied the semantic loss),"
+          + " so its classes are arbitrary; label frames (the app, or semantic/ scribbles) and train with --labels"
+          + " scribbles, or with --labels gt");
+    }
+    return model;
+  }
 }

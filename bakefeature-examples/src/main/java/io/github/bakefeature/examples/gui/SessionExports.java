@@ -1,6 +1,5 @@
 package io.github.bakefeature.examples.gui;
 
-import io.github.bakefeature.api.field.FieldModel;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.api.session.LabelSession;
 import io.github.bakefeature.core.export.ExportClasses;
@@ -9,6 +8,7 @@ import io.github.bakefeature.core.export.MaskExporter;
 import io.github.bakefeature.core.export.PointCloudExporter;
 import io.github.bakefeature.core.export.ViewSource;
 import io.github.bakefeature.core.features.ProgressListener;
+import io.github.bakefeature.core.pipelines.SemanticFieldModel;
 import io.github.bakefeature.core.session.DefaultLabelSession;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +41,10 @@ public final class SessionExports {
   public static GuiExport masks() {
     return (session, out, progress) -> {
       Snapshot s = Snapshot.of(session);
+      if (s.unlabelled) {
+        throw new IllegalStateException("nothing to export yet: the model has not trained on a labelled pixel"
+            + " (paint a few strokes, let it train, then export)");
+      }
       int[] frames = IntStream.range(0, s.scene.size()).toArray();
       MaskExporter.Summary sum = MaskExporter.builder().optClasses(ExportClasses.fromSession(session, s.classCount))
           .build().export(counting(s.views, "masks", frames.length, progress), s.scene, s.classCount, frames, out);
@@ -59,22 +63,27 @@ public final class SessionExports {
       PointCloudExporter pce = PointCloudExporter.builder().optFrameStride(stride).optRenderScale(0.5)
           .optClasses(ExportClasses.fromSession(session, s.classCount)).build();
       int n = pce.frames(s.scene).length;
-      LabelledPointCloud cloud = pce.fuse(counting(s.views, "render", n, progress), s.scene, s.classCount);
+      ViewSource counted = counting(s.views, "render", n, progress);
+      // Before any label the classes are arbitrary: geometry and colour only, class unknown.
+      LabelledPointCloud cloud = s.unlabelled ? pce.fuseGeometry(counted, s.scene)
+          : pce.fuse(counted, s.scene, s.classCount);
       cloud.writePly(out.resolve(POINT_CLOUD_FILE));
-      return cloud.count() + " points from " + n + " frames -> " + POINT_CLOUD_FILE + " (model step " + s.step + ")";
+      return cloud.count() + " points from " + n + " frames -> " + POINT_CLOUD_FILE + " (model step " + s.step
+          + (s.unlabelled ? "; no labels yet, so no classes" : "") + ")";
     };
   }
 
   /** One model for the whole export. */
-  private record Snapshot(Scene scene, ViewSource views, int classCount, long step) {
+  private record Snapshot(Scene scene, ViewSource views, int classCount, long step, boolean unlabelled) {
     static Snapshot of(LabelSession session) {
       Scene scene = session.scene();
       if (session instanceof DefaultLabelSession d) {
-        FieldModel m = d.model();
-        return new Snapshot(scene, ViewSource.of(m, scene), m.classCount(), m.step());
+        SemanticFieldModel m = d.model();
+        return new Snapshot(scene, ViewSource.of(m, scene), m.classCount(), m.step(), m.unlabelled());
       }
       // Another implementation: render through the session itself, frame by frame.
-      return new Snapshot(scene, ViewSource.of(session), Math.max(1, session.classes().size()), -1);
+      return new Snapshot(scene, ViewSource.of(session), Math.max(1, session.classes().size()), -1,
+          session.annotatedFrames().isEmpty());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.bakefeature.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -102,6 +103,38 @@ class ExportEvaluateCommandTest {
     assertTrue(both.err().contains("mutually exclusive"), both.err());
     Cli.Result neither = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString());
     assertEquals(2, neither.code());
+  }
+
+  @Test
+  void aModelThatNeverSawALabelExportsGeometryButNoMasks() throws Exception {
+    Path unlabelled = tmp.resolve("rgbd-only.ckpt");
+    Cli.Result t = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "4", "--rays", "64",
+        "--labels", "none", "--holdout-every", "0", "--out", unlabelled.toString());
+    assertEquals(0, t.code(), t.err());
+    Cli.Result m = Cli.run("export", "--scene", scene.toString(), "--checkpoint", unlabelled.toString(), "--masks",
+        tmp.resolve("no-masks").toString());
+    assertEquals(2, m.code(), m.err());
+    assertTrue(m.err().contains("expected a model trained with labels, found one that never saw a labelled pixel"),
+        m.err());
+    assertFalse(Files.exists(tmp.resolve("no-masks").resolve("masks")), "nothing written");
+    Cli.Result s = Cli.run("segment", "--scene", scene.toString(), "--checkpoint", unlabelled.toString(), "--out",
+        tmp.resolve("no-seg").toString());
+    assertEquals(2, s.code(), s.err());
+    Path ply = tmp.resolve("geometry.ply");
+    Cli.Result c = Cli.run("export", "--scene", scene.toString(), "--checkpoint", unlabelled.toString(), "--pointcloud",
+        ply.toString());
+    assertEquals(0, c.code(), c.err());
+    JsonNode line = lines(c.out()).get(0);
+    assertFalse(line.get("labelled").asBoolean(), line.toString());
+    assertTrue(line.get("points").asInt() > 0, line.toString());
+    assertTrue(c.err().contains("never saw a labelled pixel: points carry depth and colour, class 255 (unknown)"),
+        c.err());
+    String header = new String(Files.readAllBytes(ply), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertFalse(header.substring(0, header.indexOf("end_header")).contains("comment class "), "no legend");
+    // The labelled model's export says so too.
+    Cli.Result l = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--pointcloud",
+        tmp.resolve("labelled.ply").toString());
+    assertTrue(lines(l.out()).get(0).get("labelled").asBoolean(), l.out());
   }
 
   @Test

@@ -448,6 +448,23 @@ class GuiServerApiTest {
   }
 
   @Test
+  void beforeAnyLabelMasksAreRefusedAndThePointCloudHasNoClasses() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.server = b -> SessionExports.register(b))) {
+      JsonNode masks = awaitJob(f, f.post("/api/exports/masks", "{}").json().get("id").asLong());
+      assertEquals("failed", masks.get("state").asText(), masks.toString());
+      assertTrue(masks.get("message").asText().startsWith("nothing to export yet: the model has not trained on a"
+          + " labelled pixel"), masks.toString());
+      assertFalse(Files.exists(f.dir.resolve("exports/masks")));
+      JsonNode cloud = awaitJob(f, f.post("/api/exports/pointcloud", "{}").json().get("id").asLong());
+      assertEquals("done", cloud.get("state").asText(), cloud.toString());
+      assertTrue(cloud.get("message").asText().endsWith("; no labels yet, so no classes)"), cloud.toString());
+      String ply = new String(Files.readAllBytes(f.dir.resolve("exports/pointcloud").resolve(
+          SessionExports.POINT_CLOUD_FILE)), StandardCharsets.ISO_8859_1);
+      assertFalse(ply.substring(0, ply.indexOf("end_header")).contains("comment class "), "no legend");
+    }
+  }
+
+  @Test
   void aFailedExportLeavesThePreviousExportAsItWas() throws Exception {
     java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
     GuiExport failsSecondTime = (session, out, progress) -> {
