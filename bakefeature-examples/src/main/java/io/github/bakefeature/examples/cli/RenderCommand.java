@@ -43,9 +43,15 @@ public final class RenderCommand implements Callable<Integer> {
     OutputPaths.folder("--out", out, input.scene);
     SemanticFieldModel model = input.loadModel(s, spec.commandLine().getErr());
     Frame f = s.frame(frame);
+    // A model that never saw a label has arbitrary classes: no class map or confidence for it.
+    boolean classes = !model.unlabelled();
+    if (!classes) {
+      spec.commandLine().getErr().println("render: the model never saw a labelled pixel: colour and depth only");
+    }
     long t0 = System.nanoTime();
-    RenderedView v = model.render(f.intrinsics(), f.pose(),
-        EnumSet.of(RenderOutput.COLOUR, RenderOutput.DEPTH, RenderOutput.CLASSES));
+    RenderedView v = model.render(f.intrinsics(), f.pose(), classes
+        ? EnumSet.of(RenderOutput.COLOUR, RenderOutput.DEPTH, RenderOutput.CLASSES)
+        : EnumSet.of(RenderOutput.COLOUR, RenderOutput.DEPTH));
     double ms = (System.nanoTime() - t0) / 1e6;
     Files.createDirectories(out);
     String stem = String.format("%05d", frame);
@@ -53,14 +59,17 @@ public final class RenderCommand implements Callable<Integer> {
     int h = v.height();
     ImageFiles.writeRgbPng(ColourMaps.colour(v.colour(), w, h), out.resolve(stem + "_colour.png"));
     ImageFiles.writeRgbPng(ColourMaps.depth(v.depth(), w, h), out.resolve(stem + "_depth.png"));
-    ImageFiles.writeRgbPng(ColourMaps.classes(v.classMap(), Palette.colours(model.classCount())),
-        out.resolve(stem + "_classes.png"));
-    ImageFiles.writeRgbPng(ColourMaps.confidence(v.confidence(), w, h), out.resolve(stem + "_confidence.png"));
+    if (classes) {
+      ImageFiles.writeRgbPng(ColourMaps.classes(v.classMap(), Palette.colours(model.classCount())),
+          out.resolve(stem + "_classes.png"));
+      ImageFiles.writeRgbPng(ColourMaps.confidence(v.confidence(), w, h), out.resolve(stem + "_confidence.png"));
+    }
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("frame", frame);
     line.put("out", out.toAbsolutePath().toString());
     line.put("width", w);
     line.put("height", h);
+    line.put("classes", classes);
     line.put("render_ms", Math.round(ms));
     spec.commandLine().getOut().println(JsonLines.toLine(line));
     spec.commandLine().getOut().flush();
