@@ -115,6 +115,17 @@ public final class TransformsJsonImporter implements SceneImporter {
    */
   @Override
   public Scene read(Path in, int every) throws IOException {
+    return readWithReport(in, every).scene();
+  }
+
+  /**
+   * A scene read from {@code transforms.json} and the lens distortion removed from its images
+   * ({@link TumImporter.Distortion#NONE} when the file gives none).
+   */
+  public record Result(Scene scene, TumImporter.Distortion distortion) {}
+
+  /** {@link #read(Path, int)}, also saying which lens distortion was removed from the images. */
+  public Result readWithReport(Path in, int every) throws IOException {
     FrameSubsets.checkEvery(every);
     Path json = Files.isDirectory(in) ? in.resolve(FILE) : in;
     Path base = json.toAbsolutePath().getParent();
@@ -219,7 +230,9 @@ public final class TransformsJsonImporter implements SceneImporter {
       frames.add(new ImportedScene.SourceFrame(i, ImportedScene.frameName(i), k0, pose, e.image(), depth, depthUnit,
           depthFactor, null, null, cache, undistortion));
     }
-    return ImportedScene.of(base, frames, List.of());
+    TumImporter.Distortion removed = undistortion == null ? TumImporter.Distortion.NONE
+        : new TumImporter.Distortion(d0[0], d0[1], d0[2], d0[3], d0[4]); // DISTORTION's order
+    return new Result(ImportedScene.of(base, frames, List.of()), removed);
   }
 
   private static Path resolveImage(Path json, Path base, String filePath, String where) throws InvalidSceneException {

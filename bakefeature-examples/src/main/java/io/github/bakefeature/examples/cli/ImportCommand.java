@@ -5,6 +5,7 @@ import io.github.bakefeature.core.dataparsers.Importers;
 import io.github.bakefeature.core.dataparsers.ScanNetImporter;
 import io.github.bakefeature.core.dataparsers.ScanNetLabelTable;
 import io.github.bakefeature.core.dataparsers.SceneImporter;
+import io.github.bakefeature.core.dataparsers.TransformsJsonImporter;
 import io.github.bakefeature.core.dataparsers.TumImporter;
 import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.scene.SceneWriter;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
  * N-th frame of any format; {@code --intrinsics}, {@code --distortion}, {@code --trajectory} and
  * {@code --depth-scale} are {@link TumImporter}'s options and refused for the other formats. For
  * scannet, frames whose pose is invalid are skipped and counted ({@code skipped_invalid_poses}).
- * For tum, the JSON line says which lens distortion was removed ({@code distortion}: k1, k2, p1,
+ * For tum and transforms, the JSON line says which lens distortion was removed ({@code distortion}: k1, k2, p1,
  * p2, k3; all 0 for none).
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
@@ -99,10 +100,12 @@ public final class ImportCommand implements Callable<Integer> {
       association = r.association();
       err.println("bakefeature import: " + association.summary());
       removed = r.distortion();
-      if (!removed.isNone()) {
-        err.println("bakefeature import: removing lens distortion k1,k2,p1,p2,k3 = " + removed.k1() + ","
-            + removed.k2() + "," + removed.p1() + "," + removed.p2() + "," + removed.k3());
-      }
+      printRemoved(err, removed);
+      scene = r.scene();
+    } else if (importer instanceof TransformsJsonImporter transforms) {
+      TransformsJsonImporter.Result r = transforms.readWithReport(in, every);
+      removed = r.distortion();
+      printRemoved(err, removed);
       scene = r.scene();
     } else if (importer instanceof ScanNetImporter scanNet) {
       ScanNetImporter.Result r = scanNet.readScan(in);
@@ -143,6 +146,8 @@ public final class ImportCommand implements Callable<Integer> {
     if (association != null) {
       m.put("skipped_without_depth", association.withoutDepth());
       m.put("skipped_without_pose", association.withoutPose());
+    }
+    if (removed != null) {
       m.put("distortion", List.of(removed.k1(), removed.k2(), removed.p1(), removed.p2(), removed.k3()));
     }
     if (skipped != null) {
@@ -153,6 +158,14 @@ public final class ImportCommand implements Callable<Integer> {
     System.out.println(JsonLines.toLine(m));
     System.out.flush();
     return 0;
+  }
+
+  /** Says which lens distortion is removed from the images, if any. */
+  private static void printRemoved(PrintStream err, TumImporter.Distortion d) {
+    if (!d.isNone()) {
+      err.println("bakefeature import: removing lens distortion k1,k2,p1,p2,k3 = " + d.k1() + "," + d.k2() + ","
+          + d.p1() + "," + d.p2() + "," + d.k3());
+    }
   }
 
   /** The scannet importer with --every, --label-table and --label-set applied. */

@@ -53,6 +53,25 @@ class ImportCommandTest {
   }
 
   @Test
+  void importsTransformsSayingWhichLensDistortionItRemoved() throws Exception {
+    InMemoryScene room = AnalyticRoom.scene(3, 24, 18, 90);
+    ForeignLayouts.writeTransforms(room, tmp.resolve("ns-distorted"), 1e-3, 1, 3, new double[] {0.05, -0.01, 0, 0, 0});
+    CliRun r = CliRun.run("import", "--format", "transforms", "--in", tmp.resolve("ns-distorted").toString(), "--out",
+        tmp.resolve("out-distorted").toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.err().contains("removing lens distortion k1,k2,p1,p2,k3 = 0.05,-0.01,0.0,0.0,0.0"), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.outLines()[0]);
+    assertEquals(List.of(0.05, -0.01, 0.0, 0.0, 0.0), doubles(j.get("distortion")));
+    ForeignLayouts.writeTransforms(room, tmp.resolve("ns-plain"), 1e-3, 1, 3);
+    CliRun plain = CliRun.run("import", "--format", "transforms", "--in", tmp.resolve("ns-plain").toString(), "--out",
+        tmp.resolve("out-plain").toString());
+    assertEquals(0, plain.exitCode(), plain.err());
+    assertFalse(plain.err().contains("lens distortion"), plain.err());
+    assertEquals(List.of(0.0, 0.0, 0.0, 0.0, 0.0),
+        doubles(new ObjectMapper().readTree(plain.outLines()[0]).get("distortion")));
+  }
+
+  @Test
   void importsScanNetKeepingEveryNthFrameAndReportingSkippedPoses() throws Exception {
     // ScanNet's cameras: colour larger by a non-integral ratio, with its own focal length and
     // principal point, at the same poses as depth.
