@@ -117,6 +117,16 @@ final class ExportJobs implements AutoCloseable {
       return;
     }
     Path output = root.resolve(name);
+    Path target = publishTarget(output);
+    if (!target.equals(output) && target.getParent() != null && Files.isDirectory(target.getParent())) {
+      // A linked output was swapped where its link points: its leftovers are there (first, so a
+      // link whose target a kill left moved aside resolves again before the folder below is judged).
+      recoverIn(target.getParent(), target.getFileName().toString(), target);
+    }
+    recoverIn(root, name, output);
+  }
+
+  private static void recoverIn(Path root, String name, Path output) throws IOException {
     List<Path> leftovers = new ArrayList<>();
     try (Stream<Path> entries = Files.list(root)) {
       entries.filter(p -> {
@@ -131,6 +141,19 @@ final class ExportJobs implements AutoCloseable {
         AtomicFiles.deleteRecursively(p);
       }
     }
+  }
+
+  /**
+   * The folder an export to {@code output} replaces: {@code output} itself or, if it is a symbolic
+   * link (the user pointing an export at another disk, say), the folder it points to, so the link
+   * stays and keeps receiving the exports. The target need not exist.
+   */
+  static Path publishTarget(Path output) throws IOException {
+    Path p = output;
+    for (int i = 0; i < 40 && Files.isSymbolicLink(p); i++) {
+      p = p.toAbsolutePath().getParent().resolve(Files.readSymbolicLink(p)).normalize();
+    }
+    return p;
   }
 
   /**
@@ -192,8 +215,10 @@ final class ExportJobs implements AutoCloseable {
   }
 
   private void run(Spec spec, Job job) {
-    Path staged = staging(root, spec.name(), job.id);
+    Path staged = null;
     try {
+      Path target = publishTarget(job.output);
+      staged = staging(target.getParent(), target.getFileName().toString(), job.id);
       AtomicFiles.deleteRecursively(staged);
       Files.createDirectories(staged);
       String summary = spec.export().run(session, staged, (stage, done, total) -> {
@@ -202,7 +227,7 @@ final class ExportJobs implements AutoCloseable {
         job.total = total;
         onChange.accept(job);
       });
-      publish(staged, job.output, job.id); // complete: kept even if the app is stopping now
+      publish(staged, target, job.id); // complete: kept even if the app is stopping now
       job.message = summary == null ? "" : summary;
       job.state = "done";
     } catch (Throwable t) {
@@ -217,7 +242,9 @@ final class ExportJobs implements AutoCloseable {
         job.state = "failed";
       }
       try {
-        AtomicFiles.deleteRecursively(staged);
+        if (staged != null) {
+          AtomicFiles.deleteRecursively(staged);
+        }
       } catch (IOException e) {
         LOG.warn("could not delete the unfinished export {}: {}", staged, e.toString());
       }

@@ -1,0 +1,68 @@
+package io.github.bakefeature.examples.gui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportJobsTest {
+  @TempDir Path tmp;
+
+  private static ExportJobs jobs(Path root, String content) {
+    GuiExport export = (session, out, progress) -> {
+      Files.writeString(out.resolve("00000.png"), content);
+      return "1 mask";
+    };
+    return new ExportJobs(null, root, Map.of("masks", new ExportJobs.Spec("masks", "Masks", export)), j -> {});
+  }
+
+  private static void await(ExportJobs.Job job) throws InterruptedException {
+    for (int i = 0; i < 3000 && job.state.equals("running"); i++) {
+      Thread.sleep(10);
+    }
+    assertEquals("done", job.state, job.message);
+  }
+
+  private static List<String> entries(Path dir) throws Exception {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void anExportFolderThatIsASymlinkKeepsItsLinkAndTheExportGoesWhereItPoints() throws Exception {
+    Path root = tmp.resolve("scene/exports");
+    Path elsewhere = tmp.resolve("bigdisk/train_masks");
+    Files.createDirectories(elsewhere);
+    Files.writeString(elsewhere.resolve("00000.png"), "previous");
+    Files.createDirectories(root);
+    Files.createSymbolicLink(root.resolve("masks"), elsewhere);
+    try (ExportJobs jobs = jobs(root, "new")) {
+      await(jobs.start("masks"));
+    }
+    assertTrue(Files.isSymbolicLink(root.resolve("masks")), "the user's link is kept");
+    assertEquals("new", Files.readString(elsewhere.resolve("00000.png")), "the export went where the link points");
+    assertEquals(List.of("masks"), entries(root));
+    assertEquals(List.of("train_masks"), entries(tmp.resolve("bigdisk")), "no staging or replaced folder left");
+  }
+
+  @Test
+  void aKillMidSwapOfALinkedExportIsRecoveredWhereTheLinkPoints() throws Exception {
+    Path root = tmp.resolve("scene/exports");
+    Path disk = tmp.resolve("bigdisk");
+    Files.createDirectories(disk.resolve(".train_masks.replaced-3"));
+    Files.writeString(disk.resolve(".train_masks.replaced-3/00000.png"), "previous");
+    Files.createDirectories(disk.resolve(".train_masks.partial-3"));
+    Files.createDirectories(root);
+    Files.createSymbolicLink(root.resolve("masks"), disk.resolve("train_masks")); // dangling until recovered
+    ExportJobs.recover(root, "masks");
+    assertEquals("previous", Files.readString(root.resolve("masks/00000.png")));
+    assertTrue(Files.isSymbolicLink(root.resolve("masks")));
+    assertEquals(List.of("train_masks"), entries(disk));
+  }
+}
