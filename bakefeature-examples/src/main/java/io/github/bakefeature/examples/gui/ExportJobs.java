@@ -163,6 +163,11 @@ final class ExportJobs implements AutoCloseable {
   static void publish(Path staged, Path output, long jobId) throws IOException {
     Path replaced = output.resolveSibling("." + output.getFileName() + REPLACED + jobId);
     boolean hadPrevious = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
+    if (hadPrevious && !Files.isDirectory(output, LinkOption.NOFOLLOW_LINKS)) {
+      // Not a previous export (a file of the user's, say): moving it aside would delete it.
+      throw new java.nio.file.FileAlreadyExistsException(output.toString(), null,
+          "expected the folder of a previous export, found a file; move it away to export here");
+    }
     if (hadPrevious) {
       Files.move(output, replaced, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -65,4 +65,22 @@ class ExportJobsTest {
     assertTrue(Files.isSymbolicLink(root.resolve("masks")));
     assertEquals(List.of("train_masks"), entries(disk));
   }
+
+  @Test
+  void aFileWhereTheExportFolderGoesIsLeftAloneAndTheExportFails() throws Exception {
+    Path root = tmp.resolve("scene/exports");
+    Files.createDirectories(root);
+    Files.writeString(root.resolve("masks"), "the user's notes");
+    ExportJobs.Job job;
+    try (ExportJobs jobs = jobs(root, "new")) {
+      job = jobs.start("masks");
+      for (int i = 0; i < 3000 && job.state.equals("running"); i++) {
+        Thread.sleep(10);
+      }
+    }
+    assertEquals("failed", job.state);
+    assertTrue(job.message.contains("found a file"), job.message);
+    assertEquals("the user's notes", Files.readString(root.resolve("masks")));
+    assertEquals(List.of("masks"), entries(root));
+  }
 }
