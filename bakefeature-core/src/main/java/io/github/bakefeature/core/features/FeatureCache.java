@@ -825,7 +825,12 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         man.put("image_width", scene.width());
         man.put("image_height", scene.height());
         man.put("scene_fingerprint", fingerprint);
-        man.put("scene_content", contentFingerprint());
+        String content = contentFingerprint();
+        // Only for the images extracted: one edited during the build has another size or mtime by
+        // now, and its content must not vouch for features of the image before the edit.
+        if (fingerprint.equals(fingerprint())) {
+          man.put("scene_content", content);
+        }
         man.put("reconstruction_error", fit.relativeMse());
         man.put("explained_variance", fit.explainedVariance());
         man.put("fit", fit);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.bakefeature.api.feature.FeatureExtractor;
 import io.github.bakefeature.api.feature.FeatureMap;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.io.AtomicFiles;
@@ -231,6 +232,43 @@ class FeatureCacheTest {
     String manifest = Files.readString(b.directory().resolve("manifest.json"));
     assertTrue(quick(SceneFolder.open(copy), ex).build().reused());
     assertEquals(manifest, Files.readString(b.directory().resolve("manifest.json")));
+  }
+
+  @Test
+  void anImageEditedWhileTheCacheIsBuiltIsNotTakenForTheOneExtracted(@TempDir Path tmp) throws IOException {
+    Path dir = tmp.resolve("scene");
+    SceneFolder scene = TestScenes.folder(dir, 2, W, H);
+    Path img = dir.resolve("rgb").resolve("00000.png");
+    FeatureExtractor inner = bank();
+    java.util.concurrent.atomic.AtomicBoolean edited = new java.util.concurrent.atomic.AtomicBoolean();
+    FeatureExtractor editing = new FeatureExtractor() {
+      @Override
+      public String id() {
+        return inner.id();
+      }
+
+      @Override
+      public int dimension() {
+        return inner.dimension();
+      }
+
+      @Override
+      public FeatureMap extract(io.github.bakefeature.api.scene.RgbImage image) throws IOException {
+        FeatureMap map = inner.extract(image);
+        if (edited.compareAndSet(false, true)) { // frame 0 was read: the user saves an edit of it now
+          repaint(img);
+          Files.setLastModifiedTime(img, FileTime.fromMillis(Files.getLastModifiedTime(img).toMillis() + 5000));
+        }
+        return map;
+      }
+    };
+    FeatureCache.builder(scene, editing).optDimension(8).optMaxSamples(2000)
+        .optTrainer(FeatureAutoencoder.trainer().optHiddenDimension(32).optSteps(15).optBatchSize(64)).build();
+    assertTrue(edited.get());
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    FeatureCache b = quick(SceneFolder.open(dir), ex).build();
+    assertFalse(b.reused(), "features of the image before the edit: " + b.status());
+    assertEquals(2, ex.calls.get());
   }
 
   @Test
