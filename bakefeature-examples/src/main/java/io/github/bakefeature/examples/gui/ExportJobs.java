@@ -180,7 +180,16 @@ final class ExportJobs implements AutoCloseable {
       throw e;
     }
     if (hadPrevious) {
-      AtomicFiles.deleteRecursively(replaced);
+      // The new export is in place: the previous one is garbage, and failing to delete it does not
+      // fail the export. Renamed to the (free again) staging name first, so a deletion cut short
+      // is never taken for a previous export to restore: recover() deletes staging folders.
+      try {
+        Files.move(replaced, staged, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.deleteRecursively(staged);
+      } catch (IOException e) {
+        LOG.warn("could not delete the previous export of {} ({}); it goes the next time the app starts",
+            output, e.toString());
+      }
     }
   }
 

@@ -83,4 +83,45 @@ class ExportJobsTest {
     assertEquals("the user's notes", Files.readString(root.resolve("masks")));
     assertEquals(List.of("masks"), entries(root));
   }
+
+  private static boolean chattr(String flag, Path p) throws Exception {
+    try {
+      return new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start().waitFor() == 0;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void aPreviousExportThatCannotBeDeletedFailsNeitherTheExportNorComesBackLater() throws Exception {
+    Path root = tmp.resolve("scene/exports");
+    Path stuck = root.resolve("masks/sub/00000.png");
+    Files.createDirectories(stuck.getParent());
+    Files.writeString(stuck, "previous");
+    Files.writeString(root.resolve("masks/00000.png"), "previous");
+    // An entry the app may not delete (here immutable; a file of another user in a shared folder).
+    org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", stuck), "needs chattr +i");
+    ExportJobs.Job job;
+    try {
+      try (ExportJobs jobs = jobs(root, "new")) {
+        job = jobs.start("masks");
+        for (int i = 0; i < 3000 && job.state.equals("running"); i++) {
+          Thread.sleep(10);
+        }
+      }
+      assertEquals("done", job.state, "the new export is in place: " + job.message);
+      assertEquals("new", Files.readString(root.resolve("masks/00000.png")));
+    } finally {
+      try (var s = Files.walk(root)) {
+        for (Path p : s.filter(p -> p.endsWith("00000.png") && p.getParent().endsWith("sub")).toList()) {
+          chattr("-i", p);
+        }
+      }
+    }
+    // The user deletes the new export before the app starts again: what is left of the previous
+    // one (partly deleted) must not come back as an export.
+    io.github.bakefeature.core.io.AtomicFiles.deleteRecursively(root.resolve("masks"));
+    ExportJobs.recover(root, "masks");
+    assertEquals(List.of(), entries(root));
+  }
 }
