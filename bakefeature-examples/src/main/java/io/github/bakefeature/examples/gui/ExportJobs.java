@@ -232,7 +232,8 @@ final class ExportJobs implements AutoCloseable {
     Path staged = null;
     try {
       Path target = publishTarget(job.output);
-      staged = staging(target.getParent(), target.getFileName().toString(), job.id);
+      staged = target.equals(job.output) ? staging(root, spec.name(), job.id)
+          : staging(target.getParent(), target.getFileName().toString(), job.id);
       AtomicFiles.deleteRecursively(staged);
       Files.createDirectories(staged);
       String summary = spec.export().run(session, staged, (stage, done, total) -> {
