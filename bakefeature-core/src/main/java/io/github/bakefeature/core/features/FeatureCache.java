@@ -512,16 +512,16 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
           || man.path("frames").size() != scene.size()) {
         return null;
       }
+      List<String> lines = man.path("config").asText("").lines().toList();
+      String recorded = lines.stream().filter(l -> l.startsWith("scene=")).findFirst().orElse(null);
+      if (sceneLine == null ? recorded != null : !sceneLine.equals(recorded)) {
+        return null; // another scene's cache (shared root): checked first, as comparing content reads every image
+      }
       try {
         if (!fingerprint.equals(man.path("scene_fingerprint").asText()) && !sameContent(man)) {
           return null;
         }
       } catch (StaleCacheException e) {
-        return null;
-      }
-      List<String> lines = man.path("config").asText("").lines().toList();
-      String recorded = lines.stream().filter(l -> l.startsWith("scene=")).findFirst().orElse(null);
-      if (sceneLine == null ? recorded != null : !sceneLine.equals(recorded)) {
         return null;
       }
       try {
