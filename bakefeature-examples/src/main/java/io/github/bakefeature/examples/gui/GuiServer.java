@@ -418,7 +418,11 @@ public final class GuiServer implements AutoCloseable {
       return this;
     }
 
-    /** Root folder of exports (default {@code <scene>/exports}); each export writes a sub-folder. */
+    /**
+     * Root folder of exports (default {@code <scene>/exports}); each export writes a sub-folder.
+     * One app per folder: two apps exporting into one would replace each other's exports, and
+     * each app cleans up unfinished exports in its folder when it starts.
+     */
     public Builder optExportDirectory(Path dir) {
       this.exportDirectory = dir;
       return this;
