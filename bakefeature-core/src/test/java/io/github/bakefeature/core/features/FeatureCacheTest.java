@@ -239,29 +239,13 @@ class FeatureCacheTest {
     Path dir = tmp.resolve("scene");
     SceneFolder scene = TestScenes.folder(dir, 2, W, H);
     Path img = dir.resolve("rgb").resolve("00000.png");
-    FeatureExtractor inner = bank();
     java.util.concurrent.atomic.AtomicBoolean edited = new java.util.concurrent.atomic.AtomicBoolean();
-    FeatureExtractor editing = new FeatureExtractor() {
-      @Override
-      public String id() {
-        return inner.id();
+    FeatureExtractor editing = new TestScenes.Counting(bank(), calls -> {
+      if (edited.compareAndSet(false, true)) { // frame 0 was read: the user saves an edit of it now
+        repaint(img);
+        Files.setLastModifiedTime(img, FileTime.fromMillis(Files.getLastModifiedTime(img).toMillis() + 5000));
       }
-
-      @Override
-      public int dimension() {
-        return inner.dimension();
-      }
-
-      @Override
-      public FeatureMap extract(io.github.bakefeature.api.scene.RgbImage image) throws IOException {
-        FeatureMap map = inner.extract(image);
-        if (edited.compareAndSet(false, true)) { // frame 0 was read: the user saves an edit of it now
-          repaint(img);
-          Files.setLastModifiedTime(img, FileTime.fromMillis(Files.getLastModifiedTime(img).toMillis() + 5000));
-        }
-        return map;
-      }
-    };
+    });
     FeatureCache.builder(scene, editing).optDimension(8).optMaxSamples(2000)
         .optTrainer(FeatureAutoencoder.trainer().optHiddenDimension(32).optSteps(15).optBatchSize(64)).build();
     assertTrue(edited.get());

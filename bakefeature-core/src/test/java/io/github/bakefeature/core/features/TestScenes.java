@@ -33,11 +33,22 @@ final class TestScenes {
 
   /** Counts calls to the wrapped extractor. */
   static final class Counting implements FeatureExtractor {
+    /** Runs after an extraction, given the number of extractions so far. */
+    interface AfterExtract {
+      void run(int calls) throws IOException;
+    }
+
     final FeatureExtractor inner;
     final AtomicInteger calls = new AtomicInteger();
+    private final AfterExtract after;
 
     Counting(FeatureExtractor inner) {
+      this(inner, n -> {});
+    }
+
+    Counting(FeatureExtractor inner, AfterExtract after) {
       this.inner = inner;
+      this.after = after;
     }
 
     @Override
@@ -52,8 +63,9 @@ final class TestScenes {
 
     @Override
     public FeatureMap extract(RgbImage image) throws IOException {
-      calls.incrementAndGet();
-      return inner.extract(image);
+      FeatureMap map = inner.extract(image);
+      after.run(calls.incrementAndGet());
+      return map;
     }
   }
 }
