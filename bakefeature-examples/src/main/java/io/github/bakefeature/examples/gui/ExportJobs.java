@@ -230,6 +230,10 @@ final class ExportJobs implements AutoCloseable {
 
   private void run(Spec spec, Job job) {
     Path staged = null;
+    // The job's end is published only once the next export may start: a client that sees "done"
+    // or "failed" and starts another at once must not get "still running" (409).
+    String state = "failed";
+    String message = "the export stopped unexpectedly";
     try {
       Path target = publishTarget(job.output);
       staged = target.equals(job.output) ? staging(root, spec.name(), job.id)
@@ -243,18 +247,18 @@ final class ExportJobs implements AutoCloseable {
         onChange.accept(job);
       });
       publish(staged, target, job.id); // complete: kept even if the app is stopping now
-      job.message = summary == null ? "" : summary;
-      job.state = "done";
+      message = summary == null ? "" : summary;
+      state = "done";
     } catch (Throwable t) {
       String kept = Files.exists(job.output) ? "; the previous export in " + job.output + " is unchanged" : "";
       if (closing || causedByInterrupt(t)) {
         LOG.info("export {} cancelled: the app is stopping{}", spec.name(), kept);
-        job.message = "cancelled: the app is stopping" + kept;
-        job.state = "cancelled";
+        message = "cancelled: the app is stopping" + kept;
+        state = "cancelled";
       } else {
         LOG.warn("export {} failed", spec.name(), t);
-        job.message = (t.getMessage() == null ? t.toString() : t.getMessage()) + kept;
-        job.state = "failed";
+        message = (t.getMessage() == null ? t.toString() : t.getMessage()) + kept;
+        state = "failed";
       }
       try {
         if (staged != null) {
@@ -266,6 +270,8 @@ final class ExportJobs implements AutoCloseable {
     } finally {
       synchronized (this) {
         running = null;
+        job.message = message;
+        job.state = state;
       }
       onChange.accept(job);
     }

@@ -35,6 +35,60 @@ class ExportJobsTest {
   }
 
   @Test
+  void aJobSeenEndedLetsTheNextExportStartAtOnce() throws Exception {
+    // A page that gets the end event (or polls the job) and starts the next export straight away
+    // must not be told the first one is still running.
+    List<String> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch second = new java.util.concurrent.CountDownLatch(1);
+    ExportJobs[] ref = new ExportJobs[1];
+    GuiExport export = (session, out, progress) -> "ok";
+    java.util.function.Consumer<ExportJobs.Job> onChange = j -> {
+      if (j.id == 1 && !j.state.equals("running")) {
+        try {
+          starts.add("started " + ref[0].start("masks").id);
+        } catch (ApiException e) {
+          starts.add(e.getMessage());
+        }
+        second.countDown();
+      }
+    };
+    try (ExportJobs jobs = new ExportJobs(null, tmp.resolve("exports"),
+        Map.of("masks", new ExportJobs.Spec("masks", "Masks", export)), onChange)) {
+      ref[0] = jobs;
+      jobs.start("masks");
+      assertTrue(second.await(30, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(List.of("started 2"), starts);
+      await(jobs.job(2));
+    }
+  }
+
+  @Test
+  void aJobPolledAsFailedLetsTheNextExportStartAtOnce() throws Exception {
+    // The failed run leaves staged files to delete after it fails: a poller spinning on the job's
+    // state used to see "failed" during that cleanup, while the job still counted as running.
+    java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+    GuiExport failsFirst = (session, out, progress) -> {
+      if (runs.incrementAndGet() == 1) {
+        for (int i = 0; i < 200; i++) {
+          Files.writeString(out.resolve(i + ".png"), "partial");
+        }
+        throw new java.io.IOException("disk full");
+      }
+      return "ok";
+    };
+    try (ExportJobs jobs = new ExportJobs(null, tmp.resolve("exports"),
+        Map.of("masks", new ExportJobs.Spec("masks", "Masks", failsFirst)), j -> {})) {
+      ExportJobs.Job first = jobs.start("masks");
+      while (first.state.equals("running")) {
+        Thread.onSpinWait();
+      }
+      assertEquals("failed", first.state);
+      ExportJobs.Job next = jobs.start("masks"); // threw ApiException 409 "still running" before the fix
+      await(next);
+    }
+  }
+
+  @Test
   void anExportFolderThatIsASymlinkKeepsItsLinkAndTheExportGoesWhereItPoints() throws Exception {
     Path root = tmp.resolve("scene/exports");
     Path elsewhere = tmp.resolve("bigdisk/train_masks");
