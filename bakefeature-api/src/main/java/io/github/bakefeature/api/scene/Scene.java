@@ -17,10 +17,14 @@ public interface Scene {
   Optional<Path> directory();
 
   /** Number of frames, at least 1. */
-  int size();
+  default int size() {
+    return frames().size();
+  }
 
   /** Frame {@code index}, {@code 0 <= index < size()}. */
-  Frame frame(int index);
+  default Frame frame(int index) {
+    return frames().get(index);
+  }
 
   /** All frames in order; unmodifiable. */
   List<Frame> frames();

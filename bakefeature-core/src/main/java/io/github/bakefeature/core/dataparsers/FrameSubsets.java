@@ -70,16 +70,6 @@ public final class FrameSubsets {
     }
 
     @Override
-    public int size() {
-      return frames.size();
-    }
-
-    @Override
-    public Frame frame(int index) {
-      return frames.get(index);
-    }
-
-    @Override
     public List<String> classNames() {
       return source.classNames();
     }

@@ -70,16 +70,6 @@ final class ImportedScene implements Scene {
   }
 
   @Override
-  public int size() {
-    return frames.size();
-  }
-
-  @Override
-  public Frame frame(int index) {
-    return frames.get(index);
-  }
-
-  @Override
   public List<Frame> frames() {
     return frames;
   }

@@ -42,16 +42,6 @@ public final class InMemoryScene implements Scene {
   }
 
   @Override
-  public int size() {
-    return frames.size();
-  }
-
-  @Override
-  public Frame frame(int index) {
-    return frames.get(index);
-  }
-
-  @Override
   public List<Frame> frames() {
     return frames;
   }

@@ -85,16 +85,6 @@ public final class OnDemandScene implements Scene {
   }
 
   @Override
-  public int size() {
-    return frames.size();
-  }
-
-  @Override
-  public Frame frame(int index) {
-    return frames.get(index);
-  }
-
-  @Override
   public List<Frame> frames() {
     return frames;
   }

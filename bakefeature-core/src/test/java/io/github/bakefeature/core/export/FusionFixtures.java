@@ -80,16 +80,6 @@ final class FusionFixtures {
       }
 
       @Override
-      public int size() {
-        return view.size();
-      }
-
-      @Override
-      public Frame frame(int index) {
-        return view.get(index);
-      }
-
-      @Override
       public List<Frame> frames() {
         return view;
       }
