@@ -907,23 +907,9 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       }
     }
 
-    /** What identifies the scene's images: names plus file name, size and mtime, or pixel hashes. */
+    /** What identifies the scene's images cheaply: per RGB file its name, size and modification time. */
     private String fingerprint() throws IOException {
-      StringBuilder sb = new StringBuilder();
-      sb.append(scene.size()).append(' ').append(scene.width()).append('x').append(scene.height()).append('\n');
-      Map<String, Path> files = rgbFiles();
-      for (Frame f : scene.frames()) {
-        Path p = files.get(f.name());
-        sb.append(f.name()).append(' ');
-        if (p != null) {
-          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-          sb.append(p.getFileName()).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime().toMillis());
-        } else {
-          sb.append("pixels ").append(pixelHash(f.rgb()));
-        }
-        sb.append('\n');
-      }
-      return sha256(sb.toString());
+      return fingerprint(false);
     }
 
     /** {@link #contentFingerprint()} and the {@link #fingerprint()} it was computed for (it reads every RGB file). */
@@ -931,37 +917,49 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     private String contentFingerprintOf;
 
     /**
-     * What identifies the scene's images by content alone: frame names plus, per RGB file, a
-     * SHA-256 of its bytes (pixels for frames without a file). Read only when the cheap
-     * {@link #fingerprint()} differs from the manifest's, and when a cache is built.
+     * What identifies the scene's images by content alone: per RGB file a SHA-256 of its bytes.
+     * Read only when the cheap {@link #fingerprint()} differs from the manifest's, and when a
+     * cache is built; kept while the cheap fingerprint stays the same.
      */
     private String contentFingerprint() throws IOException {
       String cheap = fingerprint();
       if (contentFingerprint == null || !cheap.equals(contentFingerprintOf)) {
         contentFingerprintOf = cheap;
-        StringBuilder sb = new StringBuilder();
-        sb.append(scene.size()).append(' ').append(scene.width()).append('x').append(scene.height()).append('\n');
-        Map<String, Path> files = rgbFiles();
-        byte[] buffer = new byte[1 << 16];
-        for (Frame f : scene.frames()) {
-          Path p = files.get(f.name());
-          sb.append(f.name()).append(' ');
-          if (p != null) {
-            MessageDigest md = sha();
-            try (var in = Files.newInputStream(p)) {
-              for (int n; (n = in.read(buffer)) > 0; ) {
-                md.update(buffer, 0, n);
-              }
-            }
-            sb.append(p.getFileName()).append(' ').append(HexFormat.of().formatHex(md.digest()));
-          } else {
-            sb.append("pixels ").append(pixelHash(f.rgb()));
-          }
-          sb.append('\n');
-        }
-        contentFingerprint = sha256(sb.toString());
+        contentFingerprint = fingerprint(true);
       }
       return contentFingerprint;
+    }
+
+    /**
+     * The frame names plus, per RGB file, its name and either a SHA-256 of its bytes
+     * ({@code byContent}) or its size and modification time; for frames without a file (scenes
+     * not on disk), a SHA-256 of the pixels.
+     */
+    private String fingerprint(boolean byContent) throws IOException {
+      StringBuilder sb = new StringBuilder();
+      sb.append(scene.size()).append(' ').append(scene.width()).append('x').append(scene.height()).append('\n');
+      Map<String, Path> files = rgbFiles();
+      byte[] buffer = byContent ? new byte[1 << 16] : null;
+      for (Frame f : scene.frames()) {
+        Path p = files.get(f.name());
+        sb.append(f.name()).append(' ');
+        if (p == null) {
+          sb.append("pixels ").append(pixelHash(f.rgb()));
+        } else if (byContent) {
+          MessageDigest md = sha();
+          try (var in = Files.newInputStream(p)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+              md.update(buffer, 0, n);
+            }
+          }
+          sb.append(p.getFileName()).append(' ').append(HexFormat.of().formatHex(md.digest()));
+        } else {
+          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+          sb.append(p.getFileName()).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime().toMillis());
+        }
+        sb.append('\n');
+      }
+      return sha256(sb.toString());
     }
 
     /** Whether the manifest records the scene's current images by content (older manifests do not). */
