@@ -111,6 +111,9 @@ final class ExportJobs implements AutoCloseable {
   /**
    * Removes what a killed app left of export {@code name}: staging folders, and the previous export
    * moved aside during a swap, which goes back into place if the swap did not finish.
+   *
+   * @throws IOException the first leftover that could not be restored or deleted; the others are
+   *     still handled
    */
   static void recover(Path root, String name) throws IOException {
     if (root == null || !Files.isDirectory(root)) {
@@ -126,21 +129,69 @@ final class ExportJobs implements AutoCloseable {
     recoverIn(root, name, output);
   }
 
-  private static void recoverIn(Path root, String name, Path output) throws IOException {
-    List<Path> leftovers = new ArrayList<>();
-    try (Stream<Path> entries = Files.list(root)) {
-      entries.filter(p -> {
+  private static void recoverIn(Path dir, String name, Path output) throws IOException {
+    List<Path> replaced = new ArrayList<>();
+    List<Path> garbage = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(dir)) {
+      entries.forEach(p -> {
         String f = p.getFileName().toString();
-        return f.startsWith("." + name + STAGING) || f.startsWith("." + name + REPLACED);
-      }).forEach(leftovers::add);
+        if (f.startsWith("." + name + REPLACED)) {
+          replaced.add(p);
+        } else if (f.startsWith("." + name + STAGING)) {
+          garbage.add(p);
+        }
+      });
     }
-    for (Path p : leftovers) {
-      if (p.getFileName().toString().startsWith("." + name + REPLACED) && !Files.exists(output)) {
-        AtomicFiles.moveDirectory(p, output);
-      } else {
-        AtomicFiles.deleteRecursively(p);
+    IOException failed = null;
+    // Previous exports first: one a swap left moved aside goes back in place even if some other
+    // leftover cannot be deleted (a file the app may not delete).
+    for (Path p : replaced) {
+      try {
+        if (!Files.exists(output)) {
+          AtomicFiles.moveDirectory(p, output);
+        } else {
+          // Renamed to a staging name before deletion, so a deletion cut short (a kill, a file the
+          // app may not delete) is never taken for a previous export to restore at a later start.
+          Path free = freeStaging(dir, name, 0);
+          Files.move(p, free, StandardCopyOption.ATOMIC_MOVE);
+          garbage.add(free);
+        }
+      } catch (IOException e) {
+        failed = first(failed, e);
       }
     }
+    for (Path p : garbage) {
+      try {
+        AtomicFiles.deleteRecursively(p);
+      } catch (IOException e) {
+        failed = first(failed, e);
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+  }
+
+  private static IOException first(IOException failed, IOException e) {
+    if (failed == null) {
+      return e;
+    }
+    failed.addSuppressed(e);
+    return failed;
+  }
+
+  /**
+   * A staging path for export {@code name} in {@code dir} that does not exist: {@link #staging}, or
+   * it with a suffix when a leftover the app could not delete (a file it may not delete) holds
+   * that name, which would otherwise fail every export of that job number.
+   */
+  static Path freeStaging(Path dir, String name, long jobId) {
+    Path base = staging(dir, name, jobId);
+    Path p = base;
+    for (int k = 2; Files.exists(p, LinkOption.NOFOLLOW_LINKS); k++) {
+      p = base.resolveSibling(base.getFileName() + "-" + k);
+    }
+    return p;
   }
 
   /**

@@ -178,4 +178,63 @@ class ExportJobsTest {
     ExportJobs.recover(root, "masks");
     assertEquals(List.of(), entries(root));
   }
+
+  /** Makes {@code file} undeletable (immutable), as a file of another user in a shared folder is to the app. */
+  private static void stuck(Path file) throws Exception {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "previous");
+    org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", file), "needs chattr +i");
+  }
+
+  private static void unstick(Path root) throws Exception {
+    try (var s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        chattr("-i", p);
+      }
+    }
+  }
+
+  @Test
+  void aPreviousExportWhoseDeletionAtStartWasCutShortIsNeverRestoredLater() throws Exception {
+    // A kill between moving the previous export aside and deleting it; the next start deletes it,
+    // but not completely (a file the app may not delete, or another kill).
+    Path root = tmp.resolve("scene/exports");
+    Files.createDirectories(root.resolve("masks"));
+    Files.writeString(root.resolve("masks/00000.png"), "new");
+    Files.createDirectories(root.resolve(".masks.replaced-3"));
+    Files.writeString(root.resolve(".masks.replaced-3/00000.png"), "previous");
+    stuck(root.resolve(".masks.replaced-3/sub/00001.png"));
+    try {
+      try {
+        ExportJobs.recover(root, "masks");
+      } catch (java.io.IOException expected) {
+        // the stuck file stays, and is reported
+      }
+    } finally {
+      unstick(root);
+    }
+    // The user deletes the export before the app starts again: the partly deleted previous one
+    // must not come back as the export (it did: it kept its .replaced- name).
+    io.github.bakefeature.core.io.AtomicFiles.deleteRecursively(root.resolve("masks"));
+    ExportJobs.recover(root, "masks");
+    assertEquals(List.of(), entries(root));
+  }
+
+  @Test
+  void aPreviousExportMovedAsideGoesBackEvenIfAnotherLeftoverCannotBeDeleted() throws Exception {
+    // Killed mid-swap (masks moved aside, not yet replaced) while staging folders of earlier runs
+    // hold files the app may not delete: recovery stopped at the first of those it listed.
+    Path root = tmp.resolve("scene/exports");
+    for (int i = 1; i <= 8; i++) {
+      stuck(root.resolve(".masks.partial-" + i + "/00000.png"));
+    }
+    Files.createDirectories(root.resolve(".masks.replaced-9"));
+    Files.writeString(root.resolve(".masks.replaced-9/00000.png"), "previous");
+    try {
+      org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> ExportJobs.recover(root, "masks"));
+      assertEquals("previous", Files.readString(root.resolve("masks/00000.png")));
+    } finally {
+      unstick(root);
+    }
+  }
 }
