@@ -287,9 +287,10 @@ final class ExportJobs implements AutoCloseable {
     String message = "the export stopped unexpectedly";
     try {
       Path target = publishTarget(job.output);
-      staged = target.equals(job.output) ? staging(root, spec.name(), job.id)
-          : staging(target.getParent(), target.getFileName().toString(), job.id);
-      AtomicFiles.deleteRecursively(staged);
+      // A free name, not a leftover of an earlier run deleted first: one the app could not delete
+      // at start (a file it may not delete) would fail this export too.
+      staged = target.equals(job.output) ? freeStaging(root, spec.name(), job.id)
+          : freeStaging(target.getParent(), target.getFileName().toString(), job.id);
       Files.createDirectories(staged);
       String summary = spec.export().run(session, staged, (stage, done, total) -> {
         job.stage = stage;

@@ -237,4 +237,28 @@ class ExportJobsTest {
       unstick(root);
     }
   }
+
+  @Test
+  void aLeftoverTheAppCannotDeleteDoesNotFailTheExportOfTheSameJobNumber() throws Exception {
+    // A previous run's staging folder the app could not delete (it held a file of another user)
+    // has the name the first export of the next run stages in: that export failed on it.
+    Path root = tmp.resolve("scene/exports");
+    Files.createDirectories(root.resolve("masks"));
+    Files.writeString(root.resolve("masks/00000.png"), "previous");
+    stuck(root.resolve(".masks.partial-1/sub/00000.png"));
+    ExportJobs.Job job;
+    try {
+      try (ExportJobs jobs = jobs(root, "new")) {
+        job = jobs.start("masks");
+        for (int i = 0; i < 3000 && job.state.equals("running"); i++) {
+          Thread.sleep(10);
+        }
+      }
+    } finally {
+      unstick(root);
+    }
+    assertEquals(1, job.id);
+    assertEquals("done", job.state, job.message);
+    assertEquals("new", Files.readString(root.resolve("masks/00000.png")));
+  }
 }
