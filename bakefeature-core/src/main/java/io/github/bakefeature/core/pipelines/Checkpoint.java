@@ -172,8 +172,9 @@ public final class Checkpoint {
             int params = in.readInt();
             // Checked before the state is allocated: a count read from a damaged (or crafted) file
             // under a valid checksum could otherwise ask for gigabytes (an OutOfMemoryError).
+            // An absent network has no state at all: -1 must not pass as "matches absent".
             int expectedParams = mlps[i] == null ? -1 : mlps[i].parameterCount();
-            if (params != expectedParams) {
+            if (mlps[i] == null || params != expectedParams) {
               throw new CheckpointException(file, "corrupt optimiser section: expected "
                   + (expectedParams < 0 ? "no state for the absent network " + SemanticField.mlpNames()[i]
                       : expectedParams + " parameters for network " + SemanticField.mlpNames()[i])

@@ -232,6 +232,30 @@ class FieldTrainerTest {
     assertTrue(e.getMessage().contains("not a BakeFeature checkpoint"), e.getMessage());
   }
 
+  @Test
+  void rejectsCheckpointWithOptimiserStateForAnAbsentNetworkNamingTheNetwork() throws Exception {
+    FieldTrainer a = trainer(MethodPreset.SNERF_FREQ, 4);
+    int last = SemanticField.mlpNames().length - 1;
+    assertEquals(null, a.field().mlps()[last], "the last network is absent in this preset");
+    Path ckpt = tmp.resolve("absent.ckpt");
+    Checkpoint.save(a, ckpt);
+    byte[] b = Files.readAllBytes(ckpt);
+    // The file ends with the last network's "no state" flag and the CRC; claim state of -1 parameters.
+    assertEquals(0, b[b.length - 9]);
+    byte[] d = java.nio.ByteBuffer.allocate(b.length + 4).put(b, 0, b.length - 9).put((byte) 1).putInt(-1)
+        .put(new byte[8]).array();
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(d, 0, d.length - 8);
+    java.nio.ByteBuffer.wrap(d).putLong(d.length - 8, crc.getValue());
+    Path damaged = tmp.resolve("absent-damaged.ckpt");
+    Files.write(damaged, d);
+    Checkpoint.CheckpointException e = assertThrows(Checkpoint.CheckpointException.class, () -> Checkpoint.read(damaged));
+    // Before: -1 matched the "absent" marker, passed the check and failed later in Adam as
+    // "corrupt (parameter count -1 must be >= 0 ...)", naming no network.
+    assertTrue(e.getMessage().contains("expected no state for the absent network " + SemanticField.mlpNames()[last]
+        + ", found state for -1"), e.getMessage());
+  }
+
   /**
    * Found while adding resealed checkpoints (damage under a valid checksum) to SceneFilesFuzzTest:
    * an optimiser entry's parameter count was only checked for >= 0, so it allocated its state first —
