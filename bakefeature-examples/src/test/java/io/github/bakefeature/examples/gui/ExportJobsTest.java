@@ -79,7 +79,9 @@ class ExportJobsTest {
     try (ExportJobs jobs = new ExportJobs(null, tmp.resolve("exports"),
         Map.of("masks", new ExportJobs.Spec("masks", "Masks", failsFirst)), j -> {})) {
       ExportJobs.Job first = jobs.start("masks");
-      while (first.state.equals("running")) {
+      // Spins (no sleep, to look during the failed run's cleanup); the bound only stops a hang.
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (first.state.equals("running") && System.nanoTime() < deadline) {
         Thread.onSpinWait();
       }
       assertEquals("failed", first.state);

@@ -427,10 +427,13 @@ class GuiServerApiTest {
     }
   }
 
-  /** Polls job {@code id} until it is no longer running. */
+  /**
+   * Polls job {@code id} until it is no longer running; the bound only stops a hung job from
+   * hanging the build (a point-cloud export on a loaded 2-core machine can take well over 10 s).
+   */
   private static JsonNode awaitJob(GuiFixture f, long id) throws Exception {
     JsonNode job = null;
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 6000; i++) {
       job = f.get("/api/jobs/" + id).json();
       if (!job.get("state").asText().equals("running")) {
         return job;
