@@ -202,7 +202,17 @@ final class ExportJobs implements AutoCloseable {
   static Path publishTarget(Path output) throws IOException {
     Path p = output;
     for (int i = 0; i < 40 && Files.isSymbolicLink(p); i++) {
-      p = p.toAbsolutePath().getParent().resolve(Files.readSymbolicLink(p)).normalize();
+      // From the link's real folder, as the system resolves it: '..' in a relative link undone on
+      // the path as written (through a linked scene folder, say) would name another folder, which
+      // the export would replace.
+      Path t = p.toAbsolutePath().getParent().toRealPath().resolve(Files.readSymbolicLink(p));
+      Path parent = t.getParent();
+      String name = t.getFileName() == null ? "" : t.getFileName().toString();
+      if (name.equals("..") || name.equals(".")) {
+        p = Files.exists(t) ? t.toRealPath() : t.normalize();
+      } else {
+        p = parent != null && Files.isDirectory(parent) ? parent.toRealPath().resolve(name) : t.normalize();
+      }
     }
     return p;
   }

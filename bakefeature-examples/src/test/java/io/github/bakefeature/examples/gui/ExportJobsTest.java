@@ -263,4 +263,27 @@ class ExportJobsTest {
     assertEquals("done", job.state, job.message);
     assertEquals("new", Files.readString(root.resolve("masks/00000.png")));
   }
+
+  @Test
+  void aRelativeLinkUnderALinkedSceneFolderIsFollowedAsTheSystemDoes() throws Exception {
+    // scene -> real/scene (the user opened the scene through a link); exports/masks -> ../../disk/m.
+    // The system resolves '..' from where the link really is (real/disk/m); resolving it on the
+    // path as written gave disk/m, another folder, which the export replaced and deleted.
+    Path real = tmp.resolve("real/scene/exports");
+    Files.createDirectories(real);
+    Files.createDirectories(tmp.resolve("real/disk/m"));
+    Files.writeString(tmp.resolve("real/disk/m/00000.png"), "previous");
+    Files.createDirectories(tmp.resolve("disk/m"));
+    Files.writeString(tmp.resolve("disk/m/00000.png"), "another folder of the user's");
+    Files.createSymbolicLink(real.resolve("masks"), Path.of("../../disk/m"));
+    Files.createSymbolicLink(tmp.resolve("scene"), tmp.resolve("real/scene"));
+    Path root = tmp.resolve("scene/exports");
+    assertEquals(tmp.resolve("real/disk/m").toRealPath(), ExportJobs.publishTarget(root.resolve("masks")));
+    try (ExportJobs jobs = jobs(root, "new")) {
+      await(jobs.start("masks"));
+    }
+    assertEquals("new", Files.readString(tmp.resolve("real/disk/m/00000.png")));
+    assertEquals("another folder of the user's", Files.readString(tmp.resolve("disk/m/00000.png")));
+    assertEquals(List.of("m"), entries(tmp.resolve("disk")));
+  }
 }
