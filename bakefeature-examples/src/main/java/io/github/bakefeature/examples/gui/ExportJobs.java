@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * when complete: a failed or cancelled export (the app stopping, a full disk, a kill) leaves the
  * previous export as it was, never a mix of two models' masks that downstream training would take
  * for one. Staging folders a kill left behind are cleaned up the next time the app starts.
+ *
+ * <p>Each export carries a marker file ({@value #MARKER}); a swap only replaces a folder holding
+ * one (an earlier export) or an empty folder. Anything else in the way (a file, a folder of the
+ * user's, a link to one) fails the export and is left as it was: replacing it would delete it.
  */
 final class ExportJobs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExportJobs.class);
@@ -105,6 +109,8 @@ final class ExportJobs implements AutoCloseable {
     return root.resolve("." + name + STAGING + jobId);
   }
 
+  /** The file every export folder carries, so a swap never replaces a folder no export wrote. */
+  static final String MARKER = ".bakefeature-export";
   private static final String STAGING = ".partial-";
   private static final String REPLACED = ".replaced-";
 
@@ -223,12 +229,7 @@ final class ExportJobs implements AutoCloseable {
    */
   static void publish(Path staged, Path output, long jobId) throws IOException {
     Path replaced = output.resolveSibling("." + output.getFileName() + REPLACED + jobId);
-    boolean hadPrevious = Files.exists(output, LinkOption.NOFOLLOW_LINKS);
-    if (hadPrevious && !Files.isDirectory(output, LinkOption.NOFOLLOW_LINKS)) {
-      // Not a previous export (a file of the user's, say): moving it aside would delete it.
-      throw new java.nio.file.FileAlreadyExistsException(output.toString(), null,
-          "expected the folder of a previous export, found a file; move it away to export here");
-    }
+    boolean hadPrevious = checkReplaceable(output);
     if (hadPrevious) {
       Files.move(output, replaced, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -252,6 +253,53 @@ final class ExportJobs implements AutoCloseable {
             output, e.toString());
       }
     }
+  }
+
+  /**
+   * Whether {@code output} (not a link) holds something the swap moves aside and deletes: a previous
+   * export or an empty folder.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException naming {@code output} if it is anything else
+   *     (a file, a link, a folder without {@value #MARKER} that is not empty): replacing it would
+   *     delete what the user keeps there
+   */
+  static boolean checkReplaceable(Path output) throws IOException {
+    if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    if (!Files.isDirectory(output, LinkOption.NOFOLLOW_LINKS)) {
+      throw new java.nio.file.FileAlreadyExistsException(output.toString(), null,
+          "expected the folder of a previous export, found a file; move it away to export here");
+    }
+    if (isPreviousExport(output)) {
+      return true;
+    }
+    List<String> found;
+    try (Stream<Path> entries = Files.list(output)) {
+      found = entries.map(e -> e.getFileName().toString()).sorted().limit(4).toList();
+    }
+    if (found.isEmpty()) {
+      return true;
+    }
+    throw new java.nio.file.FileAlreadyExistsException(output.toString(), null,
+        "expected a previous export of the app (a folder with " + MARKER + ") or an empty folder, found "
+            + (found.size() > 3 ? "entries no export wrote, e.g. " + String.join(", ", found.subList(0, 3))
+                : "entries no export wrote: " + String.join(", ", found))
+            + "; move them away (or point the export elsewhere) to export here");
+  }
+
+  /** Whether {@code dir} is a folder an export of the app wrote (it holds {@value #MARKER}). */
+  static boolean isPreviousExport(Path dir) {
+    return Files.isRegularFile(dir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Writes the marker that makes {@code staged} a folder a later export may replace. */
+  private static void mark(Path staged, Job job) throws IOException {
+    ObjectNode o = Json.MAPPER.createObjectNode();
+    o.put("export", job.name);
+    o.put("job", job.id);
+    o.put("written", java.time.Instant.now().toString());
+    Files.writeString(staged.resolve(MARKER), Json.MAPPER.writeValueAsString(o) + "\n");
   }
 
   /** {@code [{"name":"masks","label":"Masks (PNG)"}, ...]}. */
@@ -297,6 +345,7 @@ final class ExportJobs implements AutoCloseable {
     String message = "the export stopped unexpectedly";
     try {
       Path target = publishTarget(job.output);
+      checkReplaceable(target); // before the long run, not only at the swap
       // A free name, not a leftover of an earlier run deleted first: one the app could not delete
       // at start (a file it may not delete) would fail this export too.
       staged = target.equals(job.output) ? freeStaging(root, spec.name(), job.id)
@@ -308,11 +357,12 @@ final class ExportJobs implements AutoCloseable {
         job.total = total;
         onChange.accept(job);
       });
+      mark(staged, job);
       publish(staged, target, job.id); // complete: kept even if the app is stopping now
       message = summary == null ? "" : summary;
       state = "done";
     } catch (Throwable t) {
-      String kept = Files.exists(job.output) ? "; the previous export in " + job.output + " is unchanged" : "";
+      String kept = isPreviousExport(job.output) ? "; the previous export in " + job.output + " is unchanged" : "";
       if (closing || causedByInterrupt(t)) {
         LOG.info("export {} cancelled: the app is stopping{}", spec.name(), kept);
         message = "cancelled: the app is stopping" + kept;

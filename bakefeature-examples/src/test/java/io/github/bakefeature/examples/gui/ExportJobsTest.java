@@ -96,6 +96,7 @@ class ExportJobsTest {
     Path elsewhere = tmp.resolve("bigdisk/train_masks");
     Files.createDirectories(elsewhere);
     Files.writeString(elsewhere.resolve("00000.png"), "previous");
+    Files.writeString(elsewhere.resolve("" + ExportJobs.MARKER), "{}");
     Files.createDirectories(root);
     Files.createSymbolicLink(root.resolve("masks"), elsewhere);
     try (ExportJobs jobs = jobs(root, "new")) {
@@ -140,6 +141,68 @@ class ExportJobsTest {
     assertEquals(List.of("masks"), entries(root));
   }
 
+  private static ExportJobs.Job runToEnd(ExportJobs jobs) throws InterruptedException {
+    ExportJobs.Job job = jobs.start("masks");
+    for (int i = 0; i < 3000 && job.state.equals("running"); i++) {
+      Thread.sleep(10);
+    }
+    return job;
+  }
+
+  @Test
+  void aFolderOfTheUsersWhereTheExportGoesIsLeftAloneAndTheExportFails() throws Exception {
+    // The user keeps their own files in exports/masks (or links it to a dataset folder): a swap
+    // would move that folder aside and delete it.
+    Path root = tmp.resolve("scene/exports");
+    Files.createDirectories(root.resolve("masks"));
+    Files.writeString(root.resolve("masks/notes.txt"), "the user's notes");
+    ExportJobs.Job job;
+    try (ExportJobs jobs = jobs(root, "new")) {
+      job = runToEnd(jobs);
+    }
+    assertEquals("failed", job.state);
+    assertTrue(job.message.contains(root.resolve("masks").toString()), job.message);
+    assertTrue(job.message.contains("entries no export wrote: notes.txt"), job.message);
+    assertTrue(!job.message.contains("previous export in"), "not called a previous export: " + job.message);
+    assertEquals(List.of("notes.txt"), entries(root.resolve("masks")));
+    assertEquals(List.of("masks"), entries(root), "no staging folder left");
+  }
+
+  @Test
+  void aLinkedFolderOfTheUsersIsLeftAloneAndTheExportFails() throws Exception {
+    Path root = tmp.resolve("scene/exports");
+    Path dataset = tmp.resolve("dataset/train");
+    Files.createDirectories(dataset.resolve("images"));
+    Files.writeString(dataset.resolve("images/0001.jpg"), "a photo");
+    Files.createDirectories(root);
+    Files.createSymbolicLink(root.resolve("masks"), dataset);
+    ExportJobs.Job job;
+    try (ExportJobs jobs = jobs(root, "new")) {
+      job = runToEnd(jobs);
+    }
+    assertEquals("failed", job.state);
+    assertTrue(job.message.contains(dataset.toRealPath().toString()), job.message);
+    assertEquals(List.of("images"), entries(dataset));
+    assertEquals(List.of("train"), entries(tmp.resolve("dataset")), "no staging folder beside it");
+  }
+
+  @Test
+  void anEmptyFolderIsReplacedAndEveryExportCarriesTheMarkerSoTheNextReplacesIt() throws Exception {
+    Path root = tmp.resolve("scene/exports");
+    Files.createDirectories(root.resolve("masks"));
+    try (ExportJobs jobs = jobs(root, "first")) {
+      await(jobs.start("masks"));
+      assertTrue(ExportJobs.isPreviousExport(root.resolve("masks")));
+      String marker = Files.readString(root.resolve("masks").resolve(ExportJobs.MARKER));
+      assertTrue(marker.contains("\"export\":\"masks\"") && marker.contains("\"job\":1"), marker);
+    }
+    try (ExportJobs jobs = jobs(root, "second")) {
+      await(jobs.start("masks"));
+    }
+    assertEquals("second", Files.readString(root.resolve("masks/00000.png")));
+    assertEquals(List.of(ExportJobs.MARKER, "00000.png"), entries(root.resolve("masks")));
+  }
+
   private static boolean chattr(String flag, Path p) throws Exception {
     try {
       return new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start().waitFor() == 0;
@@ -155,6 +218,7 @@ class ExportJobsTest {
     Files.createDirectories(stuck.getParent());
     Files.writeString(stuck, "previous");
     Files.writeString(root.resolve("masks/00000.png"), "previous");
+    Files.writeString(root.resolve("masks/" + ExportJobs.MARKER), "{}");
     // An entry the app may not delete (here immutable; a file of another user in a shared folder).
     org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", stuck), "needs chattr +i");
     ExportJobs.Job job;
@@ -247,6 +311,7 @@ class ExportJobsTest {
     Path root = tmp.resolve("scene/exports");
     Files.createDirectories(root.resolve("masks"));
     Files.writeString(root.resolve("masks/00000.png"), "previous");
+    Files.writeString(root.resolve("masks/" + ExportJobs.MARKER), "{}");
     stuck(root.resolve(".masks.partial-1/sub/00000.png"));
     ExportJobs.Job job;
     try {
@@ -273,6 +338,7 @@ class ExportJobsTest {
     Files.createDirectories(real);
     Files.createDirectories(tmp.resolve("real/disk/m"));
     Files.writeString(tmp.resolve("real/disk/m/00000.png"), "previous");
+    Files.writeString(tmp.resolve("real/disk/m/" + ExportJobs.MARKER), "{}");
     Files.createDirectories(tmp.resolve("disk/m"));
     Files.writeString(tmp.resolve("disk/m/00000.png"), "another folder of the user's");
     Files.createSymbolicLink(real.resolve("masks"), Path.of("../../disk/m"));
