@@ -615,22 +615,30 @@ public final class DefaultLabelSession implements LabelSession {
         joinTrainer();
       }
       FieldTrainer trainer = this.trainer;
-      if (checkpointFile != null && trainer.iteration() > 0) {
-        try {
-          writeCheckpoint(lockedCopyOfCheckpoint(trainer));
-        } catch (IOException e) {
-          LOG.warn("could not save the model checkpoint on close: {}", e.getMessage());
+      try {
+        if (checkpointFile != null && trainer.iteration() > 0) {
+          try {
+            writeCheckpoint(lockedCopyOfCheckpoint(trainer));
+          } catch (IOException e) {
+            LOG.warn("could not save the model checkpoint on close: {}", e.getMessage());
+          }
         }
-      }
-      snapshot = null;
-      stepsAtClose = trainer.iteration();
-      this.trainer = null; // the model, optimiser and training data go with the session's last user reference
-      synchronized (checkpointWriteLock) {
-        released = true; // a training thread that outlived the join writes nothing from now on
-      }
-      store.close(); // before the lock goes: a closed store changes nothing
-      if (lock != null) {
-        lock.release();
+      } finally {
+        // Whatever the checkpoint copy threw (an OutOfMemoryError copying a large model, say), the
+        // store is closed and the scene unlocked: the next session on this scene must be able to open.
+        snapshot = null;
+        stepsAtClose = trainer.iteration();
+        this.trainer = null; // the model, optimiser and training data go with the session's last user reference
+        synchronized (checkpointWriteLock) {
+          released = true; // a training thread that outlived the join writes nothing from now on
+        }
+        try {
+          store.close(); // before the lock goes: a closed store changes nothing
+        } finally {
+          if (lock != null) {
+            lock.release();
+          }
+        }
       }
     } finally {
       closeDone.countDown();
