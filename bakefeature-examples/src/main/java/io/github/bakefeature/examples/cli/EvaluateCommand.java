@@ -48,7 +48,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("the scene's " + gt.kind() + " reference covers no frame");
     }
     int[] f = frames == null ? null : FrameList.parse(frames, s.size());
-    SemanticFieldModel model = input.loadModel(s, spec.commandLine().getErr());
+    // A model that never saw a label has arbitrary classes: its mIoU would mean nothing (train reports none).
+    SemanticFieldModel model = input.loadLabelledModel(s, spec.commandLine().getErr());
     long t0 = System.nanoTime();
     SegmentationEvaluation e = SegmentationEvaluation.of(ViewSource.of(model, s), model.classCount(), s, gt, f);
     PrintWriter out = spec.commandLine().getOut();

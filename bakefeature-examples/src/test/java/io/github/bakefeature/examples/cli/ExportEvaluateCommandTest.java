@@ -145,6 +145,18 @@ class ExportEvaluateCommandTest {
   }
 
   @Test
+  void evaluateRefusesAModelThatNeverSawALabel() throws Exception {
+    Path unlabelled = tmp.resolve("rgbd-only-evaluate.ckpt");
+    Cli.Result t = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "2", "--rays", "32",
+        "--labels", "none", "--holdout-every", "0", "--out", unlabelled.toString());
+    assertEquals(0, t.code(), t.err());
+    Cli.Result e = Cli.run("evaluate", "--scene", scene.toString(), "--checkpoint", unlabelled.toString());
+    assertEquals(2, e.code(), e.err());
+    assertTrue(e.err().contains(unlabelled.toString()) && e.err().contains("never saw a labelled pixel"), e.err());
+    assertEquals("", e.out(), "no mIoU of arbitrary classes");
+  }
+
+  @Test
   void exportMasksTakesMinConfidenceAsSegmentDoes() throws Exception {
     Path plain = tmp.resolve("conf-plain");
     Path strict = tmp.resolve("conf-strict");
