@@ -51,7 +51,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     // A model that never saw a label has arbitrary classes: its mIoU would mean nothing (train reports none).
     SemanticFieldModel model = input.loadLabelledModel(s, spec.commandLine().getErr());
     long t0 = System.nanoTime();
-    SegmentationEvaluation e = SegmentationEvaluation.of(ViewSource.of(model, s), model.classCount(), s, gt, f);
+    SegmentationEvaluation e;
+    try (Progress.StageBars bars = new Progress.StageBars(spec.commandLine().getErr())) {
+      int n = f != null ? f.length : gt.frames().length;
+      e = SegmentationEvaluation.of(ViewSource.withProgress(ViewSource.of(model, s), "evaluate frames", n, bars),
+          model.classCount(), s, gt, f);
+    }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> common = new LinkedHashMap<>();
     common.put("reference", e.source());

@@ -106,12 +106,17 @@ public final class ExportCommand implements Callable<Integer> {
     }
     SemanticFieldModel model = masks != null ? input.loadLabelledModel(s, spec.commandLine().getErr())
         : input.loadModel(s, spec.commandLine().getErr());
-    ViewSource views = ViewSource.of(model, s);
     long t0 = System.nanoTime();
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("command", "export");
+    // One bar step per rendered frame: a full-size render takes seconds on a CPU.
+    Progress.StageBars bars = new Progress.StageBars(spec.commandLine().getErr());
     if (masks != null) {
-      MaskExporter.Summary sum = masks.export(views, s, model.classCount(), f, target.masks.dir);
+      MaskExporter.Summary sum;
+      try (bars) {
+        sum = masks.export(ViewSource.withProgress(ViewSource.of(model, s), "export masks", f.length, bars), s,
+            model.classCount(), f, target.masks.dir);
+      }
       line.put("kind", "masks");
       line.put("frames", sum.frames());
       line.put("out", target.masks.dir.toAbsolutePath().toString());
@@ -123,9 +128,11 @@ public final class ExportCommand implements Callable<Integer> {
       if (model.unlabelled()) {
         spec.commandLine().getErr().println("export: the model never saw a labelled pixel: points carry depth and"
             + " colour, class " + LabelledPointCloud.UNKNOWN_CLASS + " (unknown) and confidence 0");
-        c = cloud.fuseGeometry(views, s);
-      } else {
-        c = cloud.fuse(views, s, model.classCount());
+      }
+      try (bars) {
+        ViewSource views = ViewSource.withProgress(ViewSource.of(model, s), "export point cloud",
+            cloud.frames(s).length, bars);
+        c = model.unlabelled() ? cloud.fuseGeometry(views, s) : cloud.fuse(views, s, model.classCount());
       }
       Path parent = target.cloud.file.toAbsolutePath().getParent();
       if (parent != null) {

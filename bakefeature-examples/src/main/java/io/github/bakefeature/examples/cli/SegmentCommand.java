@@ -51,7 +51,11 @@ public final class SegmentCommand implements Callable<Integer> {
         .optConnectivity(ConnectedComponents.Connectivity.of(connectivity)).optMinConfidence(minConfidence).build();
     SemanticFieldModel model = input.loadLabelledModel(s, spec.commandLine().getErr());
     long t0 = System.nanoTime();
-    MaskExporter.Summary sum = ex.export(ViewSource.of(model, s), s, model.classCount(), f, out);
+    MaskExporter.Summary sum;
+    try (Progress.StageBars bars = new Progress.StageBars(spec.commandLine().getErr())) {
+      sum = ex.export(ViewSource.withProgress(ViewSource.of(model, s), "segment frames", f.length, bars), s,
+          model.classCount(), f, out);
+    }
     spec.commandLine().getErr().println("segment: " + f.length + " frames -> " + out.resolve(MaskExporter.MASKS)
         + " and " + out.resolve(MaskExporter.OVERLAYS));
     Map<String, Object> line = new LinkedHashMap<>();

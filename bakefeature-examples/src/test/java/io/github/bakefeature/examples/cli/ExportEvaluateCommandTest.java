@@ -157,6 +157,28 @@ class ExportEvaluateCommandTest {
   }
 
   @Test
+  void segmentExportAndEvaluateShowOneProgressStepPerRenderedFrameOnStderr() throws Exception {
+    Cli.Result s = Cli.run("segment", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frames", "0,2",
+        "--out", tmp.resolve("progress-seg").toString());
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.err().substring(s.err().lastIndexOf("segment frames")).contains("2/2"), s.err());
+    Cli.Result m = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frames", "1",
+        "--masks", tmp.resolve("progress-masks").toString());
+    assertEquals(0, m.code(), m.err());
+    assertTrue(m.err().substring(m.err().lastIndexOf("export masks")).contains("1/1"), m.err());
+    Cli.Result c = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frame-stride", "2",
+        "--pointcloud", tmp.resolve("progress.ply").toString());
+    assertEquals(0, c.code(), c.err());
+    assertTrue(c.err().substring(c.err().lastIndexOf("export point cloud")).contains("2/2"), c.err());
+    Cli.Result e = Cli.run("evaluate", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frames", "0,1,3");
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.err().substring(e.err().lastIndexOf("evaluate frames")).contains("3/3"), e.err());
+    for (Cli.Result r : List.of(s, m, c, e)) {
+      lines(r.out()); // stdout stays JSON lines
+    }
+  }
+
+  @Test
   void exportMasksTakesMinConfidenceAsSegmentDoes() throws Exception {
     Path plain = tmp.resolve("conf-plain");
     Path strict = tmp.resolve("conf-strict");
