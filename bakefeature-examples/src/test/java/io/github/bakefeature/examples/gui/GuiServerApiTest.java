@@ -331,7 +331,8 @@ class GuiServerApiTest {
       GuiFixture.Response seg = f.get("/api/frames/1/segmentation.png");
       assertEquals(200, seg.status(), seg.text());
       assertEquals("0", seg.header("X-Step"), "training is paused: the model is at step 0");
-      assertEquals("true", seg.header("X-Labelled"));
+      assertEquals("false", seg.header("X-Labelled"), "a scribble, but the paused model has not trained on it");
+      assertEquals(0, seg.image().getRGB(10, 10) >>> 24, "no overlay of the untrained head's arbitrary classes");
       assertEquals(48, seg.image().getWidth());
       for (String layer : List.of("colour", "depth", "confidence")) {
         GuiFixture.Response l = f.get("/api/frames/1/" + layer + ".png");
