@@ -106,6 +106,25 @@ class ExportEvaluateCommandTest {
   }
 
   @Test
+  void anOptionOfTheOtherKindOfExportIsNamedInTheError() {
+    Path ply = tmp.resolve("misplaced/scene.ply");
+    Cli.Result keep = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--pointcloud",
+        ply.toString(), "--keep-components", "2");
+    assertEquals(2, keep.code(), keep.err());
+    assertTrue(keep.err().contains("--keep-components applies to --masks only, found it with --pointcloud"), keep.err());
+    Path masks = tmp.resolve("misplaced-masks");
+    Cli.Result voxel = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--masks",
+        masks.toString(), "--voxel", "0.1");
+    assertEquals(2, voxel.code(), voxel.err());
+    assertTrue(voxel.err().contains("--voxel applies to --pointcloud only, found it with --masks"), voxel.err());
+    Cli.Result neither = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frames", "0");
+    assertEquals(2, neither.code(), neither.err());
+    assertTrue(neither.err().contains("expected --masks DIR") && neither.err().contains("or --pointcloud FILE"),
+        neither.err());
+    assertFalse(Files.exists(ply) || Files.exists(masks), "nothing written");
+  }
+
+  @Test
   void aModelThatNeverSawALabelExportsGeometryButNoMasks() throws Exception {
     Path unlabelled = tmp.resolve("rgbd-only.ckpt");
     Cli.Result t = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "4", "--rays", "64",
