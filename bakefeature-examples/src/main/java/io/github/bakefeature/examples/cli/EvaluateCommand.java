@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 /** {@code bakefeature evaluate}: mIoU, pixel accuracy and per-class IoU against reference labels. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {"Measure mIoU, pixel accuracy and per-class IoU against reference labels.",
-        "References: gt_semantic/ PNGs or labelme polygon files in gt_masks/ (<frame>.json). Prints JSON lines: miou,",
-        "pixel_accuracy, then one iou line per class (value null for a class in neither reference nor prediction)."})
+        "References: gt_semantic/ PNGs or labelme polygon files in gt_masks/ (<frame>.json). Prints JSON lines: miou, "
+            + "pixel_accuracy, then one iou line per class (value null for a class in neither reference nor prediction)."})
 public final class EvaluateCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 /** {@code bakefeature segment}: dense class masks and overlays of frames from a trained model. */
 @Command(name = "segment", mixinStandardHelpOptions = true,
     description = {"Write class masks and overlays of frames segmented by a trained model.",
-        "Writes masks/<frame>.png (pixel = class id, 255 = unknown; 16-bit with 65535 = unknown beyond 255 classes),",
-        "overlays/<frame>.png and classes.json into --out."})
+        "Writes masks/<frame>.png (pixel = class id, 255 = unknown; 16-bit with 65535 = unknown beyond 255 classes), "
+            + "overlays/<frame>.png and classes.json into --out."})
 public final class SegmentCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

@@ -41,7 +41,8 @@ public final class TrainCommand implements Callable<Integer> {
   FeatureOptions features;
 
   @Option(names = "--labels", defaultValue = "scribbles",
-      description = "Semantic supervision: scribbles (semantic/) | gt (gt_semantic/ on training frames) | none.")
+      description = "Semantic supervision: scribbles (semantic/) | gt (gt_semantic/ on training frames) | none "
+          + "(default: ${DEFAULT-VALUE}).")
   String labels;
 
   @Option(names = "--out", required = true, description = "Checkpoint file to write.")
