@@ -553,6 +553,18 @@ class GuiServerApiTest {
   }
 
   @Test
+  void aTakenPortIsRefusedWithTheHintToChooseAnother() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> {});
+         java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      IllegalArgumentException busy = assertThrows(IllegalArgumentException.class,
+          () -> GuiServer.builder(f.session).optPort(taken.getLocalPort()).start());
+      assertTrue(busy.getMessage().contains("cannot serve on 127.0.0.1:" + taken.getLocalPort()), busy.getMessage());
+      assertTrue(busy.getMessage().contains("another program, perhaps another app, listens there: choose another port,"
+          + " or port 0 for any free one"), busy.getMessage());
+    }
+  }
+
+  @Test
   void closingTheServerStopsListeningAndLeavesTheSessionUsable() throws Exception {
     GuiFixture f = start();
     try {
