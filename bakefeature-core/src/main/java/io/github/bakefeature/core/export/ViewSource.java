@@ -6,8 +6,10 @@ import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.api.session.LabelSession;
+import io.github.bakefeature.core.features.ProgressListener;
 import io.github.bakefeature.core.session.DefaultLabelSession;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Renders scene frames with some model: a fitted {@link FieldModel} or a live {@link LabelSession}.
@@ -41,6 +43,24 @@ public interface ViewSource {
             + ", found a request for " + camera.width() + "x" + camera.height());
       }
       return session.render(frame, outputs);
+    };
+  }
+
+  /**
+   * {@code views}, reporting {@code stage} to {@code progress}: 0 of {@code total} at once, then one
+   * more after each render. An export's or an evaluation's time is its renders (seconds per
+   * full-size frame on a CPU), so this is their progress.
+   */
+  static ViewSource withProgress(ViewSource views, String stage, int total, ProgressListener progress) {
+    java.util.Objects.requireNonNull(views, "views");
+    java.util.Objects.requireNonNull(stage, "stage");
+    java.util.Objects.requireNonNull(progress, "progress");
+    AtomicLong done = new AtomicLong();
+    progress.progress(stage, 0, total);
+    return (frame, camera, outputs) -> {
+      RenderedView v = views.render(frame, camera, outputs);
+      progress.progress(stage, done.incrementAndGet(), total);
+      return v;
     };
   }
 }

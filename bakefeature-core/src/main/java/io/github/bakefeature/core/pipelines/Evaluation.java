@@ -9,6 +9,7 @@ import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.eval.ImageMetrics;
 import io.github.bakefeature.core.eval.SegmentationMetrics;
+import io.github.bakefeature.core.features.ProgressListener;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -21,6 +22,8 @@ import java.util.Optional;
  */
 public record Evaluation(int frames, double psnr, double depthMae, double depthMedianAbsError,
                          double miou, double[] perClassIou, double pixelAccuracy) {
+  /** The stage an evaluation reports to its {@link ProgressListener}: one unit per frame. */
+  public static final String PROGRESS_STAGE = "evaluate";
 
   /** Renders {@code frameIndices} of {@code scene} as novel views (no depth input) and measures them. */
   public static Evaluation of(FieldModel model, Scene scene, int[] frameIndices) throws IOException {
@@ -34,6 +37,19 @@ public record Evaluation(int frames, double psnr, double depthMae, double depthM
    */
   public static Evaluation of(FieldModel model, Scene scene, int[] frameIndices, boolean measuredDepth)
       throws IOException {
+    return of(model, scene, frameIndices, measuredDepth, ProgressListener.NONE);
+  }
+
+  /**
+   * {@link #of(FieldModel, Scene, int[], boolean)}, reporting stage {@link #PROGRESS_STAGE} to
+   * {@code progress}: 0 of the frames at once, then one more after each frame is rendered and
+   * measured (a full-size render takes seconds on a CPU, so an evaluation of many frames takes minutes).
+   */
+  public static Evaluation of(FieldModel model, Scene scene, int[] frameIndices, boolean measuredDepth,
+                              ProgressListener progress) throws IOException {
+    java.util.Objects.requireNonNull(progress, "progress");
+    progress.progress(PROGRESS_STAGE, 0, frameIndices.length);
+    int measured = 0;
     double psnrSum = 0;
     int classes = Math.max(model.classCount(), scene.classNames().size());
     SegmentationMetrics seg = new SegmentationMetrics(Math.max(1, classes));
@@ -70,6 +86,7 @@ public record Evaluation(int frames, double psnr, double depthMae, double depthM
         anyGt = true;
         seg.add(v.classMap(), gt.get());
       }
+      progress.progress(PROGRESS_STAGE, ++measured, frameIndices.length);
     }
     double median = Double.NaN;
     if (nErr > 0) {

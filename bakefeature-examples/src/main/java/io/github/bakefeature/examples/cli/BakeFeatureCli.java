@@ -58,6 +58,10 @@ public final class BakeFeatureCli implements Runnable {
     for (Object sub : Commands.all()) {
       cl.addSubcommand(sub);
     }
+    // Every command's help lists -V, --version (mixinStandardHelpOptions): each prints the tool's version.
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      sub.getCommandSpec().versionProvider(new Version());
+    }
     cl.setExecutionExceptionHandler((ex, c, parsed) -> handleException(ex, c, debug));
     cl.setExecutionStrategy(parsed -> {
       CommandLine.ParseResult sub = parsed.subcommand();

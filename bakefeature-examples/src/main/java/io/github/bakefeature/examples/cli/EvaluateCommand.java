@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 /** {@code bakefeature evaluate}: mIoU, pixel accuracy and per-class IoU against reference labels. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {"Measure mIoU, pixel accuracy and per-class IoU against reference labels.",
-        "References: gt_semantic/ PNGs or labelme polygon files in gt_masks/ (<frame>.json). Prints JSON lines: miou,",
-        "pixel_accuracy, then one iou line per class (value null for a class in neither reference nor prediction)."})
+        "References: gt_semantic/ PNGs or labelme polygon files in gt_masks/ (<frame>.json). Prints JSON lines: miou, "
+            + "pixel_accuracy, then one iou line per class (value null for a class in neither reference nor prediction)."})
 public final class EvaluateCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -48,9 +48,15 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("the scene's " + gt.kind() + " reference covers no frame");
     }
     int[] f = frames == null ? null : FrameList.parse(frames, s.size());
-    SemanticFieldModel model = input.loadModel(s, spec.commandLine().getErr());
+    // A model that never saw a label has arbitrary classes: its mIoU would mean nothing (train reports none).
+    SemanticFieldModel model = input.loadLabelledModel(s, spec.commandLine().getErr());
     long t0 = System.nanoTime();
-    SegmentationEvaluation e = SegmentationEvaluation.of(ViewSource.of(model, s), model.classCount(), s, gt, f);
+    SegmentationEvaluation e;
+    try (Progress.StageBars bars = new Progress.StageBars(spec.commandLine().getErr())) {
+      int n = f != null ? f.length : gt.frames().length;
+      e = SegmentationEvaluation.of(ViewSource.withProgress(ViewSource.of(model, s), "evaluate frames", n, bars),
+          model.classCount(), s, gt, f);
+    }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> common = new LinkedHashMap<>();
     common.put("reference", e.source());

@@ -12,16 +12,19 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bakefeature export}: dense masks or a labelled point cloud from a trained model. */
 @Command(name = "export", mixinStandardHelpOptions = true,
+    customSynopsis = {"bakefeature export --scene=DIR --checkpoint=FILE [--frames=LIST]",
+        "       [--min-confidence=C]",
+        "       (--masks=DIR [--keep-components=N] [--connectivity=4|8]",
+        "        | --pointcloud=FILE [--voxel=M] [--frame-stride=N] [--render-scale=S])"},
     description = {"Export class masks or a labelled 3D point cloud of a trained scene.",
-        "--masks: per-frame class masks and overlays; --pointcloud: binary PLY with x y z, red green blue, class and",
-        "confidence per point, class names and colours as header comments."})
+        "--masks: per-frame class masks and overlays; --pointcloud: binary PLY with x y z, red green blue, class and "
+            + "confidence per point, class names and colours as header comments."})
 public final class ExportCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -37,68 +40,77 @@ public final class ExportCommand implements Callable<Integer> {
           + " nothing); --pointcloud: pixels whose class confidence is below C are skipped (default: 0.5).")
   Float minConfidence;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Target target;
+  // One kind of export per run. Plain options checked in call() rather than picocli argument
+  // groups, whose messages for a misplaced option ("Missing required argument(s): --masks=DIR" for
+  // --pointcloud with --keep-components) do not say what is wrong.
+  @Option(names = "--masks", paramLabel = "DIR", description = "Write masks/, overlays/ and classes.json here.")
+  Path masksDir;
 
-  /** Exactly one kind of export. */
-  static final class Target {
-    @ArgGroup(exclusive = false)
-    Masks masks;
+  @Option(names = "--keep-components", paramLabel = "N",
+      description = "--masks only: keep the N largest connected regions per class (default: off).")
+  Integer keep;
 
-    @ArgGroup(exclusive = false)
-    Cloud cloud;
-  }
+  @Option(names = "--connectivity", paramLabel = "4|8",
+      description = "--masks only: connectivity of those regions, 4 or 8 (default: 4).")
+  Integer connectivity;
 
-  /** Mask options. */
-  static final class Masks {
-    @Option(names = "--masks", required = true, paramLabel = "DIR", description = "Write masks/, overlays/ and classes.json here.")
-    Path dir;
+  @Option(names = "--pointcloud", paramLabel = "FILE", description = "PLY file to write.")
+  Path plyFile;
 
-    @Option(names = "--keep-components", defaultValue = "0",
-        description = "Keep the N largest connected regions per class (default: off).")
-    int keep;
+  @Option(names = "--voxel", paramLabel = "M",
+      description = "--pointcloud only: voxel edge in metres (default: scene diagonal / 256).")
+  Double voxel;
 
-    @Option(names = "--connectivity", defaultValue = "4", description = "4 or 8 (default: ${DEFAULT-VALUE}).")
-    int connectivity;
-  }
+  @Option(names = "--frame-stride", paramLabel = "N", description = "--pointcloud only: fuse every N-th frame (default: 1).")
+  Integer stride;
 
-  /** Point cloud options. */
-  static final class Cloud {
-    @Option(names = "--pointcloud", required = true, paramLabel = "FILE", description = "PLY file to write.")
-    Path file;
+  @Option(names = "--render-scale", paramLabel = "S",
+      description = "--pointcloud only: render at this fraction of the frame resolution (default: 1).")
+  Double renderScale;
 
-    @Option(names = "--voxel", paramLabel = "M", description = "Voxel edge in metres (default: scene diagonal / 256).")
-    Double voxel;
-
-    @Option(names = "--frame-stride", defaultValue = "1", description = "Fuse every N-th frame (default: ${DEFAULT-VALUE}).")
-    int stride;
-
-    @Option(names = "--render-scale", defaultValue = "1",
-        description = "Render at this fraction of the frame resolution (default: ${DEFAULT-VALUE}).")
-    double renderScale;
+  /** Exactly one of --masks and --pointcloud, and only the options of that one. */
+  private void checkTarget() {
+    if (masksDir != null && plyFile != null) {
+      throw new IllegalArgumentException("--masks and --pointcloud are mutually exclusive: export one kind per run");
+    }
+    if (masksDir == null && plyFile == null) {
+      throw new IllegalArgumentException("expected --masks DIR (class masks and overlays) or --pointcloud FILE"
+          + " (labelled PLY point cloud)");
+    }
+    String kind = masksDir != null ? "--masks" : "--pointcloud";
+    Object[][] only = masksDir != null
+        ? new Object[][] {{"--voxel", voxel}, {"--frame-stride", stride}, {"--render-scale", renderScale}}
+        : new Object[][] {{"--keep-components", keep}, {"--connectivity", connectivity}};
+    for (Object[] o : only) {
+      if (o[1] != null) {
+        throw new IllegalArgumentException(o[0] + " applies to " + (masksDir != null ? "--pointcloud" : "--masks")
+            + " only, found it with " + kind);
+      }
+    }
   }
 
   @Override
   public Integer call() throws Exception {
+    checkTarget();
     Scene s = input.openScene();
     int[] f = FrameList.parse(frames, s.size());
-    if (target.masks != null) {
-      OutputPaths.folder("--masks", target.masks.dir, input.scene);
+    if (masksDir != null) {
+      OutputPaths.folder("--masks", masksDir, input.scene);
     } else {
-      OutputPaths.file("--pointcloud", target.cloud.file, input.scene, "a PLY file", OutputPaths.ascii("ply\n"));
+      OutputPaths.file("--pointcloud", plyFile, input.scene, "a PLY file", OutputPaths.ascii("ply\n"));
     }
     // Validate the export options before the (slow) checkpoint load.
     MaskExporter masks = null;
     PointCloudExporter cloud = null;
-    if (target.masks != null) {
-      masks = MaskExporter.builder().optKeepComponents(target.masks.keep)
-          .optConnectivity(ConnectedComponents.Connectivity.of(target.masks.connectivity))
+    if (masksDir != null) {
+      masks = MaskExporter.builder().optKeepComponents(keep == null ? 0 : keep)
+          .optConnectivity(ConnectedComponents.Connectivity.of(connectivity == null ? 4 : connectivity))
           .optMinConfidence(minConfidence == null ? 0f : minConfidence).build();
     } else {
-      PointCloudExporter.Builder b = PointCloudExporter.builder().optFrames(f).optFrameStride(target.cloud.stride)
-          .optRenderScale(target.cloud.renderScale).optMinConfidence(minConfidence == null ? 0.5f : minConfidence);
-      if (target.cloud.voxel != null) {
-        b.optVoxelSize(target.cloud.voxel);
+      PointCloudExporter.Builder b = PointCloudExporter.builder().optFrames(f).optFrameStride(stride == null ? 1 : stride)
+          .optRenderScale(renderScale == null ? 1 : renderScale).optMinConfidence(minConfidence == null ? 0.5f : minConfidence);
+      if (voxel != null) {
+        b.optVoxelSize(voxel);
       }
       cloud = b.build();
       // Every frame's render size (frame size x --render-scale) is within the render limits.
@@ -106,15 +118,20 @@ public final class ExportCommand implements Callable<Integer> {
     }
     SemanticFieldModel model = masks != null ? input.loadLabelledModel(s, spec.commandLine().getErr())
         : input.loadModel(s, spec.commandLine().getErr());
-    ViewSource views = ViewSource.of(model, s);
     long t0 = System.nanoTime();
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("command", "export");
+    // One bar step per rendered frame: a full-size render takes seconds on a CPU.
+    Progress.StageBars bars = new Progress.StageBars(spec.commandLine().getErr());
     if (masks != null) {
-      MaskExporter.Summary sum = masks.export(views, s, model.classCount(), f, target.masks.dir);
+      MaskExporter.Summary sum;
+      try (bars) {
+        sum = masks.export(ViewSource.withProgress(ViewSource.of(model, s), "export masks", f.length, bars), s,
+            model.classCount(), f, masksDir);
+      }
       line.put("kind", "masks");
       line.put("frames", sum.frames());
-      line.put("out", target.masks.dir.toAbsolutePath().toString());
+      line.put("out", masksDir.toAbsolutePath().toString());
       line.put("bit_depth", sum.bitDepth());
       line.put("pixels_cleaned", sum.pixelsCleaned());
       line.put("unknown_pixels", sum.unknownPixels());
@@ -123,22 +140,24 @@ public final class ExportCommand implements Callable<Integer> {
       if (model.unlabelled()) {
         spec.commandLine().getErr().println("export: the model never saw a labelled pixel: points carry depth and"
             + " colour, class " + LabelledPointCloud.UNKNOWN_CLASS + " (unknown) and confidence 0");
-        c = cloud.fuseGeometry(views, s);
-      } else {
-        c = cloud.fuse(views, s, model.classCount());
       }
-      Path parent = target.cloud.file.toAbsolutePath().getParent();
+      try (bars) {
+        ViewSource views = ViewSource.withProgress(ViewSource.of(model, s), "export point cloud",
+            cloud.frames(s).length, bars);
+        c = model.unlabelled() ? cloud.fuseGeometry(views, s) : cloud.fuse(views, s, model.classCount());
+      }
+      Path parent = plyFile.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      c.writePly(target.cloud.file);
+      c.writePly(plyFile);
       line.put("kind", "pointcloud");
       line.put("frames", cloud.frames(s).length);
       line.put("points", c.count());
       line.put("labelled", !model.unlabelled());
       line.put("voxel_m", cloud.voxelSize(s));
-      line.put("out", target.cloud.file.toAbsolutePath().toString());
-      spec.commandLine().getErr().println("export: " + c.count() + " points -> " + target.cloud.file);
+      line.put("out", plyFile.toAbsolutePath().toString());
+      spec.commandLine().getErr().println("export: " + c.count() + " points -> " + plyFile);
     }
     line.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     spec.commandLine().getOut().println(JsonLines.toLine(line));

@@ -36,12 +36,12 @@ import picocli.CommandLine.Option;
     name = "features",
     mixinStandardHelpOptions = true,
     description = {
-        "Extracts 2D features of every frame, fits the autoencoder and caches the encoded features",
-        "in <scene>/cache/features/ (reused while the images and settings are unchanged).",
-        "train, simulate and gui take the same options and use the cache they select; options left out there may be",
-        "filled in from the one cache built here (they say so).",
-        "D defaults to 64, the paper's value for DINO's M = 384; it expands the filter bank's M = 50: --dim below M",
-        "compresses.",
+        "Extract 2D features of every frame, fit the autoencoder and cache the encoded features "
+            + "in <scene>/cache/features/ (reused while the images and settings are unchanged).",
+        "train, simulate and gui take the same options and use the cache they select; options left out there may be "
+            + "filled in from the one cache built here (they say so).",
+        "D defaults to 64, the paper's value for DINO's M = 384; it expands the filter bank's M = 50: --dim below M "
+            + "compresses.",
         "Prints one JSON line: frames, M, D, reconstruction error, cache dir, seconds, reused."})
 public final class FeaturesCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

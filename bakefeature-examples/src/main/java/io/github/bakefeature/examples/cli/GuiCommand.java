@@ -7,6 +7,7 @@ import io.github.bakefeature.core.features.FeaturePca;
 import io.github.bakefeature.core.fields.MethodPreset;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.scene.SceneFolder;
+import io.github.bakefeature.core.scene.SceneLayout;
 import io.github.bakefeature.core.session.DefaultLabelSession;
 import io.github.bakefeature.examples.gui.GuiServer;
 import io.github.bakefeature.examples.gui.SessionExports;
@@ -125,34 +126,40 @@ public final class GuiCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "bakefeature-gui-shutdown");
-    try (DefaultLabelSession session = sb.build()) {
-      try (GuiServer gui = SessionExports.register(GuiServer.builder(session))
-          .optHost(host)
-          .optPort(port)
-          .optPreviewSize(previewSize)
-          .optFeaturePca(pca)
-          .start()) {
-        Runtime.getRuntime().addShutdownHook(hook);
-        err.println("BakeFeature app for " + s.directory().orElse(scene) + " (" + s.size() + " frames, " + preset.id() + ")");
-        err.println("  open " + gui.url() + " in a browser; Ctrl+C stops it (every change is already saved)");
-        if (!loopback) {
-          err.println("  WARNING: listening on " + host + ": anyone who can reach this address can edit the labels");
+    try {
+      try (DefaultLabelSession session = sb.build()) {
+        try (GuiServer gui = SessionExports.register(GuiServer.builder(session))
+            .optHost(host)
+            .optPort(port)
+            .optPreviewSize(previewSize)
+            .optFeaturePca(pca)
+            .start()) {
+          Runtime.getRuntime().addShutdownHook(hook);
+          err.println("BakeFeature app for " + s.directory().orElse(scene) + " (" + s.size() + " frames, " + preset.id() + ")");
+          err.println("  open " + gui.url() + " in a browser; Ctrl+C stops it (every change is already saved)");
+          if (!loopback) {
+            err.println("  WARNING: listening on " + host + ": anyone who can reach this address can edit the labels");
+          }
+          err.flush();
+          Map<String, Object> line = new LinkedHashMap<>();
+          line.put("url", gui.url().toString());
+          line.put("host", gui.host());
+          line.put("port", gui.port());
+          out.println(JsonLines.toLine(line));
+          out.flush();
+          try {
+            stop.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          err.println("stopping: saving the model...");
+          err.flush();
         }
-        err.flush();
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("url", gui.url().toString());
-        line.put("host", gui.host());
-        line.put("port", gui.port());
-        out.println(JsonLines.toLine(line));
-        out.flush();
-        try {
-          stop.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        err.println("stopping: saving the model...");
-        err.flush();
       }
+      // Closing the session saved it: say where, as the checkpoint of render, segment, export and evaluate.
+      err.println("saved the model to "
+          + s.directory().orElse(scene).resolve(SceneLayout.SESSION).resolve(DefaultLabelSession.CHECKPOINT));
+      err.flush();
     } finally {
       closed.countDown();
       try {

@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "merge-simulations", mixinStandardHelpOptions = true,
     description = {"Merge the output folders of several simulate runs into one report.",
-        "Reads simulation.csv and thresholds.jsonl of every --in folder (in order; each method and semantic head",
-        "once) and writes the merged simulation.csv, simulation.png and thresholds.jsonl into --out; prints one",
-        "JSON line per method as simulate does."})
+        "Reads simulation.csv and thresholds.jsonl of every --in folder (in order; each method and semantic head "
+            + "once) and writes the merged simulation.csv, simulation.png and thresholds.jsonl into --out; prints one "
+            + "JSON line per method as simulate does."})
 public final class MergeSimulationsCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

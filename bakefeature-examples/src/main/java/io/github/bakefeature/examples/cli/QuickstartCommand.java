@@ -38,8 +38,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
     description = {"Run the whole pipeline on a small synthetic scene (no downloads, about a minute).",
-        "Synthesises a tabletop scene, extracts features, simulates a person clicking for ours and snerf-freq, and",
-        "exports overlays and a labelled point cloud. Results go to --out (default: results/)."})
+        "Synthesises a tabletop scene, extracts features, simulates a person clicking for ours and snerf-freq, and "
+            + "exports overlays and a labelled point cloud. Results go to --out (default: results/)."})
 public final class QuickstartCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

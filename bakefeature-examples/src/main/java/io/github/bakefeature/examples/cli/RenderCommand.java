@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 
 /** {@code bakefeature render}: renders one frame of a scene with a trained model. */
 @Command(name = "render", mixinStandardHelpOptions = true,
-    description = "Render colour, depth (colour-mapped), class map and confidence PNGs of one frame.")
+    description = {"Render colour, depth (colour-mapped), class map and confidence PNGs of one frame.",
+        "Writes <frame>_colour.png, _depth.png, _classes.png and _confidence.png into --out (colour and depth only "
+            + "for a model that never saw a labelled pixel); prints one JSON line."})
 public final class RenderCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

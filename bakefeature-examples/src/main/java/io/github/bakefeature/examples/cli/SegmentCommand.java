@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 /** {@code bakefeature segment}: dense class masks and overlays of frames from a trained model. */
 @Command(name = "segment", mixinStandardHelpOptions = true,
     description = {"Write class masks and overlays of frames segmented by a trained model.",
-        "Writes masks/<frame>.png (pixel = class id, 255 = unknown; 16-bit with 65535 = unknown beyond 255 classes),",
-        "overlays/<frame>.png and classes.json into --out."})
+        "Writes masks/<frame>.png (pixel = class id, 255 = unknown; 16-bit with 65535 = unknown beyond 255 classes), "
+            + "overlays/<frame>.png and classes.json into --out."})
 public final class SegmentCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -51,7 +51,11 @@ public final class SegmentCommand implements Callable<Integer> {
         .optConnectivity(ConnectedComponents.Connectivity.of(connectivity)).optMinConfidence(minConfidence).build();
     SemanticFieldModel model = input.loadLabelledModel(s, spec.commandLine().getErr());
     long t0 = System.nanoTime();
-    MaskExporter.Summary sum = ex.export(ViewSource.of(model, s), s, model.classCount(), f, out);
+    MaskExporter.Summary sum;
+    try (Progress.StageBars bars = new Progress.StageBars(spec.commandLine().getErr())) {
+      sum = ex.export(ViewSource.withProgress(ViewSource.of(model, s), "segment frames", f.length, bars), s,
+          model.classCount(), f, out);
+    }
     spec.commandLine().getErr().println("segment: " + f.length + " frames -> " + out.resolve(MaskExporter.MASKS)
         + " and " + out.resolve(MaskExporter.OVERLAYS));
     Map<String, Object> line = new LinkedHashMap<>();

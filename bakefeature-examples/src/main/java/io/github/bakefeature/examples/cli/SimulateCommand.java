@@ -24,10 +24,10 @@ import picocli.CommandLine.Option;
 /** {@code bakefeature simulate}: the paper's simulated human-in-the-loop experiment (section IV-C). */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = {"Simulate a person clicking wrong pixels (paper IV-C) and record mIoU per round.",
-        "Needs dense ground truth. After a warm-up without labels, each round clicks N wrongly predicted pixels of a",
-        "random frame and trains S steps; held-out mIoU after every round.",
-        "Writes simulation.csv, simulation.png and thresholds.jsonl into --out; prints one JSON line per method",
-        "(clicks and seconds to reach 80%% / 90%% mIoU, null if never reached)."})
+        "Needs dense ground truth. After a warm-up without labels, each round clicks N wrongly predicted pixels of a "
+            + "random frame and trains S steps; held-out mIoU after every round.",
+        "Writes simulation.csv, simulation.png and thresholds.jsonl into --out; prints one JSON line per method "
+            + "(clicks and seconds to reach 80%% / 90%% mIoU, null if never reached)."})
 public final class SimulateCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

@@ -41,7 +41,8 @@ public final class TrainCommand implements Callable<Integer> {
   FeatureOptions features;
 
   @Option(names = "--labels", defaultValue = "scribbles",
-      description = "Semantic supervision: scribbles (semantic/) | gt (gt_semantic/ on training frames) | none.")
+      description = "Semantic supervision: scribbles (semantic/) | gt (gt_semantic/ on training frames) | none "
+          + "(default: ${DEFAULT-VALUE}).")
   String labels;
 
   @Option(names = "--out", required = true, description = "Checkpoint file to write.")
@@ -136,7 +137,12 @@ public final class TrainCommand implements Callable<Integer> {
     extra.put("held_out_frames", test.length);
     JsonLines.metric(spec.commandLine().getOut(), "steps_per_second", iters / Math.max(1e-9, seconds), extra);
     if (test.length > 0) {
-      Evaluation e = Evaluation.of(trainer.snapshot(), s, test);
+      // Rendering held-out frames takes seconds each at full size (minutes for a real capture): show it.
+      Evaluation e;
+      try (Progress.StageBars bars = new Progress.StageBars(spec.commandLine().getErr())) {
+        e = Evaluation.of(trainer.snapshot(), s, test, false,
+            (stage, done, total) -> bars.progress("evaluate held-out frames", done, total));
+      }
       JsonLines.metric(spec.commandLine().getOut(), "psnr", e.psnr(), extra);
       if (!Double.isNaN(e.depthMae())) {
         JsonLines.metric(spec.commandLine().getOut(), "depth_mae_m", e.depthMae(), extra);
@@ -148,7 +154,11 @@ public final class TrainCommand implements Callable<Integer> {
         JsonLines.metric(spec.commandLine().getOut(), "miou", e.miou(), extra);
         JsonLines.metric(spec.commandLine().getOut(), "pixel_accuracy", e.pixelAccuracy(), extra);
         // How a label session segments these frames: sampling around their measured depth.
-        Evaluation guided = Evaluation.of(trainer.snapshot(), s, test, true);
+        Evaluation guided;
+        try (Progress.StageBars bars = new Progress.StageBars(spec.commandLine().getErr())) {
+          guided = Evaluation.of(trainer.snapshot(), s, test, true,
+              (stage, done, total) -> bars.progress("evaluate around measured depth", done, total));
+        }
         JsonLines.metric(spec.commandLine().getOut(), "miou_depth_guided", guided.miou(), extra);
       }
     }

@@ -160,7 +160,9 @@ public final class GuiServer implements AutoCloseable {
       renders.close();
       exports.close();
       throw new IllegalArgumentException("cannot serve on " + b.host + ":" + b.port + ": "
-          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+          + (portTaken(e) ? " (another program, perhaps another app, listens there: choose another port, or port 0"
+              + " for any free one)" : ""), e);
     }
     this.host = b.host;
     this.port = app.port();
@@ -269,6 +271,16 @@ public final class GuiServer implements AutoCloseable {
    * Renders from the session's model snapshot with {@code settings}, scaled so the long side is at
    * most {@code size}.
    */
+  /** Whether starting failed because the address is in use. */
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static RenderService.ViewSource previewSource(DefaultLabelSession s, int size, RenderSettings settings) {
     return (frame, outputs) -> {
       Frame f = s.scene().frame(frame);

@@ -4,6 +4,7 @@ import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.session.LabelSession;
 import io.github.bakefeature.core.features.FeaturePca;
+import io.github.bakefeature.core.session.DefaultLabelSession;
 import io.github.bakefeature.core.viz.ColourMaps;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -95,7 +96,8 @@ final class RenderService implements AutoCloseable {
 
     /**
      * The class map in class colours (opaque), transparent where a class has no colour and
-     * everywhere while nothing is labelled (the semantic head has learnt nothing yet).
+     * everywhere until the model has trained on a labelled pixel (before that the semantic head
+     * has learnt nothing, and its classes are arbitrary).
      */
     synchronized byte[] segmentationPng(long classesVersion, int[] palette) {
       if (segKey != classesVersion || segPng == null) {
@@ -112,6 +114,8 @@ final class RenderService implements AutoCloseable {
   }
 
   private final LabelSession session;
+  /** Set once the session's model has trained on a labelled pixel ({@link #modelSawALabel}). */
+  private volatile boolean modelLabelled;
   private final ViewSource source;
   private final boolean features;
   private final Listener listener;
@@ -308,7 +312,8 @@ final class RenderService implements AutoCloseable {
     if (features) {
       outputs.add(RenderOutput.FEATURES);
     }
-    boolean labelled = !session.annotatedFrames().isEmpty();
+    // Checked before the render, so a model that learns its first label meanwhile shows it next time.
+    boolean labelled = !session.annotatedFrames().isEmpty() && modelSawALabel();
     RenderedView v = source.render(frame, outputs);
     int w = v.width();
     int h = v.height();
@@ -337,6 +342,20 @@ final class RenderService implements AutoCloseable {
         || !Arrays.equals(previous.classes, l.classes);
     listener.rendered(l, changed);
     return l;
+  }
+
+  /**
+   * Whether the session's model has trained on a labelled pixel. Scribbles alone are not enough:
+   * until a training step has used them (training paused, or the first stroke a moment ago) the
+   * semantic head's classes are arbitrary, and an overlay of them would look like a segmentation.
+   * Once true it stays true (labelled steps only accumulate). Sessions other than the library's
+   * own say nothing about their model: for them scribbles are enough.
+   */
+  private boolean modelSawALabel() {
+    if (!modelLabelled) {
+      modelLabelled = !(session instanceof DefaultLabelSession d) || !d.model().unlabelled();
+    }
+    return modelLabelled;
   }
 
   /**

@@ -7,11 +7,9 @@ import io.github.bakefeature.core.export.LabelledPointCloud;
 import io.github.bakefeature.core.export.MaskExporter;
 import io.github.bakefeature.core.export.PointCloudExporter;
 import io.github.bakefeature.core.export.ViewSource;
-import io.github.bakefeature.core.features.ProgressListener;
 import io.github.bakefeature.core.pipelines.SemanticFieldModel;
 import io.github.bakefeature.core.session.DefaultLabelSession;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 /**
@@ -47,7 +45,7 @@ public final class SessionExports {
       }
       int[] frames = IntStream.range(0, s.scene.size()).toArray();
       MaskExporter.Summary sum = MaskExporter.builder().optClasses(ExportClasses.fromSession(session, s.classCount))
-          .build().export(counting(s.views, "masks", frames.length, progress), s.scene, s.classCount, frames, out);
+          .build().export(ViewSource.withProgress(s.views, "masks", frames.length, progress), s.scene, s.classCount, frames, out);
       return sum.frames() + " masks and overlays (model step " + s.step + ")";
     };
   }
@@ -63,7 +61,7 @@ public final class SessionExports {
       PointCloudExporter pce = PointCloudExporter.builder().optFrameStride(stride).optRenderScale(0.5)
           .optClasses(ExportClasses.fromSession(session, s.classCount)).build();
       int n = pce.frames(s.scene).length;
-      ViewSource counted = counting(s.views, "render", n, progress);
+      ViewSource counted = ViewSource.withProgress(s.views, "render", n, progress);
       // Before any label the classes are arbitrary: geometry and colour only, class unknown.
       LabelledPointCloud cloud = s.unlabelled ? pce.fuseGeometry(counted, s.scene)
           : pce.fuse(counted, s.scene, s.classCount);
@@ -85,16 +83,5 @@ public final class SessionExports {
       return new Snapshot(scene, ViewSource.of(session), Math.max(1, session.classes().size()), -1,
           session.annotatedFrames().isEmpty());
     }
-  }
-
-  /** Reports one unit of {@code stage} per rendered frame. */
-  private static ViewSource counting(ViewSource views, String stage, int total, ProgressListener progress) {
-    AtomicLong done = new AtomicLong();
-    progress.progress(stage, 0, total);
-    return (frame, camera, outputs) -> {
-      var v = views.render(frame, camera, outputs);
-      progress.progress(stage, done.incrementAndGet(), total);
-      return v;
-    };
   }
 }

@@ -106,6 +106,25 @@ class ExportEvaluateCommandTest {
   }
 
   @Test
+  void anOptionOfTheOtherKindOfExportIsNamedInTheError() {
+    Path ply = tmp.resolve("misplaced/scene.ply");
+    Cli.Result keep = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--pointcloud",
+        ply.toString(), "--keep-components", "2");
+    assertEquals(2, keep.code(), keep.err());
+    assertTrue(keep.err().contains("--keep-components applies to --masks only, found it with --pointcloud"), keep.err());
+    Path masks = tmp.resolve("misplaced-masks");
+    Cli.Result voxel = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--masks",
+        masks.toString(), "--voxel", "0.1");
+    assertEquals(2, voxel.code(), voxel.err());
+    assertTrue(voxel.err().contains("--voxel applies to --pointcloud only, found it with --masks"), voxel.err());
+    Cli.Result neither = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frames", "0");
+    assertEquals(2, neither.code(), neither.err());
+    assertTrue(neither.err().contains("expected --masks DIR") && neither.err().contains("or --pointcloud FILE"),
+        neither.err());
+    assertFalse(Files.exists(ply) || Files.exists(masks), "nothing written");
+  }
+
+  @Test
   void aModelThatNeverSawALabelExportsGeometryButNoMasks() throws Exception {
     Path unlabelled = tmp.resolve("rgbd-only.ckpt");
     Cli.Result t = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "4", "--rays", "64",
@@ -142,6 +161,40 @@ class ExportEvaluateCommandTest {
     Cli.Result l = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--pointcloud",
         tmp.resolve("labelled.ply").toString());
     assertTrue(lines(l.out()).get(0).get("labelled").asBoolean(), l.out());
+  }
+
+  @Test
+  void evaluateRefusesAModelThatNeverSawALabel() throws Exception {
+    Path unlabelled = tmp.resolve("rgbd-only-evaluate.ckpt");
+    Cli.Result t = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "2", "--rays", "32",
+        "--labels", "none", "--holdout-every", "0", "--out", unlabelled.toString());
+    assertEquals(0, t.code(), t.err());
+    Cli.Result e = Cli.run("evaluate", "--scene", scene.toString(), "--checkpoint", unlabelled.toString());
+    assertEquals(2, e.code(), e.err());
+    assertTrue(e.err().contains(unlabelled.toString()) && e.err().contains("never saw a labelled pixel"), e.err());
+    assertEquals("", e.out(), "no mIoU of arbitrary classes");
+  }
+
+  @Test
+  void segmentExportAndEvaluateShowOneProgressStepPerRenderedFrameOnStderr() throws Exception {
+    Cli.Result s = Cli.run("segment", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frames", "0,2",
+        "--out", tmp.resolve("progress-seg").toString());
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.err().substring(s.err().lastIndexOf("segment frames")).contains("2/2"), s.err());
+    Cli.Result m = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frames", "1",
+        "--masks", tmp.resolve("progress-masks").toString());
+    assertEquals(0, m.code(), m.err());
+    assertTrue(m.err().substring(m.err().lastIndexOf("export masks")).contains("1/1"), m.err());
+    Cli.Result c = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frame-stride", "2",
+        "--pointcloud", tmp.resolve("progress.ply").toString());
+    assertEquals(0, c.code(), c.err());
+    assertTrue(c.err().substring(c.err().lastIndexOf("export point cloud")).contains("2/2"), c.err());
+    Cli.Result e = Cli.run("evaluate", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frames", "0,1,3");
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.err().substring(e.err().lastIndexOf("evaluate frames")).contains("3/3"), e.err());
+    for (Cli.Result r : List.of(s, m, c, e)) {
+      lines(r.out()); // stdout stays JSON lines
+    }
   }
 
   @Test

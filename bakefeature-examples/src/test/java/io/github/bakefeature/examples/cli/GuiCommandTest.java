@@ -67,6 +67,8 @@ class GuiCommandTest {
     }
     assertEquals(0, exit.get(120, TimeUnit.SECONDS), err.toString());
     assertTrue(Files.exists(scene.resolve("session/model.ckpt")), "the model is saved on exit");
+    assertTrue(err.toString().contains("saved the model to " + scene.resolve("session").resolve("model.ckpt")),
+        "and says where: " + err);
   }
 
   @Test

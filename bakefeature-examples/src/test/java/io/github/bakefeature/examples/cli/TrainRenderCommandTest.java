@@ -62,6 +62,23 @@ class TrainRenderCommandTest {
   }
 
   @Test
+  void trainShowsTheProgressOfRenderingItsHeldOutFramesOnStderr(@TempDir Path tmp) throws Exception {
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    Cli.Result r = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "2", "--rays", "32",
+        "--labels", "gt", "--holdout-every", "2", "--out", tmp.resolve("m.ckpt").toString());
+    assertEquals(0, r.code(), r.err());
+    // Held-out renders take minutes on a real capture: each pass has a bar that ends at frames/frames.
+    String held = r.err().substring(r.err().lastIndexOf("evaluate held-out frames"));
+    assertTrue(held.contains("2/2"), r.err());
+    String guided = r.err().substring(r.err().lastIndexOf("evaluate around measured depth"));
+    assertTrue(guided.contains("2/2"), r.err());
+    for (String line : r.out().strip().split("\n")) {
+      JSON.readTree(line); // stdout stays JSON lines
+    }
+  }
+
+  @Test
   void semanticHeadDefaultsPerMethodAndCanBeChosen(@TempDir Path tmp) throws Exception {
     Path scene = tmp.resolve("scene");
     assertEquals(0, Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", scene.toString()).code());

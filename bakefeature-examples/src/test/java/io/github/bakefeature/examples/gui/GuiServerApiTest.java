@@ -331,7 +331,8 @@ class GuiServerApiTest {
       GuiFixture.Response seg = f.get("/api/frames/1/segmentation.png");
       assertEquals(200, seg.status(), seg.text());
       assertEquals("0", seg.header("X-Step"), "training is paused: the model is at step 0");
-      assertEquals("true", seg.header("X-Labelled"));
+      assertEquals("false", seg.header("X-Labelled"), "a scribble, but the paused model has not trained on it");
+      assertEquals(0, seg.image().getRGB(10, 10) >>> 24, "no overlay of the untrained head's arbitrary classes");
       assertEquals(48, seg.image().getWidth());
       for (String layer : List.of("colour", "depth", "confidence")) {
         GuiFixture.Response l = f.get("/api/frames/1/" + layer + ".png");
@@ -552,6 +553,18 @@ class GuiServerApiTest {
     }
     assertEquals("previous", Files.readString(root.resolve("masks/00000.png")));
     assertEquals("previous cloud", Files.readString(root.resolve("pointcloud/pointcloud.ply")));
+  }
+
+  @Test
+  void aTakenPortIsRefusedWithTheHintToChooseAnother() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> {});
+         java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      IllegalArgumentException busy = assertThrows(IllegalArgumentException.class,
+          () -> GuiServer.builder(f.session).optPort(taken.getLocalPort()).start());
+      assertTrue(busy.getMessage().contains("cannot serve on 127.0.0.1:" + taken.getLocalPort()), busy.getMessage());
+      assertTrue(busy.getMessage().contains("another program, perhaps another app, listens there: choose another port,"
+          + " or port 0 for any free one"), busy.getMessage());
+    }
   }
 
   @Test

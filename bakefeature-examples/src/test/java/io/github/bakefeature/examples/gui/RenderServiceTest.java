@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.bakefeature.api.annotation.Stroke;
 import io.github.bakefeature.api.field.RenderedView;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,6 +85,39 @@ class RenderServiceTest {
         assertEquals(4, again.width);
       }
     }
+  }
+
+  @Test
+  void theSegmentationStaysTransparentUntilTheModelHasTrainedOnAScribble() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2); // training paused
+         RenderService rs = new RenderService(f.session, (frame, outputs) -> view(frame, f.session.step(), (short) 1),
+             false, null, 8, (l, c) -> {})) {
+      int[] palette = {0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0xff00ff, 0x00ffff};
+      f.session.applyStroke(0, Stroke.paint(1, 3f, 10, 10, 30, 10));
+      RenderService.Layers beforeTraining = rs.request(0).get(10, TimeUnit.SECONDS);
+      assertFalse(beforeTraining.labelled, "a scribble, but no training step has used it: the classes are arbitrary");
+      assertEquals(0, maxAlpha(beforeTraining.segmentationPng(0, palette)), "no overlay of arbitrary classes");
+      f.session.resume();
+      for (long step = f.session.step() + 1; f.session.model().unlabelled() && step < 200; step++) {
+        f.session.awaitStep(step);
+      }
+      f.session.pause();
+      assertFalse(f.session.model().unlabelled(), "training has used the scribble");
+      RenderService.Layers trained = rs.request(0).get(10, TimeUnit.SECONDS);
+      assertTrue(trained.labelled);
+      assertEquals(255, maxAlpha(trained.segmentationPng(0, palette)), "the overlay shows the class map");
+    }
+  }
+
+  private static int maxAlpha(byte[] png) throws java.io.IOException {
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+    int max = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        max = Math.max(max, img.getRGB(x, y) >>> 24);
+      }
+    }
+    return max;
   }
 
   @Test

@@ -650,7 +650,9 @@ function updateOverlayInfo() {
   if (o.frame !== S.frame || o.step < 0) {
     el.textContent = 'Overlay: rendering…';
   } else if (!o.labelled) {
-    el.textContent = 'Overlay: waiting for scribbles';
+    // Transparent until the model has trained on a scribble (a paused model has arbitrary classes).
+    el.textContent = S.annotated.size > 0 ? 'Overlay: waiting for training to use the scribbles'
+      : 'Overlay: waiting for scribbles';
   } else {
     el.textContent = `Overlay: step ${o.step.toLocaleString('en')}, ${ago(Date.now() - o.at)}`;
   }
