@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.bakefeature.api.annotation.SemanticClass;
 import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
+import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.RgbImage;
@@ -37,7 +38,9 @@ import java.util.Map;
  * unknown when its ray hit nothing (rendered confidence 0) or its confidence is at most
  * {@link Builder#optMinConfidence}. With {@link Builder#optKeepComponents} each class keeps only
  * its largest connected regions, smaller ones taking the surrounding class
- * ({@link ConnectedComponents#keepLargest}).
+ * ({@link ConnectedComponents#keepLargest}). With {@link Builder#optRenderScale} below 1 frames are
+ * rendered smaller (the cost falls with the square of the scale) and the class map is brought back
+ * to the frame's size along the edges of its colour image ({@link LabelUpsampler#jointBilateral}).
  */
 public final class MaskExporter {
   /** Unknown pixels in 8-bit masks. */
@@ -59,6 +62,7 @@ public final class MaskExporter {
   private final float opacity;
   private final float minConfidence;
   private final boolean overlays;
+  private final double renderScale;
 
   private MaskExporter(Builder b) {
     this.classes = b.classes;
@@ -67,6 +71,7 @@ public final class MaskExporter {
     this.opacity = b.opacity;
     this.minConfidence = b.minConfidence;
     this.overlays = b.overlays;
+    this.renderScale = b.renderScale;
   }
 
   public static Builder builder() {
@@ -77,8 +82,9 @@ public final class MaskExporter {
   public record Summary(Path directory, int frames, int bitDepth, long pixelsCleaned, long unknownPixels) {}
 
   /**
-   * Renders {@code frames} of {@code scene} with {@code views} at the frames' own resolution and
-   * writes their masks and overlays into {@code outDir}.
+   * Renders {@code frames} of {@code scene} with {@code views} (at the frames' own resolution times
+   * the render scale) and writes their masks and overlays, at the frames' resolution, into
+   * {@code outDir}.
    *
    * @param classCount classes the model predicts (sets the bit depth and pads the legend)
    */
@@ -108,22 +114,42 @@ public final class MaskExporter {
     long unknown = 0;
     for (int fi : frames) {
       Frame f = scene.frame(fi);
-      RenderedView v = views.render(fi, f.intrinsics(), EnumSet.of(RenderOutput.CLASSES));
-      short[] labels = v.classes().clone();
-      float[] conf = v.confidence();
+      CameraIntrinsics k = f.intrinsics();
+      RgbImage rgb = null;
+      short[] labels;
+      float[] conf;
+      if (renderScale < 1) {
+        int rw = (int) Math.max(1, Math.round(k.width() * renderScale));
+        int rh = (int) Math.max(1, Math.round(k.height() * renderScale));
+        RenderedView v = views.render(fi, k.resized(rw, rh), EnumSet.of(RenderOutput.CLASSES));
+        rgb = f.rgb();
+        if (rgb.width() != k.width() || rgb.height() != k.height()) {
+          throw new IllegalArgumentException("frame " + f.name() + ": expected an RGB image of the camera's "
+              + k.width() + "x" + k.height() + ", found " + rgb.width() + "x" + rgb.height());
+        }
+        LabelUpsampler.Result up = LabelUpsampler.jointBilateral(v.classes(), v.confidence(), v.width(), v.height(), rgb);
+        labels = up.labels();
+        conf = up.confidence();
+      } else {
+        RenderedView v = views.render(fi, k, EnumSet.of(RenderOutput.CLASSES));
+        labels = v.classes().clone();
+        conf = v.confidence();
+      }
+      int width = k.width();
+      int height = k.height();
       for (int i = 0; i < labels.length; i++) {
-        if (!(conf[i] > minConfidence)) {
+        if (labels[i] < 0 || !(conf[i] > minConfidence)) {
           labels[i] = LabelImage.UNLABELLED;
           unknown++;
         }
       }
       if (cc != null) {
-        cleaned += cc.keepLargest(labels, v.width(), v.height(), keepComponents);
+        cleaned += cc.keepLargest(labels, width, height, keepComponents);
       }
-      LabelImage mask = new LabelImage(v.width(), v.height(), labels);
+      LabelImage mask = new LabelImage(width, height, labels);
       writeMask(mask, wide, outDir.resolve(MASKS).resolve(f.name() + ".png"));
       if (overlays) {
-        RgbImage rgb = f.rgb();
+        rgb = rgb != null ? rgb : f.rgb();
         ImageFiles.writeRgbPng(ColourMaps.overlay(rgb, mask, palette, opacity),
             outDir.resolve(OVERLAYS).resolve(f.name() + ".png"));
       }
@@ -135,6 +161,7 @@ public final class MaskExporter {
     doc.put("bit_depth", wide ? 16 : 8);
     doc.put("keep_components", keepComponents);
     doc.put("connectivity", connectivity == ConnectedComponents.Connectivity.FOUR ? 4 : 8);
+    doc.put("render_scale", renderScale);
     AtomicFiles.writeString(outDir.resolve(LEGEND), JSON.writeValueAsString(doc));
     return new Summary(outDir, frames.length, wide ? 16 : 8, cleaned, unknown);
   }
@@ -187,6 +214,7 @@ public final class MaskExporter {
     private float opacity = 0.5f;
     private float minConfidence;
     private boolean overlays = true;
+    private double renderScale = 1;
 
     /** Names and colours of the classes (default: the scene's names, default palette). */
     public Builder optClasses(List<SemanticClass> c) {
@@ -224,6 +252,18 @@ public final class MaskExporter {
         throw new IllegalArgumentException("minimum confidence must be in [0, 1), found " + c);
       }
       this.minConfidence = c;
+      return this;
+    }
+
+    /**
+     * Render at this fraction of each frame's resolution, in (0, 1] (default 1); masks are still
+     * written at the frame's resolution, upsampled along the colour image's edges.
+     */
+    public Builder optRenderScale(double s) {
+      if (!(s > 0 && s <= 1)) {
+        throw new IllegalArgumentException("mask render scale must be in (0, 1], found " + s);
+      }
+      this.renderScale = s;
       return this;
     }
 

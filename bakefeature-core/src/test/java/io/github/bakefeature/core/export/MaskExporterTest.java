@@ -174,6 +174,33 @@ class MaskExporterTest {
   }
 
   @Test
+  void renderScaleRendersSmallerAndWritesMasksAtTheFrameSize() throws Exception {
+    InMemoryScene s = scene();
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ViewSource half = (frame, camera, outputs) -> {
+      asked.add(camera.width() + "x" + camera.height());
+      short[] c = new short[camera.width() * camera.height()];
+      java.util.Arrays.fill(c, (short) 2);
+      float[] f = new float[c.length];
+      java.util.Arrays.fill(f, 0.8f);
+      return new io.github.bakefeature.api.field.RenderedView(camera.width(), camera.height(), null, null, null, 0, c, f, 0);
+    };
+    MaskExporter.builder().optRenderScale(0.5).build().export(half, s, 3, new int[] {0, 1}, tmp);
+    assertEquals(List.of("4x3", "4x3"), asked);
+    LabelImage mask = MaskExporter.readMask(tmp.resolve("masks/00000.png"));
+    assertEquals(W, mask.width());
+    assertEquals(H, mask.height());
+    for (short l : mask.labels()) {
+      assertEquals(2, l);
+    }
+    JsonNode legend = new ObjectMapper().readTree(tmp.resolve(MaskExporter.LEGEND).toFile());
+    assertEquals(0.5, legend.get("render_scale").asDouble());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MaskExporter.builder().optRenderScale(1.5));
+    assertTrue(e.getMessage().contains("(0, 1], found 1.5"), e.getMessage());
+  }
+
+  @Test
   void rejectsFramesOutsideTheScene() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MaskExporter.builder().build()
         .export(ExportFixtures.constant(classes(), confidence()), scene(), 3, new int[] {2}, tmp));

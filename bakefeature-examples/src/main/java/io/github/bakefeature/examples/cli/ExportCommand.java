@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
 /** {@code bakefeature export}: dense masks or a labelled point cloud from a trained model. */
 @Command(name = "export", mixinStandardHelpOptions = true,
     customSynopsis = {"bakefeature export --scene=DIR --checkpoint=FILE [--frames=LIST]",
-        "       [--min-confidence=C]",
+        "       [--min-confidence=C] [--render-scale=S]",
         "       (--masks=DIR [--keep-components=N] [--connectivity=4|8]",
-        "        | --pointcloud=FILE [--voxel=M] [--frame-stride=N] [--render-scale=S])"},
+        "        | --pointcloud=FILE [--voxel=M] [--frame-stride=N])"},
     description = {"Export class masks or a labelled 3D point cloud of a trained scene.",
         "--masks: per-frame class masks and overlays; --pointcloud: binary PLY with x y z, red green blue, class and "
             + "confidence per point, class names and colours as header comments."})
@@ -65,7 +65,9 @@ public final class ExportCommand implements Callable<Integer> {
   Integer stride;
 
   @Option(names = "--render-scale", paramLabel = "S",
-      description = "--pointcloud only: render at this fraction of the frame resolution (default: 1).")
+      description = "Render at this fraction of the frame resolution (default: 1; the time falls with its square)."
+          + " --masks: in (0, 1], masks still at the frame's size, upsampled along its colour image's edges;"
+          + " --pointcloud: in (0, 4].")
   Double renderScale;
 
   /** Exactly one of --masks and --pointcloud, and only the options of that one. */
@@ -79,7 +81,7 @@ public final class ExportCommand implements Callable<Integer> {
     }
     String kind = masksDir != null ? "--masks" : "--pointcloud";
     Object[][] only = masksDir != null
-        ? new Object[][] {{"--voxel", voxel}, {"--frame-stride", stride}, {"--render-scale", renderScale}}
+        ? new Object[][] {{"--voxel", voxel}, {"--frame-stride", stride}}
         : new Object[][] {{"--keep-components", keep}, {"--connectivity", connectivity}};
     for (Object[] o : only) {
       if (o[1] != null) {
@@ -105,7 +107,8 @@ public final class ExportCommand implements Callable<Integer> {
     if (masksDir != null) {
       masks = MaskExporter.builder().optKeepComponents(keep == null ? 0 : keep)
           .optConnectivity(ConnectedComponents.Connectivity.of(connectivity == null ? 4 : connectivity))
-          .optMinConfidence(minConfidence == null ? 0f : minConfidence).build();
+          .optMinConfidence(minConfidence == null ? 0f : minConfidence)
+          .optRenderScale(renderScale == null ? 1 : renderScale).build();
     } else {
       PointCloudExporter.Builder b = PointCloudExporter.builder().optFrames(f).optFrameStride(stride == null ? 1 : stride)
           .optRenderScale(renderScale == null ? 1 : renderScale).optMinConfidence(minConfidence == null ? 0.5f : minConfidence);

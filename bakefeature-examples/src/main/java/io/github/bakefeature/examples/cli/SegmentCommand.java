@@ -42,13 +42,19 @@ public final class SegmentCommand implements Callable<Integer> {
       description = "Pixels with confidence at most this are unknown (default: only pixels whose ray hit nothing).")
   float minConfidence;
 
+  @Option(names = "--render-scale", paramLabel = "S", defaultValue = "1",
+      description = "Render at this fraction of the frame resolution, in (0, 1] (default: 1; the time falls with its"
+          + " square); masks stay at the frame's size, upsampled along its colour image's edges.")
+  double renderScale;
+
   @Override
   public Integer call() throws Exception {
     Scene s = input.openScene();
     int[] f = FrameList.parse(frames, s.size());
     OutputPaths.folder("--out", out, input.scene);
     MaskExporter ex = MaskExporter.builder().optKeepComponents(keepComponents)
-        .optConnectivity(ConnectedComponents.Connectivity.of(connectivity)).optMinConfidence(minConfidence).build();
+        .optConnectivity(ConnectedComponents.Connectivity.of(connectivity)).optMinConfidence(minConfidence)
+        .optRenderScale(renderScale).build();
     SemanticFieldModel model = input.loadLabelledModel(s, spec.commandLine().getErr());
     long t0 = System.nanoTime();
     MaskExporter.Summary sum;

@@ -106,6 +106,27 @@ class ExportEvaluateCommandTest {
   }
 
   @Test
+  void masksRenderedAtAFractionOfTheResolutionAreWrittenAtTheFrameSize() throws Exception {
+    Path masks = tmp.resolve("export-masks-half");
+    Cli.Result m = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--masks", masks.toString(),
+        "--render-scale", "0.5", "--frames", "1");
+    assertEquals(0, m.code(), m.err());
+    assertEquals(32, ImageFiles.readHeader(masks.resolve("masks/00001.png")).width());
+    assertEquals(24, ImageFiles.readHeader(masks.resolve("masks/00001.png")).height());
+    assertEquals(0.5, JSON.readTree(masks.resolve("classes.json").toFile()).get("render_scale").asDouble());
+    Path seg = tmp.resolve("segment-half");
+    Cli.Result s = Cli.run("segment", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--out", seg.toString(),
+        "--render-scale", "0.25", "--frames", "2");
+    assertEquals(0, s.code(), s.err());
+    assertEquals(32, ImageFiles.readHeader(seg.resolve("masks/00002.png")).width());
+
+    Cli.Result up = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--masks",
+        tmp.resolve("export-masks-up").toString(), "--render-scale", "2");
+    assertEquals(2, up.code());
+    assertTrue(up.err().contains("mask render scale must be in (0, 1], found 2.0"), up.err());
+  }
+
+  @Test
   void anOptionOfTheOtherKindOfExportIsNamedInTheError() {
     Path ply = tmp.resolve("misplaced/scene.ply");
     Cli.Result keep = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--pointcloud",

@@ -1,0 +1,103 @@
+package io.github.bakefeature.benchmarks.harness;
+
+import io.github.bakefeature.api.field.RenderOutput;
+import io.github.bakefeature.api.field.RenderedView;
+import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.LabelImage;
+import io.github.bakefeature.api.scene.Scene;
+import io.github.bakefeature.core.djl.DjlRuntime;
+import io.github.bakefeature.core.eval.SegmentationMetrics;
+import io.github.bakefeature.core.export.LabelUpsampler;
+import io.github.bakefeature.core.pipelines.SemanticFieldModel;
+import io.github.bakefeature.core.scene.SceneFolder;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Locale;
+
+/**
+ * What {@code export --masks --render-scale S} costs and loses: renders frames of a scene with ground
+ * truth ({@code scene=DIR}, e.g. from {@code synth}) with a checkpoint ({@code ckpt=FILE}) at full
+ * resolution and at each scale of {@code scales=} (default {@code 0.5,0.25}), brings the smaller
+ * class maps back to full size by joint bilateral upsampling (what the export does) and, as the
+ * baseline, by nearest sample, and prints one JSON line per scale: mIoU against ground truth,
+ * pixels agreeing with the full-resolution render, and ms per frame. {@code every=N} (default 2)
+ * takes every N-th frame.
+ */
+public final class MaskScaleHarness {
+  private MaskScaleHarness() {}
+
+  public static void main(String[] args) throws Exception {
+    DjlRuntime.ensureOffline();
+    HarnessArgs o = new HarnessArgs(args, "scene", "ckpt", "scales", "every");
+    Scene scene = SceneFolder.open(Path.of(o.require("scene")));
+    SemanticFieldModel model = SemanticFieldModel.load(Path.of(o.require("ckpt")));
+    int every = o.getInt("every", 2);
+    String[] scaleArgs = o.get("scales", "0.5,0.25").split(",");
+    double[] scales = new double[scaleArgs.length];
+    for (int i = 0; i < scales.length; i++) {
+      scales[i] = Double.parseDouble(scaleArgs[i].trim());
+    }
+    int classes = model.classCount();
+    SegmentationMetrics full = new SegmentationMetrics(classes);
+    SegmentationMetrics[] jbu = new SegmentationMetrics[scales.length];
+    SegmentationMetrics[] nearest = new SegmentationMetrics[scales.length];
+    long[] agreeJbu = new long[scales.length];
+    long[] agreeNearest = new long[scales.length];
+    double[] renderMs = new double[scales.length];
+    double[] upsampleMs = new double[scales.length];
+    for (int s = 0; s < scales.length; s++) {
+      jbu[s] = new SegmentationMetrics(classes);
+      nearest[s] = new SegmentationMetrics(classes);
+    }
+    double fullMs = 0;
+    long pixels = 0;
+    int frames = 0;
+    for (int fi = 0; fi < scene.size(); fi += every) {
+      Frame f = scene.frame(fi);
+      LabelImage truth = f.groundTruth().orElseThrow(() -> new IllegalArgumentException(
+          "frame " + f.name() + " has no ground truth: expected a scene with gt_semantic/ (e.g. from synth)"));
+      CameraIntrinsics k = f.intrinsics();
+      long t0 = System.nanoTime();
+      RenderedView ref = model.render(k, f.pose(), EnumSet.of(RenderOutput.CLASSES));
+      fullMs += (System.nanoTime() - t0) / 1e6;
+      full.add(ref.classes(), truth.labels());
+      for (int s = 0; s < scales.length; s++) {
+        int rw = (int) Math.max(1, Math.round(k.width() * scales[s]));
+        int rh = (int) Math.max(1, Math.round(k.height() * scales[s]));
+        t0 = System.nanoTime();
+        RenderedView v = model.render(k.resized(rw, rh), f.pose(), EnumSet.of(RenderOutput.CLASSES));
+        long t1 = System.nanoTime();
+        LabelUpsampler.Result up = LabelUpsampler.jointBilateral(v.classes(), v.confidence(), rw, rh, f.rgb());
+        long t2 = System.nanoTime();
+        renderMs[s] += (t1 - t0) / 1e6;
+        upsampleMs[s] += (t2 - t1) / 1e6;
+        LabelUpsampler.Result near = LabelUpsampler.nearest(v.classes(), v.confidence(), rw, rh, k.width(), k.height());
+        jbu[s].add(up.labels(), truth.labels());
+        nearest[s].add(near.labels(), truth.labels());
+        agreeJbu[s] += agree(up.labels(), ref.classes());
+        agreeNearest[s] += agree(near.labels(), ref.classes());
+      }
+      pixels += ref.classes().length;
+      frames++;
+    }
+    System.out.printf(Locale.ROOT, "{\"scale\":1,\"frames\":%d,\"miou\":%.4f,\"render_ms_per_frame\":%.0f}%n",
+        frames, full.meanIou(), fullMs / frames);
+    for (int s = 0; s < scales.length; s++) {
+      System.out.printf(Locale.ROOT, "{\"scale\":%s,\"frames\":%d,\"miou_joint_bilateral\":%.4f,\"miou_nearest\":%.4f,"
+              + "\"agree_with_full_joint_bilateral\":%.4f,\"agree_with_full_nearest\":%.4f,\"render_ms_per_frame\":%.0f,"
+              + "\"upsample_ms_per_frame\":%.1f,\"speedup\":%.2f}%n",
+          scales[s], frames, jbu[s].meanIou(), nearest[s].meanIou(), agreeJbu[s] / (double) pixels,
+          agreeNearest[s] / (double) pixels, renderMs[s] / frames, upsampleMs[s] / frames,
+          fullMs / (renderMs[s] + upsampleMs[s]));
+    }
+  }
+
+  private static long agree(short[] a, short[] b) {
+    long n = 0;
+    for (int i = 0; i < a.length; i++) {
+      n += a[i] == b[i] ? 1 : 0;
+    }
+    return n;
+  }
+}
