@@ -469,6 +469,29 @@ class GuiServerApiTest {
   }
 
   @Test
+  void theFastMasksExportWritesFrameSizedMasksFromHalfSizeRenders() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.server = b -> SessionExports.register(b))) {
+      assertTrue(f.get("/api/state").json().get("exports").toString().contains("\"name\":\"masks-fast\""));
+      f.session.applyStroke(0, io.github.bakefeature.api.annotation.Stroke.paint(1, 3f, 4, 4, 20, 10));
+      f.session.resume(); // the fixture starts paused
+      f.session.awaitStep(f.session.progress().step() + 3);
+      JsonNode job = awaitJob(f, f.post("/api/exports/masks-fast", "{}").json().get("id").asLong());
+      assertEquals("done", job.get("state").asText(), job.toString());
+      assertTrue(job.get("message").asText().contains("rendered at 50% size"), job.toString());
+      Path out = f.dir.resolve("exports/masks-fast");
+      JsonNode legend = Json.MAPPER.readTree(out.resolve(io.github.bakefeature.core.export.MaskExporter.LEGEND).toFile());
+      assertEquals(0.5, legend.get("render_scale").asDouble());
+      io.github.bakefeature.api.scene.LabelImage mask = io.github.bakefeature.core.export.MaskExporter.readMask(
+          out.resolve("masks").resolve(f.session.scene().frame(0).name() + ".png"));
+      assertEquals(f.session.scene().width(), mask.width());
+      assertEquals(f.session.scene().height(), mask.height());
+    }
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> SessionExports.masks(2));
+    assertTrue(e.getMessage().contains("(0, 1], found 2.0"), e.getMessage());
+  }
+
+  @Test
   void aFailedExportLeavesThePreviousExportAsItWas() throws Exception {
     java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
     GuiExport failsSecondTime = (session, out, progress) -> {
