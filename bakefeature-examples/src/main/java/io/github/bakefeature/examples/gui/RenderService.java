@@ -3,6 +3,9 @@ package io.github.bakefeature.examples.gui;
 import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.session.LabelSession;
+import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.RgbImage;
+import io.github.bakefeature.core.export.LabelUpsampler;
 import io.github.bakefeature.core.features.FeaturePca;
 import io.github.bakefeature.core.session.DefaultLabelSession;
 import io.github.bakefeature.core.viz.ColourMaps;
@@ -68,6 +71,10 @@ final class RenderService implements AutoCloseable {
     final int width;
     final int height;
     final short[] classes;
+    /** The overlay's class map: {@link #classes} brought to the frame's size ({@link #overlay}). */
+    final short[] overlayClasses;
+    final int overlayWidth;
+    final int overlayHeight;
     final boolean labelled;
     final byte[] colourPng;
     final byte[] depthPng;
@@ -80,11 +87,21 @@ final class RenderService implements AutoCloseable {
 
     Layers(int frame, long step, int width, int height, short[] classes, boolean labelled, byte[] colourPng,
         byte[] depthPng, byte[] featuresPng, byte[] confidencePng, long renderedAtNanos, double millis) {
+      this(frame, step, width, height, classes, width, height, classes, labelled, colourPng, depthPng, featuresPng,
+          confidencePng, renderedAtNanos, millis);
+    }
+
+    Layers(int frame, long step, int width, int height, short[] classes, int overlayWidth, int overlayHeight,
+        short[] overlayClasses, boolean labelled, byte[] colourPng, byte[] depthPng, byte[] featuresPng,
+        byte[] confidencePng, long renderedAtNanos, double millis) {
       this.frame = frame;
       this.step = step;
       this.width = width;
       this.height = height;
       this.classes = classes;
+      this.overlayWidth = overlayWidth;
+      this.overlayHeight = overlayHeight;
+      this.overlayClasses = overlayClasses;
       this.labelled = labelled;
       this.colourPng = colourPng;
       this.depthPng = depthPng;
@@ -95,23 +112,26 @@ final class RenderService implements AutoCloseable {
     }
 
     /**
-     * The class map in class colours (opaque), transparent where a class has no colour and
-     * everywhere until the model has trained on a labelled pixel (before that the semantic head
+     * The overlay's class map in class colours (opaque), transparent where a class has no colour
+     * and everywhere until the model has trained on a labelled pixel (before that the semantic head
      * has learnt nothing, and its classes are arbitrary).
      */
     synchronized byte[] segmentationPng(long classesVersion, int[] palette) {
       if (segKey != classesVersion || segPng == null) {
-        short[] ids = classes;
+        short[] ids = overlayClasses;
         if (!labelled) {
-          ids = new short[classes.length];
+          ids = new short[overlayClasses.length];
           Arrays.fill(ids, (short) -1);
         }
-        segPng = Png.classes(width, height, ids, palette);
+        segPng = Png.classes(overlayWidth, overlayHeight, ids, palette);
         segKey = classesVersion;
       }
       return segPng;
     }
   }
+
+  /** Frames with a longer side keep a preview-size overlay ({@link #overlay}). */
+  static final int MAX_OVERLAY_SIDE = 1280;
 
   private final LabelSession session;
   /** Set once the session's model has trained on a labelled pixel ({@link #modelSawALabel}). */
@@ -325,9 +345,13 @@ final class RenderService implements AutoCloseable {
       FeaturePca p = pcaFor(v);
       feat = Png.rgb(p.toRgb(new io.github.bakefeature.api.feature.FeatureMap(w, h, v.featureDimension(), v.features())));
     }
+    LabelUpsampler.Result overlay = labelled ? overlay(frame, v) : null;
     long t1 = clock.getAsLong();
     double ms = (t1 - t0) / 1e6;
-    Layers l = new Layers(frame, v.step(), w, h, v.classes(), labelled, colour, depth, feat, conf, t1, ms);
+    Layers l = overlay == null
+        ? new Layers(frame, v.step(), w, h, v.classes(), labelled, colour, depth, feat, conf, t1, ms)
+        : new Layers(frame, v.step(), w, h, v.classes(), overlayWidth(frame), overlayHeight(frame), overlay.labels(),
+            labelled, colour, depth, feat, conf, t1, ms);
     Layers previous;
     synchronized (lock) {
       previous = cache.put(frame, l);
@@ -342,6 +366,45 @@ final class RenderService implements AutoCloseable {
         || !Arrays.equals(previous.classes, l.classes);
     listener.rendered(l, changed);
     return l;
+  }
+
+  /**
+   * The class map of {@code v} (a preview, smaller than the frame) brought to the frame's size along
+   * the edges of the frame's image ({@link LabelUpsampler#jointBilateral}), so the overlay's
+   * boundaries sit on the image's edges instead of the preview's pixel staircase; null when the
+   * render is already the frame's size, or the frame is larger than {@value #MAX_OVERLAY_SIDE} px
+   * on a side (the overlay stays at preview size, as its PNG would cost more than the render).
+   */
+  private LabelUpsampler.Result overlay(int frame, RenderedView v) {
+    Frame f = session.scene().frame(frame);
+    int fw = f.intrinsics().width();
+    int fh = f.intrinsics().height();
+    if ((fw <= v.width() && fh <= v.height()) || Math.max(fw, fh) > MAX_OVERLAY_SIDE) {
+      return null;
+    }
+    RgbImage rgb;
+    try {
+      rgb = f.rgb();
+    } catch (java.io.IOException e) {
+      return null; // an image that cannot be read now: the overlay stays at preview size
+    }
+    if (rgb.width() != fw || rgb.height() != fh) {
+      return null;
+    }
+    float[] confidence = v.confidence();
+    if (confidence == null) {
+      confidence = new float[v.classes().length];
+      Arrays.fill(confidence, 1f);
+    }
+    return LabelUpsampler.jointBilateral(v.classes(), confidence, v.width(), v.height(), rgb);
+  }
+
+  private int overlayWidth(int frame) {
+    return session.scene().frame(frame).intrinsics().width();
+  }
+
+  private int overlayHeight(int frame) {
+    return session.scene().frame(frame).intrinsics().height();
   }
 
   /**

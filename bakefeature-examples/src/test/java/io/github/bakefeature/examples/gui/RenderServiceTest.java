@@ -109,6 +109,30 @@ class RenderServiceTest {
     }
   }
 
+  @Test
+  void theOverlayOfAPreviewSmallerThanTheFrameComesAtTheFrameSize() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2); // 48 x 36 frames, training paused
+         RenderService rs = new RenderService(f.session, (frame, outputs) -> view(frame, f.session.step(), (short) 1),
+             false, null, 8, (l, c) -> {})) {
+      f.session.applyStroke(0, Stroke.paint(1, 3f, 10, 10, 30, 10));
+      f.session.resume();
+      for (long step = f.session.step() + 1; f.session.model().unlabelled() && step < 200; step++) {
+        f.session.awaitStep(step);
+      }
+      f.session.pause();
+      RenderService.Layers l = rs.request(0).get(10, TimeUnit.SECONDS);
+      assertTrue(l.labelled);
+      assertEquals(4, l.width, "the side views stay at preview size");
+      assertEquals(48, l.overlayWidth);
+      assertEquals(36, l.overlayHeight);
+      java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+          l.segmentationPng(0, new int[] {0xff0000, 0x00ff00})));
+      assertEquals(48, png.getWidth());
+      assertEquals(36, png.getHeight());
+      assertEquals(0xff00ff00, png.getRGB(47, 35), "class 1 everywhere, opaque");
+    }
+  }
+
   private static int maxAlpha(byte[] png) throws java.io.IOException {
     java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
     int max = 0;
