@@ -21,8 +21,9 @@ import java.util.Locale;
  * resolution and at each scale of {@code scales=} (default {@code 0.5,0.25}), brings the smaller
  * class maps back to full size by joint bilateral upsampling (what the export does) and, as the
  * baseline, by nearest sample, and prints one JSON line per scale: mIoU against ground truth,
- * pixels agreeing with the full-resolution render, and ms per frame. {@code every=N} (default 2)
- * takes every N-th frame.
+ * pixels agreeing with the full-resolution render, and ms per frame (a scene without ground truth,
+ * e.g. a real capture, gets the agreement and the times only). {@code every=N} (default 2) takes
+ * every N-th frame.
  */
 public final class MaskScaleHarness {
   private MaskScaleHarness() {}
@@ -55,13 +56,14 @@ public final class MaskScaleHarness {
     int frames = 0;
     for (int fi = 0; fi < scene.size(); fi += every) {
       Frame f = scene.frame(fi);
-      LabelImage truth = f.groundTruth().orElseThrow(() -> new IllegalArgumentException(
-          "frame " + f.name() + " has no ground truth: expected a scene with gt_semantic/ (e.g. from synth)"));
+      LabelImage truth = f.groundTruth().orElse(null);
       CameraIntrinsics k = f.intrinsics();
       long t0 = System.nanoTime();
       RenderedView ref = model.render(k, f.pose(), EnumSet.of(RenderOutput.CLASSES));
       fullMs += (System.nanoTime() - t0) / 1e6;
-      full.add(ref.classes(), truth.labels());
+      if (truth != null) {
+        full.add(ref.classes(), truth.labels());
+      }
       for (int s = 0; s < scales.length; s++) {
         int rw = (int) Math.max(1, Math.round(k.width() * scales[s]));
         int rh = (int) Math.max(1, Math.round(k.height() * scales[s]));
@@ -73,24 +75,31 @@ public final class MaskScaleHarness {
         renderMs[s] += (t1 - t0) / 1e6;
         upsampleMs[s] += (t2 - t1) / 1e6;
         LabelUpsampler.Result near = LabelUpsampler.nearest(v.classes(), v.confidence(), rw, rh, k.width(), k.height());
-        jbu[s].add(up.labels(), truth.labels());
-        nearest[s].add(near.labels(), truth.labels());
+        if (truth != null) {
+          jbu[s].add(up.labels(), truth.labels());
+          nearest[s].add(near.labels(), truth.labels());
+        }
         agreeJbu[s] += agree(up.labels(), ref.classes());
         agreeNearest[s] += agree(near.labels(), ref.classes());
       }
       pixels += ref.classes().length;
       frames++;
     }
-    System.out.printf(Locale.ROOT, "{\"scale\":1,\"frames\":%d,\"miou\":%.4f,\"render_ms_per_frame\":%.0f}%n",
-        frames, full.meanIou(), fullMs / frames);
+    System.out.printf(Locale.ROOT, "{\"scale\":1,\"frames\":%d,\"miou\":%s,\"render_ms_per_frame\":%.0f}%n",
+        frames, num(full.meanIou()), fullMs / frames);
     for (int s = 0; s < scales.length; s++) {
-      System.out.printf(Locale.ROOT, "{\"scale\":%s,\"frames\":%d,\"miou_joint_bilateral\":%.4f,\"miou_nearest\":%.4f,"
+      System.out.printf(Locale.ROOT, "{\"scale\":%s,\"frames\":%d,\"miou_joint_bilateral\":%s,\"miou_nearest\":%s,"
               + "\"agree_with_full_joint_bilateral\":%.4f,\"agree_with_full_nearest\":%.4f,\"render_ms_per_frame\":%.0f,"
               + "\"upsample_ms_per_frame\":%.1f,\"speedup\":%.2f}%n",
-          scales[s], frames, jbu[s].meanIou(), nearest[s].meanIou(), agreeJbu[s] / (double) pixels,
+          scales[s], frames, num(jbu[s].meanIou()), num(nearest[s].meanIou()), agreeJbu[s] / (double) pixels,
           agreeNearest[s] / (double) pixels, renderMs[s] / frames, upsampleMs[s] / frames,
           fullMs / (renderMs[s] + upsampleMs[s]));
     }
+  }
+
+  /** {@code v} to 4 decimals, or null (no ground truth). */
+  private static String num(double v) {
+    return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
   }
 
   private static long agree(short[] a, short[] b) {
