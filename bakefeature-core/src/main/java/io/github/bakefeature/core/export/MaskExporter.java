@@ -127,7 +127,16 @@ public final class MaskExporter {
           throw new IllegalArgumentException("frame " + f.name() + ": expected an RGB image of the camera's "
               + k.width() + "x" + k.height() + ", found " + rgb.width() + "x" + rgb.height());
         }
-        LabelUpsampler.Result up = LabelUpsampler.jointBilateral(v.classes(), v.confidence(), v.width(), v.height(), rgb);
+        // Unknown samples (a ray that hit nothing renders as class 0 with confidence 0) vote as
+        // unknown, not for class 0: otherwise empty space beside class 0 became class 0.
+        short[] low = v.classes().clone();
+        float[] lowConf = v.confidence();
+        for (int i = 0; i < low.length; i++) {
+          if (!(lowConf[i] > minConfidence)) {
+            low[i] = LabelImage.UNLABELLED;
+          }
+        }
+        LabelUpsampler.Result up = LabelUpsampler.jointBilateral(low, lowConf, v.width(), v.height(), rgb);
         labels = up.labels();
         conf = up.confidence();
       } else {

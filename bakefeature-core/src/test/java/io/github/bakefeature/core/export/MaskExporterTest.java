@@ -200,6 +200,40 @@ class MaskExporterTest {
     assertTrue(e.getMessage().contains("(0, 1], found 1.5"), e.getMessage());
   }
 
+  /**
+   * A renderer as {@code FieldRenderer}: rays in the left half hit the background (class 0,
+   * confidence 0.9), rays in the right half hit nothing (class 0 with confidence 0).
+   */
+  private static ViewSource leftHitRightEmpty() {
+    return (frame, camera, outputs) -> {
+      int w = camera.width();
+      short[] c = new short[w * camera.height()];
+      float[] f = new float[c.length];
+      for (int p = 0; p < c.length; p++) {
+        f[p] = p % w < w / 2 ? 0.9f : 0f;
+      }
+      return new io.github.bakefeature.api.field.RenderedView(w, camera.height(), null, null, null, 0, c, f, 0);
+    };
+  }
+
+  @Test
+  void renderScaleKeepsRaysThatHitNothingUnknownBesideClassZero() throws Exception {
+    InMemoryScene s = scene();
+    Path full = tmp.resolve("full");
+    Path half = tmp.resolve("half");
+    MaskExporter.builder().build().export(leftHitRightEmpty(), s, 3, new int[] {0}, full);
+    MaskExporter.builder().optRenderScale(0.5).build().export(leftHitRightEmpty(), s, 3, new int[] {0}, half);
+    LabelImage expected = MaskExporter.readMask(full.resolve("masks/00000.png"));
+    LabelImage got = MaskExporter.readMask(half.resolve("masks/00000.png"));
+    for (int y = 0; y < H; y++) {
+      for (int x = 0; x < W; x++) {
+        assertEquals(x < W / 2 ? 0 : LabelImage.UNLABELLED, expected.labels()[y * W + x], "full render " + x + "," + y);
+        // A no-hit ray renders as class 0: it must vote unknown, not for the background beside it.
+        assertEquals(expected.labels()[y * W + x], got.labels()[y * W + x], "half-size render " + x + "," + y);
+      }
+    }
+  }
+
   @Test
   void rejectsFramesOutsideTheScene() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MaskExporter.builder().build()
