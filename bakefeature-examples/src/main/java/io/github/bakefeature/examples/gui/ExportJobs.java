@@ -283,9 +283,10 @@ final class ExportJobs implements AutoCloseable {
     }
     throw new java.nio.file.FileAlreadyExistsException(output.toString(), null,
         "expected a previous export of the app (a folder with " + MARKER + ") or an empty folder, found "
-            + (found.size() > 3 ? "entries no export wrote, e.g. " + String.join(", ", found.subList(0, 3))
-                : "entries no export wrote: " + String.join(", ", found))
-            + "; move them away (or point the export elsewhere) to export here");
+            + (found.size() > 3 ? "entries without " + MARKER + ", e.g. " + String.join(", ", found.subList(0, 3))
+                : "entries without " + MARKER + ": " + String.join(", ", found))
+            + "; move them away (or point the export elsewhere) to export here. If this is an export of an"
+            + " earlier version of the app (written before the marker), delete it to let the export replace it");
   }
 
   /** Whether {@code dir} is a folder an export of the app wrote (it holds {@value #MARKER}). */

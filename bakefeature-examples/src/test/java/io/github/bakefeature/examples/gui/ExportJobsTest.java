@@ -162,10 +162,31 @@ class ExportJobsTest {
     }
     assertEquals("failed", job.state);
     assertTrue(job.message.contains(root.resolve("masks").toString()), job.message);
-    assertTrue(job.message.contains("entries no export wrote: notes.txt"), job.message);
+    assertTrue(job.message.contains("found entries without " + ExportJobs.MARKER + ": notes.txt"), job.message);
     assertTrue(!job.message.contains("previous export in"), "not called a previous export: " + job.message);
     assertEquals(List.of("notes.txt"), entries(root.resolve("masks")));
     assertEquals(List.of("masks"), entries(root), "no staging folder left");
+  }
+
+  @Test
+  void anExportOfTheAppBeforeTheMarkerIsKeptAndTheErrorSaysWhyAndWhatToDo() throws Exception {
+    // The app before the marker wrote exports/masks without one: the folder is kept (it cannot be
+    // told from the user's own), but the error must not call the app's own export "entries no
+    // export wrote", and must say how to let the export replace it.
+    Path root = tmp.resolve("scene/exports");
+    Files.createDirectories(root.resolve("masks/masks"));
+    Files.createDirectories(root.resolve("masks/overlays"));
+    Files.writeString(root.resolve("masks/classes.json"), "{}");
+    ExportJobs.Job job;
+    try (ExportJobs jobs = jobs(root, "new")) {
+      job = runToEnd(jobs);
+    }
+    assertEquals("failed", job.state);
+    assertTrue(job.message.contains(root.resolve("masks").toString()), job.message);
+    assertTrue(job.message.contains("found entries without " + ExportJobs.MARKER + ": classes.json, masks, overlays"),
+        job.message);
+    assertTrue(job.message.contains("an export of an earlier version of the app"), job.message);
+    assertEquals(List.of("classes.json", "masks", "overlays"), entries(root.resolve("masks")));
   }
 
   @Test
