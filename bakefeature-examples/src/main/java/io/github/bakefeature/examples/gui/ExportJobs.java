@@ -42,7 +42,16 @@ final class ExportJobs implements AutoCloseable {
   private static final int KEEP_JOBS = 32;
 
   /** A registered export. */
-  record Spec(String name, String label, GuiExport export) {}
+  /**
+   * An export the app offers. {@code earlierLayout}: the names an earlier version of the app's own
+   * export wrote at the top of its folder (before the {@value #MARKER} marker), so a folder holding
+   * nothing else is still replaced as a previous export; empty for exports of other code.
+   */
+  record Spec(String name, String label, GuiExport export, java.util.Set<String> earlierLayout) {
+    Spec(String name, String label, GuiExport export) {
+      this(name, label, export, java.util.Set.of());
+    }
+  }
 
   /** One run of an export. */
   static final class Job {
@@ -227,9 +236,9 @@ final class ExportJobs implements AutoCloseable {
    * Puts the complete export {@code staged} at {@code output}: the previous export is moved aside,
    * the new one renamed into place (one step each), then the previous one deleted.
    */
-  static void publish(Path staged, Path output, long jobId) throws IOException {
+  static void publish(Path staged, Path output, long jobId, java.util.Set<String> earlierLayout) throws IOException {
     Path replaced = output.resolveSibling("." + output.getFileName() + REPLACED + jobId);
-    boolean hadPrevious = checkReplaceable(output);
+    boolean hadPrevious = checkReplaceable(output, earlierLayout);
     if (hadPrevious) {
       Files.move(output, replaced, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -257,13 +266,14 @@ final class ExportJobs implements AutoCloseable {
 
   /**
    * Whether {@code output} (not a link) holds something the swap moves aside and deletes: a previous
-   * export or an empty folder.
+   * export (with {@value #MARKER}, or holding only names of {@code earlierLayout}) or an empty
+   * folder.
    *
    * @throws java.nio.file.FileAlreadyExistsException naming {@code output} if it is anything else
-   *     (a file, a link, a folder without {@value #MARKER} that is not empty): replacing it would
+   *     (a file, a link, a folder of other entries without {@value #MARKER}): replacing it would
    *     delete what the user keeps there
    */
-  static boolean checkReplaceable(Path output) throws IOException {
+  static boolean checkReplaceable(Path output, java.util.Set<String> earlierLayout) throws IOException {
     if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
@@ -276,7 +286,9 @@ final class ExportJobs implements AutoCloseable {
     }
     List<String> found;
     try (Stream<Path> entries = Files.list(output)) {
-      found = entries.map(e -> e.getFileName().toString()).sorted().limit(4).toList();
+      // Names an earlier version of this export wrote are not evidence of the user's files.
+      found = entries.map(e -> e.getFileName().toString()).filter(n -> !earlierLayout.contains(n)).sorted()
+          .limit(4).toList();
     }
     if (found.isEmpty()) {
       return true;
@@ -346,7 +358,7 @@ final class ExportJobs implements AutoCloseable {
     String message = "the export stopped unexpectedly";
     try {
       Path target = publishTarget(job.output);
-      checkReplaceable(target); // before the long run, not only at the swap
+      checkReplaceable(target, spec.earlierLayout()); // before the long run, not only at the swap
       // A free name, not a leftover of an earlier run deleted first: one the app could not delete
       // at start (a file it may not delete) would fail this export too.
       staged = target.equals(job.output) ? freeStaging(root, spec.name(), job.id)
@@ -359,7 +371,7 @@ final class ExportJobs implements AutoCloseable {
         onChange.accept(job);
       });
       mark(staged, job);
-      publish(staged, target, job.id); // complete: kept even if the app is stopping now
+      publish(staged, target, job.id, spec.earlierLayout()); // complete: kept even if the app is stopping now
       message = summary == null ? "" : summary;
       state = "done";
     } catch (Throwable t) {

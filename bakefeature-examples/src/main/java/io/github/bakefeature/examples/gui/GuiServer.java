@@ -445,13 +445,21 @@ public final class GuiServer implements AutoCloseable {
      * it writes into {@code <export root>/<name>/}.
      */
     public Builder optExport(String name, String label, GuiExport export) {
+      return optExport(name, label, export, java.util.Set.of());
+    }
+
+    /**
+     * {@link #optExport(String, String, GuiExport)} for the app's own exports, with the names their
+     * earlier versions wrote into the folder before it carried a marker (so it is still replaced).
+     */
+    Builder optExport(String name, String label, GuiExport export, java.util.Set<String> earlierLayout) {
       if (name == null || !EXPORT_NAME.matcher(name).matches()) {
         throw new IllegalArgumentException("export name must match " + EXPORT_NAME + ", found '" + name + "'");
       }
       if (label == null || label.isBlank() || export == null) {
         throw new IllegalArgumentException("export '" + name + "' needs a label and an implementation");
       }
-      exports.put(name, new ExportJobs.Spec(name, label, export));
+      exports.put(name, new ExportJobs.Spec(name, label, export, java.util.Set.copyOf(earlierLayout)));
       return this;
     }
 

@@ -34,10 +34,12 @@ public final class SessionExports {
    * {@code masks-fast} and {@link #pointCloud()} as {@code pointcloud}.
    */
   public static GuiServer.Builder register(GuiServer.Builder b) {
-    return b.optExport("masks", "Masks + overlays (PNG, every frame)", masks())
+    // Exports of versions before the marker file held these names only: still replaced as exports.
+    java.util.Set<String> masksLayout = java.util.Set.of(MaskExporter.MASKS, MaskExporter.OVERLAYS, MaskExporter.LEGEND);
+    return b.optExport("masks", "Masks + overlays (PNG, every frame)", masks(), masksLayout)
         .optExport("masks-fast", "Masks + overlays, 4x faster (half-size renders, upsampled along image edges)",
             masks(FAST_MASKS_SCALE))
-        .optExport("pointcloud", "Labelled point cloud (PLY)", pointCloud());
+        .optExport("pointcloud", "Labelled point cloud (PLY)", pointCloud(), java.util.Set.of(POINT_CLOUD_FILE));
   }
 
   /**

@@ -169,10 +169,10 @@ class ExportJobsTest {
   }
 
   @Test
-  void anExportOfTheAppBeforeTheMarkerIsKeptAndTheErrorSaysWhyAndWhatToDo() throws Exception {
-    // The app before the marker wrote exports/masks without one: the folder is kept (it cannot be
-    // told from the user's own), but the error must not call the app's own export "entries no
-    // export wrote", and must say how to let the export replace it.
+  void anUnmarkedFolderOfAnExportWithNoEarlierLayoutIsKeptAndTheErrorSaysWhyAndWhatToDo() throws Exception {
+    // An export registered without an earlier layout (another program's) cannot tell an unmarked
+    // folder from the user's own: it is kept, but the error must not call it "entries no export
+    // wrote", and must say how to let the export replace it.
     Path root = tmp.resolve("scene/exports");
     Files.createDirectories(root.resolve("masks/masks"));
     Files.createDirectories(root.resolve("masks/overlays"));
@@ -187,6 +187,37 @@ class ExportJobsTest {
         job.message);
     assertTrue(job.message.contains("an export of an earlier version of the app"), job.message);
     assertEquals(List.of("classes.json", "masks", "overlays"), entries(root.resolve("masks")));
+  }
+
+  @Test
+  void anExportOfAnEarlierVersionIsReplacedButNotWhenItHoldsAFileOfTheUsers() throws Exception {
+    // The app's own exports name what their versions before the marker wrote: such a folder is a
+    // previous export; one more entry makes it the user's folder again.
+    Path root = tmp.resolve("scene/exports");
+    Files.createDirectories(root.resolve("masks/masks"));
+    Files.createDirectories(root.resolve("masks/overlays"));
+    Files.writeString(root.resolve("masks/classes.json"), "{}");
+    GuiExport export = (session, out, progress) -> {
+      Files.writeString(out.resolve("00000.png"), "new");
+      return "1 mask";
+    };
+    java.util.Set<String> layout = java.util.Set.of("masks", "overlays", "classes.json");
+    try (ExportJobs jobs = new ExportJobs(null, root,
+        Map.of("masks", new ExportJobs.Spec("masks", "Masks", export, layout)), j -> {})) {
+      await(jobs.start("masks"));
+      assertEquals(List.of(ExportJobs.MARKER, "00000.png"), entries(root.resolve("masks")));
+
+      Path other = tmp.resolve("other/exports");
+      Files.createDirectories(other.resolve("masks/overlays"));
+      Files.writeString(other.resolve("masks/notes.txt"), "the user's");
+      try (ExportJobs again = new ExportJobs(null, other,
+          Map.of("masks", new ExportJobs.Spec("masks", "Masks", export, layout)), j -> {})) {
+        ExportJobs.Job job = runToEnd(again);
+        assertEquals("failed", job.state);
+        assertTrue(job.message.contains("entries without " + ExportJobs.MARKER + ": notes.txt;"), job.message);
+      }
+      assertEquals(List.of("notes.txt", "overlays"), entries(other.resolve("masks")));
+    }
   }
 
   @Test
