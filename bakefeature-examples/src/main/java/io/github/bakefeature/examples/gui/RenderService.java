@@ -4,6 +4,7 @@ import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.session.LabelSession;
 import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.core.export.LabelUpsampler;
 import io.github.bakefeature.core.features.FeaturePca;
@@ -84,12 +85,6 @@ final class RenderService implements AutoCloseable {
     final double millis;
     private long segKey = Long.MIN_VALUE;
     private byte[] segPng;
-
-    Layers(int frame, long step, int width, int height, short[] classes, boolean labelled, byte[] colourPng,
-        byte[] depthPng, byte[] featuresPng, byte[] confidencePng, long renderedAtNanos, double millis) {
-      this(frame, step, width, height, classes, width, height, classes, labelled, colourPng, depthPng, featuresPng,
-          confidencePng, renderedAtNanos, millis);
-    }
 
     Layers(int frame, long step, int width, int height, short[] classes, int overlayWidth, int overlayHeight,
         short[] overlayClasses, boolean labelled, byte[] colourPng, byte[] depthPng, byte[] featuresPng,
@@ -345,11 +340,12 @@ final class RenderService implements AutoCloseable {
       FeaturePca p = pcaFor(v);
       feat = Png.rgb(p.toRgb(new io.github.bakefeature.api.feature.FeatureMap(w, h, v.featureDimension(), v.features())));
     }
-    LabelUpsampler.Result overlay = labelled ? overlay(frame, v) : null;
+    short[] shown = labelled ? hitClasses(v) : v.classes();
+    LabelUpsampler.Result overlay = labelled ? overlay(frame, v, shown) : null;
     long t1 = clock.getAsLong();
     double ms = (t1 - t0) / 1e6;
     Layers l = overlay == null
-        ? new Layers(frame, v.step(), w, h, v.classes(), labelled, colour, depth, feat, conf, t1, ms)
+        ? new Layers(frame, v.step(), w, h, v.classes(), w, h, shown, labelled, colour, depth, feat, conf, t1, ms)
         : new Layers(frame, v.step(), w, h, v.classes(), overlayWidth(frame), overlayHeight(frame), overlay.labels(),
             labelled, colour, depth, feat, conf, t1, ms);
     Layers previous;
@@ -375,7 +371,7 @@ final class RenderService implements AutoCloseable {
    * render is already the frame's size, or the frame is larger than {@value #MAX_OVERLAY_SIDE} px
    * on a side (the overlay stays at preview size, as its PNG would cost more than the render).
    */
-  private LabelUpsampler.Result overlay(int frame, RenderedView v) {
+  private LabelUpsampler.Result overlay(int frame, RenderedView v, short[] classes) {
     Frame f = session.scene().frame(frame);
     int fw = f.intrinsics().width();
     int fh = f.intrinsics().height();
@@ -393,10 +389,28 @@ final class RenderService implements AutoCloseable {
     }
     float[] confidence = v.confidence();
     if (confidence == null) {
-      confidence = new float[v.classes().length];
+      confidence = new float[classes.length];
       Arrays.fill(confidence, 1f);
     }
-    return LabelUpsampler.jointBilateral(v.classes(), confidence, v.width(), v.height(), rgb);
+    return LabelUpsampler.jointBilateral(classes, confidence, v.width(), v.height(), rgb);
+  }
+
+  /**
+   * The render's classes with rays that hit nothing (confidence 0; the renderer reports them as
+   * class 0) made unknown, so the overlay leaves empty space clear as the mask export does.
+   */
+  private static short[] hitClasses(RenderedView v) {
+    float[] confidence = v.confidence();
+    if (confidence == null) {
+      return v.classes();
+    }
+    short[] c = v.classes().clone();
+    for (int i = 0; i < c.length; i++) {
+      if (!(confidence[i] > 0f)) {
+        c[i] = LabelImage.UNLABELLED;
+      }
+    }
+    return c;
   }
 
   private int overlayWidth(int frame) {

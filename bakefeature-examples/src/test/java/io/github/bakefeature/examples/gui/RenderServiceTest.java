@@ -133,6 +133,36 @@ class RenderServiceTest {
     }
   }
 
+  @Test
+  void raysThatHitNothingLeaveTheOverlayClearAtPreviewAndAtFrameSize() throws Exception {
+    for (int w : new int[] {48, 4}) { // the frame's own size, and a preview brought up to it
+      int h = w * 3 / 4;
+      try (GuiFixture f = GuiFixture.start(tmp.resolve("w" + w), o -> o.frames = 2);
+           RenderService rs = new RenderService(f.session, (frame, outputs) -> {
+             // Class 0 everywhere, as the renderer reports empty space; the left quarter hit nothing.
+             short[] classes = new short[w * h];
+             float[] conf = new float[w * h];
+             for (int i = 0; i < conf.length; i++) {
+               conf[i] = i % w < w / 4 ? 0f : 0.9f;
+             }
+             return new RenderedView(w, h, new float[w * h * 3], new float[w * h], null, 0, classes, conf, f.session.step());
+           }, false, null, 8, (l, c) -> {})) {
+        f.session.applyStroke(0, Stroke.paint(1, 3f, 10, 10, 30, 10));
+        f.session.resume();
+        for (long step = f.session.step() + 1; f.session.model().unlabelled() && step < 200; step++) {
+          f.session.awaitStep(step);
+        }
+        f.session.pause();
+        RenderService.Layers l = rs.request(0).get(10, TimeUnit.SECONDS);
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+            l.segmentationPng(0, new int[] {0xff0000, 0x00ff00})));
+        assertEquals(48, png.getWidth(), "render " + w);
+        assertEquals(0, png.getRGB(0, 20) >>> 24, "render " + w + ": empty space stays clear");
+        assertEquals(0xffff0000, png.getRGB(47, 20), "render " + w + ": class 0 where the rays hit something");
+      }
+    }
+  }
+
   private static int maxAlpha(byte[] png) throws java.io.IOException {
     java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
     int max = 0;
