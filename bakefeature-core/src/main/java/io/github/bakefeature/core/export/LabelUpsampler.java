@@ -115,6 +115,25 @@ public final class LabelUpsampler {
   }
 
   /**
+   * A copy of {@code labels} with every sample whose confidence is at most {@code minConfidence}
+   * (or NaN) made {@link LabelImage#UNLABELLED}: the renderer reports a ray that hit nothing as
+   * class 0 with confidence 0, which must vote as unknown, not for class 0.
+   */
+  public static short[] unknownAtOrBelow(short[] labels, float[] confidence, float minConfidence) {
+    if (confidence.length != labels.length) {
+      throw new IllegalArgumentException("expected a confidence per label (" + labels.length + "), found "
+          + confidence.length);
+    }
+    short[] out = labels.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (!(confidence[i] > minConfidence)) {
+        out[i] = LabelImage.UNLABELLED;
+      }
+    }
+    return out;
+  }
+
+  /**
    * Nearest-sample upsampling to {@code width x height} (the staircase {@link #jointBilateral}
    * avoids; kept as its baseline).
    */

@@ -129,14 +129,8 @@ public final class MaskExporter {
         }
         // Unknown samples (a ray that hit nothing renders as class 0 with confidence 0) vote as
         // unknown, not for class 0: otherwise empty space beside class 0 became class 0.
-        short[] low = v.classes().clone();
-        float[] lowConf = v.confidence();
-        for (int i = 0; i < low.length; i++) {
-          if (!(lowConf[i] > minConfidence)) {
-            low[i] = LabelImage.UNLABELLED;
-          }
-        }
-        LabelUpsampler.Result up = LabelUpsampler.jointBilateral(low, lowConf, v.width(), v.height(), rgb);
+        short[] low = LabelUpsampler.unknownAtOrBelow(v.classes(), v.confidence(), minConfidence);
+        LabelUpsampler.Result up = LabelUpsampler.jointBilateral(low, v.confidence(), v.width(), v.height(), rgb);
         labels = up.labels();
         conf = up.confidence();
       } else {

@@ -109,6 +109,16 @@ class LabelUpsamplerTest {
   }
 
   @Test
+  void samplesAtOrBelowTheConfidenceBecomeUnknownInACopy() {
+    short[] labels = {0, 0, 2, 3};
+    float[] conf = {0f, Float.NaN, 0.5f, 0.51f};
+    short[] out = LabelUpsampler.unknownAtOrBelow(labels, conf, 0.5f);
+    assertEquals("[-1, -1, -1, 3]", java.util.Arrays.toString(out));
+    assertEquals("[0, 0, 2, 3]", java.util.Arrays.toString(labels), "the input is not changed");
+    assertThrows(IllegalArgumentException.class, () -> LabelUpsampler.unknownAtOrBelow(labels, new float[3], 0f));
+  }
+
+  @Test
   void rejectsArraysThatDoNotMatchTheLowResolution() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LabelUpsampler.jointBilateral(new short[10], new float[10], 4, 3, twoColours()));

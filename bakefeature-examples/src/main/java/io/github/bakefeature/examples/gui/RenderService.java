@@ -4,7 +4,6 @@ import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.session.LabelSession;
 import io.github.bakefeature.api.scene.Frame;
-import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.core.export.LabelUpsampler;
 import io.github.bakefeature.core.features.FeaturePca;
@@ -404,13 +403,7 @@ final class RenderService implements AutoCloseable {
     if (confidence == null) {
       return v.classes();
     }
-    short[] c = v.classes().clone();
-    for (int i = 0; i < c.length; i++) {
-      if (!(confidence[i] > 0f)) {
-        c[i] = LabelImage.UNLABELLED;
-      }
-    }
-    return c;
+    return LabelUpsampler.unknownAtOrBelow(v.classes(), confidence, 0f);
   }
 
   private int overlayWidth(int frame) {

@@ -61,8 +61,9 @@ public final class MaskScaleHarness {
       long t0 = System.nanoTime();
       RenderedView ref = model.render(k, f.pose(), EnumSet.of(RenderOutput.CLASSES));
       fullMs += (System.nanoTime() - t0) / 1e6;
+      short[] reference = LabelUpsampler.unknownAtOrBelow(ref.classes(), ref.confidence(), 0f);
       if (truth != null) {
-        full.add(ref.classes(), truth.labels());
+        full.add(reference, truth.labels());
       }
       for (int s = 0; s < scales.length; s++) {
         int rw = (int) Math.max(1, Math.round(k.width() * scales[s]));
@@ -70,17 +71,19 @@ public final class MaskScaleHarness {
         t0 = System.nanoTime();
         RenderedView v = model.render(k.resized(rw, rh), f.pose(), EnumSet.of(RenderOutput.CLASSES));
         long t1 = System.nanoTime();
-        LabelUpsampler.Result up = LabelUpsampler.jointBilateral(v.classes(), v.confidence(), rw, rh, f.rgb());
+        // As MaskExporter: rays that hit nothing vote as unknown.
+        short[] low = LabelUpsampler.unknownAtOrBelow(v.classes(), v.confidence(), 0f);
+        LabelUpsampler.Result up = LabelUpsampler.jointBilateral(low, v.confidence(), rw, rh, f.rgb());
         long t2 = System.nanoTime();
         renderMs[s] += (t1 - t0) / 1e6;
         upsampleMs[s] += (t2 - t1) / 1e6;
-        LabelUpsampler.Result near = LabelUpsampler.nearest(v.classes(), v.confidence(), rw, rh, k.width(), k.height());
+        LabelUpsampler.Result near = LabelUpsampler.nearest(low, v.confidence(), rw, rh, k.width(), k.height());
         if (truth != null) {
           jbu[s].add(up.labels(), truth.labels());
           nearest[s].add(near.labels(), truth.labels());
         }
-        agreeJbu[s] += agree(up.labels(), ref.classes());
-        agreeNearest[s] += agree(near.labels(), ref.classes());
+        agreeJbu[s] += agree(up.labels(), reference);
+        agreeNearest[s] += agree(near.labels(), reference);
       }
       pixels += ref.classes().length;
       frames++;
