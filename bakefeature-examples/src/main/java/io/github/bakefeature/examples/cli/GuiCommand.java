@@ -73,6 +73,15 @@ public final class GuiCommand implements Callable<Integer> {
   /** Counted down to stop the app (Ctrl+C, or a test). */
   private final CountDownLatch stop = new CountDownLatch(1);
 
+  /** The file's modification time, or null if it does not exist or cannot be read. */
+  private static java.nio.file.attribute.FileTime modified(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.getLastModifiedTime(file);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     features.validate(scene);
@@ -126,6 +135,9 @@ public final class GuiCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "bakefeature-gui-shutdown");
+    java.nio.file.Path checkpoint = s.directory().orElse(scene).resolve(SceneLayout.SESSION)
+        .resolve(DefaultLabelSession.CHECKPOINT);
+    java.nio.file.attribute.FileTime before = modified(checkpoint);
     try {
       try (DefaultLabelSession session = sb.build()) {
         try (GuiServer gui = SessionExports.register(GuiServer.builder(session))
@@ -156,9 +168,16 @@ public final class GuiCommand implements Callable<Integer> {
           err.flush();
         }
       }
-      // Closing the session saved it: say where, as the checkpoint of render, segment, export and evaluate.
-      err.println("saved the model to "
-          + s.directory().orElse(scene).resolve(SceneLayout.SESSION).resolve(DefaultLabelSession.CHECKPOINT));
+      // Closing the session saved it (when it trained, and the write worked): say where, as the
+      // checkpoint of render, segment, export and evaluate; and say so when nothing was written.
+      java.nio.file.attribute.FileTime after = modified(checkpoint);
+      if (after != null && !after.equals(before)) {
+        err.println("saved the model to " + checkpoint);
+      } else if (after != null) {
+        err.println("could not save the model (see the warning above): " + checkpoint + " is the one saved before");
+      } else {
+        err.println("no model saved: training took no step (start without --paused, or resume it in the app)");
+      }
       err.flush();
     } finally {
       closed.countDown();

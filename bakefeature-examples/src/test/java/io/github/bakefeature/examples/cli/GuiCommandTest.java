@@ -35,18 +35,7 @@ class GuiCommandTest {
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("gui", "--scene", scene.toString(),
         "--method", "snerf-hg-freq", "--port", "0", "--rays", "128", "--hash-table-log2", "14"));
     try {
-      String line = null;
-      for (int i = 0; i < 1200 && line == null; i++) {
-        if (exit.isDone()) {
-          throw new AssertionError("gui exited early with " + exit.get() + ": " + err);
-        }
-        String o = out.toString();
-        if (o.contains("\n")) {
-          line = o.substring(0, o.indexOf('\n'));
-        } else {
-          Thread.sleep(50);
-        }
-      }
+      String line = awaitUrlLine(out, err, exit);
       JsonNode started = JSON.readTree(line);
       String url = started.get("url").asText();
       assertTrue(url.startsWith("http://127.0.0.1:"), url);
@@ -69,6 +58,46 @@ class GuiCommandTest {
     assertTrue(Files.exists(scene.resolve("session/model.ckpt")), "the model is saved on exit");
     assertTrue(err.toString().contains("saved the model to " + scene.resolve("session").resolve("model.ckpt")),
         "and says where: " + err);
+  }
+
+  /** The app's first stdout line (its URL), waiting while it starts. */
+  private static String awaitUrlLine(StringWriter out, StringWriter err, CompletableFuture<Integer> exit) throws Exception {
+    String line = null;
+    for (int i = 0; i < 1200 && line == null; i++) {
+      if (exit.isDone()) {
+        throw new AssertionError("gui exited early with " + exit.get() + ": " + err);
+      }
+      String o = out.toString();
+      if (o.contains("\n")) {
+        line = o.substring(0, o.indexOf('\n'));
+      } else {
+        Thread.sleep(50);
+      }
+    }
+    return line;
+  }
+
+  @Test
+  void saysNoModelWasSavedWhenTrainingTookNoStep(@TempDir Path tmp) throws Exception {
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    CommandLine cl = BakeFeatureCli.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    GuiCommand gui = (GuiCommand) cl.getSubcommands().get("gui").getCommand();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("gui", "--scene", scene.toString(),
+        "--method", "snerf-hg", "--port", "0", "--paused", "--hash-table-log2", "14"));
+    try {
+      awaitUrlLine(out, err, exit);
+    } finally {
+      gui.stop();
+    }
+    assertEquals(0, exit.get(120, TimeUnit.SECONDS), err.toString());
+    assertTrue(Files.notExists(scene.resolve("session/model.ckpt")));
+    assertTrue(err.toString().contains("no model saved: training took no step"), err.toString());
+    assertTrue(!err.toString().contains("saved the model to"), err.toString());
   }
 
   @Test
