@@ -42,7 +42,7 @@ public final class DocScreenshot {
     Path out = Path.of(args.length > 0 ? args[0] : "docs/images/gui.png").toAbsolutePath();
     long steps = args.length > 1 ? Long.parseLong(args[1]) : 1200;
     Path dir = Files.createTempDirectory("bakefeature-doc-").resolve("tabletop");
-    SyntheticScene synth = SyntheticScenes.generate(Preset.TABLETOP, 12, 256, 192, 0);
+    SyntheticScene synth = SyntheticScenes.generate(Preset.TABLETOP, 12, 320, 240, 0);
     SceneWriter.write(synth.scene(), dir);
     SceneFolder scene = SceneFolder.open(dir);
     FeatureCache cache = FeatureCache.builder(scene, FilterBankFeatureExtractor.builder().build()).build();
