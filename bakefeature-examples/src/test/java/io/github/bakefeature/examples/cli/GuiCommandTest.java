@@ -26,14 +26,12 @@ class GuiCommandTest {
   void servesTheSceneOnLoopbackPrintsTheUrlAndSavesTheModelWhenStopped(@TempDir Path tmp) throws Exception {
     Path scene = tmp.resolve("scene");
     assertEquals(0, Cli.run("synth", "--frames", "3", "--width", "32", "--height", "24", "--out", scene.toString()).code());
-    CommandLine cl = BakeFeatureCli.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    GuiCommand gui = (GuiCommand) cl.getSubcommands().get("gui").getCommand();
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("gui", "--scene", scene.toString(),
-        "--method", "snerf-hg-freq", "--port", "0", "--rays", "128", "--hash-table-log2", "14"));
+    Started app = Started.run("gui", "--scene", scene.toString(),
+        "--method", "snerf-hg-freq", "--port", "0", "--rays", "128", "--hash-table-log2", "14");
+    StringWriter out = app.out();
+    StringWriter err = app.err();
+    GuiCommand gui = app.gui();
+    CompletableFuture<Integer> exit = app.exit();
     try {
       String line = awaitUrlLine(out, err, exit);
       JsonNode started = JSON.readTree(line);
@@ -60,6 +58,19 @@ class GuiCommandTest {
         "and says where: " + err);
   }
 
+  /** {@code bakefeature ARGS} running on another thread, with its output. */
+  private record Started(GuiCommand gui, CompletableFuture<Integer> exit, StringWriter out, StringWriter err) {
+    static Started run(String... args) {
+      CommandLine cl = BakeFeatureCli.newCommandLine();
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      cl.setOut(new PrintWriter(out, true));
+      cl.setErr(new PrintWriter(err, true));
+      GuiCommand gui = (GuiCommand) cl.getSubcommands().get("gui").getCommand();
+      return new Started(gui, CompletableFuture.supplyAsync(() -> cl.execute(args)), out, err);
+    }
+  }
+
   /** The app's first stdout line (its URL), waiting while it starts. */
   private static String awaitUrlLine(StringWriter out, StringWriter err, CompletableFuture<Integer> exit) throws Exception {
     String line = null;
@@ -81,14 +92,12 @@ class GuiCommandTest {
   void saysNoModelWasSavedWhenTrainingTookNoStep(@TempDir Path tmp) throws Exception {
     Path scene = tmp.resolve("scene");
     assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "32", "--height", "24", "--out", scene.toString()).code());
-    CommandLine cl = BakeFeatureCli.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    GuiCommand gui = (GuiCommand) cl.getSubcommands().get("gui").getCommand();
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("gui", "--scene", scene.toString(),
-        "--method", "snerf-hg", "--port", "0", "--paused", "--hash-table-log2", "14"));
+    Started app = Started.run("gui", "--scene", scene.toString(),
+        "--method", "snerf-hg", "--port", "0", "--paused", "--hash-table-log2", "14");
+    StringWriter out = app.out();
+    StringWriter err = app.err();
+    GuiCommand gui = app.gui();
+    CompletableFuture<Integer> exit = app.exit();
     try {
       awaitUrlLine(out, err, exit);
     } finally {

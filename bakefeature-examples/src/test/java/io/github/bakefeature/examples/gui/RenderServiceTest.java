@@ -97,11 +97,7 @@ class RenderServiceTest {
       RenderService.Layers beforeTraining = rs.request(0).get(10, TimeUnit.SECONDS);
       assertFalse(beforeTraining.labelled, "a scribble, but no training step has used it: the classes are arbitrary");
       assertEquals(0, maxAlpha(beforeTraining.segmentationPng(0, palette)), "no overlay of arbitrary classes");
-      f.session.resume();
-      for (long step = f.session.step() + 1; f.session.model().unlabelled() && step < 200; step++) {
-        f.session.awaitStep(step);
-      }
-      f.session.pause();
+      trainUntilLabelled(f);
       assertFalse(f.session.model().unlabelled(), "training has used the scribble");
       RenderService.Layers trained = rs.request(0).get(10, TimeUnit.SECONDS);
       assertTrue(trained.labelled);
@@ -115,11 +111,7 @@ class RenderServiceTest {
          RenderService rs = new RenderService(f.session, (frame, outputs) -> view(frame, f.session.step(), (short) 1),
              false, null, 8, (l, c) -> {})) {
       f.session.applyStroke(0, Stroke.paint(1, 3f, 10, 10, 30, 10));
-      f.session.resume();
-      for (long step = f.session.step() + 1; f.session.model().unlabelled() && step < 200; step++) {
-        f.session.awaitStep(step);
-      }
-      f.session.pause();
+      trainUntilLabelled(f);
       RenderService.Layers l = rs.request(0).get(10, TimeUnit.SECONDS);
       assertTrue(l.labelled);
       assertEquals(4, l.width, "the side views stay at preview size");
@@ -148,11 +140,7 @@ class RenderServiceTest {
              return new RenderedView(w, h, new float[w * h * 3], new float[w * h], null, 0, classes, conf, f.session.step());
            }, false, null, 8, (l, c) -> {})) {
         f.session.applyStroke(0, Stroke.paint(1, 3f, 10, 10, 30, 10));
-        f.session.resume();
-        for (long step = f.session.step() + 1; f.session.model().unlabelled() && step < 200; step++) {
-          f.session.awaitStep(step);
-        }
-        f.session.pause();
+        trainUntilLabelled(f);
         RenderService.Layers l = rs.request(0).get(10, TimeUnit.SECONDS);
         java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
             l.segmentationPng(0, new int[] {0xff0000, 0x00ff00})));
@@ -161,6 +149,15 @@ class RenderServiceTest {
         assertEquals(0xffff0000, png.getRGB(47, 20), "render " + w + ": class 0 where the rays hit something");
       }
     }
+  }
+
+  /** Trains the fixture's (paused) session until its model has used a scribble, then pauses it again. */
+  private static void trainUntilLabelled(GuiFixture f) throws InterruptedException {
+    f.session.resume();
+    for (long step = f.session.step() + 1; f.session.model().unlabelled() && step < 200; step++) {
+      f.session.awaitStep(step);
+    }
+    f.session.pause();
   }
 
   private static int maxAlpha(byte[] png) throws java.io.IOException {
