@@ -65,6 +65,21 @@ public final class RenderCommand implements Callable<Integer> {
       ImageFiles.writeRgbPng(ColourMaps.classes(v.classMap(), Palette.colours(model.classCount())),
           out.resolve(stem + "_classes.png"));
       ImageFiles.writeRgbPng(ColourMaps.confidence(v.confidence(), w, h), out.resolve(stem + "_confidence.png"));
+    } else {
+      // An earlier render of this frame by a labelled model left these here: beside the new colour
+      // and depth they would pass for this model's classes.
+      boolean removed = false;
+      for (String layer : new String[] {"_classes.png", "_confidence.png"}) {
+        Path stale = out.resolve(stem + layer);
+        if (Files.isRegularFile(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.delete(stale);
+          removed = true;
+        }
+      }
+      if (removed) {
+        spec.commandLine().getErr().println("render: removed the class map and confidence of an earlier render of"
+            + " frame " + frame + " from " + out);
+      }
     }
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("frame", frame);

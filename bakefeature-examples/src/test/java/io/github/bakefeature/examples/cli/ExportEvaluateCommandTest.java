@@ -172,12 +172,19 @@ class ExportEvaluateCommandTest {
     String header = new String(Files.readAllBytes(ply), java.nio.charset.StandardCharsets.ISO_8859_1);
     assertFalse(header.substring(0, header.indexOf("end_header")).contains("comment class "), "no legend");
     Path rendered = tmp.resolve("render-unlabelled");
+    // A labelled model's render of the same frame was written there before: its class map must not
+    // stay beside the new colour and depth as if the unlabelled model had made it.
+    assertEquals(0, Cli.run("render", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--frame", "1",
+        "--out", rendered.toString()).code());
+    assertTrue(Files.exists(rendered.resolve("00001_classes.png")));
     Cli.Result r = Cli.run("render", "--scene", scene.toString(), "--checkpoint", unlabelled.toString(), "--frame", "1",
         "--out", rendered.toString());
     assertEquals(0, r.code(), r.err());
     assertFalse(lines(r.out()).get(0).get("classes").asBoolean(), r.out());
     assertTrue(Files.exists(rendered.resolve("00001_colour.png")) && Files.exists(rendered.resolve("00001_depth.png")));
     assertFalse(Files.exists(rendered.resolve("00001_classes.png")), "no class map of arbitrary classes");
+    assertFalse(Files.exists(rendered.resolve("00001_confidence.png")));
+    assertTrue(r.err().contains("removed the class map and confidence of an earlier render"), r.err());
     // The labelled model's export says so too.
     Cli.Result l = Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--pointcloud",
         tmp.resolve("labelled.ply").toString());
