@@ -14,11 +14,34 @@ class ExportJobsTest {
   @TempDir Path tmp;
 
   private static ExportJobs jobs(Path root, String content) {
+    return jobs(root, content, java.util.Set.of());
+  }
+
+  /** Export "masks" writing {@code 00000.png} = {@code content}, whose earlier versions wrote {@code layout}. */
+  private static ExportJobs jobs(Path root, String content, java.util.Set<String> layout) {
     GuiExport export = (session, out, progress) -> {
       Files.writeString(out.resolve("00000.png"), content);
       return "1 mask";
     };
-    return new ExportJobs(null, root, Map.of("masks", new ExportJobs.Spec("masks", "Masks", export)), j -> {});
+    return new ExportJobs(null, root, Map.of("masks", new ExportJobs.Spec("masks", "Masks", export, layout)), j -> {});
+  }
+
+  /** Runs export "masks" once into {@code root} and returns the ended job. */
+  private static ExportJobs.Job exportOnce(Path root, String content, java.util.Set<String> layout) throws Exception {
+    try (ExportJobs jobs = jobs(root, content, layout)) {
+      return runToEnd(jobs);
+    }
+  }
+
+  private static ExportJobs.Job exportOnce(Path root) throws Exception {
+    return exportOnce(root, "new", java.util.Set.of());
+  }
+
+  /** What the app's masks export wrote before the marker existed. */
+  private static void earlierVersionExport(Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("masks"));
+    Files.createDirectories(dir.resolve("overlays"));
+    Files.writeString(dir.resolve("classes.json"), "{}");
   }
 
   private static void await(ExportJobs.Job job) throws InterruptedException {
@@ -129,12 +152,7 @@ class ExportJobsTest {
     Files.createDirectories(root);
     Files.writeString(root.resolve("masks"), "the user's notes");
     ExportJobs.Job job;
-    try (ExportJobs jobs = jobs(root, "new")) {
-      job = jobs.start("masks");
-      for (int i = 0; i < 3000 && job.state.equals("running"); i++) {
-        Thread.sleep(10);
-      }
-    }
+    job = exportOnce(root);
     assertEquals("failed", job.state);
     assertTrue(job.message.contains("found a file"), job.message);
     assertEquals("the user's notes", Files.readString(root.resolve("masks")));
@@ -157,9 +175,7 @@ class ExportJobsTest {
     Files.createDirectories(root.resolve("masks"));
     Files.writeString(root.resolve("masks/notes.txt"), "the user's notes");
     ExportJobs.Job job;
-    try (ExportJobs jobs = jobs(root, "new")) {
-      job = runToEnd(jobs);
-    }
+    job = exportOnce(root);
     assertEquals("failed", job.state);
     assertTrue(job.message.contains(root.resolve("masks").toString()), job.message);
     assertTrue(job.message.contains("found entries without " + ExportJobs.MARKER + ": notes.txt"), job.message);
@@ -174,13 +190,9 @@ class ExportJobsTest {
     // folder from the user's own: it is kept, but the error must not call it "entries no export
     // wrote", and must say how to let the export replace it.
     Path root = tmp.resolve("scene/exports");
-    Files.createDirectories(root.resolve("masks/masks"));
-    Files.createDirectories(root.resolve("masks/overlays"));
-    Files.writeString(root.resolve("masks/classes.json"), "{}");
+    earlierVersionExport(root.resolve("masks"));
     ExportJobs.Job job;
-    try (ExportJobs jobs = jobs(root, "new")) {
-      job = runToEnd(jobs);
-    }
+    job = exportOnce(root);
     assertEquals("failed", job.state);
     assertTrue(job.message.contains(root.resolve("masks").toString()), job.message);
     assertTrue(job.message.contains("found entries without " + ExportJobs.MARKER + ": classes.json, masks, overlays"),
@@ -194,30 +206,19 @@ class ExportJobsTest {
     // The app's own exports name what their versions before the marker wrote: such a folder is a
     // previous export; one more entry makes it the user's folder again.
     Path root = tmp.resolve("scene/exports");
-    Files.createDirectories(root.resolve("masks/masks"));
-    Files.createDirectories(root.resolve("masks/overlays"));
-    Files.writeString(root.resolve("masks/classes.json"), "{}");
-    GuiExport export = (session, out, progress) -> {
-      Files.writeString(out.resolve("00000.png"), "new");
-      return "1 mask";
-    };
+    earlierVersionExport(root.resolve("masks"));
     java.util.Set<String> layout = java.util.Set.of("masks", "overlays", "classes.json");
-    try (ExportJobs jobs = new ExportJobs(null, root,
-        Map.of("masks", new ExportJobs.Spec("masks", "Masks", export, layout)), j -> {})) {
-      await(jobs.start("masks"));
-      assertEquals(List.of(ExportJobs.MARKER, "00000.png"), entries(root.resolve("masks")));
+    ExportJobs.Job done = exportOnce(root, "new", layout);
+    assertEquals("done", done.state, done.message);
+    assertEquals(List.of(ExportJobs.MARKER, "00000.png"), entries(root.resolve("masks")));
 
-      Path other = tmp.resolve("other/exports");
-      Files.createDirectories(other.resolve("masks/overlays"));
-      Files.writeString(other.resolve("masks/notes.txt"), "the user's");
-      try (ExportJobs again = new ExportJobs(null, other,
-          Map.of("masks", new ExportJobs.Spec("masks", "Masks", export, layout)), j -> {})) {
-        ExportJobs.Job job = runToEnd(again);
-        assertEquals("failed", job.state);
-        assertTrue(job.message.contains("entries without " + ExportJobs.MARKER + ": notes.txt;"), job.message);
-      }
-      assertEquals(List.of("notes.txt", "overlays"), entries(other.resolve("masks")));
-    }
+    Path other = tmp.resolve("other/exports");
+    Files.createDirectories(other.resolve("masks/overlays"));
+    Files.writeString(other.resolve("masks/notes.txt"), "the user's");
+    ExportJobs.Job job = exportOnce(other, "new", layout);
+    assertEquals("failed", job.state);
+    assertTrue(job.message.contains("entries without " + ExportJobs.MARKER + ": notes.txt;"), job.message);
+    assertEquals(List.of("notes.txt", "overlays"), entries(other.resolve("masks")));
   }
 
   @Test
@@ -229,9 +230,7 @@ class ExportJobsTest {
     Files.createDirectories(root);
     Files.createSymbolicLink(root.resolve("masks"), dataset);
     ExportJobs.Job job;
-    try (ExportJobs jobs = jobs(root, "new")) {
-      job = runToEnd(jobs);
-    }
+    job = exportOnce(root);
     assertEquals("failed", job.state);
     assertTrue(job.message.contains(dataset.toRealPath().toString()), job.message);
     assertEquals(List.of("images"), entries(dataset));
@@ -275,12 +274,7 @@ class ExportJobsTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", stuck), "needs chattr +i");
     ExportJobs.Job job;
     try {
-      try (ExportJobs jobs = jobs(root, "new")) {
-        job = jobs.start("masks");
-        for (int i = 0; i < 3000 && job.state.equals("running"); i++) {
-          Thread.sleep(10);
-        }
-      }
+      job = exportOnce(root);
       assertEquals("done", job.state, "the new export is in place: " + job.message);
       assertEquals("new", Files.readString(root.resolve("masks/00000.png")));
     } finally {
@@ -367,12 +361,7 @@ class ExportJobsTest {
     stuck(root.resolve(".masks.partial-1/sub/00000.png"));
     ExportJobs.Job job;
     try {
-      try (ExportJobs jobs = jobs(root, "new")) {
-        job = jobs.start("masks");
-        for (int i = 0; i < 3000 && job.state.equals("running"); i++) {
-          Thread.sleep(10);
-        }
-      }
+      job = exportOnce(root);
     } finally {
       unstick(root);
     }
