@@ -37,6 +37,26 @@ public record CameraIntrinsics(int width, int height, double fx, double fy, doub
         (cx + 0.5) * sx - 0.5, (cy + 0.5) * sy - 0.5);
   }
 
+  /**
+   * {@link #resized} to this camera's size times {@code scale}, each side rounded and at least 1
+   * pixel (a render at a fraction, or a multiple, of the frame's resolution).
+   *
+   * @throws IllegalArgumentException if {@code scale} is not a positive finite number or a side
+   *     would not fit an {@code int}
+   */
+  public CameraIntrinsics scaled(double scale) {
+    if (!(scale > 0) || !Double.isFinite(scale)) {
+      throw new IllegalArgumentException("scale must be a positive finite number, found " + scale);
+    }
+    long w = Math.max(1, Math.round(width * scale));
+    long h = Math.max(1, Math.round(height * scale));
+    if (w > Integer.MAX_VALUE || h > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("a " + width + "x" + height + " camera scaled by " + scale
+          + " does not fit an int image size");
+    }
+    return resized((int) w, (int) h);
+  }
+
   /** Horizontal field of view in degrees. */
   public double horizontalFovDegrees() {
     return Math.toDegrees(2 * Math.atan(0.5 * width / fx));

@@ -119,9 +119,7 @@ public final class MaskExporter {
       short[] labels;
       float[] conf;
       if (renderScale < 1) {
-        int rw = (int) Math.max(1, Math.round(k.width() * renderScale));
-        int rh = (int) Math.max(1, Math.round(k.height() * renderScale));
-        RenderedView v = views.render(fi, k.resized(rw, rh), EnumSet.of(RenderOutput.CLASSES));
+        RenderedView v = views.render(fi, k.scaled(renderScale), EnumSet.of(RenderOutput.CLASSES));
         rgb = f.rgb();
         if (rgb.width() != k.width() || rgb.height() != k.height()) {
           throw new IllegalArgumentException("frame " + f.name() + ": expected an RGB image of the camera's "

@@ -83,19 +83,14 @@ public final class PointCloudExporter {
     for (int i = 0; i < fs.length; i++) {
       Frame f = scene.frame(fs[i]);
       CameraIntrinsics k = f.intrinsics();
-      long w = k.width();
-      long h = k.height();
-      if (renderScale != 1.0) {
-        w = Math.max(1, Math.round(k.width() * renderScale));
-        h = Math.max(1, Math.round(k.height() * renderScale));
-      }
       try {
-        FieldModel.checkRenderSize((int) Math.min(w, Integer.MAX_VALUE), (int) Math.min(h, Integer.MAX_VALUE));
+        CameraIntrinsics r = renderScale != 1.0 ? k.scaled(renderScale) : k;
+        FieldModel.checkRenderSize(r.width(), r.height());
+        out[i] = r;
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("frame " + f.name() + " (" + k.width() + "x" + k.height()
             + ") at render scale " + renderScale + ": " + e.getMessage(), e);
       }
-      out[i] = renderScale != 1.0 ? k.resized((int) w, (int) h) : k;
     }
     return out;
   }

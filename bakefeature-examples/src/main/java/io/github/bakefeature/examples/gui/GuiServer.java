@@ -287,8 +287,7 @@ public final class GuiServer implements AutoCloseable {
       CameraIntrinsics k = f.intrinsics();
       int longSide = Math.max(k.width(), k.height());
       if (longSide > size) {
-        double scale = (double) size / longSide;
-        k = k.resized(Math.max(1, (int) Math.round(k.width() * scale)), Math.max(1, (int) Math.round(k.height() * scale)));
+        k = k.scaled((double) size / longSide);
       }
       CameraIntrinsics camera = k;
       return s.model().withRenderSettings(settings).render(camera, f.pose(), outputs);

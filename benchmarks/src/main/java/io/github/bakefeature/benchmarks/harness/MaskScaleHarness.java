@@ -66,10 +66,11 @@ public final class MaskScaleHarness {
         full.add(reference, truth.labels());
       }
       for (int s = 0; s < scales.length; s++) {
-        int rw = (int) Math.max(1, Math.round(k.width() * scales[s]));
-        int rh = (int) Math.max(1, Math.round(k.height() * scales[s]));
+        CameraIntrinsics small = k.scaled(scales[s]);
+        int rw = small.width();
+        int rh = small.height();
         t0 = System.nanoTime();
-        RenderedView v = model.render(k.resized(rw, rh), f.pose(), EnumSet.of(RenderOutput.CLASSES));
+        RenderedView v = model.render(small, f.pose(), EnumSet.of(RenderOutput.CLASSES));
         long t1 = System.nanoTime();
         // As MaskExporter: rays that hit nothing vote as unknown.
         short[] low = LabelUpsampler.unknownAtOrBelow(v.classes(), v.confidence(), 0f);
