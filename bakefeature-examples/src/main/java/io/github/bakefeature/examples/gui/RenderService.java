@@ -4,6 +4,7 @@ import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.session.LabelSession;
 import io.github.bakefeature.api.scene.Frame;
+import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.core.export.LabelUpsampler;
 import io.github.bakefeature.core.features.FeaturePca;
@@ -71,10 +72,8 @@ final class RenderService implements AutoCloseable {
     final int width;
     final int height;
     final short[] classes;
-    /** The overlay's class map: {@link #classes} brought to the frame's size ({@link #overlay}). */
-    final short[] overlayClasses;
-    final int overlayWidth;
-    final int overlayHeight;
+    /** What the overlay shows: {@link #classes}, empty space unknown, at the frame's size ({@link #overlay}). */
+    final LabelImage overlay;
     final boolean labelled;
     final byte[] colourPng;
     final byte[] depthPng;
@@ -85,17 +84,15 @@ final class RenderService implements AutoCloseable {
     private long segKey = Long.MIN_VALUE;
     private byte[] segPng;
 
-    Layers(int frame, long step, int width, int height, short[] classes, int overlayWidth, int overlayHeight,
-        short[] overlayClasses, boolean labelled, byte[] colourPng, byte[] depthPng, byte[] featuresPng,
-        byte[] confidencePng, long renderedAtNanos, double millis) {
+    Layers(int frame, long step, int width, int height, short[] classes, LabelImage overlay, boolean labelled,
+        byte[] colourPng, byte[] depthPng, byte[] featuresPng, byte[] confidencePng, long renderedAtNanos,
+        double millis) {
       this.frame = frame;
       this.step = step;
       this.width = width;
       this.height = height;
       this.classes = classes;
-      this.overlayWidth = overlayWidth;
-      this.overlayHeight = overlayHeight;
-      this.overlayClasses = overlayClasses;
+      this.overlay = overlay;
       this.labelled = labelled;
       this.colourPng = colourPng;
       this.depthPng = depthPng;
@@ -112,12 +109,12 @@ final class RenderService implements AutoCloseable {
      */
     synchronized byte[] segmentationPng(long classesVersion, int[] palette) {
       if (segKey != classesVersion || segPng == null) {
-        short[] ids = overlayClasses;
+        short[] ids = overlay.labels();
         if (!labelled) {
-          ids = new short[overlayClasses.length];
+          ids = new short[ids.length];
           Arrays.fill(ids, (short) -1);
         }
-        segPng = Png.classes(overlayWidth, overlayHeight, ids, palette);
+        segPng = Png.classes(overlay.width(), overlay.height(), ids, palette);
         segKey = classesVersion;
       }
       return segPng;
@@ -339,14 +336,10 @@ final class RenderService implements AutoCloseable {
       FeaturePca p = pcaFor(v);
       feat = Png.rgb(p.toRgb(new io.github.bakefeature.api.feature.FeatureMap(w, h, v.featureDimension(), v.features())));
     }
-    short[] shown = labelled ? hitClasses(v) : v.classes();
-    LabelUpsampler.Result overlay = labelled ? overlay(frame, v, shown) : null;
+    LabelImage overlay = labelled ? overlay(frame, v) : v.classMap();
     long t1 = clock.getAsLong();
     double ms = (t1 - t0) / 1e6;
-    Layers l = overlay == null
-        ? new Layers(frame, v.step(), w, h, v.classes(), w, h, shown, labelled, colour, depth, feat, conf, t1, ms)
-        : new Layers(frame, v.step(), w, h, v.classes(), overlayWidth(frame), overlayHeight(frame), overlay.labels(),
-            labelled, colour, depth, feat, conf, t1, ms);
+    Layers l = new Layers(frame, v.step(), w, h, v.classes(), overlay, labelled, colour, depth, feat, conf, t1, ms);
     Layers previous;
     synchronized (lock) {
       previous = cache.put(frame, l);
@@ -364,54 +357,31 @@ final class RenderService implements AutoCloseable {
   }
 
   /**
-   * The class map of {@code v} (a preview, smaller than the frame) brought to the frame's size along
-   * the edges of the frame's image ({@link LabelUpsampler#jointBilateral}), so the overlay's
-   * boundaries sit on the image's edges instead of the preview's pixel staircase; null when the
-   * render is already the frame's size, or the frame is larger than {@value #MAX_OVERLAY_SIDE} px
-   * on a side (the overlay stays at preview size, as its PNG would cost more than the render).
+   * The class map of {@code v} with rays that hit nothing (confidence 0; the renderer reports them
+   * as class 0) unknown, so empty space stays clear as in the mask export; for a preview smaller
+   * than the frame, brought to the frame's size along the edges of the frame's image
+   * ({@link LabelUpsampler#jointBilateral}), so its boundaries sit on the image's edges instead of
+   * the preview's pixel staircase. Frames larger than {@value #MAX_OVERLAY_SIDE} px on a side keep
+   * the preview size (the PNG would cost more than the render), as does a frame whose image cannot
+   * be read now.
    */
-  private LabelUpsampler.Result overlay(int frame, RenderedView v, short[] classes) {
+  private LabelImage overlay(int frame, RenderedView v) {
+    short[] hit = LabelUpsampler.unknownAtOrBelow(v.classes(), v.confidence(), 0f);
     Frame f = session.scene().frame(frame);
     int fw = f.intrinsics().width();
     int fh = f.intrinsics().height();
-    if ((fw <= v.width() && fh <= v.height()) || Math.max(fw, fh) > MAX_OVERLAY_SIDE) {
-      return null;
+    if ((fw > v.width() || fh > v.height()) && Math.max(fw, fh) <= MAX_OVERLAY_SIDE) {
+      try {
+        RgbImage rgb = f.rgb();
+        if (rgb.width() == fw && rgb.height() == fh) {
+          return new LabelImage(fw, fh,
+              LabelUpsampler.jointBilateral(hit, v.confidence(), v.width(), v.height(), rgb).labels());
+        }
+      } catch (java.io.IOException e) {
+        // an image that cannot be read now: the overlay stays at preview size
+      }
     }
-    RgbImage rgb;
-    try {
-      rgb = f.rgb();
-    } catch (java.io.IOException e) {
-      return null; // an image that cannot be read now: the overlay stays at preview size
-    }
-    if (rgb.width() != fw || rgb.height() != fh) {
-      return null;
-    }
-    float[] confidence = v.confidence();
-    if (confidence == null) {
-      confidence = new float[classes.length];
-      Arrays.fill(confidence, 1f);
-    }
-    return LabelUpsampler.jointBilateral(classes, confidence, v.width(), v.height(), rgb);
-  }
-
-  /**
-   * The render's classes with rays that hit nothing (confidence 0; the renderer reports them as
-   * class 0) made unknown, so the overlay leaves empty space clear as the mask export does.
-   */
-  private static short[] hitClasses(RenderedView v) {
-    float[] confidence = v.confidence();
-    if (confidence == null) {
-      return v.classes();
-    }
-    return LabelUpsampler.unknownAtOrBelow(v.classes(), confidence, 0f);
-  }
-
-  private int overlayWidth(int frame) {
-    return session.scene().frame(frame).intrinsics().width();
-  }
-
-  private int overlayHeight(int frame) {
-    return session.scene().frame(frame).intrinsics().height();
+    return new LabelImage(v.width(), v.height(), hit);
   }
 
   /**

@@ -115,8 +115,8 @@ class RenderServiceTest {
       RenderService.Layers l = rs.request(0).get(10, TimeUnit.SECONDS);
       assertTrue(l.labelled);
       assertEquals(4, l.width, "the side views stay at preview size");
-      assertEquals(48, l.overlayWidth);
-      assertEquals(36, l.overlayHeight);
+      assertEquals(48, l.overlay.width());
+      assertEquals(36, l.overlay.height());
       java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
           l.segmentationPng(0, new int[] {0xff0000, 0x00ff00})));
       assertEquals(48, png.getWidth());
