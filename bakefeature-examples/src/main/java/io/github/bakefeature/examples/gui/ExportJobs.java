@@ -294,10 +294,9 @@ final class ExportJobs implements AutoCloseable {
       return true;
     }
     throw new java.nio.file.FileAlreadyExistsException(output.toString(), null,
-        "expected a previous export of the app (a folder with " + MARKER + ") or an empty folder, found "
-            + (found.size() > 3 ? "entries without " + MARKER + ", e.g. " + String.join(", ", found.subList(0, 3))
-                : "entries without " + MARKER + ": " + String.join(", ", found))
-            + "; move them away (or point the export elsewhere) to export here. If this is an export of an"
+        "expected a previous export of the app (a folder with " + MARKER + ") or an empty folder, found entries"
+            + " without " + MARKER + (found.size() > 3 ? ", e.g. " : ": ")
+            + String.join(", ", found.subList(0, Math.min(3, found.size()))) + "; move them away (or point the export elsewhere) to export here. If this is an export of an"
             + " earlier version of the app (written before the marker), delete it to let the export replace it");
   }
 
@@ -361,8 +360,7 @@ final class ExportJobs implements AutoCloseable {
       checkReplaceable(target, spec.earlierLayout()); // before the long run, not only at the swap
       // A free name, not a leftover of an earlier run deleted first: one the app could not delete
       // at start (a file it may not delete) would fail this export too.
-      staged = target.equals(job.output) ? freeStaging(root, spec.name(), job.id)
-          : freeStaging(target.getParent(), target.getFileName().toString(), job.id);
+      staged = freeStaging(target.getParent(), target.getFileName().toString(), job.id);
       Files.createDirectories(staged);
       String summary = spec.export().run(session, staged, (stage, done, total) -> {
         job.stage = stage;
