@@ -138,10 +138,7 @@ public final class LabelUpsampler {
    * avoids; kept as its baseline).
    */
   public static Result nearest(short[] labels, float[] confidence, int lowWidth, int lowHeight, int width, int height) {
-    if (labels.length != (long) lowWidth * lowHeight || confidence.length != labels.length) {
-      throw new IllegalArgumentException("expected " + lowWidth + " x " + lowHeight + " labels and confidences, found "
-          + labels.length + " and " + confidence.length);
-    }
+    checkArrays(labels, confidence, lowWidth, lowHeight);
     short[] out = new short[width * height];
     float[] outConf = new float[width * height];
     for (int y = 0; y < height; y++) {
@@ -160,7 +157,11 @@ public final class LabelUpsampler {
       throw new IllegalArgumentException("expected a low resolution within the guide's " + guide.width() + " x "
           + guide.height() + ", found " + lowWidth + " x " + lowHeight);
     }
-    if (labels.length != lowWidth * lowHeight || confidence.length != labels.length) {
+    checkArrays(labels, confidence, lowWidth, lowHeight);
+  }
+
+  private static void checkArrays(short[] labels, float[] confidence, int lowWidth, int lowHeight) {
+    if (labels.length != (long) lowWidth * lowHeight || confidence.length != labels.length) {
       throw new IllegalArgumentException("expected " + lowWidth + " x " + lowHeight + " = " + lowWidth * lowHeight
           + " labels and confidences, found " + labels.length + " and " + confidence.length);
     }
