@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Mean IoU, per-class IoU and pixel accuracy of a model's dense predictions against a scene's
  * reference labels ({@link GroundTruth}), accumulated over frames into one confusion matrix
- * ({@link SegmentationMetrics}). Predictions are rendered at the frames' own resolution.
+ * ({@link SegmentationMetrics}). Predictions are requested through the frames' own cameras (a
+ * {@link ViewSource#upsampledClasses} source renders them smaller and brings them back to that size).
  *
  * @param source {@link GroundTruth#kind()}
  * @param frames frames evaluated
@@ -48,7 +49,12 @@ public record SegmentationEvaluation(String source, int[] frames, long pixels, d
     SegmentationMetrics m = new SegmentationMetrics(c);
     for (int f : use) {
       LabelImage gt = truth.truth(f);
-      RenderedView v = views.render(f, scene.frame(f).intrinsics(), EnumSet.of(RenderOutput.CLASSES));
+      RenderedView v;
+      try {
+        v = views.render(f, scene.frame(f).intrinsics(), EnumSet.of(RenderOutput.CLASSES));
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause(); // e.g. the colour image an upsampling source reads
+      }
       m.add(v.classMap(), gt);
     }
     String[] names = new String[c];

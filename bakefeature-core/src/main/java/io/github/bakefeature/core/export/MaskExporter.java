@@ -8,7 +8,6 @@ import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.LabelImage;
-import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.io.AtomicFiles;
 import io.github.bakefeature.core.io.ImageFiles;
@@ -112,30 +111,18 @@ public final class MaskExporter {
     ConnectedComponents cc = keepComponents > 0 ? new ConnectedComponents(connectivity) : null;
     long cleaned = 0;
     long unknown = 0;
+    ViewSource source = ViewSource.upsampledClasses(views, scene, renderScale, minConfidence);
     for (int fi : frames) {
       Frame f = scene.frame(fi);
       CameraIntrinsics k = f.intrinsics();
-      RgbImage rgb = null;
-      short[] labels;
-      float[] conf;
-      if (renderScale < 1) {
-        RenderedView v = views.render(fi, k.scaled(renderScale), EnumSet.of(RenderOutput.CLASSES));
-        rgb = f.rgb();
-        if (rgb.width() != k.width() || rgb.height() != k.height()) {
-          throw new IllegalArgumentException("frame " + f.name() + ": expected an RGB image of the camera's "
-              + k.width() + "x" + k.height() + ", found " + rgb.width() + "x" + rgb.height());
-        }
-        // Unknown samples (a ray that hit nothing renders as class 0 with confidence 0) vote as
-        // unknown, not for class 0: otherwise empty space beside class 0 became class 0.
-        short[] low = LabelUpsampler.unknownAtOrBelow(v.classes(), v.confidence(), minConfidence);
-        LabelUpsampler.Result up = LabelUpsampler.jointBilateral(low, v.confidence(), v.width(), v.height(), rgb);
-        labels = up.labels();
-        conf = up.confidence();
-      } else {
-        RenderedView v = views.render(fi, k, EnumSet.of(RenderOutput.CLASSES));
-        labels = v.classes().clone();
-        conf = v.confidence();
+      RenderedView v;
+      try {
+        v = source.render(fi, k, EnumSet.of(RenderOutput.CLASSES));
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause(); // the frame's colour image, read to guide the upsampling
       }
+      short[] labels = v.classes().clone();
+      float[] conf = v.confidence();
       int width = k.width();
       int height = k.height();
       for (int i = 0; i < labels.length; i++) {
@@ -150,8 +137,7 @@ public final class MaskExporter {
       LabelImage mask = new LabelImage(width, height, labels);
       writeMask(mask, wide, outDir.resolve(MASKS).resolve(f.name() + ".png"));
       if (overlays) {
-        rgb = rgb != null ? rgb : f.rgb();
-        ImageFiles.writeRgbPng(ColourMaps.overlay(rgb, mask, palette, opacity),
+        ImageFiles.writeRgbPng(ColourMaps.overlay(f.rgb(), mask, palette, opacity),
             outDir.resolve(OVERLAYS).resolve(f.name() + ".png"));
       }
     }

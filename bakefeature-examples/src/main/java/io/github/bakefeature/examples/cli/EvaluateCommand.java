@@ -34,6 +34,12 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "auto (gt_semantic/ if present, else gt_masks/) | gt_semantic | gt_masks (default: ${DEFAULT-VALUE}).")
   String reference;
 
+  @Option(names = "--render-scale", paramLabel = "S", defaultValue = "1",
+      description = "Render at this fraction of the frame resolution, in (0, 1], and upsample the class maps along the"
+          + " colour image's edges as `segment` and `export --masks` do (default: 1; the time falls with its square)."
+          + " Measures the masks those commands write at the same scale.")
+  double renderScale;
+
   @Override
   public Integer call() throws Exception {
     Scene s = input.openScene();
@@ -48,14 +54,18 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("the scene's " + gt.kind() + " reference covers no frame");
     }
     int[] f = frames == null ? null : FrameList.parse(frames, s.size());
+    if (!(renderScale > 0 && renderScale <= 1)) {
+      throw new IllegalArgumentException("--render-scale must be in (0, 1], found " + renderScale);
+    }
     // A model that never saw a label has arbitrary classes: its mIoU would mean nothing (train reports none).
     SemanticFieldModel model = input.loadLabelledModel(s, spec.commandLine().getErr());
     long t0 = System.nanoTime();
     SegmentationEvaluation e;
     try (Progress.StageBars bars = new Progress.StageBars(spec.commandLine().getErr())) {
       int n = f != null ? f.length : gt.frames().length;
-      e = SegmentationEvaluation.of(ViewSource.withProgress(ViewSource.of(model, s), "evaluate frames", n, bars),
-          model.classCount(), s, gt, f);
+      ViewSource views = ViewSource.withProgress(ViewSource.of(model, s), "evaluate frames", n, bars);
+      e = SegmentationEvaluation.of(ViewSource.upsampledClasses(views, s, renderScale, 0f), model.classCount(), s, gt,
+          f);
     }
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Object> common = new LinkedHashMap<>();
@@ -63,6 +73,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     common.put("frames", e.frames().length);
     common.put("pixels", e.pixels());
     common.put("method", model.method());
+    common.put("render_scale", renderScale);
     line(out, "miou", e.miou(), common);
     line(out, "pixel_accuracy", e.pixelAccuracy(), common);
     for (int c = 0; c < e.perClassIou().length; c++) {

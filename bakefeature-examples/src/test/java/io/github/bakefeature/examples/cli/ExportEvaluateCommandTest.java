@@ -281,6 +281,34 @@ class ExportEvaluateCommandTest {
   }
 
   @Test
+  void evaluateAtARenderScaleMeasuresTheMasksSegmentWritesAtThatScale() throws Exception {
+    Path seg = tmp.resolve("segment-for-evaluate");
+    Cli.Result s = Cli.run("segment", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--out", seg.toString(),
+        "--render-scale", "0.5", "--frames", "1,2");
+    assertEquals(0, s.code(), s.err());
+    Cli.Result r = Cli.run("evaluate", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--render-scale", "0.5",
+        "--frames", "1,2");
+    assertEquals(0, r.code(), r.err());
+    JsonNode miou = lines(r.out()).get(0);
+    assertEquals(0.5, miou.get("render_scale").asDouble());
+    // The written masks, with unknown (no ray hit) read as the class 0 the renderer gives such rays.
+    io.github.bakefeature.api.scene.Scene sc = io.github.bakefeature.core.scene.SceneFolder.open(scene);
+    io.github.bakefeature.core.eval.SegmentationMetrics m = new io.github.bakefeature.core.eval.SegmentationMetrics(6);
+    for (int f : new int[] {1, 2}) {
+      short[] mask = MaskExporter.readMask(seg.resolve("masks/0000" + f + ".png")).labels();
+      for (int i = 0; i < mask.length; i++) {
+        mask[i] = mask[i] < 0 ? 0 : mask[i];
+      }
+      m.add(mask, sc.frame(f).groundTruth().orElseThrow().labels());
+    }
+    assertEquals(m.meanIou(), miou.get("value").asDouble(), 1e-12);
+
+    Cli.Result bad = Cli.run("evaluate", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--render-scale", "0");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--render-scale must be in (0, 1], found 0.0"), bad.err());
+  }
+
+  @Test
   void evaluateReadsLabelmePolygonsAndNamesUnknownLabels() throws Exception {
     Path copy = tmp.resolve("labelme-scene");
     Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", copy.toString());
