@@ -12,7 +12,7 @@ import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.Scene;
-import io.github.bakefeature.core.data.FeatureSource;
+import io.github.bakefeature.core.data.ColourFeatures;
 import io.github.bakefeature.core.fields.FieldConfig;
 import io.github.bakefeature.core.fields.MethodPreset;
 import io.github.bakefeature.core.fields.Mlp;
@@ -42,33 +42,10 @@ class FieldTrainerTest {
     scene = SyntheticScenes.tabletop(10, 64, 48, 2);
   }
 
-  /** Feature targets from colour: enough to exercise the feature head and loss. */
-  static FeatureSource colourFeatures(Scene s) {
-    return new FeatureSource() {
-      @Override
-      public int dimension() {
-        return 4;
-      }
-
-      @Override
-      public void lookup(int frame, int px, int py, float[] out, int offset) {
-        try {
-          int c = s.frame(frame).rgb().rgb(px, py);
-          out[offset] = (c >> 16 & 0xff) / 255f;
-          out[offset + 1] = (c >> 8 & 0xff) / 255f;
-          out[offset + 2] = (c & 0xff) / 255f;
-          out[offset + 3] = 0.5f;
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-    };
-  }
-
   static FieldTrainer trainer(MethodPreset method, long seed) throws Exception {
     return Training.builder(scene)
         .optMethod(method)
-        .optFeatures(colourFeatures(scene))
+        .optFeatures(ColourFeatures.of(scene))
         .optLabels(Training.Labels.GROUND_TRUTH)
         .optFieldOptions(b -> b.optHashLog2TableSize(14).optHashMaxResolution(256))
         .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(256).optUniformSamples(6).optSurfaceSamples(10)
@@ -315,7 +292,7 @@ class FieldTrainerTest {
   private static FieldTrainer semanticOnly(SemanticHead head) throws Exception {
     return Training.builder(scene)
         .optMethod(MethodPreset.OURS)
-        .optFeatures(colourFeatures(scene))
+        .optFeatures(ColourFeatures.of(scene))
         .optLabels(Training.Labels.GROUND_TRUTH)
         .optFieldOptions(b -> b.optHashLog2TableSize(14).optHashMaxResolution(256).optSemanticHead(head))
         .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(256).optUniformSamples(6).optSurfaceSamples(10)

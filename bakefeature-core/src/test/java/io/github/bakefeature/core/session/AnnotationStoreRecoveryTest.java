@@ -15,8 +15,6 @@ import io.github.bakefeature.api.scene.InvalidSceneException;
 import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.core.io.ImageFiles;
 import io.github.bakefeature.core.scene.SceneFolder;
-import io.github.bakefeature.core.scene.SceneWriter;
-import io.github.bakefeature.core.synth.SyntheticScenes;
 import io.github.bakefeature.core.viz.Palette;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -43,29 +41,29 @@ class AnnotationStoreRecoveryTest {
   Path tmp;
 
   private Path dir;
+  private ReopenedStore stores;
 
   @BeforeEach
   void scene() throws Exception {
-    dir = tmp.resolve("scene");
-    SceneWriter.write(SyntheticScenes.tabletop(3, 40, 30, 1), dir);
+    stores = ReopenedStore.tabletop(tmp.resolve("scene"));
+    dir = stores.dir();
   }
 
-  /** The store opened last: each open stands for the next run of the app, so it closes the one before. */
-  private AnnotationStore current;
-
+  /** Opens the scene again, closing the store opened before (the next run of the app). */
   private AnnotationStore open() throws Exception {
-    if (current != null) {
-      current.close();
-    }
-    current = AnnotationStore.open(SceneFolder.open(dir));
-    return current;
+    return stores.open();
+  }
+
+  /** Closes the store on the current scene and writes a fresh one to {@code name}. */
+  private void anotherScene(String name) throws Exception {
+    stores.close();
+    stores = ReopenedStore.tabletop(tmp.resolve(name));
+    dir = stores.dir();
   }
 
   @AfterEach
   void closeStore() {
-    if (current != null) {
-      current.close();
-    }
+    stores.close();
   }
 
   private Path json() {
@@ -153,8 +151,7 @@ class AnnotationStoreRecoveryTest {
   void rejectsSessionJsonThatIsAFolderNamingItAndChangingNothing() throws Exception {
     AnnotationStore s = open();
     s.applyStroke(0, Stroke.paint(1, 3, 5, 5));
-    s.close();
-    current = null;
+    stores.close();
     Files.delete(json());
     Files.createDirectory(json());
     LabelImage drawn = png(0);
@@ -373,8 +370,7 @@ class AnnotationStoreRecoveryTest {
   @Test
   void emptyOrNonObjectSessionJsonIsHandledLikeAGarbledOne() throws Exception {
     for (String content : new String[] {"", "[1, 2]", "null"}) {
-      dir = tmp.resolve("scene-" + content.length() + content.hashCode());
-      SceneWriter.write(SyntheticScenes.tabletop(3, 40, 30, 1), dir);
+      anotherScene("scene-" + content.length() + content.hashCode());
       AnnotationStore s = open();
       s.applyStroke(0, Stroke.paint(1, 3, 5, 5));
       Files.writeString(json(), content);
@@ -406,8 +402,7 @@ class AnnotationStoreRecoveryTest {
   void outOfRangeCursorIsRecoveredFromTheScribblesAndANewStrokeIsSavedAndUndoable() throws Exception {
     String[] bad = {"-3", "99", "\"2\"", "1.5", "null"};
     for (int k = 0; k < bad.length; k++) {
-      dir = tmp.resolve("scene-" + k);
-      SceneWriter.write(SyntheticScenes.tabletop(3, 40, 30, 1), dir);
+      anotherScene("scene-" + k);
       AnnotationStore s = open();
       s.applyStroke(0, Stroke.paint(1, 3, 5, 5));
       s.applyStroke(1, Stroke.paint(1, 3, 5, 5));

@@ -10,8 +10,6 @@ import io.github.bakefeature.api.annotation.Stroke;
 import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.core.io.ImageFiles;
 import io.github.bakefeature.core.scene.SceneFolder;
-import io.github.bakefeature.core.scene.SceneWriter;
-import io.github.bakefeature.core.synth.SyntheticScenes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,29 +23,22 @@ class AnnotationStoreTest {
   Path tmp;
 
   private Path dir;
+  private ReopenedStore stores;
 
   @BeforeEach
   void scene() throws Exception {
-    dir = tmp.resolve("scene");
-    SceneWriter.write(SyntheticScenes.tabletop(3, 40, 30, 1), dir);
+    stores = ReopenedStore.tabletop(tmp.resolve("scene"));
+    dir = stores.dir();
   }
 
-  /** The store opened last: each open stands for the next run of the app, so it closes the one before. */
-  private AnnotationStore current;
-
+  /** Opens the scene again, closing the store opened before (the next run of the app). */
   private AnnotationStore open() throws Exception {
-    if (current != null) {
-      current.close();
-    }
-    current = AnnotationStore.open(SceneFolder.open(dir));
-    return current;
+    return stores.open();
   }
 
   @AfterEach
   void closeStore() {
-    if (current != null) {
-      current.close();
-    }
+    stores.close();
   }
 
   private LabelImage png(int frame) throws Exception {

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.bakefeature.api.scene.Scene;
-import io.github.bakefeature.core.data.FeatureSource;
+import io.github.bakefeature.core.data.ColourFeatures;
 import io.github.bakefeature.core.fields.MethodPreset;
 import io.github.bakefeature.core.fields.SemanticHead;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
@@ -35,33 +34,10 @@ class UserSimulationTest {
     scene = SyntheticScenes.tabletop(6, 32, 24, 4);
   }
 
-  /** Feature targets from colour: enough to exercise the feature head. */
-  static FeatureSource colourFeatures(Scene s) {
-    return new FeatureSource() {
-      @Override
-      public int dimension() {
-        return 4;
-      }
-
-      @Override
-      public void lookup(int frame, int px, int py, float[] out, int offset) {
-        try {
-          int c = s.frame(frame).rgb().rgb(px, py);
-          out[offset] = (c >> 16 & 0xff) / 255f;
-          out[offset + 1] = (c >> 8 & 0xff) / 255f;
-          out[offset + 2] = (c & 0xff) / 255f;
-          out[offset + 3] = 0.5f;
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-    };
-  }
-
   static UserSimulation.Builder tiny(MethodPreset m, long seed) {
     return UserSimulation.builder(scene)
         .optMethod(m)
-        .optFeatures(colourFeatures(scene))
+        .optFeatures(ColourFeatures.of(scene))
         .optWarmupSteps(10)
         .optRounds(3)
         .optStepsPerRound(5)
