@@ -50,6 +50,9 @@ public final class LabelUpsampler {
     check(labels, confidence, lowWidth, lowHeight, guide);
     int w = guide.width();
     int h = guide.height();
+    if (lowWidth == w && lowHeight == h) {
+      return new Result(labels.clone(), confidence.clone()); // nothing to upsample: no vote may change a sample
+    }
     byte[] g = guide.pixels();
     byte[] lowGuide = sampleGuide(guide, lowWidth, lowHeight);
     int[] xi = new int[4 * w];
@@ -180,7 +183,10 @@ public final class LabelUpsampler {
         int i = i0 + k;
         idx[4 * x + k] = Math.max(0, Math.min(lowN - 1, i));
         double d = (u - i) / SPATIAL_SIGMA;
-        wt[4 * x + k] = i < 0 || i >= lowN ? 0f : (float) Math.exp(-0.5 * d * d);
+        // The kernel stops short of 2 samples away: when the pixel sits exactly on a sample, the 4
+        // taps reach 2 away on one side only, and that one-sided tap would tip close votes.
+        boolean inside = i >= 0 && i < lowN && Math.abs(u - i) < 2;
+        wt[4 * x + k] = inside ? (float) Math.exp(-0.5 * d * d) : 0f;
       }
     }
   }

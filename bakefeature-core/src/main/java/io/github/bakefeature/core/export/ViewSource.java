@@ -110,7 +110,11 @@ public interface ViewSource {
         throw new IllegalArgumentException("frame " + f.name() + ": expected an RGB image of the camera's "
             + own.width() + "x" + own.height() + ", found " + rgb.width() + "x" + rgb.height());
       }
-      RenderedView low = views.render(frame, camera.scaled(scale), outputs);
+      CameraIntrinsics small = camera.scaled(scale);
+      if (small.width() == own.width() && small.height() == own.height()) {
+        return views.render(frame, camera, outputs); // a scale that rounds to the full size: the full render
+      }
+      RenderedView low = views.render(frame, small, outputs);
       short[] votes = LabelUpsampler.unknownAtOrBelow(low.classes(), low.confidence(), minConfidence);
       LabelUpsampler.Result up = LabelUpsampler.jointBilateral(votes, low.confidence(), low.width(), low.height(), rgb);
       short[] classes = up.labels();

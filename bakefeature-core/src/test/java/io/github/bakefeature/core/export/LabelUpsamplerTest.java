@@ -127,4 +127,42 @@ class LabelUpsamplerTest {
         () -> LabelUpsampler.jointBilateral(new short[W * H * 4], new float[W * H * 4], 2 * W, 2 * H, twoColours()));
     assertTrue(e.getMessage().contains("within the guide's 64 x 48"), e.getMessage());
   }
+
+  private static RgbImage grey(int w, int h) {
+    byte[] px = new byte[3 * w * h];
+    java.util.Arrays.fill(px, (byte) 120);
+    return new RgbImage(w, h, px);
+  }
+
+  @Test
+  void atEqualSizesTheLabelsAndConfidencesComeBackAsTheyAre() {
+    short[] l = {0, 0, 0, 2, 0, 0, 1, 1, 0, 0, 0, 0}; // an isolated 2 a vote of its neighbours would remove
+    float[] c = {0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 0.4f, 0.3f, 0.2f, 0.1f, 0.5f, 0.5f, 0.5f};
+    LabelUpsampler.Result r = LabelUpsampler.jointBilateral(l, c, 4, 3, grey(4, 3));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(l, r.labels());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(c, r.confidence());
+  }
+
+  @Test
+  void votesAreMirrorSymmetricWhereFullResolutionPixelsSitExactlyOnSamples() {
+    // 7 samples to 21 pixels (a third): pixel 3i + 1 sits on sample i, where the 4 nearest taps
+    // reach 2 samples away on the right only. Samples 1 and 5 (class 1) have the pixel's colour,
+    // their neighbours (class 0) a colour 21 levels away (weight 0.78 each): class 1 wins by 1.0
+    // to 0.95, unless a one-sided tap 2 away (class 0, sample 3, the pixel's colour) is counted.
+    short[] low = {0, 1, 0, 0, 0, 1, 0};
+    byte[] px = new byte[3 * 21];
+    java.util.Arrays.fill(px, (byte) 100);
+    for (int i : new int[] {0, 2, 4, 6}) {
+      for (int c = 0; c < 3; c++) {
+        px[3 * (3 * i + 1) + c] = (byte) 107;
+      }
+    }
+    LabelUpsampler.Result r = LabelUpsampler.jointBilateral(low, constant(7, 0.9f), 7, 1, new RgbImage(21, 1, px));
+    short[] out = r.labels();
+    assertEquals(1, out[16], java.util.Arrays.toString(out));
+    assertEquals(1, out[4], "the mirror image of pixel 16: " + java.util.Arrays.toString(out));
+    for (int x = 0; x < 21; x++) {
+      assertEquals(out[20 - x], out[x], "pixel " + x + " of " + java.util.Arrays.toString(out));
+    }
+  }
 }

@@ -85,4 +85,18 @@ class ViewSourceTest {
         () -> half.render(0, scene.frame(0).intrinsics().scaled(0.5), EnumSet.of(RenderOutput.CLASSES)));
     assertTrue(size.getMessage().contains("found [CLASSES] at 4x3"), size.getMessage());
   }
+
+  @Test
+  void aScaleThatRoundsToTheFullSizeIsTheFullRenderNotAnUpsampledOne() {
+    InMemoryScene scene = MaskExporterTest.scene(); // 8x6: 0.95 rounds back to 8x6
+    List<String> asked = new ArrayList<>();
+    ViewSource views = leftClassTwoRightEmpty(asked);
+    RenderedView full = views.render(0, scene.frame(0).intrinsics(), EnumSet.of(RenderOutput.CLASSES));
+    asked.clear();
+    RenderedView v = ViewSource.upsampledClasses(views, scene, 0.95, 0f)
+        .render(0, scene.frame(0).intrinsics(), EnumSet.of(RenderOutput.CLASSES));
+    assertEquals(List.of("8x6 [CLASSES]"), asked);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(full.classes(), v.classes());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(full.confidence(), v.confidence());
+  }
 }

@@ -37,7 +37,8 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--render-scale", paramLabel = "S", defaultValue = "1",
       description = "Render at this fraction of the frame resolution, in (0, 1], and upsample the class maps along the"
           + " colour image's edges as `segment` and `export --masks` do (default: 1; the time falls with its square)."
-          + " Measures the masks those commands write at the same scale.")
+          + " Measures the class maps those commands write at the same scale (before their --min-confidence and"
+          + " --keep-components).")
   double renderScale;
 
   @Override

@@ -195,11 +195,7 @@ final class ExportJobs implements AutoCloseable {
     return failed;
   }
 
-  /**
-   * A staging path for export {@code name} in {@code dir} that does not exist: {@link #staging}, or
-   * it with a suffix when a leftover the app could not delete (a file it may not delete) holds
-   * that name, which would otherwise fail every export of that job number.
-   */
+  /** A staging path for export {@code name} in {@code dir} that does not exist (see {@link #claimStaging}). */
   static Path freeStaging(Path dir, String name, long jobId) {
     Path base = staging(dir, name, jobId);
     Path p = base;
@@ -207,6 +203,26 @@ final class ExportJobs implements AutoCloseable {
       p = base.resolveSibling(base.getFileName() + "-" + k);
     }
     return p;
+  }
+
+  /**
+   * Creates and returns an empty staging folder for export {@code name} in {@code dir}:
+   * {@link #staging}, or it with a suffix when that name is taken — by a leftover the app could not
+   * delete (a file it may not delete), which would otherwise fail every export of that job number,
+   * or by another app exporting to the same linked folder with the same job number. Created
+   * exclusively, so no two jobs ever stage into one folder.
+   */
+  static Path claimStaging(Path dir, String name, long jobId) throws IOException {
+    Files.createDirectories(dir); // the export's folder (exports/, or a link's) may not exist yet
+    Path base = staging(dir, name, jobId);
+    Path p = base;
+    for (int k = 2; ; k++) {
+      try {
+        return Files.createDirectory(p);
+      } catch (java.nio.file.FileAlreadyExistsException taken) {
+        p = base.resolveSibling(base.getFileName() + "-" + k);
+      }
+    }
   }
 
   /**
@@ -246,7 +262,11 @@ final class ExportJobs implements AutoCloseable {
       AtomicFiles.moveDirectory(staged, output);
     } catch (IOException e) {
       if (hadPrevious) {
-        Files.move(replaced, output, StandardCopyOption.ATOMIC_MOVE);
+        try {
+          Files.move(replaced, output, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException restore) {
+          e.addSuppressed(restore); // the cause stays the failed swap; recover() restores it at the next start
+        }
       }
       throw e;
     }
@@ -357,11 +377,13 @@ final class ExportJobs implements AutoCloseable {
     String message = "the export stopped unexpectedly";
     try {
       Path target = publishTarget(job.output);
-      checkReplaceable(target, spec.earlierLayout()); // before the long run, not only at the swap
+      // Earlier versions wrote into the app's own exports/<name>: names alone say nothing about a
+      // folder a link points at (a user's own pointcloud.ply there must never be replaced).
+      java.util.Set<String> earlier = target.equals(job.output) ? spec.earlierLayout() : java.util.Set.of();
+      checkReplaceable(target, earlier); // before the long run, not only at the swap
       // A free name, not a leftover of an earlier run deleted first: one the app could not delete
       // at start (a file it may not delete) would fail this export too.
-      staged = freeStaging(target.getParent(), target.getFileName().toString(), job.id);
-      Files.createDirectories(staged);
+      staged = claimStaging(target.getParent(), target.getFileName().toString(), job.id);
       String summary = spec.export().run(session, staged, (stage, done, total) -> {
         job.stage = stage;
         job.done = done;
@@ -369,7 +391,7 @@ final class ExportJobs implements AutoCloseable {
         onChange.accept(job);
       });
       mark(staged, job);
-      publish(staged, target, job.id, spec.earlierLayout()); // complete: kept even if the app is stopping now
+      publish(staged, target, job.id, earlier); // complete: kept even if the app is stopping now
       message = summary == null ? "" : summary;
       state = "done";
     } catch (Throwable t) {

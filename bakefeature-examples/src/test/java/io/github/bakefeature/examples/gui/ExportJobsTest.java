@@ -1,6 +1,7 @@
 package io.github.bakefeature.examples.gui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -235,6 +236,33 @@ class ExportJobsTest {
     assertTrue(job.message.contains(dataset.toRealPath().toString()), job.message);
     assertEquals(List.of("images"), entries(dataset));
     assertEquals(List.of("train"), entries(tmp.resolve("dataset")), "no staging folder beside it");
+  }
+
+  @Test
+  void aLinkedFolderHoldingOnlyNamesOfAnEarlierVersionsExportIsStillTheUsers() throws Exception {
+    // Earlier versions exported into exports/<name> itself; a folder a link points at that holds a
+    // pointcloud.ply (the user's own scan) or classes.json by that name proves nothing.
+    Path root = tmp.resolve("scene/exports");
+    Path scans = tmp.resolve("scans/room");
+    earlierVersionExport(scans);
+    Files.createDirectories(root);
+    Files.createSymbolicLink(root.resolve("masks"), scans);
+    ExportJobs.Job job = exportOnce(root, "new", java.util.Set.of("masks", "overlays", "classes.json"));
+    assertEquals("failed", job.state);
+    assertTrue(job.message.contains("entries without " + ExportJobs.MARKER), job.message);
+    assertEquals(List.of("classes.json", "masks", "overlays"), entries(scans));
+    assertEquals("{}", Files.readString(scans.resolve("classes.json")));
+    assertEquals(List.of("room"), entries(tmp.resolve("scans")), "no staging folder beside it");
+  }
+
+  @Test
+  void stagingFoldersAreClaimedExclusivelySoTwoJobsNeverShareOne() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("disk"));
+    Path first = ExportJobs.claimStaging(dir, "masks", 1);
+    Path second = ExportJobs.claimStaging(dir, "masks", 1); // another app's job 1, same linked folder
+    assertTrue(Files.isDirectory(first) && Files.isDirectory(second));
+    assertFalse(first.equals(second), first + " claimed twice");
+    assertEquals(List.of(first.getFileName().toString(), second.getFileName().toString()), entries(dir));
   }
 
   @Test
