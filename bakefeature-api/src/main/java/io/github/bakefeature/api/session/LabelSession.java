@@ -29,7 +29,12 @@ import java.util.Set;
  *
  * <p><b>Undo scope.</b> The history holds strokes, erases and frame clears of every frame, in the
  * order they were made by any caller (one history per scene, shared by every client of the
- * session). Class additions, renames and recolours are saved at once and are not undo steps.
+ * session): {@link #undo()} takes back the latest change whoever made it. Tools where several
+ * people label one session at once pass an author id ({@link #applyStroke(int, Stroke, String)},
+ * {@link #undo(String)}): an implementation may then keep one history per author, so that a
+ * person's undo takes back their own latest change and leaves the others' in place (the library's
+ * session does; the default methods share the one history). Class additions, renames and recolours
+ * are saved at once and are not undo steps.
  *
  * <p><b>Threading.</b> All methods are thread-safe. Annotation calls never wait for a training
  * step; the trainer picks up a change within one step. {@link #segment} and {@link #render} see
@@ -80,6 +85,58 @@ public interface LabelSession extends AutoCloseable {
   boolean canUndo();
 
   boolean canRedo();
+
+  // ---- several people on one session ----------------------------------------------------------
+
+  /**
+   * {@link #applyStroke(int, Stroke)} on behalf of {@code author}, an id the caller picks per person
+   * (e.g. one per browser) for {@link #undo(String)}. The default ignores the author.
+   *
+   * @throws IllegalArgumentException also for a null or blank author
+   */
+  default void applyStroke(int frame, Stroke stroke, String author) {
+    requireAuthor(author);
+    applyStroke(frame, stroke);
+  }
+
+  /** {@link #clearFrame(int)} on behalf of {@code author}. The default ignores the author. */
+  default void clearFrame(int frame, String author) {
+    requireAuthor(author);
+    clearFrame(frame);
+  }
+
+  /**
+   * Undoes {@code author}'s latest change that still shows, leaving later changes of other people in
+   * place; false if there is none. The default is {@link #undo()}.
+   */
+  default boolean undo(String author) {
+    requireAuthor(author);
+    return undo();
+  }
+
+  /** Redoes {@code author}'s latest undone change; false if there is none. The default is {@link #redo()}. */
+  default boolean redo(String author) {
+    requireAuthor(author);
+    return redo();
+  }
+
+  /** Whether {@link #undo(String)} has something to undo. The default is {@link #canUndo()}. */
+  default boolean canUndo(String author) {
+    requireAuthor(author);
+    return canUndo();
+  }
+
+  /** Whether {@link #redo(String)} has something to redo. The default is {@link #canRedo()}. */
+  default boolean canRedo(String author) {
+    requireAuthor(author);
+    return canRedo();
+  }
+
+  private static void requireAuthor(String author) {
+    if (author == null || author.isBlank()) {
+      throw new IllegalArgumentException("expected an author id, found " + (author == null ? "null" : "a blank string"));
+    }
+  }
 
   /** The current scribbles of {@code frame} (a copy). */
   LabelImage scribbles(int frame);

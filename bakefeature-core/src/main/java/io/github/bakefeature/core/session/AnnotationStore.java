@@ -1166,6 +1166,12 @@ public final class AnnotationStore implements AutoCloseable {
    *     {@link #undo()})
    */
   public int[] applyStroke(int f, Stroke stroke) throws IOException {
+    Edit e = strokeEdit(f, stroke);
+    return e == null ? new int[0] : e.pixels();
+  }
+
+  /** {@link #applyStroke}, returning the edit it committed, or null if the stroke changed nothing. */
+  Edit strokeEdit(int f, Stroke stroke) throws IOException {
     checkFrame(f);
     // Rasterised before taking the store's monitor, which then covers only the commit: readers
     // (renders of the scribbles, another thread's edit) wait for the save, not for the brush.
@@ -1183,14 +1189,13 @@ public final class AnnotationStore implements AutoCloseable {
           covered[n++] = p; // in place: the covered pixels the stroke changes, in stroke order
         }
       }
-      int[] pixels = Arrays.copyOf(covered, n);
-      if (pixels.length == 0) {
-        return pixels;
+      if (n == 0) {
+        return null;
       }
+      int[] pixels = Arrays.copyOf(covered, n);
       short[] after = new short[pixels.length];
       Arrays.fill(after, value);
-      commit(f, Edit.Kind.STROKE, stroke, pixels, after);
-      return pixels;
+      return commit(f, Edit.Kind.STROKE, stroke, pixels, after);
     }
   }
 
@@ -1209,11 +1214,17 @@ public final class AnnotationStore implements AutoCloseable {
 
   /** Clears frame {@code f}; returns the changed pixels (empty if it had none). Saved as {@link #applyStroke}. */
   public synchronized int[] clearFrame(int f) throws IOException {
+    Edit e = clearEdit(f);
+    return e == null ? new int[0] : e.pixels();
+  }
+
+  /** {@link #clearFrame}, returning the edit it committed, or null if the frame had no scribbles. */
+  synchronized Edit clearEdit(int f) throws IOException {
     checkOpen();
     checkFrame(f);
     short[] cur = labels[f];
     if (cur == null) {
-      return new int[0];
+      return null;
     }
     int count = 0;
     for (short v : cur) {
@@ -1229,15 +1240,15 @@ public final class AnnotationStore implements AutoCloseable {
       }
     }
     if (count == 0) {
-      return pixels;
+      return null;
     }
     short[] after = new short[count];
     Arrays.fill(after, (short) -1);
-    commit(f, Edit.Kind.CLEAR, null, pixels, after);
-    return pixels;
+    return commit(f, Edit.Kind.CLEAR, null, pixels, after);
   }
 
-  private void commit(int f, Edit.Kind kind, Stroke stroke, int[] pixels, short[] after) throws IOException {
+  /** Saves and applies a new edit of frame {@code f} (see {@link #change}) and returns it. */
+  private Edit commit(int f, Edit.Kind kind, Stroke stroke, int[] pixels, short[] after) throws IOException {
     short[] cur = frameLabels(f);
     short[] before = new short[pixels.length];
     for (int i = 0; i < pixels.length; i++) {
@@ -1281,6 +1292,7 @@ public final class AnnotationStore implements AutoCloseable {
         }
       }
     }
+    return e;
   }
 
   /**
@@ -1313,6 +1325,69 @@ public final class AnnotationStore implements AutoCloseable {
     put(next, e.pixels(), e.after());
     change(e.frame(), next, e.crcAfter(), null, null, () -> cursor++);
     return e;
+  }
+
+  /** The latest applied edit, or null if there is none. */
+  synchronized Edit latestApplied() {
+    return cursor == 0 ? null : history.get(cursor - 1);
+  }
+
+  /** The edit {@link #redo()} would redo, or null if there is none. */
+  synchronized Edit nextRedo() {
+    return cursor == history.size() ? null : history.get(cursor);
+  }
+
+  /**
+   * Takes back edit {@code e} (one of this store's, applied, possibly evicted from the history since)
+   * while leaving later edits in place: if {@code e} is the latest applied edit, this is
+   * {@link #undo()}; otherwise the pixels of {@code e} that still hold what it wrote get their values
+   * before it back, as a new {@link Edit.Kind#RESTORE} edit (pixels another edit changed since keep
+   * that edit's value). Returns the edit applied (the one undone or the new one), or null if nothing
+   * of {@code e} was left to take back. Saved as every change.
+   */
+  synchronized Edit takeBack(Edit e) throws IOException {
+    checkOpen();
+    Edit latest = latestApplied();
+    if (latest != null && latest.id() == e.id()) {
+      return undo();
+    }
+    return restore(e, e.after(), e.before());
+  }
+
+  /**
+   * Puts back edit {@code e} after {@link #takeBack}: {@link #redo()} if {@code e} is the edit it
+   * would redo; otherwise the pixels of {@code e} that still hold their values before it get what
+   * it wrote, as a new {@link Edit.Kind#RESTORE} edit. Returns the edit applied, or null if nothing
+   * was left to put back.
+   */
+  synchronized Edit putBack(Edit e) throws IOException {
+    checkOpen();
+    Edit next = nextRedo();
+    if (next != null && next.id() == e.id()) {
+      return redo();
+    }
+    return restore(e, e.before(), e.after());
+  }
+
+  /** A new edit of {@code e}'s frame setting its pixels that hold {@code from} to {@code to}; null if none does. */
+  private Edit restore(Edit e, short[] from, short[] to) throws IOException {
+    int f = e.frame();
+    checkFrame(f);
+    short[] cur = frameLabels(f);
+    int[] pixels = new int[e.pixels().length];
+    short[] after = new short[pixels.length];
+    int n = 0;
+    for (int i = 0; i < pixels.length; i++) {
+      int p = e.pixels()[i];
+      if (cur[p] == from[i] && from[i] != to[i]) {
+        pixels[n] = p;
+        after[n++] = to[i];
+      }
+    }
+    if (n == 0) {
+      return null;
+    }
+    return commit(f, Edit.Kind.RESTORE, null, Arrays.copyOf(pixels, n), Arrays.copyOf(after, n));
   }
 
   /**

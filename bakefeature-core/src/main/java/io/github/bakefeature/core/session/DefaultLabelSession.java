@@ -105,6 +105,8 @@ public final class DefaultLabelSession implements LabelSession {
   private final SessionLock lock;
   /** Serialises an edit of the store with handing its labels to the trainer. */
   private final Object editLock = new Object();
+  /** Each author's undo and redo stacks (guarded by editLock). */
+  private final AuthorHistories authors = new AuthorHistories();
 
   private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer, SessionLock lock,
       String checkpointsOff) {
@@ -233,6 +235,120 @@ public final class DefaultLabelSession implements LabelSession {
 
   private void notifyAnnotations(int frame) {
     listeners.forEach(l -> safely(() -> l.onAnnotationsChanged(frame)));
+  }
+
+  @Override
+  public void applyStroke(int frame, Stroke stroke, String author) {
+    java.util.Objects.requireNonNull(stroke, "stroke");
+    String a = AuthorHistories.check(author);
+    synchronized (editLock) {
+      authored(a, io(() -> store.strokeEdit(frame, stroke)));
+    }
+    notifyAnnotations(frame);
+  }
+
+  @Override
+  public void clearFrame(int frame, String author) {
+    String a = AuthorHistories.check(author);
+    synchronized (editLock) {
+      authored(a, io(() -> store.clearEdit(frame)));
+    }
+    notifyAnnotations(frame);
+  }
+
+  /** A new edit by {@code author} (null: it changed nothing) reaches the trainer and their history. */
+  private void authored(String author, Edit e) {
+    if (e != null) {
+      labelsChanged(e.frame(), e.pixels());
+      authors.made(author, e);
+    }
+  }
+
+  /**
+   * Takes back {@code author}'s latest change whose effect is still there, leaving other people's
+   * later changes in place (see {@link AnnotationStore#takeBack}); changes of theirs that others
+   * have since painted over entirely are skipped. With none of their own left, the latest change
+   * if it is nobody's in this session (made before it was opened, or without an author) is undone
+   * as {@link #undo()} does.
+   */
+  @Override
+  public boolean undo(String author) {
+    return authoredStep(AuthorHistories.check(author), true);
+  }
+
+  /** Puts back {@code author}'s latest undone change (see {@link AnnotationStore#putBack}). */
+  @Override
+  public boolean redo(String author) {
+    return authoredStep(AuthorHistories.check(author), false);
+  }
+
+  private boolean authoredStep(String author, boolean undo) {
+    Edit applied = null;
+    synchronized (editLock) {
+      Edit own;
+      while (applied == null && (own = undo ? authors.popUndo(author) : authors.popRedo(author)) != null) {
+        Edit e = own;
+        try {
+          applied = io(() -> undo ? store.takeBack(e) : store.putBack(e));
+        } catch (RuntimeException failed) {
+          // Not applied (the store put everything back): still the author's to undo or redo.
+          if (undo) {
+            authors.pushUndo(author, e);
+          } else {
+            authors.pushRedo(author, e);
+          }
+          throw failed;
+        }
+        if (applied != null) {
+          authors.attribute(applied.id()); // a RESTORE edit is this author's step, not a change anyone may undo
+          if (applied.id() != e.id()) {
+            authors.rebase(e, undo ? e.after() : e.before(), undo ? e.before() : e.after());
+          }
+          if (undo) {
+            authors.pushRedo(author, e);
+          } else {
+            authors.pushUndo(author, e);
+          }
+        }
+      }
+      if (applied == null) {
+        Edit nobodys = undo ? store.latestApplied() : store.nextRedo();
+        if (nobodys != null && !authors.isAttributed(nobodys.id())) {
+          applied = io(undo ? store::undo : store::redo);
+          if (undo) {
+            authors.pushRedo(author, applied);
+          } else {
+            authors.pushUndo(author, applied);
+          }
+        }
+      }
+      if (applied == null) {
+        return false;
+      }
+      labelsChanged(applied.frame(), applied.pixels());
+    }
+    notifyAnnotations(applied.frame());
+    return true;
+  }
+
+  @Override
+  public boolean canUndo(String author) {
+    String a = AuthorHistories.check(author);
+    checkOpen();
+    synchronized (editLock) {
+      Edit latest = store.latestApplied();
+      return authors.hasUndo(a) || latest != null && !authors.isAttributed(latest.id());
+    }
+  }
+
+  @Override
+  public boolean canRedo(String author) {
+    String a = AuthorHistories.check(author);
+    checkOpen();
+    synchronized (editLock) {
+      Edit next = store.nextRedo();
+      return authors.hasRedo(a) || next != null && !authors.isAttributed(next.id());
+    }
   }
 
   @Override
@@ -633,6 +749,9 @@ public final class DefaultLabelSession implements LabelSession {
           released = true; // a training thread that outlived the join writes nothing from now on
         }
         try {
+          synchronized (editLock) {
+            authors.clear(); // their edits' pixel arrays go too
+          }
           store.close(); // before the lock goes: a closed store changes nothing
         } finally {
           if (lock != null) {

@@ -21,7 +21,9 @@ record Edit(long id, int frame, Kind kind, Stroke stroke, int[] pixels, short[] 
   /** What produced the edit. */
   enum Kind {
     STROKE,
-    CLEAR
+    CLEAR,
+    /** Puts back earlier values of another edit's pixels: one person's undo or redo among several. */
+    RESTORE
   }
 
   private static final int MAGIC = 0x45444954; // "EDIT"

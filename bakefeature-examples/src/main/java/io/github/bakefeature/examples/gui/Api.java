@@ -119,7 +119,12 @@ final class Api {
       }
     });
 
-    route(app, HandlerType.GET, "/api/state", ctx -> json(ctx, state.get()));
+    route(app, HandlerType.GET, "/api/state", ctx -> {
+      ObjectNode st = state.get();
+      history((ObjectNode) st.get("annotation"), author(ctx));
+      json(ctx, st);
+    });
+    route(app, HandlerType.GET, "/api/history", ctx -> json(ctx, history(Json.object(), author(ctx))));
     route(app, HandlerType.GET, "/api/progress", ctx -> json(ctx, progress()));
     route(app, HandlerType.GET, "/api/classes", ctx -> json(ctx, Json.classes(session.classes())));
     route(app, HandlerType.POST, "/api/classes", this::addClass);
@@ -344,43 +349,78 @@ final class Api {
     return o;
   }
 
+  /**
+   * Header naming the person a request acts for (the page sends one id per browser): strokes,
+   * clears, undo and redo then use that person's own history, so one person's Ctrl+Z never takes
+   * back another's stroke. Without it, the scene's one shared history applies.
+   */
+  static final String AUTHOR_HEADER = "X-BakeFeature-Author";
+  private static final java.util.regex.Pattern AUTHOR = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /** The request's author, or null if it names none. */
+  private static String author(Context ctx) {
+    String a = ctx.header(AUTHOR_HEADER);
+    if (a != null && !AUTHOR.matcher(a).matches()) {
+      throw ApiException.badRequest(AUTHOR_HEADER, AUTHOR_HEADER + ": expected 1 to 64 letters, digits, '-' or '_', found '"
+          + shorten(a) + "'");
+    }
+    return a;
+  }
+
+  /** {@code o} with canUndo and canRedo of {@code author}'s history (the shared one for null). */
+  private ObjectNode history(ObjectNode o, String author) {
+    o.put("canUndo", author != null ? session.canUndo(author) : session.canUndo());
+    o.put("canRedo", author != null ? session.canRedo(author) : session.canRedo());
+    return o;
+  }
+
   private void stroke(Context ctx) throws IOException {
     int f = frame(ctx);
+    String a = author(ctx);
     JsonNode b = body(ctx);
     Stroke s = Requests.stroke(b, session.scene().width(), session.scene().height(), session.classes().size(), limits);
-    session.applyStroke(f, s);
-    json(ctx, annotationResponse(f));
+    if (a != null) {
+      session.applyStroke(f, s, a);
+    } else {
+      session.applyStroke(f, s);
+    }
+    json(ctx, annotationResponse(f, a));
   }
 
   private void clear(Context ctx) throws IOException {
     int f = frame(ctx);
+    String a = author(ctx);
     Requests.onlyFields(body(ctx), Set.of());
-    session.clearFrame(f);
-    json(ctx, annotationResponse(f));
+    if (a != null) {
+      session.clearFrame(f, a);
+    } else {
+      session.clearFrame(f);
+    }
+    json(ctx, annotationResponse(f, a));
   }
 
   private void undoRedo(Context ctx, boolean undo) throws IOException {
+    String a = author(ctx);
     Requests.onlyFields(body(ctx), Set.of());
     hub.clearChangedFrame();
-    boolean done = undo ? session.undo() : session.redo();
+    boolean done = a != null ? (undo ? session.undo(a) : session.redo(a)) : (undo ? session.undo() : session.redo());
     Integer f = done ? hub.changedFrame() : null;
     hub.clearChangedFrame();
-    ObjectNode o = f != null ? annotationResponse(f) : Json.object();
+    ObjectNode o = f != null ? annotationResponse(f, a) : Json.object();
     o.put("done", done);
     if (f == null) {
       o.putNull("frame");
       o.putNull("version");
-      o.put("canUndo", session.canUndo());
-      o.put("canRedo", session.canRedo());
+      history(o, a);
       o.set("annotatedFrames", Json.ints(session.annotatedFrames()));
     }
     json(ctx, o);
   }
 
-  private ObjectNode annotationResponse(int frame) {
+  private ObjectNode annotationResponse(int frame, String author) {
     ObjectNode o = hub.annotationState(frame, session.annotatedFrames());
     o.put("labelledPixels", session.scribbles(frame).labelledCount());
-    return o;
+    return history(o, author);
   }
 
   private ObjectNode progress() {

@@ -142,6 +142,12 @@ final class GuiFixture implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** {@link #post} on behalf of {@code author} (the page sends its browser's id). */
+  Response post(String path, String json, String author) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .header(Api.AUTHOR_HEADER, author).POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   Response patch(String path, String json) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
         .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));

@@ -140,6 +140,34 @@ class GuiServerApiTest {
   }
 
   @Test
+  void eachBrowsersUndoTakesBackItsOwnStrokeNotAnotherPersonsLaterOne() throws Exception {
+    try (GuiFixture f = start()) {
+      f.post("/api/frames/2/strokes", stroke("paint", 0, 3, 10, 10), "ann");
+      JsonNode b = f.post("/api/frames/2/strokes", stroke("paint", 1, 3, 40, 30), "bob").json();
+      assertTrue(b.get("canUndo").asBoolean());
+
+      JsonNode u = f.post("/api/undo", "{}", "ann").json();
+      assertTrue(u.get("done").asBoolean());
+      assertEquals(2, u.get("frame").asInt());
+      assertEquals(0, f.onDisk(2, 10, 10), "ann's stroke is taken back");
+      assertEquals(2, f.onDisk(2, 40, 30), "bob's later stroke stays");
+      assertFalse(u.get("canUndo").asBoolean(), "ann has nothing left to undo");
+      assertTrue(u.get("canRedo").asBoolean());
+      JsonNode history = f.send(HttpRequest.newBuilder(f.uri("/api/history")).header(Api.AUTHOR_HEADER, "bob").GET())
+          .json();
+      assertTrue(history.get("canUndo").asBoolean(), "bob's stroke is still his to undo");
+      assertFalse(f.post("/api/undo", "{}", "ann").json().get("done").asBoolean());
+      assertEquals(2, f.onDisk(2, 40, 30));
+
+      assertTrue(f.post("/api/redo", "{}", "ann").json().get("done").asBoolean());
+      assertEquals(1, f.onDisk(2, 10, 10));
+      GuiFixture.Response bad = f.post("/api/undo", "{}", "ann/../x");
+      assertEquals(400, bad.status());
+      assertTrue(bad.text().contains(Api.AUTHOR_HEADER + ": expected 1 to 64 letters"), bad.text());
+    }
+  }
+
+  @Test
   void clearingAFrameIsOneUndoableStep() throws Exception {
     try (GuiFixture f = start()) {
       f.post("/api/frames/0/strokes", stroke("paint", 1, 2, 5, 5, 40, 5));

@@ -9,9 +9,29 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * This browser's author id, kept across reloads and tabs: the server keeps an undo history per
+ * author, so this person's Ctrl+Z takes back their own changes, never another person's.
+ */
+export const AUTHOR = (() => {
+  const ok = (a) => typeof a === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(a);
+  const fresh = () => (globalThis.crypto && crypto.randomUUID ? crypto.randomUUID()
+    : Math.random().toString(36).slice(2) + Date.now().toString(36));
+  try {
+    let a = localStorage.getItem('bakefeature-author');
+    if (!ok(a)) {
+      a = fresh();
+      localStorage.setItem('bakefeature-author', a);
+    }
+    return a;
+  } catch {
+    return fresh(); // storage blocked: this page's own history
+  }
+})();
+
 /** Sends a JSON request and returns the parsed JSON answer; throws ApiError. */
 export async function request(method, path, body) {
-  const init = { method, headers: {} };
+  const init = { method, headers: { 'X-BakeFeature-Author': AUTHOR } };
   if (method !== 'GET') {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body ?? {});

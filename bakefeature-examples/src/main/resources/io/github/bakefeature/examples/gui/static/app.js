@@ -106,13 +106,26 @@ function applyClasses(classes, version) {
   updateHint();
 }
 
-function applyAnnotation(r) {
+/**
+ * An annotation change: an answer to this page's own request (its undo/redo state included) or,
+ * with `own` false, another page's change announced by the server (whose undo/redo state is
+ * the shared history's, not this person's: theirs is fetched).
+ */
+function applyAnnotation(r, own = true) {
   if (r.frame !== null && r.frame !== undefined) {
     S.versions[r.frame] = Math.max(S.versions[r.frame] ?? 0, r.version);
   }
   S.annotated = new Set(r.annotatedFrames);
-  S.canUndo = r.canUndo;
-  S.canRedo = r.canRedo;
+  if (own) {
+    S.canUndo = r.canUndo;
+    S.canRedo = r.canRedo;
+  } else {
+    request('GET', '/api/history').then((h) => {
+      S.canUndo = h.canUndo;
+      S.canRedo = h.canRedo;
+      updateHistoryButtons();
+    }, () => {});
+  }
   updateHistoryButtons();
   updateThumbMarks();
   updateHint();
@@ -712,7 +725,7 @@ function onLive(msg) {
       break;
     case 'annotations':
       S.versions[msg.frame] = Math.max(S.versions[msg.frame] ?? 0, msg.version);
-      applyAnnotation(msg);
+      applyAnnotation(msg, false);
       if (msg.frame === S.frame && msg.version > view.baseVersion) {
         loadScribbles(msg.frame);
       }

@@ -1,0 +1,132 @@
+package io.github.bakefeature.core.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bakefeature.api.annotation.Stroke;
+import io.github.bakefeature.core.fields.MethodPreset;
+import io.github.bakefeature.core.pipelines.TrainerConfig;
+import io.github.bakefeature.core.scene.SceneFolder;
+import io.github.bakefeature.core.scene.SceneWriter;
+import io.github.bakefeature.core.synth.Preset;
+import io.github.bakefeature.core.synth.SyntheticScenes;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several people on one session: each one's undo and redo take back and put back their own changes. */
+class DefaultLabelSessionAuthorsTest {
+  private static final int NONE = -1;
+
+  @TempDir
+  Path tmp;
+  Path dir;
+
+  @BeforeEach
+  void scene() throws Exception {
+    dir = tmp.resolve("scene");
+    SceneWriter.write(SyntheticScenes.generate(Preset.TABLETOP, 3, 32, 24, 1).scene(), dir);
+  }
+
+  private DefaultLabelSession open() throws Exception {
+    return DefaultLabelSession.builder(SceneFolder.open(dir)).optMethod(MethodPreset.SNERF_FREQ)
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(64).build()).optAutoStart(false).build();
+  }
+
+  @Test
+  void eachPersonsUndoTakesBackTheirOwnLatestChangeAndLeavesTheOthersLaterOne() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 5, 5, 10, 5), "ann");
+      s.applyStroke(0, Stroke.paint(2, 2f, 20, 15), "bob");
+      assertTrue(s.undo("ann"));
+      assertEquals(NONE, s.scribbles(0).get(5, 5), "ann's stroke is taken back");
+      assertEquals(2, s.scribbles(0).get(20, 15), "bob's later stroke stays");
+      assertFalse(s.canUndo("ann"), "ann has nothing left, and bob's stroke is not hers to undo");
+      assertFalse(s.undo("ann"));
+      assertEquals(2, s.scribbles(0).get(20, 15));
+      assertTrue(s.canRedo("ann"));
+      assertTrue(s.canUndo("bob"));
+
+      assertTrue(s.undo("bob"));
+      assertEquals(NONE, s.scribbles(0).get(20, 15));
+      assertTrue(s.redo("ann"));
+      assertEquals(1, s.scribbles(0).get(5, 5));
+      assertEquals(NONE, s.scribbles(0).get(20, 15), "ann's redo does not bring back bob's stroke");
+      assertTrue(s.redo("bob"));
+      assertEquals(2, s.scribbles(0).get(20, 15));
+      assertFalse(s.canRedo("ann"));
+    }
+    try (DefaultLabelSession again = open()) {
+      assertTrue(again.store().loadWarnings().isEmpty(), "restore edits load as any: " + again.store().loadWarnings());
+      assertEquals(1, again.scribbles(0).get(5, 5), "every step was saved");
+      assertEquals(2, again.scribbles(0).get(20, 15));
+    }
+  }
+
+  @Test
+  void undoingTheLaterOfTwoOverlappingStrokesAfterTheEarlierWasUndoneLeavesThePixelsUnlabelled() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(1, Stroke.paint(1, 2f, 2, 10, 28, 10), "ann");
+      s.applyStroke(1, Stroke.paint(2, 3f, 15, 10), "bob"); // on top of part of ann's line
+      assertTrue(s.undo("ann"));
+      assertEquals(NONE, s.scribbles(1).get(5, 10));
+      assertEquals(2, s.scribbles(1).get(15, 10), "bob painted over it: his paint stays");
+      assertTrue(s.undo("bob"));
+      assertEquals(NONE, s.scribbles(1).get(15, 10), "under bob's paint lies ann's taken-back line: nothing");
+      assertTrue(s.redo("ann"));
+      assertEquals(1, s.scribbles(1).get(5, 10));
+      assertEquals(1, s.scribbles(1).get(15, 10));
+      assertTrue(s.redo("bob"));
+      assertEquals(2, s.scribbles(1).get(15, 10));
+      assertTrue(s.undo("bob"));
+      assertEquals(1, s.scribbles(1).get(15, 10), "ann's line is back under bob's paint");
+    }
+  }
+
+  @Test
+  void aStrokeEntirelyPaintedOverIsSkippedAndTheNextOneIsUndone() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 4, 4), "ann");
+      s.applyStroke(0, Stroke.paint(1, 1f, 25, 20), "ann");
+      s.applyStroke(0, Stroke.paint(2, 4f, 25, 20), "bob"); // covers ann's second stroke entirely
+      assertTrue(s.undo("ann"));
+      assertEquals(NONE, s.scribbles(0).get(4, 4), "her first stroke, as nothing of the second shows");
+      assertEquals(2, s.scribbles(0).get(25, 20));
+    }
+  }
+
+  @Test
+  void changesFromBeforeTheSessionOpenedAreEveryonesToUndoInOrder() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 5, 5), "ann");
+      s.applyStroke(0, Stroke.paint(2, 2f, 20, 15)); // no author
+    }
+    try (DefaultLabelSession s = open()) {
+      assertTrue(s.canUndo("carl"));
+      s.applyStroke(2, Stroke.paint(1, 2f, 8, 8), "ann");
+      assertFalse(s.canUndo("carl"), "the latest change is ann's");
+      assertTrue(s.undo("ann"));
+      assertTrue(s.undo("carl"), "the saved history, newest first");
+      assertEquals(NONE, s.scribbles(0).get(20, 15));
+      assertEquals(1, s.scribbles(0).get(5, 5));
+      assertTrue(s.redo("carl"));
+      assertEquals(2, s.scribbles(0).get(20, 15));
+    }
+  }
+
+  @Test
+  void theSharedHistoryStillUndoesInOrderAndABlankAuthorIsRefused() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 5, 5), "ann");
+      s.applyStroke(0, Stroke.paint(2, 2f, 20, 15), "bob");
+      assertTrue(s.undo());
+      assertEquals(NONE, s.scribbles(0).get(20, 15), "undo() takes back the latest change, whoever made it");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.undo(" "));
+      assertTrue(e.getMessage().contains("expected an author id of 1 to 128 characters, not blank"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> s.applyStroke(0, Stroke.paint(1, 2f, 5, 5), null));
+    }
+  }
+}
