@@ -9,9 +9,6 @@ import io.github.bakefeature.api.annotation.Stroke;
 import io.github.bakefeature.core.fields.MethodPreset;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.scene.SceneFolder;
-import io.github.bakefeature.core.scene.SceneWriter;
-import io.github.bakefeature.core.synth.Preset;
-import io.github.bakefeature.core.synth.SyntheticScenes;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +24,7 @@ class DefaultLabelSessionAuthorsTest {
 
   @BeforeEach
   void scene() throws Exception {
-    dir = tmp.resolve("scene");
-    SceneWriter.write(SyntheticScenes.generate(Preset.TABLETOP, 3, 32, 24, 1).scene(), dir);
+    dir = SessionScenes.tinyTabletop(tmp.resolve("scene"));
   }
 
   private DefaultLabelSession open() throws Exception {

@@ -134,8 +134,7 @@ class DefaultLabelSessionConcurrencyTest {
     // paints, erases, undoes, redoes, clears, adds and renames classes and pauses and resumes.
     // Every reader result is a whole model's (class ids below the class count), the trainer holds
     // exactly the scribbled labels as soon as an edit returns, and training goes on.
-    Path dir = tmp.resolve("storm");
-    SceneWriter.write(SyntheticScenes.generate(Preset.TABLETOP, 3, 32, 24, 1).scene(), dir);
+    Path dir = SessionScenes.tinyTabletop(tmp.resolve("storm"));
     try (DefaultLabelSession s = DefaultLabelSession.builder(SceneFolder.open(dir))
         .optMethod(MethodPreset.SNERF_FREQ)
         .optFieldOptions(b -> b.optHiddenWidth(16).optGeoFeatures(4).optFrequencies(4))

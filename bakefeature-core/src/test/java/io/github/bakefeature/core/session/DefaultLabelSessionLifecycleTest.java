@@ -13,9 +13,6 @@ import io.github.bakefeature.core.fields.MethodPreset;
 import io.github.bakefeature.core.pipelines.Checkpoint;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.scene.SceneFolder;
-import io.github.bakefeature.core.scene.SceneWriter;
-import io.github.bakefeature.core.synth.Preset;
-import io.github.bakefeature.core.synth.SyntheticScenes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -38,8 +35,7 @@ class DefaultLabelSessionLifecycleTest {
 
   @BeforeEach
   void scene() throws Exception {
-    dir = tmp.resolve("scene");
-    SceneWriter.write(SyntheticScenes.generate(Preset.TABLETOP, 3, 32, 24, 1).scene(), dir);
+    dir = SessionScenes.tinyTabletop(tmp.resolve("scene"));
   }
 
   private DefaultLabelSession.Builder builder() throws Exception {

@@ -33,8 +33,7 @@ class DefaultLabelSessionMisuseTest {
 
   @BeforeEach
   void scene() throws Exception {
-    dir = tmp.resolve("scene");
-    SceneWriter.write(SyntheticScenes.generate(Preset.TABLETOP, 3, 32, 24, 1).scene(), dir);
+    dir = SessionScenes.tinyTabletop(tmp.resolve("scene"));
   }
 
   private DefaultLabelSession.Builder builder(Path d) throws Exception {
