@@ -1337,57 +1337,65 @@ public final class AnnotationStore implements AutoCloseable {
     return cursor == history.size() ? null : history.get(cursor);
   }
 
-  /**
-   * Takes back edit {@code e} (one of this store's, applied, possibly evicted from the history since)
-   * while leaving later edits in place: if {@code e} is the latest applied edit, this is
-   * {@link #undo()}; otherwise the pixels of {@code e} that still hold what it wrote get their values
-   * before it back, as a new {@link Edit.Kind#RESTORE} edit (pixels another edit changed since keep
-   * that edit's value). Returns the edit applied (the one undone or the new one), or null if nothing
-   * of {@code e} was left to take back. Saved as every change.
-   */
-  synchronized Edit takeBack(Edit e) throws IOException {
-    checkOpen();
+  /** The id of the newest edit ever made (edits made later have larger ids), -1 if none. */
+  synchronized long lastId() {
+    return nextId - 1;
+  }
+
+  /** {@link #undo()} if edit {@code id} is the latest applied edit; otherwise null and nothing changes. */
+  synchronized Edit undoIfLatest(long id) throws IOException {
     Edit latest = latestApplied();
-    if (latest != null && latest.id() == e.id()) {
-      return undo();
-    }
-    return restore(e, e.after(), e.before());
+    return latest != null && latest.id() == id ? undo() : null;
+  }
+
+  /** {@link #redo()} if edit {@code id} is the one it would redo; otherwise null and nothing changes. */
+  synchronized Edit redoIfNext(long id) throws IOException {
+    Edit next = nextRedo();
+    return next != null && next.id() == id ? redo() : null;
   }
 
   /**
-   * Puts back edit {@code e} after {@link #takeBack}: {@link #redo()} if {@code e} is the edit it
-   * would redo; otherwise the pixels of {@code e} that still hold their values before it get what
-   * it wrote, as a new {@link Edit.Kind#RESTORE} edit. Returns the edit applied, or null if nothing
-   * was left to put back.
+   * Sets the pixels of edit {@code e} from {@code expect} to {@code to} (its values after and before
+   * it, to take it back; before and after, to put it back) as a new {@link Edit.Kind#RESTORE} edit,
+   * saved as every change, if that is exact: every one of them holds {@code expect}, and no applied
+   * edit made after edit {@code since} changed one of them. Otherwise nothing changes.
+   *
+   * @throws UndoConflictException naming the frame and what changed them
    */
-  synchronized Edit putBack(Edit e) throws IOException {
+  synchronized Edit restoreExactly(Edit e, short[] expect, short[] to, long since) throws IOException {
     checkOpen();
-    Edit next = nextRedo();
-    if (next != null && next.id() == e.id()) {
-      return redo();
-    }
-    return restore(e, e.before(), e.after());
-  }
-
-  /** A new edit of {@code e}'s frame setting its pixels that hold {@code from} to {@code to}; null if none does. */
-  private Edit restore(Edit e, short[] from, short[] to) throws IOException {
     int f = e.frame();
     checkFrame(f);
-    short[] cur = frameLabels(f);
-    int[] pixels = new int[e.pixels().length];
-    short[] after = new short[pixels.length];
-    int n = 0;
-    for (int i = 0; i < pixels.length; i++) {
-      int p = e.pixels()[i];
-      if (cur[p] == from[i] && from[i] != to[i]) {
-        pixels[n] = p;
-        after[n++] = to[i];
+    boolean[] mine = new boolean[width * height];
+    for (int p : e.pixels()) {
+      mine[p] = true;
+    }
+    String name = pngPath(f).getFileName().toString();
+    for (int k = cursor - 1; k >= 0 && history.get(k).id() > since; k--) {
+      Edit later = history.get(k);
+      if (later.frame() == f) {
+        int n = 0;
+        for (int p : later.pixels()) {
+          n += mine[p] ? 1 : 0;
+        }
+        if (n > 0) {
+          throw new UndoConflictException(f, "frame " + name + ": " + n + " of the " + e.pixels().length
+              + " pixels of this change were changed after it (edit " + later.id() + "), so it cannot be taken back"
+              + " or put back exactly; paint over it instead");
+        }
       }
     }
-    if (n == 0) {
-      return null;
+    short[] cur = frameLabels(f);
+    int differ = 0;
+    for (int i = 0; i < expect.length; i++) {
+      differ += cur[e.pixels()[i]] != expect[i] ? 1 : 0;
     }
-    return commit(f, Edit.Kind.RESTORE, null, Arrays.copyOf(pixels, n), Arrays.copyOf(after, n));
+    if (differ > 0) {
+      throw new UndoConflictException(f, "frame " + name + ": " + differ + " of the " + e.pixels().length
+          + " pixels of this change no longer hold what it expects (an undo of the shared history changed them), so"
+          + " it cannot be taken back or put back exactly; paint over it instead");
+    }
+    return commit(f, Edit.Kind.RESTORE, null, e.pixels().clone(), to.clone());
   }
 
   /**

@@ -7,24 +7,37 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One undo and one redo stack of edits per person (author) sharing a label session, for undo that
- * takes back a person's own changes and not another's later ones ({@link AnnotationStore#takeBack},
- * {@link AnnotationStore#putBack}). In memory only: a reopened session starts with empty stacks
- * and undoes the saved history in order, as {@link AnnotationStore#undo()} does. Bounded: at most
- * {@value #MAX_AUTHORS} authors (the least recently active is forgotten) and, per author,
- * {@value #MAX_EDITS} edits or {@value #MAX_BYTES} bytes of them (the oldest are forgotten).
- * Not thread-safe: the session guards it with its edit lock.
+ * One undo and one redo stack of changes per person (author) sharing a label session, so that a
+ * person's undo takes back their own latest change and not another's later one. In memory only: a
+ * reopened session starts with empty stacks and undoes the saved history in order, as
+ * {@link AnnotationStore#undo()} does. Bounded: at most {@value #MAX_AUTHORS} authors (the least
+ * recently active is forgotten) and, per author, {@value #MAX_STEPS} changes or
+ * {@value #MAX_BYTES} bytes of them (the oldest are forgotten). Not thread-safe: the session guards
+ * it with its edit lock.
  */
 final class AuthorHistories {
-  static final int MAX_AUTHORS = 256;
-  static final int MAX_EDITS = 1_000;
-  static final long MAX_BYTES = 64L << 20;
+  static final int MAX_AUTHORS = 64;
+  static final int MAX_STEPS = 1_000;
+  static final long MAX_BYTES = 16L << 20;
   /** Longest author id, in characters. */
   static final int MAX_AUTHOR_LENGTH = 128;
 
+  /**
+   * A person's change {@code edit} and how to reach it in the store's history. On an undo stack:
+   * {@code effect} is the edit whose application wrote the change's pixels (the edit itself, or a
+   * {@link Edit.Kind#RESTORE} that put it back). On a redo stack, also how it was taken back:
+   * {@code undoEdit} is the RESTORE edit that did it, or -1 for a plain undo of {@code effect};
+   * edits with an id above {@code after} came later.
+   */
+  record Step(Edit edit, long effect, long undoEdit, long after) {
+    static Step made(Edit e) {
+      return new Step(e, e.id(), -1, e.id());
+    }
+  }
+
   private static final class Stacks {
-    final ArrayDeque<Edit> undo = new ArrayDeque<>();
-    final ArrayDeque<Edit> redo = new ArrayDeque<>();
+    final ArrayDeque<Step> undo = new ArrayDeque<>();
+    final ArrayDeque<Step> redo = new ArrayDeque<>();
     long bytes;
   }
 
@@ -34,7 +47,7 @@ final class AuthorHistories {
       return size() > MAX_AUTHORS;
     }
   };
-  /** Ids of the edits some author's stacks have held: the history entries that are someone's. */
+  /** Ids of the edits made for some author (their changes and their undo and redo steps). */
   private final Set<Long> attributed = new HashSet<>();
 
   /** {@code author}, checked: 1 to {@value #MAX_AUTHOR_LENGTH} characters, not blank. */
@@ -51,58 +64,55 @@ final class AuthorHistories {
     return byAuthor.computeIfAbsent(author, a -> new Stacks());
   }
 
-  /** {@code author} made {@code e}: it becomes their latest undoable edit and their redo stack empties. */
+  /** {@code author} made {@code e}: it becomes their latest undoable change and their redo stack empties. */
   void made(String author, Edit e) {
     Stacks s = stacks(author);
-    for (Edit r : s.redo) {
-      s.bytes -= r.byteSize();
+    for (Step r : s.redo) {
+      s.bytes -= r.edit().byteSize();
     }
     s.redo.clear();
-    pushUndo(author, e);
+    pushUndo(author, Step.made(e));
   }
 
-  /** Pushes {@code e} on {@code author}'s undo stack (their redo stack is kept). */
-  void pushUndo(String author, Edit e) {
+  void pushUndo(String author, Step step) {
     Stacks s = stacks(author);
-    s.undo.push(e);
-    add(s, e);
+    s.undo.push(step);
+    add(s, step);
   }
 
-  /** Pushes {@code e} on {@code author}'s redo stack. */
-  void pushRedo(String author, Edit e) {
+  void pushRedo(String author, Step step) {
     Stacks s = stacks(author);
-    s.redo.push(e);
-    add(s, e);
+    s.redo.push(step);
+    add(s, step);
   }
 
-  private void add(Stacks s, Edit e) {
-    attributed.add(e.id());
-    s.bytes += e.byteSize();
+  private void add(Stacks s, Step step) {
+    attribute(step.edit().id());
+    s.bytes += step.edit().byteSize();
     // The oldest undo entries go first, then the oldest redo entries; the newest undo entry stays.
-    while (s.undo.size() + s.redo.size() > 1 && (s.undo.size() + s.redo.size() > MAX_EDITS || s.bytes > MAX_BYTES)) {
-      ArrayDeque<Edit> from = s.undo.size() > 1 || s.redo.isEmpty() ? s.undo : s.redo;
-      s.bytes -= from.removeLast().byteSize();
+    while (s.undo.size() + s.redo.size() > 1 && (s.undo.size() + s.redo.size() > MAX_STEPS || s.bytes > MAX_BYTES)) {
+      ArrayDeque<Step> from = s.undo.size() > 1 || s.redo.isEmpty() ? s.undo : s.redo;
+      s.bytes -= from.removeLast().edit().byteSize();
     }
   }
 
-  /** Removes and returns {@code author}'s latest undoable edit, or null. */
-  Edit popUndo(String author) {
-    Stacks s = byAuthor.get(author);
-    Edit e = s == null ? null : s.undo.poll();
-    if (e != null) {
-      s.bytes -= e.byteSize();
-    }
-    return e;
+  /** Removes and returns {@code author}'s latest undoable change, or null. */
+  Step popUndo(String author) {
+    return pop(author, true);
   }
 
-  /** Removes and returns {@code author}'s latest redoable edit, or null. */
-  Edit popRedo(String author) {
+  /** Removes and returns {@code author}'s latest redoable change, or null. */
+  Step popRedo(String author) {
+    return pop(author, false);
+  }
+
+  private Step pop(String author, boolean undo) {
     Stacks s = byAuthor.get(author);
-    Edit e = s == null ? null : s.redo.poll();
-    if (e != null) {
-      s.bytes -= e.byteSize();
+    Step step = s == null ? null : (undo ? s.undo : s.redo).poll();
+    if (step != null) {
+      s.bytes -= step.edit().byteSize();
     }
-    return e;
+    return step;
   }
 
   boolean hasUndo(String author) {
@@ -115,58 +125,12 @@ final class AuthorHistories {
     return s != null && !s.redo.isEmpty();
   }
 
-  /** Counts edit {@code id} (an undo or redo made for an author) as someone's, not as everyone's. */
+  /** Counts edit {@code id} (a change, undo or redo made for an author) as someone's, not as everyone's. */
   void attribute(long id) {
     attributed.add(id);
   }
 
-  /**
-   * After {@code e}'s pixels holding {@code from} were set to {@code to} (e taken back or put back
-   * while later edits covered some of its pixels), the later edits in every author's stacks that
-   * recorded {@code from} as their value before on one of those pixels get {@code to} instead: that
-   * is what lies under them now. Otherwise undoing such an edit would bring back what {@code e}
-   * wrote after its author took it back.
-   */
-  void rebase(Edit e, short[] from, short[] to) {
-    Map<Integer, Integer> index = null;
-    for (Stacks s : byAuthor.values()) {
-      for (ArrayDeque<Edit> d : java.util.List.of(s.undo, s.redo)) {
-        boolean touched = false;
-        Edit[] entries = d.toArray(new Edit[0]);
-        for (int k = 0; k < entries.length; k++) {
-          Edit x = entries[k];
-          if (x.id() <= e.id() || x.frame() != e.frame()) {
-            continue;
-          }
-          if (index == null) {
-            index = new java.util.HashMap<>();
-            for (int i = 0; i < e.pixels().length; i++) {
-              index.put(e.pixels()[i], i);
-            }
-          }
-          short[] before = null;
-          for (int i = 0; i < x.pixels().length; i++) {
-            Integer j = index.get(x.pixels()[i]);
-            if (j != null && x.before()[i] == from[j] && from[j] != to[j]) {
-              before = before != null ? before : x.before().clone(); // the store's history shares x
-              before[i] = to[j];
-            }
-          }
-          if (before != null) {
-            entries[k] = new Edit(x.id(), x.frame(), x.kind(), x.stroke(), x.pixels(), before, x.after(),
-                x.crcBefore(), x.crcAfter());
-            touched = true;
-          }
-        }
-        if (touched) {
-          d.clear();
-          d.addAll(java.util.Arrays.asList(entries));
-        }
-      }
-    }
-  }
-
-  /** Whether edit {@code id} is (or was) in some author's stacks; other edits are everyone's. */
+  /** Whether edit {@code id} was made for some author; other edits are everyone's to undo in order. */
   boolean isAttributed(long id) {
     return attributed.contains(id);
   }

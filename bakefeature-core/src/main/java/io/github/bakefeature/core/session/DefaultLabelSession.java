@@ -265,65 +265,81 @@ public final class DefaultLabelSession implements LabelSession {
   }
 
   /**
-   * Takes back {@code author}'s latest change whose effect is still there, leaving other people's
-   * later changes in place (see {@link AnnotationStore#takeBack}); changes of theirs that others
-   * have since painted over entirely are skipped. With none of their own left, the latest change
-   * if it is nobody's in this session (made before it was opened, or without an author) is undone
-   * as {@link #undo()} does.
+   * Takes back {@code author}'s latest change, leaving other people's later changes in place: an
+   * undo of the shared history when its edit is the latest, otherwise a new edit putting back the
+   * change's pixels, if that is exact. With none of their own left, the latest change, if it is
+   * nobody's in this session (made before it was opened, or without an author), is undone as
+   * {@link #undo()} does.
+   *
+   * @throws UndoConflictException if someone changed some of the change's pixels after it: nothing
+   *     is changed, and the change leaves the author's history (a next call takes back the one before)
    */
   @Override
   public boolean undo(String author) {
     return authoredStep(AuthorHistories.check(author), true);
   }
 
-  /** Puts back {@code author}'s latest undone change (see {@link AnnotationStore#putBack}). */
+  /** Puts back {@code author}'s latest undone change, as {@link #undo(String)} takes it back. */
   @Override
   public boolean redo(String author) {
     return authoredStep(AuthorHistories.check(author), false);
   }
 
   private boolean authoredStep(String author, boolean undo) {
-    Edit applied = null;
+    Edit applied;
     synchronized (editLock) {
-      Edit own;
-      while (applied == null && (own = undo ? authors.popUndo(author) : authors.popRedo(author)) != null) {
-        Edit e = own;
+      AuthorHistories.Step step = undo ? authors.popUndo(author) : authors.popRedo(author);
+      if (step != null) {
+        AuthorHistories.Step next;
         try {
-          applied = io(() -> undo ? store.takeBack(e) : store.putBack(e));
-        } catch (RuntimeException failed) {
-          // Not applied (the store put everything back): still the author's to undo or redo.
+          Edit e = step.edit();
           if (undo) {
-            authors.pushUndo(author, e);
+            applied = io(() -> store.undoIfLatest(step.effect()));
+            if (applied == null) {
+              applied = io(() -> store.restoreExactly(e, e.after(), e.before(), step.effect()));
+              next = new AuthorHistories.Step(e, step.effect(), applied.id(), applied.id());
+            } else {
+              next = new AuthorHistories.Step(e, step.effect(), -1, store.lastId());
+            }
           } else {
-            authors.pushRedo(author, e);
+            applied = io(() -> step.undoEdit() < 0 ? store.redoIfNext(step.effect())
+                : store.undoIfLatest(step.undoEdit()));
+            if (applied == null) {
+              applied = io(() -> store.restoreExactly(e, e.before(), e.after(), step.after()));
+              next = new AuthorHistories.Step(e, applied.id(), -1, applied.id());
+            } else {
+              next = new AuthorHistories.Step(e, step.effect(), -1, step.effect());
+            }
+          }
+        } catch (UndoConflictException conflict) {
+          throw conflict; // the change leaves the author's history: it cannot be undone or redone exactly
+        } catch (RuntimeException failed) {
+          // Not saved (the store put everything back): still the author's to undo or redo.
+          if (undo) {
+            authors.pushUndo(author, step);
+          } else {
+            authors.pushRedo(author, step);
           }
           throw failed;
         }
-        if (applied != null) {
-          authors.attribute(applied.id()); // a RESTORE edit is this author's step, not a change anyone may undo
-          if (applied.id() != e.id()) {
-            authors.rebase(e, undo ? e.after() : e.before(), undo ? e.before() : e.after());
-          }
-          if (undo) {
-            authors.pushRedo(author, e);
-          } else {
-            authors.pushUndo(author, e);
-          }
+        authors.attribute(applied.id());
+        if (undo) {
+          authors.pushRedo(author, next);
+        } else {
+          authors.pushUndo(author, next);
         }
-      }
-      if (applied == null) {
+      } else {
+        // Nothing of their own: the shared history's latest change, if it is nobody's.
         Edit nobodys = undo ? store.latestApplied() : store.nextRedo();
-        if (nobodys != null && !authors.isAttributed(nobodys.id())) {
-          applied = io(undo ? store::undo : store::redo);
-          if (undo) {
-            authors.pushRedo(author, applied);
-          } else {
-            authors.pushUndo(author, applied);
-          }
+        if (nobodys == null || authors.isAttributed(nobodys.id())) {
+          return false;
         }
-      }
-      if (applied == null) {
-        return false;
+        applied = io(undo ? store::undo : store::redo);
+        if (undo) {
+          authors.pushRedo(author, new AuthorHistories.Step(applied, applied.id(), -1, store.lastId()));
+        } else {
+          authors.pushUndo(author, AuthorHistories.Step.made(applied));
+        }
       }
       labelsChanged(applied.frame(), applied.pixels());
     }

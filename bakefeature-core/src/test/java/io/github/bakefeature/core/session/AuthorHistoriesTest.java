@@ -15,15 +15,15 @@ class AuthorHistoriesTest {
   @Test
   void keepsTheNewestEditsOfAnAuthorWithinTheCountCap() {
     AuthorHistories h = new AuthorHistories();
-    for (int i = 0; i < AuthorHistories.MAX_EDITS + 5; i++) {
+    for (int i = 0; i < AuthorHistories.MAX_STEPS + 5; i++) {
       h.made("ann", edit(i, 1));
     }
     int n = 0;
-    long expected = AuthorHistories.MAX_EDITS + 4;
-    for (Edit e; (e = h.popUndo("ann")) != null; n++) {
-      assertEquals(expected--, e.id(), "newest first");
+    long expected = AuthorHistories.MAX_STEPS + 4;
+    for (AuthorHistories.Step e; (e = h.popUndo("ann")) != null; n++) {
+      assertEquals(expected--, e.edit().id(), "newest first");
     }
-    assertEquals(AuthorHistories.MAX_EDITS, n);
+    assertEquals(AuthorHistories.MAX_STEPS, n);
   }
 
   @Test
@@ -31,7 +31,7 @@ class AuthorHistoriesTest {
     AuthorHistories h = new AuthorHistories();
     h.made("ann", edit(1, 10));
     h.made("ann", edit(2, (int) (AuthorHistories.MAX_BYTES / 8) + 1)); // larger than the cap by itself
-    assertEquals(2, h.popUndo("ann").id());
+    assertEquals(2, h.popUndo("ann").edit().id());
     assertNull(h.popUndo("ann"), "the older edit made room");
   }
 

@@ -63,34 +63,52 @@ class DefaultLabelSessionAuthorsTest {
   }
 
   @Test
-  void undoingTheLaterOfTwoOverlappingStrokesAfterTheEarlierWasUndoneLeavesThePixelsUnlabelled() throws Exception {
+  void aChangeSomeoneElseChangedSinceIsNotUndoneAndLeavesTheAuthorsHistory() throws Exception {
     try (DefaultLabelSession s = open()) {
+      s.applyStroke(1, Stroke.paint(1, 2f, 4, 4), "ann");
       s.applyStroke(1, Stroke.paint(1, 2f, 2, 10, 28, 10), "ann");
       s.applyStroke(1, Stroke.paint(2, 3f, 15, 10), "bob"); // on top of part of ann's line
-      assertTrue(s.undo("ann"));
-      assertEquals(NONE, s.scribbles(1).get(5, 10));
-      assertEquals(2, s.scribbles(1).get(15, 10), "bob painted over it: his paint stays");
-      assertTrue(s.undo("bob"));
-      assertEquals(NONE, s.scribbles(1).get(15, 10), "under bob's paint lies ann's taken-back line: nothing");
-      assertTrue(s.redo("ann"));
+      UndoConflictException e = assertThrows(UndoConflictException.class, () -> s.undo("ann"));
+      assertEquals(1, e.frame());
+      assertTrue(e.getMessage().contains("were changed after it"), e.getMessage());
+      assertEquals(1, s.scribbles(1).get(5, 10), "nothing changed");
+      assertEquals(2, s.scribbles(1).get(15, 10));
+      assertTrue(s.undo("ann"), "the next call takes back her change before it");
+      assertEquals(NONE, s.scribbles(1).get(4, 4));
       assertEquals(1, s.scribbles(1).get(5, 10));
-      assertEquals(1, s.scribbles(1).get(15, 10));
+
+      assertTrue(s.undo("bob"));
+      assertEquals(1, s.scribbles(1).get(15, 10), "bob's undo gives back what lay under his paint");
       assertTrue(s.redo("bob"));
       assertEquals(2, s.scribbles(1).get(15, 10));
-      assertTrue(s.undo("bob"));
-      assertEquals(1, s.scribbles(1).get(15, 10), "ann's line is back under bob's paint");
     }
   }
 
   @Test
-  void aStrokeEntirelyPaintedOverIsSkippedAndTheNextOneIsUndone() throws Exception {
+  void anErasedAndRepaintedPixelIsTheLaterPersonsEvenWhereItHoldsTheSameClassAgain() throws Exception {
     try (DefaultLabelSession s = open()) {
-      s.applyStroke(0, Stroke.paint(1, 2f, 4, 4), "ann");
-      s.applyStroke(0, Stroke.paint(1, 1f, 25, 20), "ann");
-      s.applyStroke(0, Stroke.paint(2, 4f, 25, 20), "bob"); // covers ann's second stroke entirely
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "ann");
+      s.applyStroke(0, Stroke.erase(3f, 10, 10), "bob");
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "bob"); // the same class as ann's, now bob's
+      assertThrows(UndoConflictException.class, () -> s.undo("ann"));
+      assertEquals(1, s.scribbles(0).get(10, 10), "bob's stroke stays");
+      assertTrue(s.undo("bob"));
+      assertEquals(NONE, s.scribbles(0).get(10, 10), "under bob's repaint lies his erase");
+    }
+  }
+
+  @Test
+  void aRedoOverWhatAnotherPersonsUndoChangedIsRefused() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "ann");
+      s.applyStroke(0, Stroke.paint(2, 2f, 10, 10), "bob");
+      assertTrue(s.undo("bob"));
       assertTrue(s.undo("ann"));
-      assertEquals(NONE, s.scribbles(0).get(4, 4), "her first stroke, as nothing of the second shows");
-      assertEquals(2, s.scribbles(0).get(25, 20));
+      assertEquals(NONE, s.scribbles(0).get(10, 10));
+      assertThrows(UndoConflictException.class, () -> s.redo("bob"), "bob's stroke was on top of ann's, now undone");
+      assertEquals(NONE, s.scribbles(0).get(10, 10));
+      assertTrue(s.redo("ann"));
+      assertEquals(1, s.scribbles(0).get(10, 10));
     }
   }
 

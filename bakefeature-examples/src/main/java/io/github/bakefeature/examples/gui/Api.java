@@ -403,7 +403,14 @@ final class Api {
     String a = author(ctx);
     Requests.onlyFields(body(ctx), Set.of());
     hub.clearChangedFrame();
-    boolean done = a != null ? (undo ? session.undo(a) : session.redo(a)) : (undo ? session.undo() : session.redo());
+    boolean done;
+    try {
+      done = a != null ? (undo ? session.undo(a) : session.redo(a)) : (undo ? session.undo() : session.redo());
+    } catch (io.github.bakefeature.core.session.UndoConflictException e) {
+      hub.clearChangedFrame();
+      throw new ApiException(409, (undo ? "cannot undo your change on " : "cannot redo your change on ")
+          + e.getMessage(), null);
+    }
     Integer f = done ? hub.changedFrame() : null;
     hub.clearChangedFrame();
     ObjectNode o = f != null ? annotationResponse(f, a) : Json.object();

@@ -161,6 +161,11 @@ class GuiServerApiTest {
 
       assertTrue(f.post("/api/redo", "{}", "ann").json().get("done").asBoolean());
       assertEquals(1, f.onDisk(2, 10, 10));
+      f.post("/api/frames/2/strokes", stroke("paint", 1, 5, 10, 10), "bob"); // over ann's redone stroke
+      GuiFixture.Response conflict = f.post("/api/undo", "{}", "ann");
+      assertEquals(409, conflict.status());
+      assertTrue(conflict.text().contains("cannot undo your change on frame"), conflict.text());
+      assertEquals(2, f.onDisk(2, 10, 10), "bob's stroke stays");
       GuiFixture.Response bad = f.post("/api/undo", "{}", "ann/../x");
       assertEquals(400, bad.status());
       assertTrue(bad.text().contains(Api.AUTHOR_HEADER + ": expected 1 to 64 letters"), bad.text());

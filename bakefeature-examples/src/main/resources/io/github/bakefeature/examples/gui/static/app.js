@@ -120,15 +120,20 @@ function applyAnnotation(r, own = true) {
     S.canUndo = r.canUndo;
     S.canRedo = r.canRedo;
   } else {
-    request('GET', '/api/history').then((h) => {
-      S.canUndo = h.canUndo;
-      S.canRedo = h.canRedo;
-      updateHistoryButtons();
-    }, () => {});
+    refreshHistory();
   }
   updateHistoryButtons();
   updateThumbMarks();
   updateHint();
+}
+
+/** Fetches this person's undo/redo state (their own history on the server). */
+function refreshHistory() {
+  request('GET', '/api/history').then((h) => {
+    S.canUndo = h.canUndo;
+    S.canRedo = h.canRedo;
+    updateHistoryButtons();
+  }, () => {});
 }
 
 function applyProgress(p) {
@@ -493,7 +498,8 @@ function undoRedo(undo) {
         loadScribbles(r.frame);
       }
     } catch (e) {
-      fail(e);
+      fail(e); // e.g. someone changed those pixels since: the change left this person's history
+      refreshHistory();
     }
   });
 }
@@ -712,6 +718,7 @@ function onLive(msg) {
   switch (msg.type) {
     case 'hello':
       applyState(msg);
+      refreshHistory(); // the socket's state holds the shared history's undo/redo, not this person's
       reloadLayers();
       break;
     case 'resync':
