@@ -1342,6 +1342,22 @@ public final class AnnotationStore implements AutoCloseable {
     return nextId - 1;
   }
 
+  /** Whether edit {@code id} is in the applied part of the history. */
+  private boolean isApplied(long id) {
+    for (int k = cursor - 1; k >= 0; k--) {
+      Edit e = history.get(k);
+      if (e != null && e.id() <= id) {
+        return e.id() == id; // ids increase along the history
+      }
+    }
+    return false;
+  }
+
+  /** The pixels {@code stroke} covers on a frame of this scene. */
+  int[] covered(Stroke stroke) {
+    return rasterise(stroke);
+  }
+
   /** {@link #undo()} if edit {@code id} is the latest applied edit; otherwise null and nothing changes. */
   synchronized Edit undoIfLatest(long id) throws IOException {
     Edit latest = latestApplied();
@@ -1357,26 +1373,43 @@ public final class AnnotationStore implements AutoCloseable {
   /**
    * Sets the pixels of edit {@code e} from {@code expect} to {@code to} (its values after and before
    * it, to take it back; before and after, to put it back) as a new {@link Edit.Kind#RESTORE} edit,
-   * saved as every change, if that is exact: every one of them holds {@code expect}, and no applied
-   * edit made after edit {@code since} changed one of them. Otherwise nothing changes.
+   * saved as every change, if that is exact: edit {@code since} is applied (if {@code sinceApplied}),
+   * every one of the pixels holds {@code expect}, and no applied edit made after edit {@code since}
+   * covered one of them (a stroke's whole brush area, a clear's whole frame), leaving out the edits
+   * {@code cancelled} names (an edit and the RESTORE that took it back exactly cancel out). Otherwise
+   * nothing changes.
    *
    * @throws UndoConflictException naming the frame and what changed them
    */
-  synchronized Edit restoreExactly(Edit e, short[] expect, short[] to, long since) throws IOException {
+  synchronized Edit restoreExactly(Edit e, short[] expect, short[] to, long since, boolean sinceApplied,
+                                   java.util.function.LongPredicate cancelled) throws IOException {
     checkOpen();
     int f = e.frame();
     checkFrame(f);
+    if (sinceApplied && !isApplied(since)) {
+      throw new UndoConflictException(f, "frame " + pngPath(f).getFileName() + ": this change is no longer in effect"
+          + " (an undo of the shared history took it back, or the history has forgotten it), so it cannot be taken"
+          + " back exactly");
+    }
     boolean[] mine = new boolean[width * height];
     for (int p : e.pixels()) {
       mine[p] = true;
     }
     String name = pngPath(f).getFileName().toString();
-    for (int k = cursor - 1; k >= 0 && history.get(k).id() > since; k--) {
+    for (int k = cursor - 1; k >= 0 && (history.get(k) == null || history.get(k).id() > since); k--) {
       Edit later = history.get(k);
-      if (later.frame() == f) {
+      if (later != null && later.frame() == f && !cancelled.test(later.id())) {
+        // What the later edit covered, not only what it changed: a stroke of the same class over
+        // this change's pixels changed none of them but is that person's work all the same.
+        int[] covered = later.kind() == Edit.Kind.STROKE && later.stroke() != null ? rasterise(later.stroke())
+            : later.kind() == Edit.Kind.CLEAR ? null : later.pixels();
         int n = 0;
-        for (int p : later.pixels()) {
-          n += mine[p] ? 1 : 0;
+        if (covered == null) {
+          n = e.pixels().length; // a clear covers the whole frame
+        } else {
+          for (int p : covered) {
+            n += mine[p] ? 1 : 0;
+          }
         }
         if (n > 0) {
           throw new UndoConflictException(f, "frame " + name + ": " + n + " of the " + e.pixels().length

@@ -49,6 +49,11 @@ final class AuthorHistories {
   };
   /** Ids of the edits made for some author (their changes and their undo and redo steps). */
   private final Set<Long> attributed = new HashSet<>();
+  /**
+   * Ids of applied edits whose effect a RESTORE edit (also listed) took back exactly: together they
+   * change nothing, so later undo checks leave both out.
+   */
+  private final Set<Long> cancelled = new HashSet<>();
 
   /** {@code author}, checked: 1 to {@value #MAX_AUTHOR_LENGTH} characters, not blank. */
   static String check(String author) {
@@ -135,8 +140,25 @@ final class AuthorHistories {
     return attributed.contains(id);
   }
 
+  /** Edit {@code effect} and the RESTORE edit {@code restore} that took it back now cancel out. */
+  void cancel(long effect, long restore) {
+    cancelled.add(effect);
+    cancelled.add(restore);
+  }
+
+  /** Edit {@code effect} is in effect again ({@code restore}, which took it back, was undone). */
+  void uncancel(long effect, long restore) {
+    cancelled.remove(effect);
+    cancelled.remove(restore);
+  }
+
+  boolean isCancelled(long id) {
+    return cancelled.contains(id);
+  }
+
   void clear() {
     byAuthor.clear();
     attributed.clear();
+    cancelled.clear();
   }
 }

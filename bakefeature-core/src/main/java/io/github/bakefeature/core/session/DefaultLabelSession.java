@@ -107,12 +107,15 @@ public final class DefaultLabelSession implements LabelSession {
   private final Object editLock = new Object();
   /** Each author's undo and redo stacks (guarded by editLock). */
   private final AuthorHistories authors = new AuthorHistories();
+  /** Strokes and clears that changed nothing, which authors' undo must not overwrite (guarded by editLock). */
+  private final NoOpEdits noOps;
 
   private DefaultLabelSession(Builder b, AnnotationStore store, FieldTrainer trainer, SessionLock lock,
       String checkpointsOff) {
     this.lock = lock;
     this.scene = b.scene;
     this.store = store;
+    this.noOps = new NoOpEdits(b.scene.width() * b.scene.height());
     this.trainer = trainer;
     this.checkpointFile = store.isPersistent() && checkpointsOff == null
         ? b.scene.directory().orElseThrow().resolve(SceneLayout.SESSION).resolve(CHECKPOINT) : null;
@@ -177,8 +180,12 @@ public final class DefaultLabelSession implements LabelSession {
     // The store edit and the trainer's copy change together: two threads' edits of one frame must
     // reach the trainer in the order they reached the scribbles, or it trains on stale labels.
     synchronized (editLock) {
-      int[] changed = io(() -> store.applyStroke(frame, stroke));
-      labelsChanged(frame, changed);
+      Edit e = io(() -> store.strokeEdit(frame, stroke));
+      if (e != null) {
+        labelsChanged(frame, e.pixels());
+      } else {
+        noOps.add(frame, store.covered(stroke), store.lastId(), null);
+      }
     }
     notifyAnnotations(frame);
   }
@@ -186,7 +193,12 @@ public final class DefaultLabelSession implements LabelSession {
   @Override
   public void clearFrame(int frame) {
     synchronized (editLock) {
-      labelsChanged(frame, io(() -> store.clearFrame(frame)));
+      Edit e = io(() -> store.clearEdit(frame));
+      if (e != null) {
+        labelsChanged(frame, e.pixels());
+      } else {
+        noOps.add(frame, null, store.lastId(), null);
+      }
     }
     notifyAnnotations(frame);
   }
@@ -242,7 +254,11 @@ public final class DefaultLabelSession implements LabelSession {
     java.util.Objects.requireNonNull(stroke, "stroke");
     String a = AuthorHistories.check(author);
     synchronized (editLock) {
-      authored(a, io(() -> store.strokeEdit(frame, stroke)));
+      Edit e = io(() -> store.strokeEdit(frame, stroke));
+      authored(a, e);
+      if (e == null) {
+        noOps.add(frame, store.covered(stroke), store.lastId(), a);
+      }
     }
     notifyAnnotations(frame);
   }
@@ -251,7 +267,11 @@ public final class DefaultLabelSession implements LabelSession {
   public void clearFrame(int frame, String author) {
     String a = AuthorHistories.check(author);
     synchronized (editLock) {
-      authored(a, io(() -> store.clearEdit(frame)));
+      Edit e = io(() -> store.clearEdit(frame));
+      authored(a, e);
+      if (e == null) {
+        noOps.add(frame, null, store.lastId(), a);
+      }
     }
     notifyAnnotations(frame);
   }
@@ -293,21 +313,29 @@ public final class DefaultLabelSession implements LabelSession {
         AuthorHistories.Step next;
         try {
           Edit e = step.edit();
+          noOps.check(e, undo ? step.effect() : step.after(), author);
           if (undo) {
             applied = io(() -> store.undoIfLatest(step.effect()));
             if (applied == null) {
-              applied = io(() -> store.restoreExactly(e, e.after(), e.before(), step.effect()));
+              applied = io(() -> store.restoreExactly(e, e.after(), e.before(), step.effect(), true,
+                  authors::isCancelled));
               next = new AuthorHistories.Step(e, step.effect(), applied.id(), applied.id());
+              authors.cancel(step.effect(), applied.id());
             } else {
-              next = new AuthorHistories.Step(e, step.effect(), -1, store.lastId());
+              // Every edit after it was undone then: all that is applied later on came after.
+              next = new AuthorHistories.Step(e, step.effect(), -1, step.effect());
             }
           } else {
             applied = io(() -> step.undoEdit() < 0 ? store.redoIfNext(step.effect())
                 : store.undoIfLatest(step.undoEdit()));
             if (applied == null) {
-              applied = io(() -> store.restoreExactly(e, e.before(), e.after(), step.after()));
+              applied = io(() -> store.restoreExactly(e, e.before(), e.after(), step.after(), false,
+                  authors::isCancelled));
               next = new AuthorHistories.Step(e, applied.id(), -1, applied.id());
             } else {
+              if (step.undoEdit() >= 0) {
+                authors.uncancel(step.effect(), step.undoEdit()); // the RESTORE that took it back is undone
+              }
               next = new AuthorHistories.Step(e, step.effect(), -1, step.effect());
             }
           }
@@ -336,7 +364,7 @@ public final class DefaultLabelSession implements LabelSession {
         }
         applied = io(undo ? store::undo : store::redo);
         if (undo) {
-          authors.pushRedo(author, new AuthorHistories.Step(applied, applied.id(), -1, store.lastId()));
+          authors.pushRedo(author, new AuthorHistories.Step(applied, applied.id(), -1, applied.id()));
         } else {
           authors.pushUndo(author, AuthorHistories.Step.made(applied));
         }
@@ -767,6 +795,7 @@ public final class DefaultLabelSession implements LabelSession {
         try {
           synchronized (editLock) {
             authors.clear(); // their edits' pixel arrays go too
+            noOps.clear();
           }
           store.close(); // before the lock goes: a closed store changes nothing
         } finally {

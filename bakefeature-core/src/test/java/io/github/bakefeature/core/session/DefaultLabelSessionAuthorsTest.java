@@ -113,6 +113,69 @@ class DefaultLabelSessionAuthorsTest {
   }
 
   @Test
+  void anotherPersonsStrokeOfTheSameClassCountsWhereItChangedNothing() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "ann");
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10, 20, 10), "bob"); // over hers, same class, and beyond
+      assertThrows(UndoConflictException.class, () -> s.undo("ann"), "bob's stroke would lose (10, 10)");
+      assertEquals(1, s.scribbles(0).get(10, 10));
+
+      s.applyStroke(2, Stroke.paint(1, 3f, 8, 8), "ann");
+      s.applyStroke(2, Stroke.paint(1, 1f, 8, 8), "bob"); // entirely on hers: no edit at all
+      assertThrows(UndoConflictException.class, () -> s.undo("ann"));
+      assertEquals(1, s.scribbles(2).get(8, 8));
+    }
+  }
+
+  @Test
+  void aPersonsOwnRepeatedStrokesAndUndoneChangesDoNotBlockTheirUndo() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 3f, 10, 10), "ann");
+      s.applyStroke(0, Stroke.paint(1, 1f, 10, 10), "ann"); // her own no-op
+      s.applyStroke(0, Stroke.paint(2, 2f, 11, 10, 14, 10), "ann"); // over part of her first stroke
+      s.applyStroke(0, Stroke.paint(3, 2f, 25, 20), "bob"); // elsewhere, later
+      assertTrue(s.undo("ann"));
+      assertEquals(1, s.scribbles(0).get(11, 10), "her first stroke shows again under the undone second");
+      assertTrue(s.undo("ann"), "the second stroke and its undo cancel out");
+      assertEquals(NONE, s.scribbles(0).get(10, 10));
+      assertEquals(NONE, s.scribbles(0).get(11, 10));
+      assertEquals(3, s.scribbles(0).get(25, 20));
+      assertTrue(s.redo("ann"));
+      assertTrue(s.redo("ann"));
+      assertEquals(2, s.scribbles(0).get(12, 10));
+      assertEquals(1, s.scribbles(0).get(10, 12));
+    }
+  }
+
+  @Test
+  void aChangeTheSharedUndoTookBackIsNotTakenBackAgain() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "bob");
+      s.applyStroke(0, Stroke.erase(3f, 10, 10), "ann");
+      assertTrue(s.undo());
+      assertTrue(s.undo()); // a client without an author undid both
+      assertEquals(NONE, s.scribbles(0).get(10, 10));
+      assertThrows(UndoConflictException.class, () -> s.undo("ann"), "her erase is no longer in effect");
+      assertEquals(NONE, s.scribbles(0).get(10, 10), "bob's stroke does not come back");
+    }
+  }
+
+  @Test
+  void aRedoIsCheckedAgainstEveryLaterEditTheSharedRedoBroughtBack() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "ann");
+      s.applyStroke(0, Stroke.erase(3f, 10, 10), "bob");
+      assertTrue(s.undo("bob"));
+      assertTrue(s.undo("ann"));
+      assertTrue(s.redo());
+      assertTrue(s.redo()); // a client without an author redid both: bob's erase is in effect
+      assertEquals(NONE, s.scribbles(0).get(10, 10));
+      assertThrows(UndoConflictException.class, () -> s.redo("ann"));
+      assertEquals(NONE, s.scribbles(0).get(10, 10), "bob's erase stays");
+    }
+  }
+
+  @Test
   void changesFromBeforeTheSessionOpenedAreEveryonesToUndoInOrder() throws Exception {
     try (DefaultLabelSession s = open()) {
       s.applyStroke(0, Stroke.paint(1, 2f, 5, 5), "ann");

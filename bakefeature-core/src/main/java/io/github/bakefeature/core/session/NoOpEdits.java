@@ -1,0 +1,78 @@
+package io.github.bakefeature.core.session;
+
+import java.util.ArrayDeque;
+
+/**
+ * Strokes and clears that changed no pixel (a stroke over paint of its own class, a clear of an
+ * empty frame): the store keeps no edit for them, yet they are someone's work, which one person's
+ * undo must not overwrite. The most recent {@value #MAX_ENTRIES} are kept, with at most
+ * {@value #MAX_PIXELS} pixels in all; an undo older than what was forgotten is still checked against
+ * the history's edits. Not thread-safe: the session guards it with its edit lock.
+ */
+final class NoOpEdits {
+  static final int MAX_ENTRIES = 1_000;
+  static final long MAX_PIXELS = 4L << 20;
+
+  /**
+   * Pixels covered ({@code null}: the whole frame), made after the edit with id {@code after} by
+   * {@code author} (null: a caller without one).
+   */
+  private record Entry(int frame, int[] pixels, long after, String author) {}
+
+  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  private final int framePixels;
+  private long pixels;
+
+  NoOpEdits(int framePixels) {
+    this.framePixels = framePixels;
+  }
+
+  /** Records a change of {@code frame} covering {@code covered} (null: all of it) that changed nothing. */
+  void add(int frame, int[] covered, long lastId, String author) {
+    entries.addLast(new Entry(frame, covered, lastId, author));
+    pixels += covered == null ? 0 : covered.length;
+    while (entries.size() > MAX_ENTRIES || pixels > MAX_PIXELS) {
+      Entry old = entries.removeFirst();
+      pixels -= old.pixels() == null ? 0 : old.pixels().length;
+    }
+  }
+
+  /**
+   * @throws UndoConflictException if a change of another author (or of a caller without one) that
+   *     changed nothing, made after edit {@code since}, covered one of {@code e}'s pixels; the
+   *     author's own such strokes were never steps of their history
+   */
+  void check(Edit e, long since, String author) {
+    boolean[] mine = null;
+    for (Entry n : entries) {
+      if (n.frame() != e.frame() || n.after() < since || author.equals(n.author())) {
+        continue;
+      }
+      boolean hit = n.pixels() == null;
+      if (!hit) {
+        if (mine == null) {
+          mine = new boolean[framePixels];
+          for (int p : e.pixels()) {
+            mine[p] = true;
+          }
+        }
+        for (int p : n.pixels()) {
+          if (mine[p]) {
+            hit = true;
+            break;
+          }
+        }
+      }
+      if (hit) {
+        throw new UndoConflictException(e.frame(), "frame " + e.frame() + ": a later stroke or clear covered pixels"
+            + " of this change (without changing them), so it cannot be taken back or put back exactly; paint over"
+            + " it instead");
+      }
+    }
+  }
+
+  void clear() {
+    entries.clear();
+    pixels = 0;
+  }
+}
