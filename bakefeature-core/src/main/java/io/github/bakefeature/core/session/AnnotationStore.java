@@ -153,6 +153,8 @@ public final class AnnotationStore implements AutoCloseable {
   private final List<Edit> history = new ArrayList<>();
   private int cursor;
   private long nextId;
+  /** The newest id of an edit this store's caps dropped from the history while open, -1 if none. */
+  private long evictedUpTo = -1;
   private final List<String> loadWarnings = new ArrayList<>();
   /**
    * Frames whose PNG still holds a change that failed and could not be put back; written back
@@ -1278,6 +1280,9 @@ public final class AnnotationStore implements AutoCloseable {
         cursor--;
       }
     });
+    for (Edit d : evicted) {
+      evictedUpTo = Math.max(evictedUpTo, d.id());
+    }
     // Committed: files the history no longer lists are only clutter now (opening sets leftovers
     // aside), so failing to delete them must not report the saved change as failed.
     if (sessionDir != null) {
@@ -1343,7 +1348,7 @@ public final class AnnotationStore implements AutoCloseable {
   }
 
   /** Whether edit {@code id} is in the applied part of the history. */
-  private boolean isApplied(long id) {
+  synchronized boolean isApplied(long id) {
     for (int k = cursor - 1; k >= 0; k--) {
       Edit e = history.get(k);
       if (e != null && e.id() <= id) {
@@ -1351,6 +1356,16 @@ public final class AnnotationStore implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** The id of the oldest edit in the history, or {@link #lastId()} + 1 if it is empty. */
+  synchronized long oldestId() {
+    for (Edit e : history) {
+      if (e != null) {
+        return e.id();
+      }
+    }
+    return nextId;
   }
 
   /** The pixels {@code stroke} covers on a frame of this scene. */
@@ -1386,6 +1401,11 @@ public final class AnnotationStore implements AutoCloseable {
     checkOpen();
     int f = e.frame();
     checkFrame(f);
+    if (since < evictedUpTo) {
+      throw new UndoConflictException(f, "frame " + pngPath(f).getFileName() + ": the history has since forgotten"
+          + " edits made after this change (it keeps " + MAX_HISTORY + " edits), so it cannot be taken back or put"
+          + " back exactly");
+    }
     if (sinceApplied && !isApplied(since)) {
       throw new UndoConflictException(f, "frame " + pngPath(f).getFileName() + ": this change is no longer in effect"
           + " (an undo of the shared history took it back, or the history has forgotten it), so it cannot be taken"
@@ -1422,6 +1442,23 @@ public final class AnnotationStore implements AutoCloseable {
     int differ = 0;
     for (int i = 0; i < expect.length; i++) {
       differ += cur[e.pixels()[i]] != expect[i] ? 1 : 0;
+    }
+    if (!sinceApplied && differ == 0) {
+      // Putting back: the pixels the change covered without changing them (they already held its
+      // value) must still hold it, or making the change again would paint them too.
+      short value = e.kind() == Edit.Kind.STROKE && e.stroke() != null && e.stroke().kind() == Stroke.Kind.PAINT
+          ? (short) e.stroke().classId() : LabelImage.UNLABELLED;
+      int[] area = e.kind() == Edit.Kind.STROKE && e.stroke() != null ? rasterise(e.stroke())
+          : e.kind() == Edit.Kind.CLEAR ? null : new int[0];
+      if (area == null) {
+        for (int p = 0; p < cur.length; p++) {
+          differ += !mine[p] && cur[p] != value ? 1 : 0;
+        }
+      } else {
+        for (int p : area) {
+          differ += !mine[p] && cur[p] != value ? 1 : 0;
+        }
+      }
     }
     if (differ > 0) {
       throw new UndoConflictException(f, "frame " + name + ": " + differ + " of the " + e.pixels().length

@@ -50,10 +50,10 @@ final class AuthorHistories {
   /** Ids of the edits made for some author (their changes and their undo and redo steps). */
   private final Set<Long> attributed = new HashSet<>();
   /**
-   * Ids of applied edits whose effect a RESTORE edit (also listed) took back exactly: together they
-   * change nothing, so later undo checks leave both out.
+   * Applied edits whose effect a RESTORE edit took back exactly, each mapped to its partner (both
+   * ways): while both are applied they change nothing together, so later undo checks leave them out.
    */
-  private final Set<Long> cancelled = new HashSet<>();
+  private final Map<Long, Long> cancelled = new java.util.HashMap<>();
 
   /** {@code author}, checked: 1 to {@value #MAX_AUTHOR_LENGTH} characters, not blank. */
   static String check(String author) {
@@ -142,8 +142,8 @@ final class AuthorHistories {
 
   /** Edit {@code effect} and the RESTORE edit {@code restore} that took it back now cancel out. */
   void cancel(long effect, long restore) {
-    cancelled.add(effect);
-    cancelled.add(restore);
+    cancelled.put(effect, restore);
+    cancelled.put(restore, effect);
   }
 
   /** Edit {@code effect} is in effect again ({@code restore}, which took it back, was undone). */
@@ -152,8 +152,17 @@ final class AuthorHistories {
     cancelled.remove(restore);
   }
 
-  boolean isCancelled(long id) {
-    return cancelled.contains(id);
+  /** The edit that cancels edit {@code id} out, or -1. */
+  long partner(long id) {
+    return cancelled.getOrDefault(id, -1L);
+  }
+
+  /** Forgets ids below {@code oldest}: the history no longer holds them, so nothing asks about them. */
+  void forgetBefore(long oldest) {
+    if (attributed.size() + cancelled.size() > 4 * AnnotationStore.MAX_HISTORY) {
+      attributed.removeIf(id -> id < oldest);
+      cancelled.keySet().removeIf(id -> id < oldest);
+    }
   }
 
   void clear() {

@@ -318,7 +318,7 @@ public final class DefaultLabelSession implements LabelSession {
             applied = io(() -> store.undoIfLatest(step.effect()));
             if (applied == null) {
               applied = io(() -> store.restoreExactly(e, e.after(), e.before(), step.effect(), true,
-                  authors::isCancelled));
+                  this::cancelledOut));
               next = new AuthorHistories.Step(e, step.effect(), applied.id(), applied.id());
               authors.cancel(step.effect(), applied.id());
             } else {
@@ -330,7 +330,7 @@ public final class DefaultLabelSession implements LabelSession {
                 : store.undoIfLatest(step.undoEdit()));
             if (applied == null) {
               applied = io(() -> store.restoreExactly(e, e.before(), e.after(), step.after(), false,
-                  authors::isCancelled));
+                  this::cancelledOut));
               next = new AuthorHistories.Step(e, applied.id(), -1, applied.id());
             } else {
               if (step.undoEdit() >= 0) {
@@ -362,6 +362,7 @@ public final class DefaultLabelSession implements LabelSession {
         if (nobodys == null || authors.isAttributed(nobodys.id())) {
           return false;
         }
+        noOps.check(nobodys, nobodys.id(), author); // someone's stroke that changed nothing lies on it
         applied = io(undo ? store::undo : store::redo);
         if (undo) {
           authors.pushRedo(author, new AuthorHistories.Step(applied, applied.id(), -1, applied.id()));
@@ -370,9 +371,16 @@ public final class DefaultLabelSession implements LabelSession {
         }
       }
       labelsChanged(applied.frame(), applied.pixels());
+      authors.forgetBefore(store.oldestId());
     }
     notifyAnnotations(applied.frame());
     return true;
+  }
+
+  /** Whether edit {@code id} and its partner (the RESTORE that took it back, or the reverse) are both applied. */
+  private boolean cancelledOut(long id) {
+    long partner = authors.partner(id);
+    return partner >= 0 && store.isApplied(partner) && store.isApplied(id);
   }
 
   @Override

@@ -6,8 +6,9 @@ import java.util.ArrayDeque;
  * Strokes and clears that changed no pixel (a stroke over paint of its own class, a clear of an
  * empty frame): the store keeps no edit for them, yet they are someone's work, which one person's
  * undo must not overwrite. The most recent {@value #MAX_ENTRIES} are kept, with at most
- * {@value #MAX_PIXELS} pixels in all; an undo older than what was forgotten is still checked against
- * the history's edits. Not thread-safe: the session guards it with its edit lock.
+ * {@value #MAX_PIXELS} pixels in all; a change older than a forgotten one on its frame conflicts
+ * (whether the forgotten one covered it is not known any more). Not thread-safe: the session guards
+ * it with its edit lock.
  */
 final class NoOpEdits {
   static final int MAX_ENTRIES = 1_000;
@@ -20,6 +21,8 @@ final class NoOpEdits {
   private record Entry(int frame, int[] pixels, long after, String author) {}
 
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+  /** By frame, the newest {@code after} of a forgotten entry. */
+  private final java.util.Map<Integer, Long> forgotten = new java.util.HashMap<>();
   private final int framePixels;
   private long pixels;
 
@@ -34,6 +37,7 @@ final class NoOpEdits {
     while (entries.size() > MAX_ENTRIES || pixels > MAX_PIXELS) {
       Entry old = entries.removeFirst();
       pixels -= old.pixels() == null ? 0 : old.pixels().length;
+      forgotten.merge(old.frame(), old.after(), Math::max);
     }
   }
 
@@ -43,6 +47,12 @@ final class NoOpEdits {
    *     author's own such strokes were never steps of their history
    */
   void check(Edit e, long since, String author) {
+    Long lost = forgotten.get(e.frame());
+    if (lost != null && lost >= since) {
+      throw new UndoConflictException(e.frame(), "frame " + e.frame() + ": too many strokes were made since this"
+          + " change to tell whether they covered it, so it cannot be taken back or put back exactly; paint over it"
+          + " instead");
+    }
     boolean[] mine = null;
     for (Entry n : entries) {
       if (n.frame() != e.frame() || n.after() < since || author.equals(n.author())) {
@@ -73,6 +83,7 @@ final class NoOpEdits {
 
   void clear() {
     entries.clear();
+    forgotten.clear();
     pixels = 0;
   }
 }

@@ -176,6 +176,44 @@ class DefaultLabelSessionAuthorsTest {
   }
 
   @Test
+  void aRedoOfAStrokeThatLayPartlyOnPaintSinceUndoneIsRefused() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "ann");
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10, 20, 10), "bob"); // changes only the pixels beyond hers
+      assertTrue(s.undo("bob"));
+      assertTrue(s.undo("ann"));
+      assertThrows(UndoConflictException.class, () -> s.redo("bob"), "made again, it would paint (10, 10) too");
+      assertEquals(NONE, s.scribbles(0).get(20, 10));
+    }
+  }
+
+  @Test
+  void nobodysChangeUnderSomeonesNoOpStrokeIsNotUndone() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10)); // no author
+    }
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 1f, 10, 10), "bob"); // on it, same class: no edit
+      assertThrows(UndoConflictException.class, () -> s.undo("ann"));
+      assertEquals(1, s.scribbles(0).get(10, 10));
+    }
+  }
+
+  @Test
+  void anEditWhoseUndoTheSharedUndoTookBackCountsAgain() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(2, 2f, 10, 10), "carl");
+      s.applyStroke(0, Stroke.paint(2, 2f, 10, 10, 20, 10), "ann"); // changes only beyond carl's
+      s.applyStroke(0, Stroke.paint(3, 2f, 25, 20), "bob");
+      assertTrue(s.undo("ann")); // a RESTORE: her stroke and it cancel out
+      assertTrue(s.undo()); // a client without an author undoes that RESTORE: her stroke is back
+      assertEquals(2, s.scribbles(0).get(20, 10));
+      assertThrows(UndoConflictException.class, () -> s.undo("carl"), "ann's stroke covers (10, 10) again");
+      assertEquals(2, s.scribbles(0).get(10, 10));
+    }
+  }
+
+  @Test
   void changesFromBeforeTheSessionOpenedAreEveryonesToUndoInOrder() throws Exception {
     try (DefaultLabelSession s = open()) {
       s.applyStroke(0, Stroke.paint(1, 2f, 5, 5), "ann");
