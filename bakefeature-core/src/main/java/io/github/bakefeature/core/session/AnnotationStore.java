@@ -1397,7 +1397,8 @@ public final class AnnotationStore implements AutoCloseable {
    * @throws UndoConflictException naming the frame and what changed them
    */
   synchronized Edit restoreExactly(Edit e, short[] expect, short[] to, long since, boolean sinceApplied,
-                                   java.util.function.LongPredicate cancelled) throws IOException {
+                                   java.util.function.LongPredicate cancelled,
+                                   java.util.function.LongFunction<Edit> remade) throws IOException {
     checkOpen();
     int f = e.frame();
     checkFrame(f);
@@ -1415,27 +1416,42 @@ public final class AnnotationStore implements AutoCloseable {
     for (int p : e.pixels()) {
       mine[p] = true;
     }
+    // Pixels later edits decide whatever this change does (they lie on top of it in its place).
+    boolean[] later = new boolean[width * height];
     String name = pngPath(f).getFileName().toString();
     for (int k = cursor - 1; k >= 0 && (history.get(k) == null || history.get(k).id() > since); k--) {
-      Edit later = history.get(k);
-      if (later != null && later.frame() == f && !cancelled.test(later.id())) {
-        // What the later edit covered, not only what it changed: a stroke of the same class over
-        // this change's pixels changed none of them but is that person's work all the same.
-        int[] covered = later.kind() == Edit.Kind.STROKE && later.stroke() != null ? rasterise(later.stroke())
-            : later.kind() == Edit.Kind.CLEAR ? null : later.pixels();
-        int n = 0;
-        if (covered == null) {
-          n = e.pixels().length; // a clear covers the whole frame
-        } else {
-          for (int p : covered) {
-            n += mine[p] ? 1 : 0;
-          }
+      Edit x = history.get(k);
+      if (x == null || x.frame() != f || cancelled.test(x.id())) {
+        continue;
+      }
+      // A RESTORE that made a person's change again stands in that change's place: older than this
+      // change, it lies under it (the value check below guards the pixels); newer, it covers what
+      // that change's brush covered.
+      Edit as = x;
+      Edit original = x.kind() == Edit.Kind.RESTORE ? remade.apply(x.id()) : null;
+      if (original != null) {
+        if (original.id() < since) {
+          continue;
         }
-        if (n > 0) {
-          throw new UndoConflictException(f, "frame " + name + ": " + n + " of the " + e.pixels().length
-              + " pixels of this change were changed after it (edit " + later.id() + "), so it cannot be taken back"
-              + " or put back exactly; paint over it instead");
+        as = original;
+      }
+      // What the later edit covered, not only what it changed: a stroke of the same class over
+      // this change's pixels changed none of them but is that person's work all the same.
+      int[] covered = coverage(as);
+      int n = 0;
+      if (covered == null) {
+        n = e.pixels().length; // a clear covers the whole frame
+        Arrays.fill(later, true);
+      } else {
+        for (int p : covered) {
+          n += mine[p] ? 1 : 0;
+          later[p] = true;
         }
+      }
+      if (n > 0) {
+        throw new UndoConflictException(f, "frame " + name + ": " + n + " of the " + e.pixels().length
+            + " pixels of this change were changed after it (edit " + x.id() + "), so it cannot be taken back"
+            + " or put back exactly; paint over it instead");
       }
     }
     short[] cur = frameLabels(f);
@@ -1445,18 +1461,18 @@ public final class AnnotationStore implements AutoCloseable {
     }
     if (!sinceApplied && differ == 0) {
       // Putting back: the pixels the change covered without changing them (they already held its
-      // value) must still hold it, or making the change again would paint them too.
+      // value) must still hold it, or making the change again would paint them too; pixels later
+      // edits covered are theirs either way.
       short value = e.kind() == Edit.Kind.STROKE && e.stroke() != null && e.stroke().kind() == Stroke.Kind.PAINT
           ? (short) e.stroke().classId() : LabelImage.UNLABELLED;
-      int[] area = e.kind() == Edit.Kind.STROKE && e.stroke() != null ? rasterise(e.stroke())
-          : e.kind() == Edit.Kind.CLEAR ? null : new int[0];
+      int[] area = e.kind() == Edit.Kind.RESTORE ? new int[0] : coverage(e);
       if (area == null) {
         for (int p = 0; p < cur.length; p++) {
-          differ += !mine[p] && cur[p] != value ? 1 : 0;
+          differ += !mine[p] && !later[p] && cur[p] != value ? 1 : 0;
         }
       } else {
         for (int p : area) {
-          differ += !mine[p] && cur[p] != value ? 1 : 0;
+          differ += !mine[p] && !later[p] && cur[p] != value ? 1 : 0;
         }
       }
     }
@@ -1466,6 +1482,14 @@ public final class AnnotationStore implements AutoCloseable {
           + " it cannot be taken back or put back exactly; paint over it instead");
     }
     return commit(f, Edit.Kind.RESTORE, null, e.pixels().clone(), to.clone());
+  }
+
+  /** The pixels edit {@code x} covered: its stroke's brush area, null for a clear (the whole frame), else its pixels. */
+  private int[] coverage(Edit x) {
+    if (x.kind() == Edit.Kind.STROKE && x.stroke() != null) {
+      return rasterise(x.stroke());
+    }
+    return x.kind() == Edit.Kind.CLEAR ? null : x.pixels();
   }
 
   /**

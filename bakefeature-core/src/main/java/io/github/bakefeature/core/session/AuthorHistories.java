@@ -54,6 +54,8 @@ final class AuthorHistories {
    * ways): while both are applied they change nothing together, so later undo checks leave them out.
    */
   private final Map<Long, Long> cancelled = new java.util.HashMap<>();
+  /** RESTORE edits that made a person's change again (a redo), mapped to that change. */
+  private final Map<Long, Edit> remade = new java.util.HashMap<>();
 
   /** {@code author}, checked: 1 to {@value #MAX_AUTHOR_LENGTH} characters, not blank. */
   static String check(String author) {
@@ -152,6 +154,16 @@ final class AuthorHistories {
     cancelled.remove(restore);
   }
 
+  /** RESTORE edit {@code restore} made {@code original} (a person's change) again. */
+  void remade(long restore, Edit original) {
+    remade.put(restore, original);
+  }
+
+  /** The person's change RESTORE edit {@code id} made again, or null. */
+  Edit remadeFrom(long id) {
+    return remade.get(id);
+  }
+
   /** The edit that cancels edit {@code id} out, or -1. */
   long partner(long id) {
     return cancelled.getOrDefault(id, -1L);
@@ -159,9 +171,10 @@ final class AuthorHistories {
 
   /** Forgets ids below {@code oldest}: the history no longer holds them, so nothing asks about them. */
   void forgetBefore(long oldest) {
-    if (attributed.size() + cancelled.size() > 4 * AnnotationStore.MAX_HISTORY) {
+    if (attributed.size() + cancelled.size() + remade.size() > 4 * AnnotationStore.MAX_HISTORY) {
       attributed.removeIf(id -> id < oldest);
       cancelled.keySet().removeIf(id -> id < oldest);
+      remade.keySet().removeIf(id -> id < oldest);
     }
   }
 
@@ -169,5 +182,6 @@ final class AuthorHistories {
     byAuthor.clear();
     attributed.clear();
     cancelled.clear();
+    remade.clear();
   }
 }

@@ -279,8 +279,9 @@ public final class DefaultLabelSession implements LabelSession {
   /** A new edit by {@code author} (null: it changed nothing) reaches the trainer and their history. */
   private void authored(String author, Edit e) {
     if (e != null) {
+      authors.made(author, e); // first: saved, it is theirs whatever the trainer's update does
+      authors.forgetBefore(store.oldestId());
       labelsChanged(e.frame(), e.pixels());
-      authors.made(author, e);
     }
   }
 
@@ -318,7 +319,7 @@ public final class DefaultLabelSession implements LabelSession {
             applied = io(() -> store.undoIfLatest(step.effect()));
             if (applied == null) {
               applied = io(() -> store.restoreExactly(e, e.after(), e.before(), step.effect(), true,
-                  this::cancelledOut));
+                  this::cancelledOut, authors::remadeFrom));
               next = new AuthorHistories.Step(e, step.effect(), applied.id(), applied.id());
               authors.cancel(step.effect(), applied.id());
             } else {
@@ -330,7 +331,8 @@ public final class DefaultLabelSession implements LabelSession {
                 : store.undoIfLatest(step.undoEdit()));
             if (applied == null) {
               applied = io(() -> store.restoreExactly(e, e.before(), e.after(), step.after(), false,
-                  this::cancelledOut));
+                  this::cancelledOut, authors::remadeFrom));
+              authors.remade(applied.id(), e);
               next = new AuthorHistories.Step(e, applied.id(), -1, applied.id());
             } else {
               if (step.undoEdit() >= 0) {

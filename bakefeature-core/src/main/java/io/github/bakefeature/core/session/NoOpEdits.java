@@ -6,8 +6,8 @@ import java.util.ArrayDeque;
  * Strokes and clears that changed no pixel (a stroke over paint of its own class, a clear of an
  * empty frame): the store keeps no edit for them, yet they are someone's work, which one person's
  * undo must not overwrite. The most recent {@value #MAX_ENTRIES} are kept, with at most
- * {@value #MAX_PIXELS} pixels in all; a change older than a forgotten one on its frame conflicts
- * (whether the forgotten one covered it is not known any more). Not thread-safe: the session guards
+ * {@value #MAX_PIXELS} pixels in all; a change older than another author's forgotten one on its
+ * frame conflicts (whether the forgotten one covered it is not known any more). Not thread-safe: the session guards
  * it with its edit lock.
  */
 final class NoOpEdits {
@@ -21,8 +21,8 @@ final class NoOpEdits {
   private record Entry(int frame, int[] pixels, long after, String author) {}
 
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-  /** By frame, the newest {@code after} of a forgotten entry. */
-  private final java.util.Map<Integer, Long> forgotten = new java.util.HashMap<>();
+  /** By frame and author, the newest {@code after} of a forgotten entry. */
+  private final java.util.Map<java.util.Map.Entry<Integer, String>, Long> forgotten = new java.util.HashMap<>();
   private final int framePixels;
   private long pixels;
 
@@ -37,7 +37,7 @@ final class NoOpEdits {
     while (entries.size() > MAX_ENTRIES || pixels > MAX_PIXELS) {
       Entry old = entries.removeFirst();
       pixels -= old.pixels() == null ? 0 : old.pixels().length;
-      forgotten.merge(old.frame(), old.after(), Math::max);
+      forgotten.merge(new java.util.AbstractMap.SimpleImmutableEntry<>(old.frame(), old.author()), old.after(), Math::max);
     }
   }
 
@@ -47,11 +47,12 @@ final class NoOpEdits {
    *     author's own such strokes were never steps of their history
    */
   void check(Edit e, long since, String author) {
-    Long lost = forgotten.get(e.frame());
-    if (lost != null && lost >= since) {
-      throw new UndoConflictException(e.frame(), "frame " + e.frame() + ": too many strokes were made since this"
-          + " change to tell whether they covered it, so it cannot be taken back or put back exactly; paint over it"
-          + " instead");
+    for (var lost : forgotten.entrySet()) {
+      if (lost.getKey().getKey() == e.frame() && lost.getValue() >= since && !author.equals(lost.getKey().getValue())) {
+        throw new UndoConflictException(e.frame(), "frame " + e.frame() + ": too many strokes were made since this"
+            + " change to tell whether they covered it, so it cannot be taken back or put back exactly; paint over"
+            + " it instead");
+      }
     }
     boolean[] mine = null;
     for (Entry n : entries) {

@@ -214,6 +214,48 @@ class DefaultLabelSessionAuthorsTest {
   }
 
   @Test
+  void undoTwiceThenRedoTwiceAfterSomeoneElsesEditWorks() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 3f, 6, 6, 16, 6), "ann");
+      s.applyStroke(0, Stroke.erase(2f, 10, 6), "ann"); // part of it
+      assertTrue(s.undo("ann"));
+      assertTrue(s.undo("ann"));
+      s.applyStroke(1, Stroke.paint(2, 2f, 5, 5), "bob");
+      assertTrue(s.redo("ann"));
+      assertTrue(s.redo("ann"), "putting the erase back touches only what it erased");
+      assertEquals(1, s.scribbles(0).get(6, 6));
+      assertEquals(NONE, s.scribbles(0).get(10, 6));
+    }
+  }
+
+  @Test
+  void aRedoneStrokeKeepsItsBrushAreaAgainstAnEarlierStrokesUndo() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "bob");
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10, 20, 10), "ann"); // across bob's, same class
+      s.applyStroke(1, Stroke.paint(2, 2f, 5, 5), "carl");
+      assertTrue(s.undo("ann"));
+      s.applyStroke(1, Stroke.paint(2, 2f, 15, 15), "carl");
+      assertTrue(s.redo("ann"));
+      assertThrows(UndoConflictException.class, () -> s.undo("bob"), "ann's redone stroke covers (10, 10)");
+      assertEquals(1, s.scribbles(0).get(10, 10));
+    }
+  }
+
+  @Test
+  void aClearIsRedoneAfterSomeonePaintedAnEmptyPartOfTheFrame() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 5, 5), "ann");
+      s.clearFrame(0, "ann");
+      assertTrue(s.undo("ann"));
+      s.applyStroke(0, Stroke.paint(2, 2f, 25, 18), "bob");
+      assertTrue(s.redo("ann"));
+      assertEquals(NONE, s.scribbles(0).get(5, 5));
+      assertEquals(2, s.scribbles(0).get(25, 18), "bob's later stroke stays");
+    }
+  }
+
+  @Test
   void changesFromBeforeTheSessionOpenedAreEveryonesToUndoInOrder() throws Exception {
     try (DefaultLabelSession s = open()) {
       s.applyStroke(0, Stroke.paint(1, 2f, 5, 5), "ann");

@@ -30,6 +30,7 @@ class NoOpEditsTest {
       n.add(1, new int[] {1}, 6, "bob"); // push the first entry out
     }
     assertThrows(UndoConflictException.class, () -> n.check(edit(2, 0, 3), 2, "ann"));
+    n.check(edit(2, 0, 3), 2, "bob"); // his own forgotten strokes were never steps of his history
     n.check(edit(7, 0, 3), 7, "ann"); // made after everything forgotten
   }
 }
