@@ -1424,13 +1424,13 @@ public final class AnnotationStore implements AutoCloseable {
       if (x == null || x.frame() != f || cancelled.test(x.id())) {
         continue;
       }
-      // A RESTORE that made a person's change again stands in that change's place: older than this
-      // change, it lies under it (the value check below guards the pixels); newer, it covers what
-      // that change's brush covered.
+      // A RESTORE that made a person's change again stands in that change's place in the order of
+      // changes: made before this change, it lies under it (the value check below guards the
+      // pixels); made after it, it covers what that change's brush covered.
       Edit as = x;
       Edit original = x.kind() == Edit.Kind.RESTORE ? remade.apply(x.id()) : null;
       if (original != null) {
-        if (original.id() < since) {
+        if (original.id() < e.id()) {
           continue;
         }
         as = original;

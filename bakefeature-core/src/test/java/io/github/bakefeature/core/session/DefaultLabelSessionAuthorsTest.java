@@ -256,6 +256,23 @@ class DefaultLabelSessionAuthorsTest {
   }
 
   @Test
+  void undoingARedoneChangeChecksALaterPersonsRedoneStrokeByItsPlaceNotByWhenItWasRedone() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "ann");
+      s.applyStroke(0, Stroke.paint(1, 2f, 10, 10, 20, 10), "bob"); // covers ann's pixels without changing them
+      assertTrue(s.undo("bob"));
+      assertTrue(s.undo("ann"));
+      s.applyStroke(1, Stroke.paint(2, 2f, 5, 5), "carl");
+      assertTrue(s.redo("ann"));
+      assertTrue(s.redo("bob"));
+      assertEquals(1, s.scribbles(0).get(10, 10));
+      assertEquals(1, s.scribbles(0).get(18, 10));
+      assertThrows(UndoConflictException.class, () -> s.undo("ann"), "bob's stroke, made after hers, covers (10, 10)");
+      assertEquals(1, s.scribbles(0).get(10, 10));
+    }
+  }
+
+  @Test
   void changesFromBeforeTheSessionOpenedAreEveryonesToUndoInOrder() throws Exception {
     try (DefaultLabelSession s = open()) {
       s.applyStroke(0, Stroke.paint(1, 2f, 5, 5), "ann");
