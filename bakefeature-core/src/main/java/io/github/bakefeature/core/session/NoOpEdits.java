@@ -6,8 +6,8 @@ import java.util.ArrayDeque;
  * Strokes and clears that changed no pixel (a stroke over paint of its own class, a clear of an
  * empty frame): the store keeps no edit for them, yet they are someone's work, which one person's
  * undo must not overwrite. The most recent {@value #MAX_ENTRIES} are kept, with at most
- * {@value #MAX_PIXELS} pixels in all; a change older than another author's forgotten one on its
- * frame conflicts (whether the forgotten one covered it is not known any more). Not thread-safe: the session guards
+ * {@value #MAX_PIXELS} pixels in all; a change older than a forgotten one on its frame conflicts
+ * (whether the forgotten one covered it is not known any more). Not thread-safe: the session guards
  * it with its edit lock.
  */
 final class NoOpEdits {
@@ -42,13 +42,13 @@ final class NoOpEdits {
   }
 
   /**
-   * @throws UndoConflictException if a change of another author (or of a caller without one) that
-   *     changed nothing, made after edit {@code since}, covered one of {@code e}'s pixels; the
-   *     author's own such strokes were never steps of their history
+   * @throws UndoConflictException if a change that changed nothing, made after edit {@code since},
+   *     covered one of {@code e}'s pixels: its author's included (it is not an undo step, yet made
+   *     again in its place after {@code e} was taken back, it would paint those pixels)
    */
   void check(Edit e, long since, String author) {
     for (var lost : forgotten.entrySet()) {
-      if (lost.getKey().getKey() == e.frame() && lost.getValue() >= since && !author.equals(lost.getKey().getValue())) {
+      if (lost.getKey().getKey() == e.frame() && lost.getValue() >= since) {
         throw new UndoConflictException(e.frame(), "frame " + e.frame() + ": too many strokes were made since this"
             + " change to tell whether they covered it, so it cannot be taken back or put back exactly; paint over"
             + " it instead");
@@ -56,7 +56,7 @@ final class NoOpEdits {
     }
     boolean[] mine = null;
     for (Entry n : entries) {
-      if (n.frame() != e.frame() || n.after() < since || author.equals(n.author())) {
+      if (n.frame() != e.frame() || n.after() < since) {
         continue;
       }
       boolean hit = n.pixels() == null;
@@ -75,8 +75,8 @@ final class NoOpEdits {
         }
       }
       if (hit) {
-        throw new UndoConflictException(e.frame(), "frame " + e.frame() + ": a later stroke or clear covered pixels"
-            + " of this change (without changing them), so it cannot be taken back or put back exactly; paint over"
+        throw new UndoConflictException(e.frame(), "frame " + e.frame() + ": a later stroke or clear (perhaps"
+            + " your own) covered pixels of this change without changing them, so it cannot be taken back or put back exactly; paint over"
             + " it instead");
       }
     }

@@ -128,10 +128,9 @@ class DefaultLabelSessionAuthorsTest {
   }
 
   @Test
-  void aPersonsOwnRepeatedStrokesAndUndoneChangesDoNotBlockTheirUndo() throws Exception {
+  void aPersonsOwnUndoneLaterStrokeDoesNotBlockTheUndoOfTheStrokeUnderIt() throws Exception {
     try (DefaultLabelSession s = open()) {
       s.applyStroke(0, Stroke.paint(1, 3f, 10, 10), "ann");
-      s.applyStroke(0, Stroke.paint(1, 1f, 10, 10), "ann"); // her own no-op
       s.applyStroke(0, Stroke.paint(2, 2f, 11, 10, 14, 10), "ann"); // over part of her first stroke
       s.applyStroke(0, Stroke.paint(3, 2f, 25, 20), "bob"); // elsewhere, later
       assertTrue(s.undo("ann"));
@@ -269,6 +268,18 @@ class DefaultLabelSessionAuthorsTest {
       assertEquals(1, s.scribbles(0).get(18, 10));
       assertThrows(UndoConflictException.class, () -> s.undo("ann"), "bob's stroke, made after hers, covers (10, 10)");
       assertEquals(1, s.scribbles(0).get(10, 10));
+    }
+  }
+
+  @Test
+  void aStrokeThatChangedNothingBlocksTheUndoOfWhatItCoversEvenForItsAuthor() throws Exception {
+    try (DefaultLabelSession s = open()) {
+      s.applyStroke(0, Stroke.paint(1, 3f, 10, 10), "ann");
+      s.applyStroke(0, Stroke.paint(1, 1f, 10, 10), "ann"); // not an undo step: it changed nothing
+      s.applyStroke(1, Stroke.paint(1, 1f, 5, 5), "bob");
+      UndoConflictException e = assertThrows(UndoConflictException.class, () -> s.undo("ann"));
+      assertTrue(e.getMessage().contains("perhaps your own"), e.getMessage());
+      assertEquals(1, s.scribbles(0).get(10, 10), "made again without the first, the second paints (10, 10)");
     }
   }
 
