@@ -106,8 +106,12 @@ public interface LabelSession extends AutoCloseable {
   }
 
   /**
-   * Undoes {@code author}'s latest change that still shows, leaving later changes of other people in
-   * place; false if there is none. The default is {@link #undo()}.
+   * Undoes {@code author}'s latest change, leaving later changes of other people in place; false if
+   * there is none. The default is {@link #undo()}.
+   *
+   * @throws IllegalStateException from an implementation that keeps one history per author, if the
+   *     change cannot be taken back exactly (someone's later work covers some of its pixels): nothing
+   *     changes
    */
   default boolean undo(String author) {
     requireAuthor(author);
