@@ -177,27 +177,34 @@ public final class DefaultLabelSession implements LabelSession {
   @Override
   public void applyStroke(int frame, Stroke stroke) {
     java.util.Objects.requireNonNull(stroke, "stroke");
-    // The store edit and the trainer's copy change together: two threads' edits of one frame must
-    // reach the trainer in the order they reached the scribbles, or it trains on stale labels.
-    synchronized (editLock) {
-      Edit e = io(() -> store.strokeEdit(frame, stroke));
-      if (e != null) {
-        labelsChanged(frame, e.pixels());
-      } else {
-        noOps.add(frame, store.covered(stroke), store.lastId(), null);
-      }
-    }
-    notifyAnnotations(frame);
+    change(frame, null, () -> store.strokeEdit(frame, stroke), () -> store.covered(stroke));
   }
 
   @Override
   public void clearFrame(int frame) {
+    change(frame, null, () -> store.clearEdit(frame), () -> null);
+  }
+
+  /**
+   * Makes one new change of {@code frame} ({@code make}: the store's edit, null if it changed
+   * nothing) on behalf of {@code author} (null: the shared history's only). The store edit and the
+   * trainer's copy change together: two threads' edits of one frame must reach the trainer in the
+   * order they reached the scribbles, or it trains on stale labels.
+   *
+   * @param covered the pixels the change covered (null: the whole frame), asked only if it changed
+   *     nothing: it is still work an author's undo must not overwrite
+   */
+  private void change(int frame, String author, IoAction<Edit> make, java.util.function.Supplier<int[]> covered) {
     synchronized (editLock) {
-      Edit e = io(() -> store.clearEdit(frame));
-      if (e != null) {
-        labelsChanged(frame, e.pixels());
+      Edit e = io(make);
+      if (e == null) {
+        noOps.add(frame, covered.get(), store.lastId());
       } else {
-        noOps.add(frame, null, store.lastId(), null);
+        if (author != null) {
+          authors.made(author, e); // first: saved, it is theirs whatever the trainer's update does
+          authors.forgetBefore(store.oldestId());
+        }
+        labelsChanged(frame, e.pixels());
       }
     }
     notifyAnnotations(frame);
@@ -252,37 +259,12 @@ public final class DefaultLabelSession implements LabelSession {
   @Override
   public void applyStroke(int frame, Stroke stroke, String author) {
     java.util.Objects.requireNonNull(stroke, "stroke");
-    String a = AuthorHistories.check(author);
-    synchronized (editLock) {
-      Edit e = io(() -> store.strokeEdit(frame, stroke));
-      authored(a, e);
-      if (e == null) {
-        noOps.add(frame, store.covered(stroke), store.lastId(), a);
-      }
-    }
-    notifyAnnotations(frame);
+    change(frame, AuthorHistories.check(author), () -> store.strokeEdit(frame, stroke), () -> store.covered(stroke));
   }
 
   @Override
   public void clearFrame(int frame, String author) {
-    String a = AuthorHistories.check(author);
-    synchronized (editLock) {
-      Edit e = io(() -> store.clearEdit(frame));
-      authored(a, e);
-      if (e == null) {
-        noOps.add(frame, null, store.lastId(), a);
-      }
-    }
-    notifyAnnotations(frame);
-  }
-
-  /** A new edit by {@code author} (null: it changed nothing) reaches the trainer and their history. */
-  private void authored(String author, Edit e) {
-    if (e != null) {
-      authors.made(author, e); // first: saved, it is theirs whatever the trainer's update does
-      authors.forgetBefore(store.oldestId());
-      labelsChanged(e.frame(), e.pixels());
-    }
+    change(frame, AuthorHistories.check(author), () -> store.clearEdit(frame), () -> null);
   }
 
   /**
@@ -314,7 +296,7 @@ public final class DefaultLabelSession implements LabelSession {
         AuthorHistories.Step next;
         try {
           Edit e = step.edit();
-          noOps.check(e, undo ? step.effect() : step.after(), author);
+          noOps.check(e, undo ? step.effect() : step.after());
           if (undo) {
             applied = io(() -> store.undoIfLatest(step.effect()));
             if (applied == null) {
@@ -364,7 +346,7 @@ public final class DefaultLabelSession implements LabelSession {
         if (nobodys == null || authors.isAttributed(nobodys.id())) {
           return false;
         }
-        noOps.check(nobodys, nobodys.id(), author); // someone's stroke that changed nothing lies on it
+        noOps.check(nobodys, nobodys.id()); // someone's stroke that changed nothing lies on it
         applied = io(undo ? store::undo : store::redo);
         if (undo) {
           authors.pushRedo(author, new AuthorHistories.Step(applied, applied.id(), -1, applied.id()));

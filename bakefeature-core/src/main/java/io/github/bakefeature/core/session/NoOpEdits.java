@@ -14,15 +14,12 @@ final class NoOpEdits {
   static final int MAX_ENTRIES = 1_000;
   static final long MAX_PIXELS = 4L << 20;
 
-  /**
-   * Pixels covered ({@code null}: the whole frame), made after the edit with id {@code after} by
-   * {@code author} (null: a caller without one).
-   */
-  private record Entry(int frame, int[] pixels, long after, String author) {}
+  /** Pixels covered ({@code null}: the whole frame), made after the edit with id {@code after}. */
+  private record Entry(int frame, int[] pixels, long after) {}
 
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-  /** By frame and author, the newest {@code after} of a forgotten entry. */
-  private final java.util.Map<java.util.Map.Entry<Integer, String>, Long> forgotten = new java.util.HashMap<>();
+  /** By frame, the newest {@code after} of a forgotten entry. */
+  private final java.util.Map<Integer, Long> forgotten = new java.util.HashMap<>();
   private final int framePixels;
   private long pixels;
 
@@ -31,13 +28,13 @@ final class NoOpEdits {
   }
 
   /** Records a change of {@code frame} covering {@code covered} (null: all of it) that changed nothing. */
-  void add(int frame, int[] covered, long lastId, String author) {
-    entries.addLast(new Entry(frame, covered, lastId, author));
+  void add(int frame, int[] covered, long lastId) {
+    entries.addLast(new Entry(frame, covered, lastId));
     pixels += covered == null ? 0 : covered.length;
     while (entries.size() > MAX_ENTRIES || pixels > MAX_PIXELS) {
       Entry old = entries.removeFirst();
       pixels -= old.pixels() == null ? 0 : old.pixels().length;
-      forgotten.merge(new java.util.AbstractMap.SimpleImmutableEntry<>(old.frame(), old.author()), old.after(), Math::max);
+      forgotten.merge(old.frame(), old.after(), Math::max);
     }
   }
 
@@ -46,13 +43,12 @@ final class NoOpEdits {
    *     covered one of {@code e}'s pixels: its author's included (it is not an undo step, yet made
    *     again in its place after {@code e} was taken back, it would paint those pixels)
    */
-  void check(Edit e, long since, String author) {
-    for (var lost : forgotten.entrySet()) {
-      if (lost.getKey().getKey() == e.frame() && lost.getValue() >= since) {
-        throw new UndoConflictException(e.frame(), "frame " + e.frame() + ": too many strokes were made since this"
-            + " change to tell whether they covered it, so it cannot be taken back or put back exactly; paint over"
-            + " it instead");
-      }
+  void check(Edit e, long since) {
+    Long lost = forgotten.get(e.frame());
+    if (lost != null && lost >= since) {
+      throw new UndoConflictException(e.frame(), "frame " + e.frame() + ": too many strokes were made since this"
+          + " change to tell whether they covered it, so it cannot be taken back or put back exactly; paint over it"
+          + " instead");
     }
     boolean[] mine = null;
     for (Entry n : entries) {

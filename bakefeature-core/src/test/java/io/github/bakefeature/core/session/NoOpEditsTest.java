@@ -10,26 +10,26 @@ class NoOpEditsTest {
   }
 
   @Test
-  void aLaterNoOpOnTheChangesPixelsConflictsEvenTheAuthorsOwnButAnEarlierOneDoesNot() {
+  void aLaterNoOpOnTheChangesPixelsConflictsWhoeverMadeItButAnEarlierOneDoesNot() {
     NoOpEdits n = new NoOpEdits(100);
-    n.add(0, new int[] {5, 6}, 3, "bob"); // after edit 3
-    n.add(0, new int[] {7}, 1, "bob");
-    n.add(1, null, 9, "bob"); // a clear of an empty frame 1
-    n.check(edit(4, 0, 5), 4, "ann"); // bob's no-op on 5 came before edit 4
-    assertThrows(UndoConflictException.class, () -> n.check(edit(2, 0, 5, 6), 2, "bob"), "his own too");
-    assertThrows(UndoConflictException.class, () -> n.check(edit(2, 0, 6), 2, "ann"));
-    assertThrows(UndoConflictException.class, () -> n.check(edit(8, 1, 50), 8, "ann"), "the clear covers the frame");
-    n.check(edit(2, 0, 9), 2, "ann"); // untouched pixel
+    n.add(0, new int[] {5, 6}, 3); // after edit 3
+    n.add(0, new int[] {7}, 1);
+    n.add(1, null, 9); // a clear of an empty frame 1
+    n.check(edit(4, 0, 5), 4); // the no-op on 5 came before edit 4
+    assertThrows(UndoConflictException.class, () -> n.check(edit(2, 0, 5, 6), 2), "covers 5 and 6");
+    assertThrows(UndoConflictException.class, () -> n.check(edit(2, 0, 6), 2));
+    assertThrows(UndoConflictException.class, () -> n.check(edit(8, 1, 50), 8), "the clear covers the frame");
+    n.check(edit(2, 0, 9), 2); // untouched pixel
   }
 
   @Test
   void aChangeOlderThanAForgottenNoOpOnItsFrameConflicts() {
     NoOpEdits n = new NoOpEdits(100);
-    n.add(0, new int[] {99}, 5, "bob");
+    n.add(0, new int[] {99}, 5);
     for (int i = 0; i < NoOpEdits.MAX_ENTRIES; i++) {
-      n.add(1, new int[] {1}, 6, "bob"); // push the first entry out
+      n.add(1, new int[] {1}, 6); // push the first entry out
     }
-    assertThrows(UndoConflictException.class, () -> n.check(edit(2, 0, 3), 2, "ann"));
-    n.check(edit(7, 0, 3), 7, "ann"); // made after everything forgotten
+    assertThrows(UndoConflictException.class, () -> n.check(edit(2, 0, 3), 2));
+    n.check(edit(7, 0, 3), 7); // made after everything forgotten
   }
 }

@@ -214,13 +214,11 @@ final class ExportJobs implements AutoCloseable {
    */
   static Path claimStaging(Path dir, String name, long jobId) throws IOException {
     Files.createDirectories(dir); // the export's folder (exports/, or a link's) may not exist yet
-    Path base = staging(dir, name, jobId);
-    Path p = base;
-    for (int k = 2; ; k++) {
+    while (true) {
       try {
-        return Files.createDirectory(p);
+        return Files.createDirectory(freeStaging(dir, name, jobId));
       } catch (java.nio.file.FileAlreadyExistsException taken) {
-        p = base.resolveSibling(base.getFileName() + "-" + k);
+        // another app exporting to the same linked folder took it a moment ago: the next free name
       }
     }
   }
