@@ -40,6 +40,31 @@ public record DepthImage(int width, int height, float[] metres) {
     return (double) n / metres.length;
   }
 
+  /**
+   * This depth map resized to {@code newWidth x newHeight} by nearest neighbour, pixel centres
+   * aligned as in {@link CameraIntrinsics#resized}: depth is never interpolated across an edge,
+   * and an invalid pixel stays invalid. Returns this image at its own size.
+   *
+   * @throws IllegalArgumentException if a size is not positive
+   */
+  public DepthImage resized(int newWidth, int newHeight) {
+    if (newWidth == width && newHeight == height) {
+      return this;
+    }
+    if (newWidth <= 0 || newHeight <= 0 || (long) newWidth * newHeight > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("expected a positive size of at most " + (Integer.MAX_VALUE - 8)
+          + " pixels, found " + newWidth + "x" + newHeight);
+    }
+    float[] out = new float[newWidth * newHeight];
+    for (int y = 0; y < newHeight; y++) {
+      int sy = Math.min(height - 1, (int) ((y + 0.5) * height / newHeight));
+      for (int x = 0; x < newWidth; x++) {
+        out[y * newWidth + x] = metres[sy * width + Math.min(width - 1, (int) ((x + 0.5) * width / newWidth))];
+      }
+    }
+    return new DepthImage(newWidth, newHeight, out);
+  }
+
   @Override
   public String toString() {
     return "DepthImage[" + width + "x" + height + "]";

@@ -166,7 +166,11 @@ public interface LabelSession extends AutoCloseable {
 
   // ---- results -------------------------------------------------------------------------------
 
-  /** Dense segmentation of {@code frame} with the current model. */
+  /**
+   * Dense segmentation of {@code frame} with the current model: ids of {@link #classes()}, or
+   * {@link io.github.bakefeature.api.scene.LabelImage#UNLABELLED} (confidence 0) where the model
+   * assigns none of them (e.g. while the session has no classes).
+   */
   Segmentation segment(int frame);
 
   /** Renders {@code frame} with the current model. */

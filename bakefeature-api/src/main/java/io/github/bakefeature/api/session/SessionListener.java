@@ -1,10 +1,14 @@
 package io.github.bakefeature.api.session;
 
 /**
- * Receives events from a {@link LabelSession}. Callbacks run on the session's own threads and must
- * return quickly (hand work to another thread); an exception thrown by a listener (a stack
- * overflow included) is logged and does not stop training. Only an error the JVM may not recover
- * from (out of memory) stops it, and is then reported to {@link #onTrainingFailed}.
+ * Receives events from a {@link LabelSession}. {@link #onProgress} and {@link #onTrainingFailed}
+ * run on the session's training thread; {@link #onAnnotationsChanged} and {@link #onClassesChanged}
+ * run on the thread that made the change, after it is saved and before that call returns, outside
+ * the session's locks (a listener may call the session). So every callback must return quickly:
+ * a slow one holds up training or the caller's edit; hand work to another thread. An exception
+ * thrown by a listener (a stack overflow included) is logged and does not stop training. Only an
+ * error the JVM may not recover from (out of memory) stops it, and is then reported to
+ * {@link #onTrainingFailed}.
  */
 public interface SessionListener {
 

@@ -9,6 +9,7 @@ import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.api.session.LabelSession;
 import io.github.bakefeature.core.features.ProgressListener;
+import io.github.bakefeature.core.pipelines.SemanticFieldModel;
 import io.github.bakefeature.core.session.DefaultLabelSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,18 +28,26 @@ public interface ViewSource {
   /** Renders scene frame {@code frame} through {@code camera} (metres, OpenCV axes). */
   RenderedView render(int frame, CameraIntrinsics camera, Set<RenderOutput> outputs);
 
-  /** Frames of {@code scene} rendered by {@code model}. */
+  /**
+   * Frames of {@code scene} rendered by {@code model}. The library's own model samples around a
+   * frame's measured depth, as a label session segments it ({@link SemanticFieldModel#renderFrame});
+   * another model renders the frame's pose.
+   */
   static ViewSource of(FieldModel model, Scene scene) {
+    if (model instanceof SemanticFieldModel m) {
+      return (frame, camera, outputs) -> m.renderFrame(scene.frame(frame), camera, outputs);
+    }
     return (frame, camera, outputs) -> model.render(camera, scene.frame(frame).pose(), outputs);
   }
 
   /**
-   * Frames of the session's scene rendered by its current model. The library's own session renders
-   * any camera; other implementations only render a frame at its own resolution.
+   * Frames of the session's scene rendered by its current model, as the session renders them. The
+   * library's own session renders any camera ({@link DefaultLabelSession#render(int,
+   * CameraIntrinsics, Set)}); other implementations only render a frame at its own resolution.
    */
   static ViewSource of(LabelSession session) {
     if (session instanceof DefaultLabelSession d) {
-      return (frame, camera, outputs) -> d.model().render(camera, d.scene().frame(frame).pose(), outputs);
+      return d::render;
     }
     return (frame, camera, outputs) -> {
       CameraIntrinsics own = session.scene().frame(frame).intrinsics();

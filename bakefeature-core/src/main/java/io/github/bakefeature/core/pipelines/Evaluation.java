@@ -65,7 +65,7 @@ public record Evaluation(int frames, double psnr, double depthMae, double depthM
         outs.add(RenderOutput.CLASSES);
       }
       RenderedView v = measuredDepth && model instanceof SemanticFieldModel sm
-          ? sm.render(f.intrinsics(), f.pose(), outs, f.depth().orElse(null))
+          ? sm.renderFrame(f, f.intrinsics(), outs)
           : model.render(f.intrinsics(), f.pose(), outs);
       psnrSum += ImageMetrics.psnr(ImageMetrics.mse(v.colour(), f.rgb()));
       Optional<DepthImage> depth = f.depth();

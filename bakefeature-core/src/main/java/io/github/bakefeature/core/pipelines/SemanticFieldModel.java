@@ -7,6 +7,7 @@ import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.scene.Aabb;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.api.scene.DepthImage;
+import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.Pose;
 import io.github.bakefeature.core.fields.FieldConfig;
 import io.github.bakefeature.core.fields.SemanticField;
@@ -15,6 +16,7 @@ import io.github.bakefeature.core.raysamplers.SceneBox;
 import io.github.bakefeature.core.renderers.FieldRenderer;
 import io.github.bakefeature.core.renderers.RenderSettings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -141,6 +143,39 @@ public final class SemanticFieldModel implements FieldModel {
     java.util.Objects.requireNonNull(outputs, "outputs");
     FieldModel.checkRenderSize(camera.width(), camera.height());
     return newRenderer().render(camera, pose, outputs, step, depth);
+  }
+
+  /**
+   * Renders scene frame {@code frame} from its pose through {@code camera}, sampling around the
+   * frame's measured depth where {@link #measuredDepth} gives one (the frame's own camera or a
+   * resized copy of it) and marching elsewhere. This is how the library renders frames of the
+   * scene: segmentation, exports and the label session's views.
+   *
+   * @throws UncheckedIOException if the frame's depth cannot be read
+   * @throws IllegalArgumentException if the camera exceeds the render limits of {@link FieldModel}
+   */
+  public RenderedView renderFrame(Frame frame, CameraIntrinsics camera, Set<RenderOutput> outputs) {
+    return render(camera, frame.pose(), outputs, measuredDepth(frame, camera));
+  }
+
+  /**
+   * The depth to sample around when rendering {@code frame} through {@code camera}: the frame's
+   * measured depth, resized by nearest neighbour ({@link DepthImage#resized}) when {@code camera}
+   * is the frame's own or a {@linkplain CameraIntrinsics#resized resized} copy of it; null when the
+   * frame has no depth or the camera looks elsewhere (a novel view marches).
+   *
+   * @throws UncheckedIOException if the frame's depth cannot be read
+   */
+  public static DepthImage measuredDepth(Frame frame, CameraIntrinsics camera) {
+    CameraIntrinsics own = frame.intrinsics();
+    if (!camera.equals(own) && !camera.equals(own.resized(camera.width(), camera.height()))) {
+      return null;
+    }
+    try {
+      return frame.depth().map(d -> d.resized(camera.width(), camera.height())).orElse(null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

@@ -11,7 +11,7 @@ import java.util.Map;
 public record StepResult(long step, float rgb, float depth, float semantic, float feature, float freeSpace, float total,
                          int rays, int samples, long mlpMacs) {
 
-  /** Loss terms by name: rgb, depth, semantic, feature, total. */
+  /** Loss terms by name: rgb, depth, semantic, feature, free_space, total. */
   public Map<String, Double> losses() {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("rgb", (double) rgb);

@@ -4,6 +4,7 @@ import io.github.bakefeature.api.annotation.SemanticClass;
 import io.github.bakefeature.api.annotation.Stroke;
 import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
+import io.github.bakefeature.api.scene.CameraIntrinsics;
 import io.github.bakefeature.api.scene.DepthImage;
 import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.LabelImage;
@@ -115,7 +116,7 @@ public final class DefaultLabelSession implements LabelSession {
     this.lock = lock;
     this.scene = b.scene;
     this.store = store;
-    this.noOps = new NoOpEdits(b.scene.width() * b.scene.height());
+    this.noOps = new NoOpEdits(b.scene.width() * b.scene.height(), f -> b.scene.frame(f).name() + ".png");
     this.trainer = trainer;
     this.checkpointFile = store.isPersistent() && checkpointsOff == null
         ? b.scene.directory().orElseThrow().resolve(SceneLayout.SESSION).resolve(CHECKPOINT) : null;
@@ -625,19 +626,56 @@ public final class DefaultLabelSession implements LabelSession {
     return new Segmentation(frame, v.classMap(), v.confidence(), v.step());
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: {@link #render(int, CameraIntrinsics, Set)} through the frame's own camera.
+   */
   @Override
   public RenderedView render(int frame, Set<RenderOutput> outputs) {
+    checkOpen();
     checkFrame(frame);
+    return render(frame, scene.frame(frame).intrinsics(), outputs);
+  }
+
+  /**
+   * Renders scene frame {@code frame} from its pose through {@code camera} with the current model.
+   * Through the frame's own camera or a {@linkplain CameraIntrinsics#resized resized} copy of it,
+   * rays are sampled around the frame's measured depth (resized by nearest neighbour) like
+   * training rays: fast, and what the model was fitted to; rays without a measurement, and any
+   * other camera, march through the occupancy grid. {@link #segment} and the exports of this
+   * session ({@code ViewSource.of(LabelSession)}) render through here, so exported masks are what
+   * the person saw. A pixel the model gives none of the session's classes (before the first class
+   * exists, or with one class, where the model also has a logit for "not that class") is
+   * {@link LabelImage#UNLABELLED} with confidence 0.
+   *
+   * @throws IllegalStateException if the session is closed
+   * @throws IllegalArgumentException for a frame outside the scene or a camera beyond the render
+   *     limits of {@link io.github.bakefeature.api.field.FieldModel}
+   * @throws UncheckedIOException if the frame's depth cannot be read
+   */
+  public RenderedView render(int frame, CameraIntrinsics camera, Set<RenderOutput> outputs) {
+    checkOpen();
+    checkFrame(frame);
+    java.util.Objects.requireNonNull(camera, "camera");
+    java.util.Objects.requireNonNull(outputs, "outputs");
     Frame f = scene.frame(frame);
-    // The frame's measured depth makes rendering fast and consistent with training; it is read
-    // before taking the model so file I/O never holds up training.
-    DepthImage depth;
-    try {
-      depth = f.depth().orElse(null);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    // Read before taking the model, so file I/O never holds up training.
+    DepthImage depth = SemanticFieldModel.measuredDepth(f, camera);
+    RenderedView v = model().render(camera, f.pose(), outputs, depth);
+    if (v.classes() != null) {
+      // The model has at least two logits, so that its confidence means something with one class;
+      // an id beyond the session's classes names no class.
+      int classes = store.classes().size();
+      short[] ids = v.classes();
+      for (int i = 0; i < ids.length; i++) {
+        if (ids[i] >= classes) {
+          ids[i] = LabelImage.UNLABELLED;
+          v.confidence()[i] = 0f;
+        }
+      }
     }
-    return model().render(f.intrinsics(), f.pose(), outputs, depth);
+    return v;
   }
 
   /**
@@ -657,22 +695,10 @@ public final class DefaultLabelSession implements LabelSession {
       Frame f = scene.frame(frame);
       int tf = data.trainingFrame(frame);
       float[] measured = tf < 0 ? null : data.depth(tf);
-      DepthImage depth = measured == null ? null : nearest(measured, data.width(), data.height(), w, h);
+      DepthImage depth = measured == null ? null : new DepthImage(data.width(), data.height(), measured).resized(w, h);
       RenderedView v = m.render(f.intrinsics().resized(w, h), f.pose(), EnumSet.of(RenderOutput.CLASSES), depth);
       return FrameSuggester.score(v.confidence(), depth == null ? null : depth.metres());
     });
-  }
-
-  /** Nearest-neighbour resize of a depth map (pixel centres aligned), 0 staying "no measurement". */
-  private static DepthImage nearest(float[] src, int sw, int sh, int w, int h) {
-    float[] out = new float[w * h];
-    for (int y = 0; y < h; y++) {
-      int sy = Math.min(sh - 1, (int) ((y + 0.5) * sh / h));
-      for (int x = 0; x < w; x++) {
-        out[y * w + x] = src[sy * sw + Math.min(sw - 1, (int) ((x + 0.5) * sw / w))];
-      }
-    }
-    return new DepthImage(w, h, out);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------

@@ -21,10 +21,13 @@ final class NoOpEdits {
   /** By frame, the newest {@code after} of a forgotten entry. */
   private final java.util.Map<Integer, Long> forgotten = new java.util.HashMap<>();
   private final int framePixels;
+  /** A frame's scribble file name, as the store's conflicts name it. */
+  private final java.util.function.IntFunction<String> frameName;
   private long pixels;
 
-  NoOpEdits(int framePixels) {
+  NoOpEdits(int framePixels, java.util.function.IntFunction<String> frameName) {
     this.framePixels = framePixels;
+    this.frameName = frameName;
   }
 
   /** Records a change of {@code frame} covering {@code covered} (null: all of it) that changed nothing. */
@@ -46,7 +49,7 @@ final class NoOpEdits {
   void check(Edit e, long since) {
     Long lost = forgotten.get(e.frame());
     if (lost != null && lost >= since) {
-      throw new UndoConflictException(e.frame(), "frame " + e.frame() + ": too many strokes were made since this"
+      throw new UndoConflictException(e.frame(), "frame " + frameName.apply(e.frame()) + ": too many strokes were made since this"
           + " change to tell whether they covered it, so it cannot be taken back or put back exactly; paint over it"
           + " instead");
     }
@@ -71,7 +74,7 @@ final class NoOpEdits {
         }
       }
       if (hit) {
-        throw new UndoConflictException(e.frame(), "frame " + e.frame() + ": a later stroke or clear (perhaps"
+        throw new UndoConflictException(e.frame(), "frame " + frameName.apply(e.frame()) + ": a later stroke or clear (perhaps"
             + " your own) covered pixels of this change without changing them, so it cannot be taken back or put back exactly; paint over"
             + " it instead");
       }

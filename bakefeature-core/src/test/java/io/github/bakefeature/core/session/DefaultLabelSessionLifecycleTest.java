@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bakefeature.api.annotation.Stroke;
+import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.session.SessionListener;
 import io.github.bakefeature.api.session.TrainingProgress;
 import io.github.bakefeature.core.fields.MethodPreset;
@@ -15,6 +16,7 @@ import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.scene.SceneFolder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,6 +138,9 @@ class DefaultLabelSessionLifecycleTest {
       assertThrows(IllegalStateException.class, stale::annotatedFrames);
       assertThrows(IllegalStateException.class, stale::canUndo);
       assertThrows(IllegalStateException.class, stale::canRedo);
+      // Closed comes first, whatever else is wrong with the call.
+      assertThrows(IllegalStateException.class, () -> stale.render(99, EnumSet.of(RenderOutput.CLASSES)));
+      assertThrows(IllegalStateException.class, () -> stale.segment(-1));
       // What stays: the observers of a stopped session, and close().
       assertTrue(stale.progress().paused());
       assertTrue(stale.isPaused());

@@ -109,6 +109,37 @@ class DefaultLabelSessionTest {
   }
 
   @Test
+  void pixelsTheModelGivesNoClassOfTheSessionAreUnlabelled() throws Exception {
+    // A capture imported without classes: the model keeps two logits, which name nothing yet.
+    Path dir = tmp.resolve("s3");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
+    Files.delete(dir.resolve("metadata.json"));
+    io.github.bakefeature.core.io.AtomicFiles.deleteRecursively(dir.resolve("gt_semantic"));
+    try (DefaultLabelSession s = open(dir)) {
+      assertTrue(s.classes().isEmpty());
+      s.awaitStep(3);
+      Segmentation none = s.segment(0);
+      for (int i = 0; i < none.confidence().length; i++) {
+        assertEquals(LabelImage.UNLABELLED, none.classes().labels()[i], "pixel " + i);
+        assertEquals(0f, none.confidence()[i], "pixel " + i);
+      }
+      // One class: the model's second logit means "not that class", which is no class either.
+      s.addClass("table", 0xFF0000);
+      s.applyStroke(0, Stroke.paint(0, 3f, 2, 20, 30, 20));
+      s.awaitStep(s.step() + 40);
+      s.pause();
+      Segmentation one = s.segment(0);
+      int table = 0;
+      for (int i = 0; i < one.confidence().length; i++) {
+        short id = one.classes().labels()[i];
+        assertTrue(id == 0 || (id == LabelImage.UNLABELLED && one.confidence()[i] == 0f), "pixel " + i + ": " + id);
+        table += id == 0 ? 1 : 0;
+      }
+      assertTrue(table > 0, "the painted class is predicted somewhere");
+    }
+  }
+
+  @Test
   void sessionWithACorruptCursorOpensAndANewStrokeIsSavedAndUndoable() throws Exception {
     Path dir = tmp.resolve("s3");
     SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);

@@ -86,6 +86,10 @@ final class Api {
   void register(Javalin app) {
     app.before(this::guard);
     app.wsBeforeUpgrade(this::guard);
+    // After routing, so it sees what Javalin matched (a path with a trailing slash reaches the same
+    // handler as without); another method on a known path stays a 405 and an unknown path a 404,
+    // whatever the content type: neither changes anything.
+    app.beforeMatched(this::requireJsonBody);
 
     app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.field()));
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), null));
@@ -105,7 +109,7 @@ final class Api {
     // the API's JSON error unless the answer is already one of ours (a 404 for an unknown frame).
     app.error(404, ctx -> {
       if (ctx.attribute(ANSWERED) == null) {
-        error(ctx, 404, "no such resource: " + ctx.method() + " " + shorten(ctx.path()), null);
+        error(ctx, 404, "no such resource: " + shorten(ctx.req().getMethod()) + " " + shorten(ctx.path()), null);
       }
     });
     app.error(405, ctx -> {
@@ -114,7 +118,8 @@ final class Api {
         if (!allow.isEmpty()) {
           ctx.header("Allow", String.join(", ", allow));
         }
-        error(ctx, 405, "method " + ctx.method() + " is not allowed on " + shorten(ctx.path())
+        // An unknown method is INVALID to Javalin: name what the client sent.
+        error(ctx, 405, "method " + shorten(ctx.req().getMethod()) + " is not allowed on " + shorten(ctx.path())
             + (allow.isEmpty() ? "" : ": expected " + String.join(" or ", allow)), null);
       }
     });
@@ -193,17 +198,8 @@ final class Api {
 
   private void route(Javalin app, HandlerType method, String path, Handler handler) {
     app.addHttpHandler(method, path, handler);
-    routes.add(new Route(method, Pattern.compile(Pattern.quote(path).replaceAll("\\{[a-z]+}", "\\\\E[^/]+\\\\Q"))));
-  }
-
-  /** Whether a handler is registered for {@code method} on {@code path}. */
-  private boolean routed(HandlerType method, String path) {
-    for (Route r : routes) {
-      if (r.method() == method && r.path().matcher(path).matches()) {
-        return true;
-      }
-    }
-    return false;
+    // Javalin ignores one trailing slash; so does the pattern.
+    routes.add(new Route(method, Pattern.compile(Pattern.quote(path).replaceAll("\\{[a-z]+}", "\\\\E[^/]+\\\\Q") + "/?")));
   }
 
   /** The methods registered for {@code path} (for {@code Allow}). */
@@ -220,9 +216,8 @@ final class Api {
   // ---- guard -----------------------------------------------------------------------------------
 
   /**
-   * Refuses requests addressed to another host name (DNS rebinding), cross-origin requests
-   * (another web page in the same browser) and state changes without a JSON content type (which
-   * a cross-site form cannot send).
+   * Refuses requests addressed to another host name (DNS rebinding) and cross-origin requests
+   * (another web page in the same browser).
    */
   private void guard(Context ctx) {
     securityHeaders(ctx::header);
@@ -245,9 +240,11 @@ final class Api {
     if (origin != null && (host == null || !origin.equalsIgnoreCase("http://" + host))) {
       throw new ApiException(403, "cross-origin requests are refused (Origin: " + shorten(origin) + ")", null);
     }
-    // Only where the method is routed: another method on a known path is a 405 (with Allow) and an
-    // unknown path a 404, whatever the content type; neither changes anything.
-    if (MUTATING.contains(ctx.method()) && ctx.path().startsWith("/api/") && routed(ctx.method(), ctx.path())) {
+  }
+
+  /** Refuses a state change without a JSON content type, which a cross-site form cannot send. */
+  private void requireJsonBody(Context ctx) {
+    if (MUTATING.contains(ctx.method())) {
       String problem = jsonContentTypeProblem(headers(ctx, "Content-Type"));
       if (problem != null) {
         throw new ApiException(415, "send a JSON body with Content-Type: application/json (" + problem + ")", null);

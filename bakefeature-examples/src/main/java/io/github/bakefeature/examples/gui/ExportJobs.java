@@ -398,6 +398,11 @@ final class ExportJobs implements AutoCloseable {
         LOG.info("export {} cancelled: the app is stopping{}", spec.name(), kept);
         message = "cancelled: the app is stopping" + kept;
         state = "cancelled";
+      } else if (t instanceof java.nio.file.FileAlreadyExistsException) {
+        // A folder the app may not replace: the person's choice to fix, not a fault of the app.
+        LOG.warn("export {} refused: {}", spec.name(), t.getMessage());
+        message = t.getMessage() + kept;
+        state = "failed";
       } else {
         LOG.warn("export {} failed", spec.name(), t);
         message = (t.getMessage() == null ? t.toString() : t.getMessage()) + kept;

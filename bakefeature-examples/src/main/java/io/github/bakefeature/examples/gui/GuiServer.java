@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -43,7 +44,7 @@ import org.eclipse.jetty.websocket.api.WriteCallback;
  * }</pre>
  *
  * <p>Binds 127.0.0.1 unless told otherwise and then answers only requests addressed to the
- * loopback names (127.0.0.1, localhost, [::1]); refuses cross-origin requests. Renders run on one
+ * loopback names (127.0.0.1, localhost, [::1]) and the address it binds; refuses cross-origin requests. Renders run on one
  * worker thread from the session's model snapshot; events reach pages through per-client bounded
  * queues. See {@code docs/gui.md} for the API.
  */
@@ -51,9 +52,9 @@ public final class GuiServer implements AutoCloseable {
   /** Classpath folder of the page. */
   static final String STATIC = "/io/github/bakefeature/examples/gui/static";
   /**
-   * Live previews march twice as coarsely as final renders, with fewer samples per ray (also
-   * depth-guided: 8 + 12 instead of 12 + 20): about 4x faster, so the overlay keeps up with
-   * training on a CPU.
+   * Live previews take fewer samples per ray around the frame's measured depth (8 + 12 instead of
+   * 12 + 20) and march twice as coarsely where there is none: several times faster than final
+   * renders, so the overlay keeps up with training on a CPU.
    */
   public static final RenderSettings PREVIEW_RENDER_SETTINGS = new RenderSettings(4096, 1f / 512f, 128, 1e-3f, 8, 12, 0.005f);
   private static final Pattern EXPORT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
@@ -166,8 +167,14 @@ public final class GuiServer implements AutoCloseable {
     }
     this.host = b.host;
     this.port = app.port();
-    api.allowHosts(b.loopback
-        ? Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port) : null);
+    if (b.loopback) {
+      // The usual loopback names, and the address asked for (e.g. 127.0.0.2), which url() prints.
+      Set<String> hosts = new java.util.TreeSet<>(Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port));
+      hosts.add(url().getAuthority().toLowerCase(Locale.ROOT));
+      api.allowHosts(Set.copyOf(hosts));
+    } else {
+      api.allowHosts(null);
+    }
     hub.progressChanged(session.progress());
   }
 
@@ -289,8 +296,8 @@ public final class GuiServer implements AutoCloseable {
       if (longSide > size) {
         k = k.scaled((double) size / longSide);
       }
-      CameraIntrinsics camera = k;
-      return s.model().withRenderSettings(settings).render(camera, f.pose(), outputs);
+      // Around the frame's measured depth, as the session's segment() and the exports render it.
+      return s.model().withRenderSettings(settings).renderFrame(f, k, outputs);
     };
   }
 

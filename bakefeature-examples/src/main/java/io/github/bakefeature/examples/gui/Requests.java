@@ -170,21 +170,24 @@ final class Requests {
       if (!n.isTextual()) {
         throw ApiException.badRequest("name", "name must be a string, found " + describe(n));
       }
-      name = n.asText().strip();
-      if (name.isEmpty()) {
-        throw ApiException.badRequest("name", "name must not be blank");
-      }
-      if (name.length() > limits.maxClassNameLength()) {
-        throw ApiException.badRequest("name", "name may have at most " + limits.maxClassNameLength()
-            + " characters, found " + name.length());
-      }
-      if (name.chars().anyMatch(Character::isISOControl)) {
-        throw ApiException.badRequest("name", "name must not contain control characters");
-      }
+      name = trimSpaces(n.asText());
       int bad = unpairedSurrogate(name);
       if (bad >= 0) {
         throw ApiException.badRequest("name", String.format(Locale.ROOT,
             "name must be well-formed Unicode text, found an unpaired surrogate \\u%04X at character %d", (int) name.charAt(bad), bad));
+      }
+      if (name.isEmpty() || name.codePoints().allMatch(Requests::invisible)) {
+        throw ApiException.badRequest("name", "name must not be blank");
+      }
+      int length = name.codePointCount(0, name.length());
+      if (length > limits.maxClassNameLength()) {
+        throw ApiException.badRequest("name", "name may have at most " + limits.maxClassNameLength()
+            + " characters, found " + length);
+      }
+      int hidden = name.codePoints().filter(Requests::hiddenControl).findFirst().orElse(-1);
+      if (hidden >= 0) {
+        throw ApiException.badRequest("name", String.format(Locale.ROOT, "name must not contain control or"
+            + " formatting characters (which hide or reorder text), found U+%04X", hidden));
       }
     } else if (nameRequired) {
       throw ApiException.badRequest("name", "name is required");
@@ -201,6 +204,39 @@ final class Requests {
       throw ApiException.badRequest(null, "expected at least one of name, colour");
     }
     return new ClassFields(name, colour);
+  }
+
+  /** {@code s} without white space (any Unicode space, e.g. no-break) at either end. */
+  static String trimSpaces(String s) {
+    int a = 0;
+    int b = s.length();
+    while (a < b && space(s.codePointAt(a))) {
+      a += Character.charCount(s.codePointAt(a));
+    }
+    while (b > a && space(s.codePointBefore(b))) {
+      b -= Character.charCount(s.codePointBefore(b));
+    }
+    return s.substring(a, b);
+  }
+
+  private static boolean space(int cp) {
+    return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+  }
+
+  /** Whether {@code cp} shows nothing on its own: white space or a formatting character. */
+  static boolean invisible(int cp) {
+    return space(cp) || Character.getType(cp) == Character.FORMAT;
+  }
+
+  /**
+   * Whether {@code cp} is a control character, a line or paragraph separator, or a formatting
+   * character other than the zero-width joiner that emoji sequences use: characters that break
+   * a name across lines, hide it or reorder the text around it (bidirectional overrides).
+   */
+  static boolean hiddenControl(int cp) {
+    int type = Character.getType(cp);
+    return Character.isISOControl(cp) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+        || (type == Character.FORMAT && cp != 0x200D);
   }
 
   /** The index of the first unpaired UTF-16 surrogate in {@code s}, or -1 if it is well-formed. */

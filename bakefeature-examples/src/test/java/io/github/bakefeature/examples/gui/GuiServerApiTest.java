@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +82,16 @@ class GuiServerApiTest {
         assertThrows(ConnectException.class, () -> s.connect(new InetSocketAddress(other.get(), f.server.port()), 2000),
             "the app must not listen on " + other.get());
       }
+    }
+  }
+
+  @Test
+  void answersAtTheUrlItPrintsWhenBoundToAnotherLoopbackAddress() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.server = b -> b.optHost("127.0.0.2"))) {
+      assertEquals("http://127.0.0.2:" + f.server.port() + "/", f.server.url().toString());
+      HttpResponse<String> r = f.http.send(HttpRequest.newBuilder(f.server.url().resolve("/api/progress")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
     }
   }
 

@@ -187,8 +187,25 @@ class GuiServerHardeningTest {
       assertJsonError(form, 405, "method POST is not allowed on /api/classes/0: expected PATCH", null);
       assertEquals("PATCH", form.header("Allow"));
       assertJsonError(post(f, "/api/nope", "text/plain", "x"), 404, "no such resource: POST /api/nope", null);
+      GuiFixture.Response foo = f.send(HttpRequest.newBuilder(f.uri("/api/state")).method("FOO", HttpRequest.BodyPublishers.noBody()));
+      assertTrue(foo.status() == 405 && foo.json().get("error").asText().startsWith("method FOO is not allowed"), foo.text());
       // A routed change still needs JSON.
       assertJsonError(post(f, "/api/undo", "text/plain", "{}"), 415, "Content-Type: application/json", null);
+    }
+  }
+
+  @Test
+  void aTrailingSlashDoesNotLiftTheJsonRequirement() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
+      // Javalin routes "/x/" to the handler of "/x": the check must follow the handler, not the path.
+      assertJsonError(post(f, "/api/frames/0/strokes/", "text/plain", PAINT), 415, "Content-Type: application/json", null);
+      assertJsonError(post(f, "/api/training/pause/", "application/x-www-form-urlencoded", "x=1"), 415,
+          "Content-Type: application/json", null);
+      assertFalse(Files.exists(f.dir.resolve("semantic/00000.png")), "nothing was painted");
+      assertEquals(200, post(f, "/api/frames/0/strokes/", "application/json", PAINT).status(), "with JSON it is the same route");
+      assertTrue(Files.exists(f.dir.resolve("semantic/00000.png")));
+      GuiFixture.Response delete = f.send(HttpRequest.newBuilder(f.uri("/api/state/")).DELETE());
+      assertJsonError(delete, 405, "method DELETE is not allowed on /api/state/: expected GET", null);
     }
   }
 
@@ -296,6 +313,29 @@ class GuiServerHardeningTest {
       assertEquals(201, plant.status(), plant.text());
       assertEquals("plant \uD83C\uDF31", plant.json().get("classes").get(6).get("name").asText(), "a surrogate pair is one character");
       assertEquals("plant \uD83C\uDF31", f.session.classes().get(6).name());
+    }
+  }
+
+  @Test
+  void refusesClassNamesThatShowNothingOrHideText() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
+      byte[] metadata = Files.readAllBytes(f.dir.resolve("metadata.json"));
+      for (String blank : List.of("\\u00a0", " \\u2003 ", "\\u200b", "\\u202e", "\\u00a0\\u200b\\u00a0")) {
+        assertJsonError(f.post("/api/classes", "{\"name\":\"" + blank + "\"}"), 400, "must not be blank", "name");
+      }
+      for (String hidden : List.of("a\\u202eb", "a\\u2028b", "cup\\u2066x", "a\\u200bb")) {
+        assertJsonError(f.post("/api/classes", "{\"name\":\"" + hidden + "\"}"), 400, "formatting characters", "name");
+        assertJsonError(f.patch("/api/classes/0", "{\"name\":\"" + hidden + "\"}"), 400, "found U+", "name");
+      }
+      assertArrayEquals(metadata, Files.readAllBytes(f.dir.resolve("metadata.json")), "nothing was saved");
+      // The limit counts characters, not UTF-16 units; a no-break space at an end is trimmed; the
+      // joiner of an emoji sequence (woman scientist) is allowed.
+      String emoji = "\uD83C\uDF31".repeat(64);
+      assertEquals(201, f.post("/api/classes", "{\"name\":\"" + emoji + "\"}").status());
+      assertJsonError(f.post("/api/classes", "{\"name\":\"" + emoji + "x\"}"), 400, "at most 64 characters, found 65", "name");
+      GuiFixture.Response r = f.post("/api/classes", "{\"name\":\"\\u00a0scientist \uD83D\uDC69\u200D\uD83D\uDD2C\\u00a0\"}");
+      assertEquals(201, r.status(), r.text());
+      assertEquals("scientist \uD83D\uDC69\u200D\uD83D\uDD2C", f.session.classes().get(7).name());
     }
   }
 

@@ -59,7 +59,8 @@ public final class MaskScaleHarness {
       LabelImage truth = f.groundTruth().orElse(null);
       CameraIntrinsics k = f.intrinsics();
       long t0 = System.nanoTime();
-      RenderedView ref = model.render(k, f.pose(), EnumSet.of(RenderOutput.CLASSES));
+      // As the exports render: around the frame's measured depth (resized with the camera).
+      RenderedView ref = model.renderFrame(f, k, EnumSet.of(RenderOutput.CLASSES));
       fullMs += (System.nanoTime() - t0) / 1e6;
       short[] reference = LabelUpsampler.unknownAtOrBelow(ref.classes(), ref.confidence(), 0f);
       if (truth != null) {
@@ -70,7 +71,7 @@ public final class MaskScaleHarness {
         int rw = small.width();
         int rh = small.height();
         t0 = System.nanoTime();
-        RenderedView v = model.render(small, f.pose(), EnumSet.of(RenderOutput.CLASSES));
+        RenderedView v = model.renderFrame(f, small, EnumSet.of(RenderOutput.CLASSES));
         long t1 = System.nanoTime();
         // As MaskExporter: rays that hit nothing vote as unknown.
         short[] low = LabelUpsampler.unknownAtOrBelow(v.classes(), v.confidence(), 0f);
