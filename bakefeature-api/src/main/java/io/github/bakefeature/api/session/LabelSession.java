@@ -173,7 +173,10 @@ public interface LabelSession extends AutoCloseable {
    */
   Segmentation segment(int frame);
 
-  /** Renders {@code frame} with the current model. */
+  /**
+   * Renders {@code frame} with the current model; its classes as {@link #segment} gives them
+   * ({@link io.github.bakefeature.api.scene.LabelImage#UNLABELLED} where none of the session's).
+   */
   RenderedView render(int frame, Set<RenderOutput> outputs);
 
   /**

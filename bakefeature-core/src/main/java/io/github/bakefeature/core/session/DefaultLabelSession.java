@@ -659,23 +659,13 @@ public final class DefaultLabelSession implements LabelSession {
     checkFrame(frame);
     java.util.Objects.requireNonNull(camera, "camera");
     java.util.Objects.requireNonNull(outputs, "outputs");
+    io.github.bakefeature.api.field.FieldModel.checkRenderSize(camera.width(), camera.height()); // before reading depth
     Frame f = scene.frame(frame);
     // Read before taking the model, so file I/O never holds up training.
     DepthImage depth = SemanticFieldModel.measuredDepth(f, camera);
-    RenderedView v = model().render(camera, f.pose(), outputs, depth);
-    if (v.classes() != null) {
-      // The model has at least two logits, so that its confidence means something with one class;
-      // an id beyond the session's classes names no class.
-      int classes = store.classes().size();
-      short[] ids = v.classes();
-      for (int i = 0; i < ids.length; i++) {
-        if (ids[i] >= classes) {
-          ids[i] = LabelImage.UNLABELLED;
-          v.confidence()[i] = 0f;
-        }
-      }
-    }
-    return v;
+    // The model has at least two logits (so that confidence means something with one class): an id
+    // beyond the session's classes names no class.
+    return model().render(camera, f.pose(), outputs, depth).withClassesBelow(store.classes().size());
   }
 
   /**

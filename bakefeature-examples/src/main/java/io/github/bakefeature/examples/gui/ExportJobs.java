@@ -282,12 +282,22 @@ final class ExportJobs implements AutoCloseable {
     }
   }
 
+  /** An export folder the app may not replace: the person's to fix, not a fault of the app. */
+  static final class FolderRefused extends java.nio.file.FileAlreadyExistsException {
+    private static final long serialVersionUID = 1L;
+
+    FolderRefused(Path output, String reason) {
+      super(output.toString(), null, reason);
+    }
+  }
+
   /**
    * Whether {@code output} (not a link) holds something the swap moves aside and deletes: a previous
    * export (with {@value #MARKER}, or holding only names of {@code earlierLayout}) or an empty
    * folder.
    *
-   * @throws java.nio.file.FileAlreadyExistsException naming {@code output} if it is anything else
+   * @throws FolderRefused (a {@link java.nio.file.FileAlreadyExistsException}) naming {@code output}
+   *     if it is anything else
    *     (a file, a link, a folder of other entries without {@value #MARKER}): replacing it would
    *     delete what the user keeps there
    */
@@ -296,8 +306,7 @@ final class ExportJobs implements AutoCloseable {
       return false;
     }
     if (!Files.isDirectory(output, LinkOption.NOFOLLOW_LINKS)) {
-      throw new java.nio.file.FileAlreadyExistsException(output.toString(), null,
-          "expected the folder of a previous export, found a file; move it away to export here");
+      throw new FolderRefused(output, "expected the folder of a previous export, found a file; move it away to export here");
     }
     if (isPreviousExport(output)) {
       return true;
@@ -311,7 +320,7 @@ final class ExportJobs implements AutoCloseable {
     if (found.isEmpty()) {
       return true;
     }
-    throw new java.nio.file.FileAlreadyExistsException(output.toString(), null,
+    throw new FolderRefused(output,
         "expected a previous export of the app (a folder with " + MARKER + ") or an empty folder, found entries"
             + " without " + MARKER + (found.size() > 3 ? ", e.g. " : ": ")
             + String.join(", ", found.subList(0, Math.min(3, found.size()))) + "; move them away (or point the export elsewhere) to export here. If this is an export of an"
@@ -398,8 +407,7 @@ final class ExportJobs implements AutoCloseable {
         LOG.info("export {} cancelled: the app is stopping{}", spec.name(), kept);
         message = "cancelled: the app is stopping" + kept;
         state = "cancelled";
-      } else if (t instanceof java.nio.file.FileAlreadyExistsException) {
-        // A folder the app may not replace: the person's choice to fix, not a fault of the app.
+      } else if (t instanceof FolderRefused) {
         LOG.warn("export {} refused: {}", spec.name(), t.getMessage());
         message = t.getMessage() + kept;
         state = "failed";

@@ -73,6 +73,8 @@ public final class GuiServer implements AutoCloseable {
   private final RenderService renders;
   private final ExportJobs exports;
   private final String host;
+  /** The host part of {@link #url()}: a name only for "localhost", else an address literal. */
+  private final String urlHost;
   private final int port;
   private volatile boolean closed;
 
@@ -167,10 +169,12 @@ public final class GuiServer implements AutoCloseable {
     }
     this.host = b.host;
     this.port = app.port();
+    this.urlHost = urlHost(b.host, b.address);
     if (b.loopback) {
-      // The usual loopback names, and the address asked for (e.g. 127.0.0.2), which url() prints.
+      // The usual loopback names, and the address bound (e.g. 127.0.0.2), which url() prints: as a
+      // literal, never a DNS name that resolved to loopback (its owner could rebind it).
       Set<String> hosts = new java.util.TreeSet<>(Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port));
-      hosts.add(url().getAuthority().toLowerCase(Locale.ROOT));
+      hosts.add(urlHost.toLowerCase(Locale.ROOT) + ":" + port);
       api.allowHosts(Set.copyOf(hosts));
     } else {
       api.allowHosts(null);
@@ -194,11 +198,28 @@ public final class GuiServer implements AutoCloseable {
 
   /** The page's address. */
   public URI url() {
-    String h = host.contains(":") ? "[" + host + "]" : host;
-    if (h.equals("0.0.0.0") || h.equals("[::]")) {
-      h = "127.0.0.1";
+    return URI.create("http://" + urlHost + ":" + port + "/");
+  }
+
+  /**
+   * The host of the page's address: the default 127.0.0.1 or "localhost" as given; for another
+   * loopback host the address it resolved to; for the wildcard address 127.0.0.1; else the host as
+   * given (bracketed if IPv6).
+   */
+  static String urlHost(String host, InetAddress address) {
+    if (address == null) {
+      return host; // the default, 127.0.0.1
     }
-    return URI.create("http://" + h + ":" + port + "/");
+    if (host.equalsIgnoreCase("localhost")) {
+      return "localhost";
+    }
+    if (address.isLoopbackAddress()) {
+      return address instanceof java.net.Inet6Address ? "[::1]" : address.getHostAddress();
+    }
+    if (address.isAnyLocalAddress()) {
+      return "127.0.0.1";
+    }
+    return host.contains(":") ? "[" + host + "]" : host;
   }
 
   /** The session this app drives. */
@@ -335,6 +356,8 @@ public final class GuiServer implements AutoCloseable {
   public static final class Builder {
     private final LabelSession session;
     private String host = "127.0.0.1";
+    /** What {@code host} resolved to; null for the default 127.0.0.1. */
+    private InetAddress address;
     private boolean loopback = true;
     private int port = 0;
     private GuiLimits limits = GuiLimits.defaults();
@@ -365,6 +388,7 @@ public final class GuiServer implements AutoCloseable {
       }
       try {
         InetAddress a = InetAddress.getByName(h);
+        this.address = a;
         this.loopback = a.isLoopbackAddress();
       } catch (UnknownHostException e) {
         throw new IllegalArgumentException("host '" + h + "' is not a known address of this machine");

@@ -223,20 +223,27 @@ final class Requests {
     return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
   }
 
-  /** Whether {@code cp} shows nothing on its own: white space or a formatting character. */
+  /**
+   * Whether {@code cp} shows nothing on its own: white space, a formatting character, a mark that
+   * only combines with a base character, or a blank letter (Hangul fillers, the blank braille cell).
+   */
   static boolean invisible(int cp) {
-    return space(cp) || Character.getType(cp) == Character.FORMAT;
+    int type = Character.getType(cp);
+    return space(cp) || type == Character.FORMAT || type == Character.NON_SPACING_MARK
+        || type == Character.ENCLOSING_MARK || type == Character.COMBINING_SPACING_MARK
+        || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 || cp == 0x2800;
   }
 
   /**
    * Whether {@code cp} is a control character, a line or paragraph separator, or a formatting
-   * character other than the zero-width joiner that emoji sequences use: characters that break
-   * a name across lines, hide it or reorder the text around it (bidirectional overrides).
+   * character other than the zero-width non-joiner and joiner (which Persian, Indic scripts and
+   * emoji sequences need) and the soft hyphen: characters that break a name across lines, hide it
+   * or reorder the text around it (bidirectional overrides).
    */
   static boolean hiddenControl(int cp) {
     int type = Character.getType(cp);
     return Character.isISOControl(cp) || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-        || (type == Character.FORMAT && cp != 0x200D);
+        || (type == Character.FORMAT && cp != 0x200C && cp != 0x200D && cp != 0x00AD);
   }
 
   /** The index of the first unpaired UTF-16 surrogate in {@code s}, or -1 if it is well-formed. */

@@ -86,6 +86,17 @@ class GuiServerApiTest {
   }
 
   @Test
+  void aHostNameThatResolvesToLoopbackIsPrintedAndAllowedByItsAddressOnly() throws Exception {
+    // Its owner could point the name elsewhere later (DNS rebinding): only the address may be trusted.
+    assertEquals("127.0.0.1", GuiServer.urlHost("lvh.example", InetAddress.getByAddress("lvh.example", new byte[] {127, 0, 0, 1})));
+    assertEquals("[::1]", GuiServer.urlHost("ip6-localhost", InetAddress.getByName("::1")));
+    assertEquals("localhost", GuiServer.urlHost("localhost", InetAddress.getByName("127.0.0.1")));
+    assertEquals("127.0.0.1", GuiServer.urlHost("127.0.0.1", null));
+    assertEquals("127.0.0.1", GuiServer.urlHost("0.0.0.0", InetAddress.getByName("0.0.0.0")));
+    assertEquals("[fe80::1]", GuiServer.urlHost("fe80::1", InetAddress.getByName("fe80::1")));
+  }
+
+  @Test
   void answersAtTheUrlItPrintsWhenBoundToAnotherLoopbackAddress() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> o.server = b -> b.optHost("127.0.0.2"))) {
       assertEquals("http://127.0.0.2:" + f.server.port() + "/", f.server.url().toString());

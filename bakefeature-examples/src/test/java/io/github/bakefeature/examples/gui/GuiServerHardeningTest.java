@@ -320,7 +320,8 @@ class GuiServerHardeningTest {
   void refusesClassNamesThatShowNothingOrHideText() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
       byte[] metadata = Files.readAllBytes(f.dir.resolve("metadata.json"));
-      for (String blank : List.of("\\u00a0", " \\u2003 ", "\\u200b", "\\u202e", "\\u00a0\\u200b\\u00a0")) {
+      for (String blank : List.of("\\u00a0", " \\u2003 ", "\\u200b", "\\u202e", "\\u00a0\\u200b\\u00a0", "\\u3164",
+          "\\u2800\\u2800", "\\u0301\\u20dd")) {
         assertJsonError(f.post("/api/classes", "{\"name\":\"" + blank + "\"}"), 400, "must not be blank", "name");
       }
       for (String hidden : List.of("a\\u202eb", "a\\u2028b", "cup\\u2066x", "a\\u200bb")) {
@@ -336,6 +337,8 @@ class GuiServerHardeningTest {
       GuiFixture.Response r = f.post("/api/classes", "{\"name\":\"\\u00a0scientist \uD83D\uDC69\u200D\uD83D\uDD2C\\u00a0\"}");
       assertEquals(201, r.status(), r.text());
       assertEquals("scientist \uD83D\uDC69\u200D\uD83D\uDD2C", f.session.classes().get(7).name());
+      // The zero-width non-joiner is part of Persian spelling (a "lamp" here), not a hiding trick.
+      assertEquals(201, f.post("/api/classes", "{\"name\":\"\\u0686\\u0631\\u0627\\u063a\\u200c\\u0647\\u0627\"}").status());
     }
   }
 
