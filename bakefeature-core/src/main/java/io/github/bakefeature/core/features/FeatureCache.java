@@ -481,7 +481,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         return List.of();
       }
       String fingerprint = fingerprint();
-      String sceneLine = cacheRoot != null ? "scene=" + sceneIdentity() : null;
+      String sceneLine = sharedRoot() ? "scene=" + sceneIdentity() : null;
       List<Summary> out = new ArrayList<>();
       try (Stream<Path> s = Files.list(root)) {
         for (Path dir : (Iterable<Path>) s.sorted()::iterator) {
@@ -543,11 +543,24 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       int samples = (int) Math.max(100, Math.min(maxSamples, (16L << 20) / Math.max(1, m)));
       String config = "format=" + FORMAT + "\nextractor=" + extractor.id() + "\nM=" + m + "\nD=" + dimension
           + "\ntrainer=" + trainer.id() + "\nsamples=" + samples + "\nseed=" + seed;
-      if (cacheRoot != null) {
+      if (sharedRoot()) {
         config += "\nscene=" + sceneIdentity();
       }
       String name = slug(extractor.id()) + "-d" + dimension + "-" + sha256(config).substring(0, 12);
       return new Key(root().resolve(name), config, m, samples, trainer);
+    }
+
+    /**
+     * Whether the root was given and is not the scene's own {@code cache/features} (named by
+     * another path): a root several scenes may share, so entries record which scene they are of.
+     */
+    private boolean sharedRoot() {
+      if (cacheRoot == null) {
+        return false;
+      }
+      Path own = scene.directory().map(d -> d.resolve("cache").resolve("features").toAbsolutePath().normalize())
+          .orElse(null);
+      return !cacheRoot.toAbsolutePath().normalize().equals(own);
     }
 
     /** The cache root: the one given, or the scene's {@code cache/features}. */

@@ -30,7 +30,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Writes the results of simulations of several methods on one scene:
  *
  * <pre>
- * simulation.csv     method,round,clicks,steps,wall_seconds,miou  (one row per method and round)
+ * simulation.csv     method,round,clicks,steps,wall_seconds,miou,semantic_head  (one row per method and round)
  * simulation.png     two panels: mIoU vs clicks, mIoU vs wall seconds; one curve per method
  * thresholds.jsonl   one JSON object per method: clicks and wall seconds to reach 80% and 90% mIoU
  *                    (null if never reached), final mIoU, warm-up steps and seconds, held-out frames
@@ -72,14 +72,20 @@ public final class SimulationReport {
     return new Files3(csv, png, jsonl);
   }
 
+  /** The CSV header; the semantic head tells apart two runs of one method (e.g. damped and probe). */
+  static final String HEADER = "method,round,clicks,steps,wall_seconds,miou,semantic_head";
+  /** The header of reports written before the semantic head had a column; still read. */
+  private static final String HEADER_WITHOUT_HEAD = "method,round,clicks,steps,wall_seconds,miou";
+
   /** The CSV text (header and one row per method and round). */
   public static String csv(List<SimulationResult> results) {
-    StringBuilder sb = new StringBuilder("method,round,clicks,steps,wall_seconds,miou\n");
+    StringBuilder sb = new StringBuilder(HEADER + "\n");
     for (SimulationResult r : results) {
       for (SimulationRound x : r.rounds()) {
         sb.append(x.method()).append(',').append(x.round()).append(',').append(x.clicks()).append(',')
             .append(x.steps()).append(',').append(String.format(Locale.ROOT, "%.3f", x.wallSeconds())).append(',')
-            .append(Double.isNaN(x.miou()) ? "" : String.format(Locale.ROOT, "%.6f", x.miou())).append('\n');
+            .append(Double.isNaN(x.miou()) ? "" : String.format(Locale.ROOT, "%.6f", x.miou())).append(',')
+            .append(r.semanticHead().id()).append('\n');
       }
     }
     return sb.toString();
@@ -224,7 +230,7 @@ public final class SimulationReport {
             + (Files.exists(f) ? "something that is not a file" : "no such file"));
       }
     }
-    List<List<SimulationRound>> runs = readRounds(csvFile);
+    List<Run> runs = readRounds(csvFile);
     List<String> lines = Files.readAllLines(jsonFile).stream().filter(l -> !l.isBlank()).toList();
     if (lines.size() != runs.size()) {
       throw new MalformedReportException(jsonFile, "expected one line per run of rounds in " + csvFile.getFileName()
@@ -237,14 +243,18 @@ public final class SimulationReport {
     return out;
   }
 
-  private static List<List<SimulationRound>> readRounds(Path file) throws IOException {
+  /** One method's rounds in the CSV, and the semantic head its rows name (null in the older layout). */
+  private record Run(List<SimulationRound> rounds, String head) {}
+
+  private static List<Run> readRounds(Path file) throws IOException {
     List<String> lines = Files.readAllLines(file);
-    String header = "method,round,clicks,steps,wall_seconds,miou";
-    if (lines.isEmpty() || !lines.get(0).strip().equals(header)) {
-      throw new MalformedReportException(file, "line 1: expected the header '" + header + "', found '"
+    String first = lines.isEmpty() ? "" : lines.get(0).strip();
+    if (!first.equals(HEADER) && !first.equals(HEADER_WITHOUT_HEAD)) {
+      throw new MalformedReportException(file, "line 1: expected the header '" + HEADER + "', found '"
           + (lines.isEmpty() ? "" : lines.get(0)) + "'");
     }
-    List<List<SimulationRound>> runs = new ArrayList<>();
+    int fields = first.equals(HEADER) ? 7 : 6;
+    List<Run> runs = new ArrayList<>();
     List<SimulationRound> run = null;
     for (int i = 1; i < lines.size(); i++) {
       String line = lines.get(i);
@@ -253,8 +263,8 @@ public final class SimulationReport {
       }
       String where = "line " + (i + 1) + ": ";
       String[] f = line.split(",", -1);
-      if (f.length != 6) {
-        throw new MalformedReportException(file, where + "expected 6 comma-separated fields, found " + f.length);
+      if (f.length != fields) {
+        throw new MalformedReportException(file, where + "expected " + fields + " comma-separated fields, found " + f.length);
       }
       String method = f[0].strip();
       if (method.isEmpty()) {
@@ -265,15 +275,19 @@ public final class SimulationReport {
       long steps = integer(file, where, "steps", f[3], Long.MAX_VALUE);
       double wall = decimal(file, where, "wall_seconds", f[4], Double.POSITIVE_INFINITY);
       double miou = f[5].isBlank() ? Double.NaN : decimal(file, where, "miou", f[5], 1);
+      String head = fields == 7 ? f[6].strip() : null;
       if (round == 0) {
         run = new ArrayList<>();
-        runs.add(run);
+        runs.add(new Run(run, head));
       } else {
         SimulationRound prev = run == null ? null : run.get(run.size() - 1);
-        if (prev == null || !prev.method().equals(method) || prev.round() + 1 != round) {
+        String prevHead = runs.isEmpty() ? null : runs.get(runs.size() - 1).head();
+        if (prev == null || !prev.method().equals(method) || prev.round() + 1 != round
+            || !java.util.Objects.equals(prevHead, head)) {
           throw new MalformedReportException(file, where + "expected " + (prev == null ? "round 0 of a method"
-              : "round 0 of a method or round " + (prev.round() + 1) + " of " + prev.method()) + ", found round "
-              + round + " of " + method);
+              : "round 0 of a method or round " + (prev.round() + 1) + " of " + prev.method()
+                  + (prevHead == null ? "" : " (" + prevHead + " head)")) + ", found round " + round + " of " + method
+              + (head == null ? "" : " (" + head + " head)"));
         }
         if (clicks < prev.clicks() || steps < prev.steps() || wall < prev.wallSeconds()) {
           throw new MalformedReportException(file, where + "expected clicks, steps and wall_seconds no smaller than "
@@ -320,8 +334,9 @@ public final class SimulationReport {
     return v;
   }
 
-  private static SimulationResult result(Path file, int lineNo, String line, List<SimulationRound> rounds)
+  private static SimulationResult result(Path file, int lineNo, String line, Run run)
       throws MalformedReportException {
+    List<SimulationRound> rounds = run.rounds();
     String where = "line " + lineNo + ": ";
     JsonNode o;
     try {
@@ -343,6 +358,10 @@ public final class SimulationReport {
       head = SemanticHead.fromId(o.path("semantic_head").asText(""));
     } catch (IllegalArgumentException e) {
       throw new MalformedReportException(file, where + e.getMessage());
+    }
+    if (run.head() != null && !run.head().equals(head.id())) {
+      throw new MalformedReportException(file, where + "expected semantic head '" + run.head() + "' (run " + lineNo
+          + " of " + CSV + "), found '" + head.id() + "'");
     }
     for (String key : new String[] {"seed", "warmup_steps", "warmup_seconds", "evaluation_seconds"}) {
       if (!o.path(key).isNumber()) {

@@ -70,6 +70,20 @@ class FeatureCacheTest {
   }
 
   @Test
+  void theScenesOwnCacheFolderNamedExplicitlyIsTheSameCache(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    FeatureCache implicit = quick(scene, ex).build();
+    // `--features SCENE/cache/features` (even spelled with "..") names the default root: the same
+    // key, so the cache is reused, not built a second time under another name.
+    Path spelled = tmp.resolve("scene").resolve("rgb").resolve("..").resolve("cache").resolve("features");
+    FeatureCache explicit = quick(SceneFolder.open(tmp.resolve("scene")), ex).optCacheDir(spelled).build();
+    assertTrue(explicit.reused(), explicit.status());
+    assertEquals(2, ex.calls.get(), "not extracted again");
+    assertEquals(implicit.directory().getFileName(), explicit.directory().getFileName());
+  }
+
+  @Test
   void cacheLargerThanTheHeapLimitIsMemoryMappedWithTheSameCodes(@TempDir Path tmp) throws IOException {
     SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 3, W, H);
     TestScenes.Counting ex = new TestScenes.Counting(bank());

@@ -93,6 +93,21 @@ class SimulationReportTest {
   }
 
   @Test
+  void readsReportsWrittenBeforeTheSemanticHeadColumn() throws Exception {
+    List<SimulationResult> written = List.of(result("ours", SemanticHead.DAMPED, 0.2, 0.4, 0.6),
+        result("ours", SemanticHead.PROBE, 0.3, 0.5, 0.7));
+    SimulationReport.write(written, tmp);
+    Path csv = tmp.resolve(SimulationReport.CSV);
+    String current = Files.readString(csv);
+    assertTrue(current.contains("ours,2,10,") && current.contains(",damped\n") && current.contains(",probe\n"), current);
+    // The older layout: the same rows without the last column.
+    Files.writeString(csv, current.replaceAll(",(semantic_head|damped|probe)\n", "\n"));
+    List<SimulationResult> read = SimulationReport.read(tmp);
+    assertEquals(List.of(SemanticHead.DAMPED, SemanticHead.PROBE), read.stream().map(SimulationResult::semanticHead).toList());
+    assertEquals(0.7, read.get(1).rounds().get(2).miou(), 1e-6);
+  }
+
+  @Test
   void namesTheFileLineAndProblemOfMalformedReports() throws Exception {
     SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.2, 0.4, 0.6)), tmp);
     Path csv = tmp.resolve(SimulationReport.CSV);
@@ -103,11 +118,13 @@ class SimulationReportTest {
     String[][] badCsv = {
         {"method,round,clicks\n", "line 1: expected the header"},
         {goodCsv.replace("ours,1,5,", "ours,1,five,"), "line 3: expected clicks to be an integer"},
-        {goodCsv.replace("ours,2,", "ours,3,"), "line 4: expected round 0 of a method or round 2 of ours, found round 3"},
+        {goodCsv.replace("ours,2,", "ours,3,"), "line 4: expected round 0 of a method or round 2 of ours (damped head), found round 3"},
         {goodCsv.replace("ours,2,10,", "ours,2,3,"), "line 4: expected clicks, steps and wall_seconds no smaller"},
         {goodCsv.replace("0.600000", "1.600000"), "line 4: expected miou to be a number in [0.0, 1.0], found '1.600000'"},
-        {goodCsv.replace(",0.400000", ""), "line 3: expected 6 comma-separated fields, found 5"},
-        {"method,round,clicks,steps,wall_seconds,miou\n", "expected at least one round"},
+        {goodCsv.replace(",0.400000", ""), "line 3: expected 7 comma-separated fields, found 6"},
+        {goodCsv.replace("0.600000,damped", "0.600000,probe"), "line 4: expected round 0 of a method or round 2 of ours"
+            + " (damped head), found round 2 of ours (probe head)"},
+        {"method,round,clicks,steps,wall_seconds,miou,semantic_head\n", "expected at least one round"},
     };
     for (String[] c : badCsv) {
       Files.writeString(csv, c[0]);
@@ -121,6 +138,7 @@ class SimulationReportTest {
         {"not json\n", "line 1: expected a JSON object"},
         {goodJson.replace("\"method\":\"ours\"", "\"method\":\"snerf-hg\""), "expected method 'ours'"},
         {goodJson.replace("\"damped\"", "\"frozen\""), "unknown semantic head 'frozen'"},
+        {goodJson.replace("\"damped\"", "\"probe\""), "expected semantic head 'damped' (run 1 of simulation.csv), found 'probe'"},
         {goodJson.replace("\"warmup_steps\":100", "\"warmup_steps\":\"many\""), "expected a number for 'warmup_steps'"},
     };
     for (String[] c : badJson) {

@@ -85,7 +85,7 @@ class UserSimulationTest {
     }
     SimulationReport.Files3 files = SimulationReport.write(results, tmp.resolve("out"));
     List<String> csv = Files.readAllLines(files.csv());
-    assertEquals("method,round,clicks,steps,wall_seconds,miou", csv.get(0));
+    assertEquals("method,round,clicks,steps,wall_seconds,miou,semantic_head", csv.get(0));
     assertEquals(1 + 2 * 3, csv.size());
     assertTrue(csv.get(1).startsWith("ours,0,0,10,0.000,"), csv.get(1));
     assertTrue(csv.get(6).startsWith("snerf-freq,2,10,20,"), csv.get(6));
@@ -118,7 +118,7 @@ class UserSimulationTest {
     assertEquals(0.85, line.get("final_miou").asDouble());
     assertEquals("damped", line.get("semantic_head").asText());
     String csv = SimulationReport.csv(List.of(r));
-    assertTrue(csv.contains("ours,2,10,600,3.250,0.790000\n"), csv);
+    assertTrue(csv.contains("ours,2,10,600,3.250,0.790000,damped\n"), csv);
   }
 
   @Test

@@ -63,6 +63,20 @@ public final class BakeFeatureCli implements Runnable {
       sub.getCommandSpec().versionProvider(new Version());
     }
     cl.setExecutionExceptionHandler((ex, c, parsed) -> handleException(ex, c, debug));
+    // A mistyped or missing option: one line, as for a bad value (not picocli's full usage text).
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      String name = c.getCommandSpec().qualifiedName();
+      String hint = ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+          ? "; did you mean " + String.join(" or ", u.getSuggestions()) + "?" : "";
+      PrintWriter err = c.getErr();
+      err.println(name + ": " + ex.getMessage().replace('\n', ' ').strip() + hint + " (" + name + " --help lists them)");
+      if (debug) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return EXIT_INVALID_INPUT;
+    });
     cl.setExecutionStrategy(parsed -> {
       CommandLine.ParseResult sub = parsed.subcommand();
       boolean help = sub == null || sub.isUsageHelpRequested() || sub.isVersionHelpRequested()

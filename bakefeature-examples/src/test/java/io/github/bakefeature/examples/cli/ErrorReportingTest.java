@@ -41,6 +41,23 @@ class ErrorReportingTest {
   }
 
   @Test
+  void unknownOrMissingOptionIsOneLineWithAHint() {
+    Cli.Result typo = run(false, "info", "--scene", tmp.toString(), "--sene");
+    assertEquals(2, typo.code());
+    assertEquals(1, typo.err().strip().lines().count(), typo.err());
+    assertTrue(typo.err().startsWith("bakefeature info: Unknown option: '--sene'"), typo.err());
+    assertTrue(typo.err().strip().endsWith("(bakefeature info --help lists them)"), typo.err());
+    Cli.Result missing = run(false, "info");
+    assertEquals(2, missing.code());
+    assertEquals(1, missing.err().strip().lines().count(), missing.err());
+    assertTrue(missing.err().startsWith("bakefeature info: Missing required option: '--scene=DIR'"), missing.err());
+    Cli.Result command = run(false, "trian");
+    assertEquals(2, command.code());
+    assertTrue(command.err().startsWith("bakefeature: Unmatched argument at index 0: 'trian'"), command.err());
+    assertTrue(command.err().contains("did you mean train?"), command.err());
+  }
+
+  @Test
   void invalidOptionValueIsOneLineUnlessDebugAsksForTheStackTrace() throws Exception {
     Path scene = tmp.resolve("scene");
     assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "16", "--height", "12", "--out", scene.toString()).code());
