@@ -24,9 +24,15 @@ public record RenderedView(
    * This view with every class id at or above {@code classCount} made {@link LabelImage#UNLABELLED}
    * with confidence 0: for a model with more outputs than the caller has classes (a label session
    * keeps at least two, so that confidence means something with one class). This view itself if
-   * no id is that large or classes were not rendered; otherwise a copy, this view unchanged.
+   * no id is that large or classes were not rendered; otherwise a shallow copy with new class and
+   * confidence arrays (colour, depth and features are shared), this view unchanged.
+   *
+   * @throws IllegalArgumentException if {@code classCount} is negative
    */
   public RenderedView withClassesBelow(int classCount) {
+    if (classCount < 0) {
+      throw new IllegalArgumentException("class count must be >= 0, found " + classCount);
+    }
     if (classes == null) {
       return this;
     }
@@ -36,10 +42,12 @@ public record RenderedView(
       if (classes[i] >= classCount) {
         if (ids == null) {
           ids = classes.clone();
-          conf = confidence.clone();
+          conf = confidence == null ? null : confidence.clone();
         }
         ids[i] = LabelImage.UNLABELLED;
-        conf[i] = 0f;
+        if (conf != null) {
+          conf[i] = 0f;
+        }
       }
     }
     return ids == null ? this

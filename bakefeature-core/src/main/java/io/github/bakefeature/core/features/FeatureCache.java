@@ -69,7 +69,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Where.</b> By default {@code <scene>/cache/features/<name>-d<D>-<hash>/}; with
  * {@link Builder#optCacheDir} the same sub-folder goes under the given root instead (which may
- * then serve several scenes: the hash also covers the scene's location). The folder name hashes
+ * then serve several scenes: the hash also covers the scene's location, unless the root is the
+ * scene's own {@code cache/features}). The folder name hashes
  * the configuration (extractor id, autoencoder parameters, D, sampling); the folder holds
  * {@code manifest.json} (written last), {@code autoencoder.bin} and {@code frames/<name>.f16}
  * (little-endian IEEE half floats, {@code gridHeight x gridWidth x D}, row-major). The manifest
@@ -482,10 +483,12 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       }
       String fingerprint = fingerprint();
       String sceneLine = sharedRoot() ? "scene=" + sceneIdentity() : null;
+      // The scene's own folder, named explicitly, may hold caches earlier versions keyed with it.
+      String earlierLine = cacheRoot != null && sceneLine == null ? "scene=" + sceneIdentity() : null;
       List<Summary> out = new ArrayList<>();
       try (Stream<Path> s = Files.list(root)) {
         for (Path dir : (Iterable<Path>) s.sorted()::iterator) {
-          Summary e = summary(dir, fingerprint, sceneLine);
+          Summary e = summary(dir, fingerprint, sceneLine, earlierLine);
           if (e != null) {
             out.add(e);
           }
@@ -494,8 +497,11 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       return out;
     }
 
-    /** The cache in {@code dir} if its manifest says it is complete and of this scene, else null. */
-    private Summary summary(Path dir, String fingerprint, String sceneLine) {
+    /**
+     * The cache in {@code dir} if its manifest says it is complete and of this scene (its scene line
+     * is {@code sceneLine}, or absent or {@code earlierLine} when that is null), else null.
+     */
+    private Summary summary(Path dir, String fingerprint, String sceneLine, String earlierLine) {
       Path manifest = dir.resolve(MANIFEST);
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)
           || !Files.isRegularFile(dir.resolve(AUTOENCODER), LinkOption.NOFOLLOW_LINKS)
@@ -514,7 +520,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       }
       List<String> lines = man.path("config").asText("").lines().toList();
       String recorded = lines.stream().filter(l -> l.startsWith("scene=")).findFirst().orElse(null);
-      if (sceneLine == null ? recorded != null : !sceneLine.equals(recorded)) {
+      if (sceneLine == null ? recorded != null && !recorded.equals(earlierLine) : !sceneLine.equals(recorded)) {
         return null; // another scene's cache (shared root): checked first, as comparing content reads every image
       }
       try {
@@ -543,9 +549,19 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       int samples = (int) Math.max(100, Math.min(maxSamples, (16L << 20) / Math.max(1, m)));
       String config = "format=" + FORMAT + "\nextractor=" + extractor.id() + "\nM=" + m + "\nD=" + dimension
           + "\ntrainer=" + trainer.id() + "\nsamples=" + samples + "\nseed=" + seed;
-      if (sharedRoot()) {
-        config += "\nscene=" + sceneIdentity();
+      Key key = keyOf(config + (sharedRoot() ? "\nscene=" + sceneIdentity() : ""), m, samples, trainer);
+      if (cacheRoot != null && !sharedRoot() && !Files.exists(key.dir().resolve(MANIFEST))) {
+        // Earlier versions keyed the scene's own folder, named explicitly, like a shared root:
+        // such a cache is still this scene's, so it is reused rather than built again.
+        Key earlier = keyOf(config + "\nscene=" + sceneIdentity(), m, samples, trainer);
+        if (Files.isRegularFile(earlier.dir().resolve(MANIFEST))) {
+          return earlier;
+        }
       }
+      return key;
+    }
+
+    private Key keyOf(String config, int m, int samples, FeatureAutoencoder.Trainer trainer) {
       String name = slug(extractor.id()) + "-d" + dimension + "-" + sha256(config).substring(0, 12);
       return new Key(root().resolve(name), config, m, samples, trainer);
     }

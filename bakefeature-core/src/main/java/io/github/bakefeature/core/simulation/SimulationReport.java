@@ -250,7 +250,8 @@ public final class SimulationReport {
     List<String> lines = Files.readAllLines(file);
     String first = lines.isEmpty() ? "" : lines.get(0).strip();
     if (!first.equals(HEADER) && !first.equals(HEADER_WITHOUT_HEAD)) {
-      throw new MalformedReportException(file, "line 1: expected the header '" + HEADER + "', found '"
+      throw new MalformedReportException(file, "line 1: expected the header '" + HEADER + "' (or, from earlier"
+          + " versions, '" + HEADER_WITHOUT_HEAD + "'), found '"
           + (lines.isEmpty() ? "" : lines.get(0)) + "'");
     }
     int fields = first.equals(HEADER) ? 7 : 6;
@@ -275,7 +276,14 @@ public final class SimulationReport {
       long steps = integer(file, where, "steps", f[3], Long.MAX_VALUE);
       double wall = decimal(file, where, "wall_seconds", f[4], Double.POSITIVE_INFINITY);
       double miou = f[5].isBlank() ? Double.NaN : decimal(file, where, "miou", f[5], 1);
-      String head = fields == 7 ? f[6].strip() : null;
+      String head = null;
+      if (fields == 7) {
+        try {
+          head = SemanticHead.fromId(f[6].strip()).id();
+        } catch (IllegalArgumentException e) {
+          throw new MalformedReportException(file, where + e.getMessage());
+        }
+      }
       if (round == 0) {
         run = new ArrayList<>();
         runs.add(new Run(run, head));

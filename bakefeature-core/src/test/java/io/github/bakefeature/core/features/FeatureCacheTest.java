@@ -81,6 +81,19 @@ class FeatureCacheTest {
     assertTrue(explicit.reused(), explicit.status());
     assertEquals(2, ex.calls.get(), "not extracted again");
     assertEquals(implicit.directory().getFileName(), explicit.directory().getFileName());
+
+    // Earlier versions keyed that explicit folder like a shared root's, with the scene's location:
+    // a cache so named (made here under a shared root and moved in) is still found and reused.
+    Path shared = tmp.resolve("shared");
+    FeatureCache keyedBefore = quick(SceneFolder.open(tmp.resolve("scene")), ex).optDimension(4).optCacheDir(shared).build();
+    assertEquals(4, ex.calls.get());
+    Path moved = Files.move(keyedBefore.directory(), tmp.resolve("scene/cache/features").resolve(keyedBefore.directory().getFileName()));
+    FeatureCache.Builder again = quick(SceneFolder.open(tmp.resolve("scene")), ex).optDimension(4).optCacheDir(spelled);
+    assertEquals(moved, again.directory().normalize());
+    assertTrue(again.existing().stream().anyMatch(c -> c.directory().normalize().equals(moved)), "listed among the scene's caches");
+    FeatureCache reused = again.build();
+    assertTrue(reused.reused(), reused.status());
+    assertEquals(4, ex.calls.get(), "not extracted again");
   }
 
   @Test

@@ -125,6 +125,7 @@ class SimulationReportTest {
         {goodCsv.replace("0.600000,damped", "0.600000,probe"), "line 4: expected round 0 of a method or round 2 of ours"
             + " (damped head), found round 2 of ours (probe head)"},
         {"method,round,clicks,steps,wall_seconds,miou,semantic_head\n", "expected at least one round"},
+        {goodCsv.replace("0.400000,damped", "0.400000,"), "line 3: unknown semantic head ''"},
     };
     for (String[] c : badCsv) {
       Files.writeString(csv, c[0]);

@@ -120,7 +120,9 @@ public final class GuiServer implements AutoCloseable {
       cfg.http.prefer405over404 = true;
       cfg.jetty.addConnector((server, http) -> {
         ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
-        c.setHost(b.host);
+        // The address the host resolved to when it was checked, not the name again (it could now
+        // resolve elsewhere).
+        c.setHost(b.address == null ? b.host : b.address.getHostAddress());
         c.setPort(b.port);
         c.setIdleTimeout(idleMillis);
         return c;
@@ -318,7 +320,7 @@ public final class GuiServer implements AutoCloseable {
         k = k.scaled((double) size / longSide);
       }
       // Around the frame's measured depth, as the session's segment() and the exports render it.
-      return s.model().withRenderSettings(settings).renderFrame(f, k, outputs);
+      return s.model().withRenderSettings(settings).renderFrame(f, k, outputs).withClassesBelow(s.classes().size());
     };
   }
 
