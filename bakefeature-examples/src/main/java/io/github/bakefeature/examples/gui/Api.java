@@ -198,6 +198,11 @@ final class Api {
 
   private void route(Javalin app, HandlerType method, String path, Handler handler) {
     app.addHttpHandler(method, path, handler);
+    if (method == HandlerType.GET) {
+      // HEAD answers what GET would, without the body (the server drops it): otherwise Javalin
+      // answers 200 for any HEAD, an unknown frame's included.
+      app.addHttpHandler(HandlerType.HEAD, path, handler);
+    }
     // Javalin ignores one trailing slash; so does the pattern.
     routes.add(new Route(method, Pattern.compile(Pattern.quote(path).replaceAll("\\{[a-z]+}", "\\\\E[^/]+\\\\Q") + "/?")));
   }

@@ -195,6 +195,20 @@ class GuiServerHardeningTest {
   }
 
   @Test
+  void headAnswersAsGetWouldWithoutABody() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
+      GuiFixture.Response missing = f.send(HttpRequest.newBuilder(f.uri("/api/frames/99/rgb.png"))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+      assertEquals(404, missing.status());
+      GuiFixture.Response image = f.send(HttpRequest.newBuilder(f.uri("/api/frames/0/rgb.png"))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+      assertEquals(200, image.status());
+      assertEquals("image/png", image.header("Content-Type"));
+      assertEquals(0, image.bytes().length);
+    }
+  }
+
+  @Test
   void aTrailingSlashDoesNotLiftTheJsonRequirement() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
       // Javalin routes "/x/" to the handler of "/x": the check must follow the handler, not the path.
