@@ -61,15 +61,6 @@ public interface ViewSource {
   }
 
   /**
-   * {@code views} with class ids at or above {@code classCount} unlabelled
-   * ({@link RenderedView#withClassesBelow}): a label session's model keeps at least two logits.
-   */
-  static ViewSource withClassesBelow(ViewSource views, int classCount) {
-    java.util.Objects.requireNonNull(views, "views");
-    return (frame, camera, outputs) -> views.render(frame, camera, outputs).withClassesBelow(classCount);
-  }
-
-  /**
    * {@code views}, reporting {@code stage} to {@code progress}: 0 of {@code total} at once, then one
    * more after each render. An export's or an evaluation's time is its renders (seconds per
    * full-size frame on a CPU), so this is their progress.

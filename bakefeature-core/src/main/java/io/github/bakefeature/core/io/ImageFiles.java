@@ -323,20 +323,8 @@ public final class ImageFiles {
     if (factor < 1) {
       throw new IllegalArgumentException("factor must be >= 1, found " + factor);
     }
-    if (factor == 1) {
-      return d;
-    }
-    int w = d.width() * factor;
-    int h = d.height() * factor;
-    float[] out = new float[w * h];
-    float[] src = d.metres();
-    for (int y = 0; y < h; y++) {
-      int row = (y / factor) * d.width();
-      for (int x = 0; x < w; x++) {
-        out[y * w + x] = src[row + x / factor];
-      }
-    }
-    return new DepthImage(w, h, out);
+    // Pixel centres aligned at an integer factor: each source pixel becomes a factor x factor block.
+    return d.resized(Math.multiplyExact(d.width(), factor), Math.multiplyExact(d.height(), factor));
   }
 
   /** Writes an RGB image as PNG (atomically). */

@@ -155,6 +155,8 @@ public final class SemanticFieldModel implements FieldModel {
    * @throws IllegalArgumentException if the camera exceeds the render limits of {@link FieldModel}
    */
   public RenderedView renderFrame(Frame frame, CameraIntrinsics camera, Set<RenderOutput> outputs) {
+    java.util.Objects.requireNonNull(frame, "frame");
+    java.util.Objects.requireNonNull(camera, "camera");
     FieldModel.checkRenderSize(camera.width(), camera.height()); // before reading and resizing depth
     return render(camera, frame.pose(), outputs, measuredDepth(frame, camera));
   }

@@ -1440,8 +1440,7 @@ public final class AnnotationStore implements AutoCloseable {
       int[] covered = coverage(as);
       int n = 0;
       if (covered == null) {
-        n = e.pixels().length; // a clear covers the whole frame
-        Arrays.fill(later, true);
+        n = e.pixels().length; // a clear covers the whole frame: this change conflicts, below
       } else {
         for (int p : covered) {
           n += mine[p] ? 1 : 0;

@@ -27,11 +27,16 @@ final class AuthorHistories {
    * {@code effect} is the edit whose application wrote the change's pixels (the edit itself, or a
    * {@link Edit.Kind#RESTORE} that put it back). On a redo stack, also how it was taken back:
    * {@code undoEdit} is the RESTORE edit that did it, or -1 for a plain undo of {@code effect};
-   * edits with an id above {@code after} came later.
+   * edits with an id above {@link #after()} came later.
    */
-  record Step(Edit edit, long effect, long undoEdit, long after) {
+  record Step(Edit edit, long effect, long undoEdit) {
     static Step made(Edit e) {
-      return new Step(e, e.id(), -1, e.id());
+      return new Step(e, e.id(), -1);
+    }
+
+    /** The edit that last placed this change: the RESTORE that took it back, else its effect. */
+    long after() {
+      return undoEdit >= 0 ? undoEdit : effect;
     }
   }
 

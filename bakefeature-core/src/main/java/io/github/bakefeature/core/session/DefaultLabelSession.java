@@ -303,11 +303,11 @@ public final class DefaultLabelSession implements LabelSession {
             if (applied == null) {
               applied = io(() -> store.restoreExactly(e, e.after(), e.before(), step.effect(), true,
                   this::cancelledOut, authors::remadeFrom));
-              next = new AuthorHistories.Step(e, step.effect(), applied.id(), applied.id());
+              next = new AuthorHistories.Step(e, step.effect(), applied.id());
               authors.cancel(step.effect(), applied.id());
             } else {
               // Every edit after it was undone then: all that is applied later on came after.
-              next = new AuthorHistories.Step(e, step.effect(), -1, step.effect());
+              next = new AuthorHistories.Step(e, step.effect(), -1);
             }
           } else {
             applied = io(() -> step.undoEdit() < 0 ? store.redoIfNext(step.effect())
@@ -316,12 +316,12 @@ public final class DefaultLabelSession implements LabelSession {
               applied = io(() -> store.restoreExactly(e, e.before(), e.after(), step.after(), false,
                   this::cancelledOut, authors::remadeFrom));
               authors.remade(applied.id(), e);
-              next = new AuthorHistories.Step(e, applied.id(), -1, applied.id());
+              next = new AuthorHistories.Step(e, applied.id(), -1);
             } else {
               if (step.undoEdit() >= 0) {
                 authors.uncancel(step.effect(), step.undoEdit()); // the RESTORE that took it back is undone
               }
-              next = new AuthorHistories.Step(e, step.effect(), -1, step.effect());
+              next = new AuthorHistories.Step(e, step.effect(), -1);
             }
           }
         } catch (UndoConflictException conflict) {
@@ -350,7 +350,7 @@ public final class DefaultLabelSession implements LabelSession {
         noOps.check(nobodys, nobodys.id()); // someone's stroke that changed nothing lies on it
         applied = io(undo ? store::undo : store::redo);
         if (undo) {
-          authors.pushRedo(author, new AuthorHistories.Step(applied, applied.id(), -1, applied.id()));
+          authors.pushRedo(author, new AuthorHistories.Step(applied, applied.id(), -1));
         } else {
           authors.pushUndo(author, AuthorHistories.Step.made(applied));
         }
@@ -657,16 +657,23 @@ public final class DefaultLabelSession implements LabelSession {
   public RenderedView render(int frame, CameraIntrinsics camera, Set<RenderOutput> outputs) {
     checkOpen();
     checkFrame(frame);
-    java.util.Objects.requireNonNull(camera, "camera");
-    java.util.Objects.requireNonNull(outputs, "outputs");
-    io.github.bakefeature.api.field.FieldModel.checkRenderSize(camera.width(), camera.height()); // before reading depth
-    Frame f = scene.frame(frame);
-    // Read before taking the model, so file I/O never holds up training.
-    DepthImage depth = SemanticFieldModel.measuredDepth(f, camera);
+    return render(model(), frame, camera, outputs);
+  }
+
+  /**
+   * {@link #render(int, CameraIntrinsics, Set)} with {@code model}, a model of this session taken
+   * earlier ({@link #model()}, perhaps {@linkplain SemanticFieldModel#withRenderSettings with other
+   * render settings}): for an export that renders every frame from one snapshot, or a cheaper
+   * preview. The class ids are those of the session's classes now.
+   */
+  public RenderedView render(SemanticFieldModel model, int frame, CameraIntrinsics camera, Set<RenderOutput> outputs) {
+    checkOpen();
+    checkFrame(frame);
     // The model has at least two logits (so that confidence means something with one class): an id
     // beyond the session's classes names no class.
-    return model().render(camera, f.pose(), outputs, depth).withClassesBelow(store.classes().size());
+    return model.renderFrame(scene.frame(frame), camera, outputs).withClassesBelow(store.classes().size());
   }
+
 
   /**
    * {@inheritDoc}

@@ -319,8 +319,8 @@ public final class GuiServer implements AutoCloseable {
       if (longSide > size) {
         k = k.scaled((double) size / longSide);
       }
-      // Around the frame's measured depth, as the session's segment() and the exports render it.
-      return s.model().withRenderSettings(settings).renderFrame(f, k, outputs).withClassesBelow(s.classes().size());
+      // As the session's segment() and the exports render, with the cheaper settings.
+      return s.render(s.model().withRenderSettings(settings), frame, k, outputs);
     };
   }
 

@@ -97,10 +97,10 @@ public final class SessionExports {
       Scene scene = session.scene();
       if (session instanceof DefaultLabelSession d) {
         SemanticFieldModel m = d.model();
-        // As the session renders: ids beyond its classes (the model keeps at least two) name none.
+        // Rendered as the session renders (ids beyond its classes name none), from this one model.
+        ViewSource views = (frame, camera, outputs) -> d.render(m, frame, camera, outputs);
         int classes = Math.max(1, Math.min(m.classCount(), session.classes().size()));
-        return new Snapshot(scene, ViewSource.withClassesBelow(ViewSource.of(m, scene), classes), classes, m.step(),
-            m.unlabelled());
+        return new Snapshot(scene, views, classes, m.step(), m.unlabelled());
       }
       // Another implementation: render through the session itself, frame by frame.
       return new Snapshot(scene, ViewSource.of(session), Math.max(1, session.classes().size()), -1,
