@@ -27,6 +27,20 @@ class DefaultLabelSessionAuthorsTest {
     dir = SessionScenes.tinyTabletop(tmp.resolve("scene"));
   }
 
+  /** {@code call} is refused with an {@link UndoConflictException} and no frame's scribbles change. */
+  private static void assertRefusedUnchanged(DefaultLabelSession s, org.junit.jupiter.api.function.Executable call,
+                                             String why) {
+    java.util.List<short[]> before = new java.util.ArrayList<>();
+    for (int f = 0; f < s.scene().size(); f++) {
+      before.add(s.scribbles(f).labels().clone());
+    }
+    assertThrows(UndoConflictException.class, call, why);
+    for (int f = 0; f < s.scene().size(); f++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(before.get(f), s.scribbles(f).labels(),
+          "a refused call changes nothing: frame " + f + " (" + why + ")");
+    }
+  }
+
   private DefaultLabelSession open() throws Exception {
     return DefaultLabelSession.builder(SceneFolder.open(dir)).optMethod(MethodPreset.SNERF_FREQ)
         .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(64).build()).optAutoStart(false).build();
@@ -90,7 +104,7 @@ class DefaultLabelSessionAuthorsTest {
       s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "ann");
       s.applyStroke(0, Stroke.erase(3f, 10, 10), "bob");
       s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "bob"); // the same class as ann's, now bob's
-      assertThrows(UndoConflictException.class, () -> s.undo("ann"));
+      assertRefusedUnchanged(s, () -> s.undo("ann"), "refused");
       assertEquals(1, s.scribbles(0).get(10, 10), "bob's stroke stays");
       assertTrue(s.undo("bob"));
       assertEquals(NONE, s.scribbles(0).get(10, 10), "under bob's repaint lies his erase");
@@ -105,7 +119,7 @@ class DefaultLabelSessionAuthorsTest {
       assertTrue(s.undo("bob"));
       assertTrue(s.undo("ann"));
       assertEquals(NONE, s.scribbles(0).get(10, 10));
-      assertThrows(UndoConflictException.class, () -> s.redo("bob"), "bob's stroke was on top of ann's, now undone");
+      assertRefusedUnchanged(s, () -> s.redo("bob"), "bob's stroke was on top of ann's, now undone");
       assertEquals(NONE, s.scribbles(0).get(10, 10));
       assertTrue(s.redo("ann"));
       assertEquals(1, s.scribbles(0).get(10, 10));
@@ -117,12 +131,12 @@ class DefaultLabelSessionAuthorsTest {
     try (DefaultLabelSession s = open()) {
       s.applyStroke(0, Stroke.paint(1, 2f, 10, 10), "ann");
       s.applyStroke(0, Stroke.paint(1, 2f, 10, 10, 20, 10), "bob"); // over hers, same class, and beyond
-      assertThrows(UndoConflictException.class, () -> s.undo("ann"), "bob's stroke would lose (10, 10)");
+      assertRefusedUnchanged(s, () -> s.undo("ann"), "bob's stroke would lose (10, 10)");
       assertEquals(1, s.scribbles(0).get(10, 10));
 
       s.applyStroke(2, Stroke.paint(1, 3f, 8, 8), "ann");
       s.applyStroke(2, Stroke.paint(1, 1f, 8, 8), "bob"); // entirely on hers: no edit at all
-      assertThrows(UndoConflictException.class, () -> s.undo("ann"));
+      assertRefusedUnchanged(s, () -> s.undo("ann"), "refused");
       assertEquals(1, s.scribbles(2).get(8, 8));
     }
   }
@@ -154,7 +168,7 @@ class DefaultLabelSessionAuthorsTest {
       assertTrue(s.undo());
       assertTrue(s.undo()); // a client without an author undid both
       assertEquals(NONE, s.scribbles(0).get(10, 10));
-      assertThrows(UndoConflictException.class, () -> s.undo("ann"), "her erase is no longer in effect");
+      assertRefusedUnchanged(s, () -> s.undo("ann"), "her erase is no longer in effect");
       assertEquals(NONE, s.scribbles(0).get(10, 10), "bob's stroke does not come back");
     }
   }
@@ -169,7 +183,7 @@ class DefaultLabelSessionAuthorsTest {
       assertTrue(s.redo());
       assertTrue(s.redo()); // a client without an author redid both: bob's erase is in effect
       assertEquals(NONE, s.scribbles(0).get(10, 10));
-      assertThrows(UndoConflictException.class, () -> s.redo("ann"));
+      assertRefusedUnchanged(s, () -> s.redo("ann"), "refused");
       assertEquals(NONE, s.scribbles(0).get(10, 10), "bob's erase stays");
     }
   }
@@ -181,7 +195,7 @@ class DefaultLabelSessionAuthorsTest {
       s.applyStroke(0, Stroke.paint(1, 2f, 10, 10, 20, 10), "bob"); // changes only the pixels beyond hers
       assertTrue(s.undo("bob"));
       assertTrue(s.undo("ann"));
-      assertThrows(UndoConflictException.class, () -> s.redo("bob"), "made again, it would paint (10, 10) too");
+      assertRefusedUnchanged(s, () -> s.redo("bob"), "made again, it would paint (10, 10) too");
       assertEquals(NONE, s.scribbles(0).get(20, 10));
     }
   }
@@ -193,7 +207,7 @@ class DefaultLabelSessionAuthorsTest {
     }
     try (DefaultLabelSession s = open()) {
       s.applyStroke(0, Stroke.paint(1, 1f, 10, 10), "bob"); // on it, same class: no edit
-      assertThrows(UndoConflictException.class, () -> s.undo("ann"));
+      assertRefusedUnchanged(s, () -> s.undo("ann"), "refused");
       assertEquals(1, s.scribbles(0).get(10, 10));
     }
   }
@@ -207,7 +221,7 @@ class DefaultLabelSessionAuthorsTest {
       assertTrue(s.undo("ann")); // a RESTORE: her stroke and it cancel out
       assertTrue(s.undo()); // a client without an author undoes that RESTORE: her stroke is back
       assertEquals(2, s.scribbles(0).get(20, 10));
-      assertThrows(UndoConflictException.class, () -> s.undo("carl"), "ann's stroke covers (10, 10) again");
+      assertRefusedUnchanged(s, () -> s.undo("carl"), "ann's stroke covers (10, 10) again");
       assertEquals(2, s.scribbles(0).get(10, 10));
     }
   }
@@ -236,7 +250,7 @@ class DefaultLabelSessionAuthorsTest {
       assertTrue(s.undo("ann"));
       s.applyStroke(1, Stroke.paint(2, 2f, 15, 15), "carl");
       assertTrue(s.redo("ann"));
-      assertThrows(UndoConflictException.class, () -> s.undo("bob"), "ann's redone stroke covers (10, 10)");
+      assertRefusedUnchanged(s, () -> s.undo("bob"), "ann's redone stroke covers (10, 10)");
       assertEquals(1, s.scribbles(0).get(10, 10));
     }
   }
@@ -266,7 +280,7 @@ class DefaultLabelSessionAuthorsTest {
       assertTrue(s.redo("bob"));
       assertEquals(1, s.scribbles(0).get(10, 10));
       assertEquals(1, s.scribbles(0).get(18, 10));
-      assertThrows(UndoConflictException.class, () -> s.undo("ann"), "bob's stroke, made after hers, covers (10, 10)");
+      assertRefusedUnchanged(s, () -> s.undo("ann"), "bob's stroke, made after hers, covers (10, 10)");
       assertEquals(1, s.scribbles(0).get(10, 10));
     }
   }
