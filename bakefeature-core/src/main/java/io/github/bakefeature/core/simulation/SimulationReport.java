@@ -33,7 +33,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * simulation.csv     method,round,clicks,steps,wall_seconds,miou,semantic_head  (one row per method and round)
  * simulation.png     two panels: mIoU vs clicks, mIoU vs wall seconds; one curve per method
  * thresholds.jsonl   one JSON object per method: clicks and wall seconds to reach 80% and 90% mIoU
- *                    (null if never reached), final mIoU, warm-up steps and seconds, held-out frames
+ *                    (null if never reached), final mIoU, warm-up steps and seconds, held-out frames,
+ *                    how the views were rendered
  * </pre>
  *
  * <p>All files are written atomically. Numbers use a dot as decimal separator in every locale.
@@ -92,7 +93,7 @@ public final class SimulationReport {
   }
 
   /**
-   * One object per method: {@code method}, {@code clicks_to_80}, {@code seconds_to_80},
+   * One object per method: {@code method}, {@code semantic_head}, {@code views}, {@code clicks_to_80}, {@code seconds_to_80},
    * {@code clicks_to_90}, {@code seconds_to_90} (null when never reached), {@code final_miou},
    * {@code rounds}, {@code clicks}, {@code warmup_steps}, {@code warmup_seconds},
    * {@code held_out_frames} and the evaluation size (omitted when unknown).
@@ -104,6 +105,7 @@ public final class SimulationReport {
       m.put("metric", "simulation");
       m.put("method", r.method());
       m.put("semantic_head", r.semanticHead().id());
+      m.put("views", r.views().id());
       for (double level : LEVELS) {
         int pct = (int) Math.round(level * 100);
         Optional<SimulationRound> hit = r.firstReaching(level);
@@ -153,7 +155,8 @@ public final class SimulationReport {
     XYChart c = new XYChartBuilder().width(width).height(height)
         .title(byTime ? "mIoU vs labelling time" : "mIoU vs clicks")
         .xAxisTitle(byTime ? "wall seconds (training + rendering)" : "clicks (labelled pixels)")
-        .yAxisTitle("held-out mIoU").build();
+        .yAxisTitle(results.stream().allMatch(r -> r.views() == ViewRendering.NOVEL)
+            ? "held-out mIoU (novel views)" : "held-out mIoU").build();
     c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
     c.getStyler().setLegendVisible(true);
     c.getStyler().setMarkerSize(4);
@@ -193,14 +196,26 @@ public final class SimulationReport {
   /**
    * The results of several report folders in the given order, each curve once.
    *
-   * @throws MalformedReportException if a folder cannot be read (see {@link #read}) or two folders
-   *     hold the same curve ({@link #label})
+   * @throws MalformedReportException if a folder cannot be read (see {@link #read}), two folders
+   *     hold the same curve ({@link #label}) or the runs rendered their views differently
+   *     ({@link SimulationResult#views})
    */
   public static List<SimulationResult> merge(List<Path> dirs) throws IOException {
     List<SimulationResult> all = new ArrayList<>();
     Map<String, Path> seen = new HashMap<>();
+    SimulationResult firstRun = null;
+    Path firstDir = null;
     for (Path dir : dirs) {
       for (SimulationResult r : read(dir)) {
+        if (firstRun == null) {
+          firstRun = r;
+          firstDir = dir;
+        } else if (r.views() != firstRun.views()) {
+          // Curves rendered differently are not comparable: around the measured depth scores higher.
+          throw new MalformedReportException(dir.resolve(THRESHOLDS), "curve '" + label(r) + "' rendered its views as '"
+              + r.views().id() + "' but '" + label(firstRun) + "' in " + firstDir + " as '" + firstRun.views().id()
+              + "'; a merged report compares runs rendered one way (simulate --views)");
+        }
         String curve = label(r);
         Path before = seen.putIfAbsent(curve, dir);
         if (before != null) {
@@ -371,6 +386,13 @@ public final class SimulationReport {
       throw new MalformedReportException(file, where + "expected semantic head '" + run.head() + "' (run " + lineNo
           + " of " + CSV + "), found '" + head.id() + "'");
     }
+    ViewRendering views;
+    try {
+      // Reports written before the choice existed have no key and were rendered as novel views.
+      views = o.has("views") ? ViewRendering.fromId(o.get("views").asText("")) : ViewRendering.NOVEL;
+    } catch (IllegalArgumentException e) {
+      throw new MalformedReportException(file, where + e.getMessage());
+    }
     for (String key : new String[] {"seed", "warmup_steps", "warmup_seconds", "evaluation_seconds"}) {
       if (!o.path(key).isNumber()) {
         throw new MalformedReportException(file, where + "expected a number for '" + key + "', found " + o.get(key));
@@ -384,7 +406,7 @@ public final class SimulationReport {
       }
       heldOut[i] = frames.get(i).asInt();
     }
-    return new SimulationResult(method, head, o.get("seed").asLong(), o.get("warmup_steps").asInt(),
+    return new SimulationResult(method, head, views, o.get("seed").asLong(), o.get("warmup_steps").asInt(),
         o.get("warmup_seconds").asDouble(), o.get("evaluation_seconds").asDouble(), heldOut,
         o.path("evaluation_width").asInt(0), o.path("evaluation_height").asInt(0), rounds);
   }

@@ -8,16 +8,19 @@ import java.util.Optional;
  * One method's simulation: the warm-up and every round, in order.
  *
  * @param semanticHead how the method's semantic head was trained
+ * @param views how clicked and held-out frames were rendered
  * @param warmupSeconds wall time of the warm-up (not part of {@link SimulationRound#wallSeconds})
  * @param evaluationSeconds wall time of all held-out evaluations (not part of the rounds' time either)
  * @param heldOutFrames scene frames evaluated after every round
  * @param evaluationWidth width of the held-out renders in pixels
  */
-public record SimulationResult(String method, SemanticHead semanticHead, long seed, int warmupSteps, double warmupSeconds,
+public record SimulationResult(String method, SemanticHead semanticHead, ViewRendering views, long seed, int warmupSteps, double warmupSeconds,
                                double evaluationSeconds, int[] heldOutFrames,
                                int evaluationWidth, int evaluationHeight, List<SimulationRound> rounds) {
 
   public SimulationResult {
+    java.util.Objects.requireNonNull(semanticHead, "semanticHead");
+    java.util.Objects.requireNonNull(views, "views");
     rounds = List.copyOf(rounds);
     heldOutFrames = heldOutFrames.clone();
   }

@@ -3,6 +3,7 @@ package io.github.bakefeature.core.simulation;
 import io.github.bakefeature.api.field.RenderOutput;
 import io.github.bakefeature.api.field.RenderedView;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.Frame;
 import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.data.FeatureSource;
@@ -36,14 +37,15 @@ import java.util.function.UnaryOperator;
  *       does) is held out for evaluation; the rest are training frames.</li>
  *   <li>Warm-up: train {@code warmupSteps} steps on colour, depth and (for methods with features)
  *       features, without labels. The paper uses 15k; round 0 records the warm-up model.</li>
- *   <li>Each round: render a random training frame (seeded) at the training resolution, pick
+ *   <li>Each round: render a random training frame (seeded) at the training resolution
+ *       (around its measured depth by default, as the app shows it: {@link Builder#optViews}), pick
  *       {@code clicksPerRound} pixels uniformly among the wrongly predicted ones that are not yet
  *       labelled, and give them their ground-truth class ({@link TrainingData#setLabel}). While no
  *       pixel is labelled every pixel counts as wrong (a model without labels has no prediction
  *       worth trusting). A frame with too few wrong pixels contributes what it has and the next
  *       random frame is tried (at most every training frame once per round). Then train
  *       {@code stepsPerRound} steps with every label so far.</li>
- *   <li>After each round: mIoU on the held-out frames, rendered at {@code evaluationScale} of
+ *   <li>After each round: mIoU on the held-out frames, rendered the same way at {@code evaluationScale} of
  *       their resolution against the ground truth sampled at the same pixel centres (nearest);
  *       evaluation time is not counted in the round's wall time.</li>
  * </ol>
@@ -158,9 +160,7 @@ public final class UserSimulation {
         boolean noLabels = data.labelledPixels() == 0;
         short[] predicted = null;
         if (!noLabels) {
-          RenderedView v = model.render(data.intrinsics(ti), scene.frame(data.sceneFrame(ti)).pose(),
-              EnumSet.of(RenderOutput.CLASSES));
-          predicted = v.classes();
+          predicted = render(model, scene.frame(data.sceneFrame(ti)), data.intrinsics(ti)).classes();
         }
         short[] gt = trainTruth[ti];
         int n = 0;
@@ -193,7 +193,7 @@ public final class UserSimulation {
       b.listener.accept(r);
     }
     finalModel = model;
-    return new SimulationResult(method, trainer.field().config().semanticHead(), b.seed, b.warmupSteps, warmupSeconds, evaluationSeconds, test, ew, eh, rounds);
+    return new SimulationResult(method, trainer.field().config().semanticHead(), b.views, b.seed, b.warmupSteps, warmupSeconds, evaluationSeconds, test, ew, eh, rounds);
   }
 
   private double evaluate(SemanticFieldModel model, Scene scene, int[] test, short[][] truth, int w, int h, int classes) {
@@ -205,11 +205,18 @@ public final class UserSimulation {
       if (k.width() != w || k.height() != h) {
         k = k.resized(w, h);
       }
-      RenderedView v = m.render(k, scene.frame(test[i]).pose(), EnumSet.of(RenderOutput.CLASSES));
-      metrics.add(v.classes(), truth[i]);
+      metrics.add(render(m, scene.frame(test[i]), k).classes(), truth[i]);
     }
     evaluationSeconds += (System.nanoTime() - t0) / 1e9;
     return metrics.meanIou();
+  }
+
+  /** The class map of {@code frame} seen through {@code camera} (its own, or a resized copy), rendered as configured. */
+  private RenderedView render(SemanticFieldModel model, Frame frame, CameraIntrinsics camera) {
+    EnumSet<RenderOutput> classes = EnumSet.of(RenderOutput.CLASSES);
+    return b.views == ViewRendering.MEASURED_DEPTH
+        ? model.renderFrame(frame, camera, classes)
+        : model.render(camera, frame.pose(), classes);
   }
 
   private static LabelImage groundTruth(Scene scene, int frame) throws IOException {
@@ -279,6 +286,7 @@ public final class UserSimulation {
     private long maxTrainingPixels = 40_000_000L;
     private long seed;
     private RenderSettings renderSettings;
+    private ViewRendering views = ViewRendering.MEASURED_DEPTH;
     private ProgressListener progress = ProgressListener.NONE;
     private Consumer<SimulationRound> listener = r -> {};
 
@@ -363,6 +371,15 @@ public final class UserSimulation {
     /** Render settings of the held-out evaluation (default: the model's). */
     public Builder optEvaluationRenderSettings(RenderSettings s) {
       this.renderSettings = s;
+      return this;
+    }
+
+    /**
+     * How clicked and held-out frames are rendered (default {@link ViewRendering#MEASURED_DEPTH},
+     * as the label session and the app render them).
+     */
+    public Builder optViews(ViewRendering v) {
+      this.views = java.util.Objects.requireNonNull(v, "views");
       return this;
     }
 

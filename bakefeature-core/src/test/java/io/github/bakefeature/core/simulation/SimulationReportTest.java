@@ -18,18 +18,22 @@ class SimulationReportTest {
   Path tmp;
 
   private static SimulationResult result(String method, SemanticHead head, double... miou) {
+    return result(method, head, ViewRendering.MEASURED_DEPTH, miou);
+  }
+
+  private static SimulationResult result(String method, SemanticHead head, ViewRendering views, double... miou) {
     List<SimulationRound> rounds = new java.util.ArrayList<>();
     for (int i = 0; i < miou.length; i++) {
       rounds.add(new SimulationRound(method, i, 5 * i, 100 + 250L * i, 1.5 * i, miou[i]));
     }
-    return new SimulationResult(method, head, 7, 100, 12.25, 3.5, new int[] {4, 9}, 80, 60, rounds);
+    return new SimulationResult(method, head, views, 7, 100, 12.25, 3.5, new int[] {4, 9}, 80, 60, rounds);
   }
 
   @Test
   void readsBackWhatItWrote() throws Exception {
     List<SimulationResult> written = List.of(
         result("ours", SemanticHead.DAMPED, 0.1, 0.5, 0.85, 0.92),
-        result("snerf-freq", SemanticHead.END_TO_END, 0.05, Double.NaN, 0.4));
+        result("snerf-freq", SemanticHead.END_TO_END, ViewRendering.NOVEL, 0.05, Double.NaN, 0.4));
     SimulationReport.write(written, tmp);
     List<SimulationResult> read = SimulationReport.read(tmp);
     assertEquals(2, read.size());
@@ -38,6 +42,7 @@ class SimulationReportTest {
       SimulationResult b = read.get(i);
       assertEquals(a.method(), b.method());
       assertEquals(a.semanticHead(), b.semanticHead());
+      assertEquals(a.views(), b.views());
       assertEquals(a.seed(), b.seed());
       assertEquals(a.warmupSteps(), b.warmupSteps());
       assertEquals(a.warmupSeconds(), b.warmupSeconds(), 1e-9);
@@ -93,6 +98,28 @@ class SimulationReportTest {
   }
 
   @Test
+  void readsReportsWrittenBeforeTheViewsWereRecordedAsNovelViews() throws Exception {
+    SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.1, 0.5)), tmp);
+    Path jsonl = tmp.resolve(SimulationReport.THRESHOLDS);
+    String current = Files.readString(jsonl);
+    assertTrue(current.contains(",\"views\":\"depth\","), current);
+    Files.writeString(jsonl, current.replace(",\"views\":\"depth\"", ""));
+    assertEquals(ViewRendering.NOVEL, SimulationReport.read(tmp).get(0).views(), "earlier versions rendered novel views");
+  }
+
+  @Test
+  void refusesToMergeRunsRenderedDifferently() throws Exception {
+    SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.2)), tmp.resolve("a"));
+    SimulationReport.write(List.of(result("snerf-freq", SemanticHead.END_TO_END, ViewRendering.NOVEL, 0.3)),
+        tmp.resolve("b"));
+    var e = assertThrows(SimulationReport.MalformedReportException.class,
+        () -> SimulationReport.merge(List.of(tmp.resolve("a"), tmp.resolve("b"))));
+    assertTrue(e.getMessage().startsWith(tmp.resolve("b").resolve(SimulationReport.THRESHOLDS).toString())
+        && e.getMessage().contains("'snerf-freq' rendered its views as 'novel' but 'ours' in " + tmp.resolve("a")
+        + " as 'depth'"), e.getMessage());
+  }
+
+  @Test
   void readsReportsWrittenBeforeTheSemanticHeadColumn() throws Exception {
     List<SimulationResult> written = List.of(result("ours", SemanticHead.DAMPED, 0.2, 0.4, 0.6),
         result("ours", SemanticHead.PROBE, 0.3, 0.5, 0.7));
@@ -140,6 +167,7 @@ class SimulationReportTest {
         {goodJson.replace("\"method\":\"ours\"", "\"method\":\"snerf-hg\""), "expected method 'ours'"},
         {goodJson.replace("\"damped\"", "\"frozen\""), "unknown semantic head 'frozen'"},
         {goodJson.replace("\"damped\"", "\"probe\""), "expected semantic head 'damped' (run 1 of simulation.csv), found 'probe'"},
+        {goodJson.replace("\"views\":\"depth\"", "\"views\":\"sideways\""), "line 1: unknown view rendering 'sideways'"},
         {goodJson.replace("\"warmup_steps\":100", "\"warmup_steps\":\"many\""), "expected a number for 'warmup_steps'"},
     };
     for (String[] c : badJson) {

@@ -105,7 +105,7 @@ class UserSimulationTest {
 
   @Test
   void thresholdsAreTheFirstRoundAtOrAboveEachLevelOrNull() {
-    SimulationResult r = new SimulationResult("ours", SemanticHead.DAMPED, 0, 100, 3.0, 1.0, new int[] {4}, 8, 6, List.of(
+    SimulationResult r = new SimulationResult("ours", SemanticHead.DAMPED, ViewRendering.MEASURED_DEPTH, 0, 100, 3.0, 1.0, new int[] {4}, 8, 6, List.of(
         new SimulationRound("ours", 0, 0, 100, 0, 0.2),
         new SimulationRound("ours", 1, 5, 350, 1.5, 0.81),
         new SimulationRound("ours", 2, 10, 600, 3.25, 0.79),
@@ -119,6 +119,37 @@ class UserSimulationTest {
     assertEquals("damped", line.get("semantic_head").asText());
     String csv = SimulationReport.csv(List.of(r));
     assertTrue(csv.contains("ours,2,10,600,3.250,0.790000,damped\n"), csv);
+  }
+
+  @Test
+  void scoresHeldOutFramesAroundTheirMeasuredDepthUnlessToldToRenderNovelViews() throws Exception {
+    UserSimulation aroundDepth = tiny(MethodPreset.SNERF_FREQ, 3).optRounds(0).build();
+    UserSimulation novel = tiny(MethodPreset.SNERF_FREQ, 3).optRounds(0).optViews(ViewRendering.NOVEL).build();
+    SimulationResult a = aroundDepth.run();
+    SimulationResult n = novel.run();
+    assertEquals(ViewRendering.MEASURED_DEPTH, a.views(), "the default renders frames as the app shows them");
+    assertEquals(ViewRendering.NOVEL, n.views());
+    // Round 0 scores the warm-up model, which both runs trained identically (same seed).
+    double byDepth = heldOutMiou(aroundDepth.finalModel(), a, true);
+    double byMarching = heldOutMiou(aroundDepth.finalModel(), a, false);
+    org.junit.jupiter.api.Assertions.assertNotEquals(byDepth, byMarching, "the fixture tells the two renders apart");
+    assertEquals(byDepth, a.rounds().get(0).miou(), 1e-12);
+    assertEquals(byMarching, n.rounds().get(0).miou(), 1e-12);
+    assertEquals(byMarching, heldOutMiou(novel.finalModel(), n, false), 1e-12, "same warm-up in both runs");
+  }
+
+  /** mIoU of the held-out frames of {@code r} rendered by {@code model} at the run's evaluation size. */
+  private static double heldOutMiou(io.github.bakefeature.core.pipelines.SemanticFieldModel model, SimulationResult r,
+                                    boolean aroundDepth) throws Exception {
+    var metrics = new io.github.bakefeature.core.eval.SegmentationMetrics(Math.max(2, scene.classNames().size()));
+    var classes = java.util.EnumSet.of(io.github.bakefeature.api.field.RenderOutput.CLASSES);
+    for (int f : r.heldOutFrames()) {
+      var frame = scene.frame(f);
+      var camera = frame.intrinsics().resized(r.evaluationWidth(), r.evaluationHeight());
+      var view = aroundDepth ? model.renderFrame(frame, camera, classes) : model.render(camera, frame.pose(), classes);
+      metrics.add(view.classes(), UserSimulation.sample(frame.groundTruth().orElseThrow(), camera.width(), camera.height()));
+    }
+    return metrics.meanIou();
   }
 
   @Test

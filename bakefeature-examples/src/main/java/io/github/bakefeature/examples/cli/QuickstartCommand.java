@@ -13,6 +13,7 @@ import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.scene.SceneLayout;
 import io.github.bakefeature.core.scene.SceneWriter;
 import io.github.bakefeature.core.simulation.SimulationReport;
+import io.github.bakefeature.core.simulation.ViewRendering;
 import io.github.bakefeature.core.simulation.SimulationResult;
 import io.github.bakefeature.core.simulation.UserSimulation;
 import io.github.bakefeature.core.synth.Preset;
@@ -92,7 +93,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     PrintWriter err = spec.commandLine().getErr();
     SimulateCommand.Settings st = new SimulateCommand.Settings(rounds, warmup, stepsPerRound, clicksPerRound, 5,
-        evalScale, rays, hashLog2, hashMaxRes, seed, null);
+        evalScale, rays, hashLog2, hashMaxRes, seed, null, ViewRendering.MEASURED_DEPTH);
     SimulateCommand.validate(st);
     FeatureOptions featureOptions = FeatureOptions.of("filterbank", aeSteps);
     featureOptions.validate();

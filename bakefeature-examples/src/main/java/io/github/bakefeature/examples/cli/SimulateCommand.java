@@ -9,6 +9,7 @@ import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.simulation.SimulationReport;
 import io.github.bakefeature.core.simulation.SimulationResult;
 import io.github.bakefeature.core.simulation.UserSimulation;
+import io.github.bakefeature.core.simulation.ViewRendering;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -78,6 +79,11 @@ public final class SimulateCommand implements Callable<Integer> {
           + "baselines).")
   String semanticHead;
 
+  @Option(names = "--views", defaultValue = "depth",
+      description = "depth | novel: render clicked and held-out frames around their measured depth, as the app and "
+          + "LabelSession.segment do, or as novel views ignoring it (default: ${DEFAULT-VALUE}).")
+  String views;
+
   /** Which feature cache ours trains on: the options of the features command, which select the same cache. */
   @picocli.CommandLine.Mixin
   FeatureOptions features;
@@ -87,14 +93,15 @@ public final class SimulateCommand implements Callable<Integer> {
 
   /** Settings shared with the quickstart. */
   record Settings(int rounds, int warmup, int stepsPerRound, int clicksPerRound, int holdoutEvery, double evalScale,
-                  int rays, Integer hashLog2, Integer hashMaxRes, long seed, SemanticHead semanticHead) {}
+                  int rays, Integer hashLog2, Integer hashMaxRes, long seed, SemanticHead semanticHead,
+                  ViewRendering views) {}
 
   @Override
   public Integer call() throws Exception {
     features.validate(scene);
     List<MethodPreset> presets = parseMethods(methods);
     Settings st = new Settings(rounds, warmup, stepsPerRound, clicksPerRound, holdoutEvery, evalScale, rays, hashLog2,
-        hashMaxRes, seed, semanticHead == null ? null : SemanticHead.fromId(semanticHead));
+        hashMaxRes, seed, semanticHead == null ? null : SemanticHead.fromId(semanticHead), views(views));
     validate(st);
     Scene s = SceneFolder.open(scene);
     OutputPaths.folder("--out", out, scene);
@@ -107,6 +114,14 @@ public final class SimulateCommand implements Callable<Integer> {
     JsonLines.printAll(spec.commandLine().getOut(), SimulationReport.thresholds(results));
     spec.commandLine().getErr().println("simulate: wrote " + files.csv() + ", " + files.plot() + ", " + files.thresholds());
     return 0;
+  }
+
+  private static ViewRendering views(String id) {
+    try {
+      return ViewRendering.fromId(id.strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--views: " + e.getMessage());
+    }
   }
 
   static List<MethodPreset> parseMethods(List<String> names) {
@@ -159,6 +174,7 @@ public final class SimulateCommand implements Callable<Integer> {
           .optEvaluationScale(st.evalScale())
           .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(st.rays()).optSeed(st.seed()).build())
           .optSeed(st.seed())
+          .optViews(st.views())
           .optProgress(bars)
           .optListener(r -> {
             bars.close(); // ends the warm-up bar's line
@@ -216,6 +232,7 @@ public final class SimulateCommand implements Callable<Integer> {
     m.put("hash_max_res", st.hashMaxRes());
     m.put("seed", st.seed());
     m.put("semantic_head", st.semanticHead() == null ? "default" : st.semanticHead().id());
+    m.put("views", st.views().id());
     return m;
   }
 }

@@ -36,6 +36,7 @@ class SimulateQuickstartCommandTest {
     assertEquals("ours", ours.get("method").asText());
     assertEquals(10, ours.get("clicks").asInt());
     assertEquals("damped", ours.get("semantic_head").asText(), "ours' default head");
+    assertEquals("depth", ours.get("views").asText(), "frames render around their measured depth, as in the app");
     assertTrue(ours.has("clicks_to_80") && ours.has("seconds_to_90"), lines[0]);
     assertEquals("snerf-freq", JSON.readTree(lines[1]).get("method").asText());
     assertEquals("end-to-end", JSON.readTree(lines[1]).get("semantic_head").asText());
@@ -68,6 +69,19 @@ class SimulateQuickstartCommandTest {
     Cli.Result none = Cli.run("merge-simulations", "--in", tmp.resolve("nothing").toString(), "--out", merged.toString());
     assertEquals(2, none.code());
     assertTrue(none.err().contains("simulation.csv") && none.err().contains("no such file"), none.err());
+    Cli.Result novel = Cli.run("simulate", "--scene", scene.toString(), "--methods", "snerf-freq", "--rounds", "1",
+        "--warmup", "4", "--steps-per-round", "2", "--rays", "64", "--holdout-every", "3", "--eval-scale", "0.5",
+        "--views", "novel", "--out", tmp.resolve("novel").toString());
+    assertEquals(0, novel.code(), novel.err());
+    assertEquals("novel", JSON.readTree(novel.out().strip()).get("views").asText(), novel.out());
+    Cli.Result mixed = Cli.run("merge-simulations", "--in", tmp.resolve("probe").toString(), "--in",
+        tmp.resolve("novel").toString(), "--out", tmp.resolve("mixed").toString());
+    assertEquals(2, mixed.code());
+    assertTrue(mixed.err().contains("rendered its views as 'novel'"), mixed.err());
+    Cli.Result badViews = Cli.run("simulate", "--scene", scene.toString(), "--methods", "ours", "--rounds", "1",
+        "--views", "sideways", "--out", out.toString());
+    assertEquals(2, badViews.code());
+    assertTrue(badViews.err().contains("--views: unknown view rendering 'sideways'"), badViews.err());
     Cli.Result badHead = Cli.run("simulate", "--scene", scene.toString(), "--methods", "ours", "--rounds", "1",
         "--semantic-head", "frozen", "--out", out.toString());
     assertEquals(2, badHead.code());
@@ -95,6 +109,7 @@ class SimulateQuickstartCommandTest {
     assertEquals(3, lines.length, "a thresholds line per method and the summary: " + r.out());
     JsonNode summary = JSON.readTree(lines[2]);
     assertEquals("quickstart", summary.get("command").asText());
+    assertEquals("depth", summary.get("settings").get("views").asText(), "rendered as the app shows frames");
     for (String key : new String[] {"simulation_csv", "simulation_plot", "thresholds", "pointcloud", "checkpoint"}) {
       assertTrue(Files.size(Path.of(summary.get(key).asText())) > 0, key);
     }

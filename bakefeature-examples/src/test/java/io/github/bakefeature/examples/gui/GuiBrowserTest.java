@@ -129,6 +129,9 @@ class GuiBrowserTest {
       wait.until(x -> disk(f, 0, ra[0], ra[2]) == a + 1 && disk(f, 0, midB, rb[2]) == b + 1);
 
       // Classes: add one with the form, rename it by double-clicking, recolour it with its swatch.
+      // The field admits the server's limit in characters, i.e. up to twice as many UTF-16 units.
+      assertEquals(2L * GuiLimits.defaults().maxClassNameLength(), ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+          "return document.getElementById('new-class-name').maxLength"));
       d.findElement(By.id("new-class-name")).sendKeys("lamp");
       d.findElement(By.cssSelector("#add-class button")).click();
       wait.until(x -> f.session.classes().size() == 7);

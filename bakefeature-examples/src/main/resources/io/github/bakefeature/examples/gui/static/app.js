@@ -69,6 +69,7 @@ function applyState(st) {
   S.token = st.token;
   S.scene = st.scene;
   S.limits = st.limits;
+  $('new-class-name').maxLength = nameUnits();
   S.exports = st.exports;
   S.versions = st.annotation.versions.slice();
   S.annotated = new Set(st.annotation.annotatedFrames);
@@ -334,6 +335,13 @@ function renderPalette() {
   }
 }
 
+// The server counts a class name's characters (code points); an input's maxLength counts UTF-16
+// units, two per character beyond the BMP. Allow that many units and let the server's message say
+// when a name is too long, so 64 emoji are not cut at 32.
+function nameUnits() {
+  return 2 * (S.limits.maxClassNameLength ?? 64);
+}
+
 function startRename(li, c) {
   const name = li.querySelector('.class-name');
   if (!name) {
@@ -342,7 +350,7 @@ function startRename(li, c) {
   const input = document.createElement('input');
   input.className = 'class-name-edit';
   input.value = c.name;
-  input.maxLength = S.limits.maxClassNameLength ?? 64;
+  input.maxLength = nameUnits();
   input.setAttribute('aria-label', 'New name of ' + c.name);
   name.replaceWith(input);
   input.focus();
