@@ -674,7 +674,6 @@ public final class DefaultLabelSession implements LabelSession {
     return model.renderFrame(scene.frame(frame), camera, outputs).withClassesBelow(store.classes().size());
   }
 
-
   /**
    * {@inheritDoc}
    *
