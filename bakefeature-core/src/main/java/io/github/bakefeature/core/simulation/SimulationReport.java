@@ -30,7 +30,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Writes the results of simulations of several methods on one scene:
  *
  * <pre>
- * simulation.csv     method,round,clicks,steps,wall_seconds,miou,semantic_head  (one row per method and round)
+ * simulation.csv     method,round,clicks,steps,wall_seconds,miou,semantic_head,classes_clicked
+ *                    (one row per method and round)
  * simulation.png     two panels: mIoU vs clicks, mIoU vs wall seconds; one curve per method
  * thresholds.jsonl   one JSON object per method: clicks and wall seconds to reach 80% and 90% mIoU
  *                    (null if never reached), final mIoU, warm-up steps and seconds, held-out frames,
@@ -73,9 +74,13 @@ public final class SimulationReport {
     return new Files3(csv, png, jsonl);
   }
 
-  /** The CSV header; the semantic head tells apart two runs of one method (e.g. damped and probe). */
-  static final String HEADER = "method,round,clicks,steps,wall_seconds,miou,semantic_head";
-  /** The header of reports written before the semantic head had a column; still read. */
+  /**
+   * The CSV header; the semantic head tells apart two runs of one method (e.g. damped and probe),
+   * {@code classes_clicked} is {@link SimulationRound#classesClicked} (empty when unknown).
+   */
+  static final String HEADER = "method,round,clicks,steps,wall_seconds,miou,semantic_head,classes_clicked";
+  /** Headers of reports written by earlier versions, still read: before the clicked classes, before the head. */
+  private static final String HEADER_WITHOUT_CLASSES = "method,round,clicks,steps,wall_seconds,miou,semantic_head";
   private static final String HEADER_WITHOUT_HEAD = "method,round,clicks,steps,wall_seconds,miou";
 
   /** The CSV text (header and one row per method and round). */
@@ -86,7 +91,8 @@ public final class SimulationReport {
         sb.append(x.method()).append(',').append(x.round()).append(',').append(x.clicks()).append(',')
             .append(x.steps()).append(',').append(String.format(Locale.ROOT, "%.3f", x.wallSeconds())).append(',')
             .append(Double.isNaN(x.miou()) ? "" : String.format(Locale.ROOT, "%.6f", x.miou())).append(',')
-            .append(r.semanticHead().id()).append('\n');
+            .append(r.semanticHead().id()).append(',')
+            .append(x.classesClicked() < 0 ? "" : Integer.toString(x.classesClicked())).append('\n');
       }
     }
     return sb.toString();
@@ -264,12 +270,12 @@ public final class SimulationReport {
   private static List<Run> readRounds(Path file) throws IOException {
     List<String> lines = Files.readAllLines(file);
     String first = lines.isEmpty() ? "" : lines.get(0).strip();
-    if (!first.equals(HEADER) && !first.equals(HEADER_WITHOUT_HEAD)) {
+    int fields = first.equals(HEADER) ? 8 : first.equals(HEADER_WITHOUT_CLASSES) ? 7 : first.equals(HEADER_WITHOUT_HEAD) ? 6 : 0;
+    if (fields == 0) {
       throw new MalformedReportException(file, "line 1: expected the header '" + HEADER + "' (or, from earlier"
-          + " versions, '" + HEADER_WITHOUT_HEAD + "'), found '"
+          + " versions, '" + HEADER_WITHOUT_CLASSES + "' or '" + HEADER_WITHOUT_HEAD + "'), found '"
           + (lines.isEmpty() ? "" : lines.get(0)) + "'");
     }
-    int fields = first.equals(HEADER) ? 7 : 6;
     List<Run> runs = new ArrayList<>();
     List<SimulationRound> run = null;
     for (int i = 1; i < lines.size(); i++) {
@@ -292,7 +298,7 @@ public final class SimulationReport {
       double wall = decimal(file, where, "wall_seconds", f[4], Double.POSITIVE_INFINITY);
       double miou = f[5].isBlank() ? Double.NaN : decimal(file, where, "miou", f[5], 1);
       String head = null;
-      if (fields == 7) {
+      if (fields >= 7) {
         try {
           head = SemanticHead.fromId(f[6].strip()).id();
         } catch (IllegalArgumentException e) {
@@ -318,7 +324,9 @@ public final class SimulationReport {
               + clicks + ", " + steps + ", " + wall);
         }
       }
-      run.add(new SimulationRound(method, round, clicks, steps, wall, miou));
+      int classesClicked = fields < 8 || f[7].isBlank() ? -1
+          : (int) integer(file, where, "classes_clicked", f[7], Short.MAX_VALUE);
+      run.add(new SimulationRound(method, round, clicks, steps, wall, miou, classesClicked));
     }
     if (runs.isEmpty()) {
       throw new MalformedReportException(file, "expected at least one round, found none");

@@ -137,7 +137,7 @@ public final class UserSimulation {
 
     List<SimulationRound> rounds = new ArrayList<>();
     SimulationRound r0 = new SimulationRound(method, 0, 0, trainer.iteration(), 0.0,
-        evaluate(model, scene, test, testTruth, ew, eh, classes));
+        evaluate(model, scene, test, testTruth, ew, eh, classes), 0);
     rounds.add(r0);
     b.listener.accept(r0);
 
@@ -146,6 +146,7 @@ public final class UserSimulation {
     short[][] trainTruth = new short[train.length][];
     BitSet[] clicked = new BitSet[train.length];
     int clicks = 0;
+    BitSet clickedClasses = new BitSet(classes);
     double wall = 0;
     int[] candidates = new int[data.width() * data.height()];
     for (int round = 1; round <= b.rounds; round++) {
@@ -178,6 +179,7 @@ public final class UserSimulation {
           candidates[k] = p;
           data.setLabel(ti, p, gt[p]);
           clicked[ti].set(p);
+          clickedClasses.set(gt[p]);
         }
         clicks += take;
         wanted -= take;
@@ -188,7 +190,7 @@ public final class UserSimulation {
       model = trainer.snapshot();
       wall += (System.nanoTime() - start) / 1e9;
       SimulationRound r = new SimulationRound(method, round, clicks, trainer.iteration(), wall,
-          evaluate(model, scene, test, testTruth, ew, eh, classes));
+          evaluate(model, scene, test, testTruth, ew, eh, classes), clickedClasses.cardinality());
       rounds.add(r);
       b.listener.accept(r);
     }

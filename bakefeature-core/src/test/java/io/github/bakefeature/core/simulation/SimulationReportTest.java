@@ -24,7 +24,7 @@ class SimulationReportTest {
   private static SimulationResult result(String method, SemanticHead head, ViewRendering views, double... miou) {
     List<SimulationRound> rounds = new java.util.ArrayList<>();
     for (int i = 0; i < miou.length; i++) {
-      rounds.add(new SimulationRound(method, i, 5 * i, 100 + 250L * i, 1.5 * i, miou[i]));
+      rounds.add(new SimulationRound(method, i, 5 * i, 100 + 250L * i, 1.5 * i, miou[i], Math.min(i, 2)));
     }
     return new SimulationResult(method, head, views, 7, 100, 12.25, 3.5, new int[] {4, 9}, 80, 60, rounds);
   }
@@ -126,12 +126,28 @@ class SimulationReportTest {
     SimulationReport.write(written, tmp);
     Path csv = tmp.resolve(SimulationReport.CSV);
     String current = Files.readString(csv);
-    assertTrue(current.contains("ours,2,10,") && current.contains(",damped\n") && current.contains(",probe\n"), current);
-    // The older layout: the same rows without the last column.
-    Files.writeString(csv, current.replaceAll(",(semantic_head|damped|probe)\n", "\n"));
+    assertTrue(current.contains("ours,2,10,") && current.contains(",damped,2\n") && current.contains(",probe,2\n"), current);
+    // The oldest layout: the same rows without the last two columns.
+    Files.writeString(csv, current.replaceAll(",(semantic_head|damped|probe),(classes_clicked|\\d+)\n", "\n"));
     List<SimulationResult> read = SimulationReport.read(tmp);
     assertEquals(List.of(SemanticHead.DAMPED, SemanticHead.PROBE), read.stream().map(SimulationResult::semanticHead).toList());
     assertEquals(0.7, read.get(1).rounds().get(2).miou(), 1e-6);
+    assertEquals(-1, read.get(1).rounds().get(2).classesClicked(), "not recorded then");
+  }
+
+  @Test
+  void readsReportsWrittenBeforeTheClickedClassesColumnAndWritesThemBackAsUnknown() throws Exception {
+    SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.2, 0.4, 0.6)), tmp);
+    Path csv = tmp.resolve(SimulationReport.CSV);
+    String current = Files.readString(csv);
+    assertTrue(current.startsWith(SimulationReport.HEADER + "\n") && current.contains("ours,1,5,350,1.500,0.400000,damped,1\n"),
+        current);
+    Files.writeString(csv, current.replaceAll(",(classes_clicked|\\d+)\n", "\n"));
+    List<SimulationResult> read = SimulationReport.read(tmp);
+    assertEquals(List.of(-1, -1, -1), read.get(0).rounds().stream().map(SimulationRound::classesClicked).toList());
+    assertEquals(0.6, read.get(0).rounds().get(2).miou(), 1e-6);
+    assertTrue(SimulationReport.csv(read).contains("ours,1,5,350,1.500,0.400000,damped,\n"),
+        "unknown stays an empty field, not a number nobody measured");
   }
 
   @Test
@@ -148,10 +164,11 @@ class SimulationReportTest {
         {goodCsv.replace("ours,2,", "ours,3,"), "line 4: expected round 0 of a method or round 2 of ours (damped head), found round 3"},
         {goodCsv.replace("ours,2,10,", "ours,2,3,"), "line 4: expected clicks, steps and wall_seconds no smaller"},
         {goodCsv.replace("0.600000", "1.600000"), "line 4: expected miou to be a number in [0.0, 1.0], found '1.600000'"},
-        {goodCsv.replace(",0.400000", ""), "line 3: expected 7 comma-separated fields, found 6"},
+        {goodCsv.replace(",0.400000", ""), "line 3: expected 8 comma-separated fields, found 7"},
+        {goodCsv.replace("0.400000,damped,1", "0.400000,damped,one"), "line 3: expected classes_clicked to be an integer"},
         {goodCsv.replace("0.600000,damped", "0.600000,probe"), "line 4: expected round 0 of a method or round 2 of ours"
             + " (damped head), found round 2 of ours (probe head)"},
-        {"method,round,clicks,steps,wall_seconds,miou,semantic_head\n", "expected at least one round"},
+        {SimulationReport.HEADER + "\n", "expected at least one round"},
         {goodCsv.replace("0.400000,damped", "0.400000,"), "line 3: unknown semantic head ''"},
     };
     for (String[] c : badCsv) {

@@ -72,6 +72,11 @@ class UserSimulationTest {
       assertEquals(ra.clicks(), rb.clicks());
       assertEquals(ra.steps(), rb.steps());
       assertEquals(ra.miou(), rb.miou(), "round " + i + ": same seed, same mIoU");
+      assertEquals(ra.classesClicked(), rb.classesClicked());
+      assertTrue(i == 0 ? ra.classesClicked() == 0
+              : ra.classesClicked() >= 1 && ra.classesClicked() <= Math.min(ra.clicks(), scene.classNames().size())
+                  && ra.classesClicked() >= a.rounds().get(i - 1).classesClicked(),
+          "round " + i + ": " + ra.classesClicked() + " classes clicked after " + ra.clicks() + " clicks");
     }
     assertEquals(0.0, a.rounds().get(0).wallSeconds());
     assertTrue(sim.finalModel() != null && sim.finalModel().step() == 10 + 15);
@@ -85,7 +90,7 @@ class UserSimulationTest {
     }
     SimulationReport.Files3 files = SimulationReport.write(results, tmp.resolve("out"));
     List<String> csv = Files.readAllLines(files.csv());
-    assertEquals("method,round,clicks,steps,wall_seconds,miou,semantic_head", csv.get(0));
+    assertEquals("method,round,clicks,steps,wall_seconds,miou,semantic_head,classes_clicked", csv.get(0));
     assertEquals(1 + 2 * 3, csv.size());
     assertTrue(csv.get(1).startsWith("ours,0,0,10,0.000,"), csv.get(1));
     assertTrue(csv.get(6).startsWith("snerf-freq,2,10,20,"), csv.get(6));
@@ -118,7 +123,7 @@ class UserSimulationTest {
     assertEquals(0.85, line.get("final_miou").asDouble());
     assertEquals("damped", line.get("semantic_head").asText());
     String csv = SimulationReport.csv(List.of(r));
-    assertTrue(csv.contains("ours,2,10,600,3.250,0.790000,damped\n"), csv);
+    assertTrue(csv.contains("ours,2,10,600,3.250,0.790000,damped,\n"), csv);
   }
 
   @Test

@@ -178,8 +178,8 @@ public final class SimulateCommand implements Callable<Integer> {
           .optProgress(bars)
           .optListener(r -> {
             bars.close(); // ends the warm-up bar's line
-            err.printf("simulate %s: round %d/%d, %d clicks, %d steps, %.1f s, mIoU %.3f%n", r.method(), r.round(),
-                st.rounds(), r.clicks(), r.steps(), r.wallSeconds(), r.miou());
+            err.printf("simulate %s: round %d/%d, %d clicks on %d classes, %d steps, %.1f s, mIoU %.3f%n", r.method(),
+                r.round(), st.rounds(), r.clicks(), r.classesClicked(), r.steps(), r.wallSeconds(), r.miou());
             err.flush();
           });
       Integer log2 = st.hashLog2();

@@ -46,7 +46,7 @@ class SimulateQuickstartCommandTest {
     BufferedImage png = ImageIO.read(out.resolve("simulation.png").toFile());
     assertTrue(png.getWidth() > 0);
     assertEquals(2, Files.readAllLines(out.resolve("thresholds.jsonl")).size());
-    assertTrue(r.err().contains("simulate ours: round 2/2"), r.err());
+    assertTrue(r.err().contains("simulate ours: round 2/2, 10 clicks on "), r.err());
 
     Cli.Result probe = Cli.run("simulate", "--scene", scene.toString(), "--methods", "ours", "--rounds", "1",
         "--warmup", "4", "--steps-per-round", "2", "--rays", "64", "--hash-log2", "12", "--hash-max-res", "64",
