@@ -45,6 +45,12 @@ public record SegmentationEvaluation(String source, int[] frames, long pixels, d
             + java.util.Arrays.toString(available));
       }
     }
+    // Read every reference before the first render: a bad labelme file (an unknown label, broken
+    // JSON) must fail in a second, not after minutes of rendering. They are read again below,
+    // one at a time, so memory stays one frame's worth.
+    for (int f : use) {
+      truth.truth(f);
+    }
     int c = Math.max(1, Math.max(classCount, scene.classNames().size()));
     SegmentationMetrics m = new SegmentationMetrics(c);
     for (int f : use) {

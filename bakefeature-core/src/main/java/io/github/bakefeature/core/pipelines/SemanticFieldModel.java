@@ -184,10 +184,11 @@ public final class SemanticFieldModel implements FieldModel {
   /**
    * Why this model cannot be the model of a scene with {@code bounds} and {@code classes} classes
    * (0 = unknown), or null if it can: its box differs (the encodings are normalised to it) or it
-   * predicts more classes. Fewer classes is fine: a model saved before classes were added.
+   * predicts more classes. Fewer classes is fine: a model saved before classes were added. A scene
+   * of one class has models of two (training always gives the semantic head at least two logits).
    */
   public String sceneMismatch(io.github.bakefeature.api.scene.Aabb bounds, int classes) {
-    if (classes > 0 && classCount() > classes) {
+    if (classes > 0 && classCount() > Math.max(2, classes)) {
       return "the model predicts " + classCount() + " classes but the scene has " + classes + " (metadata.json)";
     }
     io.github.bakefeature.api.scene.Aabb a = bounds();

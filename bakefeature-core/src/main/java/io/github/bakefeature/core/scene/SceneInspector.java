@@ -45,33 +45,14 @@ public final class SceneInspector {
     int annotated = 0;
     long scribblePixels = 0;
     for (int i = 0; i < n; i++) {
-      Frame f = scene.frame(i);
-      int w = f.intrinsics().width();
-      int h = f.intrinsics().height();
-      RgbImage rgb = f.rgb();
-      check(f, "colour image", rgb.width(), rgb.height(), w, h);
-      Optional<DepthImage> depth = f.depth();
-      if (depth.isPresent()) {
-        check(f, "depth", depth.get().width(), depth.get().height(), w, h);
+      FrameStats st = checkFrame(scene.frame(i), classes);
+      if (st.depthCoverage() >= 0) {
         depthFrames++;
-        coverageSum += depth.get().coverage();
+        coverageSum += st.depthCoverage();
       }
-      Optional<LabelImage> gt = f.groundTruth();
-      if (gt.isPresent()) {
-        check(f, "ground truth", gt.get().width(), gt.get().height(), w, h);
-        checkClasses(f, "ground truth", gt.get(), classes);
-        gtFrames++;
-      }
-      Optional<LabelImage> scribbles = f.scribbles();
-      if (scribbles.isPresent()) {
-        check(f, "scribbles", scribbles.get().width(), scribbles.get().height(), w, h);
-        checkClasses(f, "scribbles", scribbles.get(), classes);
-        int labelled = scribbles.get().labelledCount();
-        scribblePixels += labelled;
-        if (labelled > 0) {
-          annotated++;
-        }
-      }
+      gtFrames += st.groundTruth() ? 1 : 0;
+      scribblePixels += st.scribblePixels();
+      annotated += st.scribblePixels() > 0 ? 1 : 0;
       progress.frameDone(i + 1, n);
     }
     SceneFolder folder = scene instanceof SceneFolder sf ? sf : null;
@@ -82,6 +63,59 @@ public final class SceneInspector {
         source, warning,
         depthFrames, depthFrames == 0 ? 0 : coverageSum / depthFrames, gtFrames, annotated, scribblePixels,
         depthFrames == 0 ? PoseCheck.unchecked("the scene has no depth") : PoseCheck.check(scene));
+  }
+
+  /**
+   * Decodes and checks every image of {@code scene} as {@link #inspect} does, on all cores and
+   * without the summary: what commands run before long work (features, training), so a truncated
+   * depth or label file fails in seconds rather than after it.
+   *
+   * @throws InvalidSceneException naming the file of the lowest-numbered frame that fails
+   */
+  public static void decodeAll(Scene scene) throws IOException {
+    int classes = scene.classNames().size();
+    IOException[] failures = new IOException[scene.size()];
+    java.util.stream.IntStream.range(0, scene.size()).parallel().forEach(i -> {
+      try {
+        checkFrame(scene.frame(i), classes);
+      } catch (IOException e) {
+        failures[i] = e;
+      }
+    });
+    for (IOException e : failures) {
+      if (e != null) {
+        throw e;
+      }
+    }
+  }
+
+  /** @param depthCoverage fraction of valid depth pixels, -1 without depth */
+  private record FrameStats(double depthCoverage, boolean groundTruth, long scribblePixels) {}
+
+  private static FrameStats checkFrame(Frame f, int classes) throws IOException {
+    int w = f.intrinsics().width();
+    int h = f.intrinsics().height();
+    RgbImage rgb = f.rgb();
+    check(f, "colour image", rgb.width(), rgb.height(), w, h);
+    Optional<DepthImage> depth = f.depth();
+    double coverage = -1;
+    if (depth.isPresent()) {
+      check(f, "depth", depth.get().width(), depth.get().height(), w, h);
+      coverage = depth.get().coverage();
+    }
+    Optional<LabelImage> gt = f.groundTruth();
+    if (gt.isPresent()) {
+      check(f, "ground truth", gt.get().width(), gt.get().height(), w, h);
+      checkClasses(f, "ground truth", gt.get(), classes);
+    }
+    long labelled = 0;
+    Optional<LabelImage> scribbles = f.scribbles();
+    if (scribbles.isPresent()) {
+      check(f, "scribbles", scribbles.get().width(), scribbles.get().height(), w, h);
+      checkClasses(f, "scribbles", scribbles.get(), classes);
+      labelled = scribbles.get().labelledCount();
+    }
+    return new FrameStats(coverage, gt.isPresent(), labelled);
   }
 
   private static void check(Frame f, String what, int w, int h, int ew, int eh) throws InvalidSceneException {

@@ -1,6 +1,5 @@
 package io.github.bakefeature.core.session;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +13,7 @@ import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.io.AtomicFiles;
 import io.github.bakefeature.core.io.ImageFiles;
+import io.github.bakefeature.core.io.JsonErrors;
 import io.github.bakefeature.core.scene.LabelSizes;
 import io.github.bakefeature.core.scene.SceneLayout;
 import io.github.bakefeature.core.scene.SceneWriter;
@@ -347,9 +347,7 @@ public final class AnnotationStore implements AutoCloseable {
           root = null;
         }
       } catch (JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        warn(json + ": unreadable: expected JSON, found " + e.getOriginalMessage()
-            + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+        warn(json + ": unreadable: expected JSON, found " + JsonErrors.describe(e)
             + "; keeping the scribbles, setting the old history aside and starting a new one");
       }
       if (root == null) {

@@ -61,17 +61,20 @@ public final class SimulationReport {
   /** Writes the CSV, the plot and the thresholds of {@code results} into {@code dir}. */
   public static Files3 write(List<SimulationResult> results, Path dir) throws IOException {
     Files.createDirectories(dir);
-    Path csv = dir.resolve(CSV);
-    Path png = dir.resolve(PLOT);
-    Path jsonl = dir.resolve(THRESHOLDS);
-    AtomicFiles.writeString(csv, csv(results));
-    ImageFiles.writePng(plot(results, 1200, 480), png);
+    Files3 f = files(dir);
+    AtomicFiles.writeString(f.csv(), csv(results));
+    ImageFiles.writePng(plot(results, 1200, 480), f.plot());
     StringBuilder sb = new StringBuilder();
     for (Map<String, Object> line : thresholds(results)) {
       sb.append(toJson(line)).append('\n');
     }
-    AtomicFiles.writeString(jsonl, sb.toString());
-    return new Files3(csv, png, jsonl);
+    AtomicFiles.writeString(f.thresholds(), sb.toString());
+    return f;
+  }
+
+  /** Where {@link #write} puts the report in {@code dir}. */
+  public static Files3 files(Path dir) {
+    return new Files3(dir.resolve(CSV), dir.resolve(PLOT), dir.resolve(THRESHOLDS));
   }
 
   /**
@@ -374,7 +377,7 @@ public final class SimulationReport {
       o = JSON.readTree(line);
     } catch (JsonProcessingException e) {
       throw new MalformedReportException(file, where + "expected a JSON object, found '" + line + "' ("
-          + e.getOriginalMessage() + ")");
+          + io.github.bakefeature.core.io.JsonErrors.describe(e) + ")");
     }
     if (o == null || !o.isObject()) {
       throw new MalformedReportException(file, where + "expected a JSON object, found '" + line + "'");

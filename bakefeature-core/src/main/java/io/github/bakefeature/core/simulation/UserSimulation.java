@@ -18,6 +18,7 @@ import io.github.bakefeature.core.pipelines.SemanticFieldModel;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.pipelines.Training;
 import io.github.bakefeature.core.renderers.RenderSettings;
+import io.github.bakefeature.core.scene.SceneLayout;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -96,6 +97,11 @@ public final class UserSimulation {
     if (test.length == 0 || train.length == 0) {
       throw new IllegalArgumentException("holding out every " + b.heldOutEvery + "th frame of " + scene.size()
           + " frames leaves " + test.length + " held-out and " + train.length + " training frames; need at least one of each");
+    }
+    // Every training frame may be clicked and every held-out frame is scored: check them all
+    // before the warm-up, so a missing or unreadable file fails in seconds, not after the rounds.
+    for (int i = 0; i < scene.size(); i++) {
+      groundTruth(scene, i);
     }
     int classes = Math.max(2, scene.classNames().size());
     String method = b.method.id();
@@ -224,8 +230,10 @@ public final class UserSimulation {
   private static LabelImage groundTruth(Scene scene, int frame) throws IOException {
     Optional<LabelImage> gt = scene.frame(frame).groundTruth();
     if (gt.isEmpty()) {
-      throw new IllegalArgumentException("frame " + scene.frame(frame).name()
-          + " has no ground truth; the user simulation needs gt_semantic/ for every frame");
+      String name = scene.frame(frame).name();
+      throw new IllegalArgumentException("frame " + name + " has no ground truth"
+          + scene.directory().map(d -> " (expected " + d.resolve(SceneLayout.GT_SEMANTIC).resolve(name + ".png") + ")").orElse("")
+          + "; the user simulation needs gt_semantic/ for every frame");
     }
     return gt.get();
   }

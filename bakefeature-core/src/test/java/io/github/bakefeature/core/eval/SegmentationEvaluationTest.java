@@ -118,6 +118,26 @@ class SegmentationEvaluationTest {
   }
 
   @Test
+  void aBadLabelmeFileFailsBeforeAnyFrameIsRendered() throws Exception {
+    Path dir = scene(false);
+    Path masks = Files.createDirectories(dir.resolve(LabelmeMasks.FOLDER));
+    Files.writeString(masks.resolve("00000.json"), "{\"shapes\": [], \"imageWidth\": 16, \"imageHeight\": 12}");
+    Files.writeString(masks.resolve("00002.json"), "{\"shapes\": [{\"label\": \"tabel\", \"points\": [[0,0],[8,12]],"
+        + " \"shape_type\": \"rectangle\"}], \"imageWidth\": 16, \"imageHeight\": 12}");
+    SceneFolder s = SceneFolder.open(dir);
+    GroundTruth gt = GroundTruth.detect(s);
+    java.util.List<Integer> rendered = new java.util.ArrayList<>();
+    ViewSource counting = (frame, camera, outputs) -> {
+      rendered.add(frame);
+      return new RenderedView(W, H, null, null, null, 0, new short[W * H], new float[W * H], 0);
+    };
+    InvalidSceneException e = assertThrows(InvalidSceneException.class,
+        () -> SegmentationEvaluation.of(counting, 6, s, gt, null));
+    assertTrue(e.getMessage().contains("00002.json") && e.getMessage().contains("tabel"), e.getMessage());
+    assertEquals(java.util.List.of(), rendered, "no frame rendered before the references were checked");
+  }
+
+  @Test
   void scenesWithoutReferencesAndStrayFilesAreReported() throws Exception {
     Path dir = scene(false);
     SceneFolder s = SceneFolder.open(dir);

@@ -171,6 +171,21 @@ class UserSimulationTest {
     assertTrue(e.getMessage().contains("feature targets"), e.getMessage());
   }
 
+  @Test
+  void aFrameWithoutGroundTruthFailsBeforeTheWarmUpNamingTheMissingFile() throws Exception {
+    Path dir = tmp.resolve("scene");
+    io.github.bakefeature.core.scene.SceneWriter.write(scene, dir);
+    Path missing = dir.resolve("gt_semantic").resolve(scene.frame(4).name() + ".png");
+    Files.delete(missing);
+    io.github.bakefeature.api.scene.Scene folder = io.github.bakefeature.core.scene.SceneFolder.open(dir);
+    List<Long> warmUpSteps = new ArrayList<>();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> UserSimulation.builder(folder).optMethod(MethodPreset.SNERF_FREQ).optWarmupSteps(25).optHeldOutEvery(3)
+            .optProgress((stage, done, total) -> warmUpSteps.add(done)).build().run());
+    assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    assertEquals(List.of(), warmUpSteps, "no training before the check");
+  }
+
   private static io.github.bakefeature.api.scene.RgbImage rgb(int i) {
     try {
       return scene.frame(i).rgb();

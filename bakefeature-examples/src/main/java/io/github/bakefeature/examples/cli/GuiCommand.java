@@ -6,7 +6,6 @@ import io.github.bakefeature.core.features.FeatureCache;
 import io.github.bakefeature.core.features.FeaturePca;
 import io.github.bakefeature.core.fields.MethodPreset;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
-import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.scene.SceneLayout;
 import io.github.bakefeature.core.session.DefaultLabelSession;
 import io.github.bakefeature.examples.gui.GuiServer;
@@ -42,6 +41,12 @@ public final class GuiCommand implements Callable<Integer> {
       description = "Address to listen on (default: ${DEFAULT-VALUE}). The app has no login: only use another "
           + "address on a network you trust, or reach a remote machine through an SSH tunnel (ssh -L).")
   String host;
+
+  @Option(names = "--allow-host", paramLabel = "NAME",
+      description = "With a --host other than loopback: a host name browsers may use to reach the app (e.g. the "
+          + "server's DNS name); repeatable. IP addresses and the --host name are always accepted, other names refused "
+          + "(a web page could otherwise reach the app by DNS rebinding).")
+  List<String> allowHosts = new ArrayList<>();
 
   @Option(names = "--method", defaultValue = "ours",
       description = "ours | snerf-freq | snerf-hg | snerf-hg-freq (default: ${DEFAULT-VALUE}).")
@@ -100,6 +105,13 @@ public final class GuiCommand implements Callable<Integer> {
     if (previewSize < 16 || previewSize > 4096) {
       throw new IllegalArgumentException("--preview-size must be in [16, 4096] pixels, found " + previewSize);
     }
+    for (String name : allowHosts) {
+      try {
+        GuiServer.checkHostName(name);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--allow-host: " + e.getMessage());
+      }
+    }
     boolean loopback;
     try {
       loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
@@ -109,7 +121,7 @@ public final class GuiCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     MethodPreset preset = MethodPreset.fromId(method);
-    Scene s = SceneFolder.open(scene);
+    Scene s = TrainedSceneOptions.openDecoded(scene);
     FeatureCache cache = null;
     FeaturePca pca = null;
     if (preset.usesFeatures()) {
@@ -142,6 +154,7 @@ public final class GuiCommand implements Callable<Integer> {
       try (DefaultLabelSession session = sb.build()) {
         try (GuiServer gui = SessionExports.register(GuiServer.builder(session))
             .optHost(host)
+            .optAllowedHostNames(allowHosts)
             .optPort(port)
             .optPreviewSize(previewSize)
             .optFeaturePca(pca)
@@ -150,7 +163,9 @@ public final class GuiCommand implements Callable<Integer> {
           err.println("BakeFeature app for " + s.directory().orElse(scene) + " (" + s.size() + " frames, " + preset.id() + ")");
           err.println("  open " + gui.url() + " in a browser; Ctrl+C stops it (every change is already saved)");
           if (!loopback) {
-            err.println("  WARNING: listening on " + host + ": anyone who can reach this address can edit the labels");
+            err.println("  WARNING: listening on " + host + ": anyone who can reach this address can edit the labels"
+                + "; browsers reach it by IP address" + (allowHosts.isEmpty() ? "" : " or as " + String.join(", ", allowHosts))
+                + ", other host names are refused (--allow-host adds one)");
           }
           err.flush();
           Map<String, Object> line = new LinkedHashMap<>();

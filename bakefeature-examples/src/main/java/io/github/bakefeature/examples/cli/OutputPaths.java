@@ -20,7 +20,7 @@ final class OutputPaths {
   /** Scene entries no command writes to: a scene's inputs and the person's annotations. */
   private static final List<String> PROTECTED = List.of(SceneLayout.RGB, SceneLayout.DEPTH, SceneLayout.POSE,
       SceneLayout.SEMANTIC, SceneLayout.GT_SEMANTIC, LabelmeMasks.FOLDER, SceneLayout.INTRINSICS, SceneLayout.BBOX,
-      SceneLayout.METADATA, SceneLayout.SESSION + "/session.json", SceneLayout.SESSION + "/edits");
+      SceneLayout.METADATA, SceneLayout.SESSION);
 
   private OutputPaths() {}
 
@@ -68,16 +68,27 @@ final class OutputPaths {
     }
   }
 
+  /**
+   * Refuses a path inside a protected entry of {@code scene} or of any other scene folder above it
+   * (one with {@code rgb/} and {@code pose/}): a typo must not overwrite another scene's labels
+   * or the model a label session resumes from.
+   */
   private static void notInScene(String option, Path path, Path scene) {
-    if (scene == null) {
-      return;
-    }
-    Path s = scene.toAbsolutePath().normalize();
     Path p = path.toAbsolutePath().normalize();
+    if (scene != null) {
+      notInEntries(option, path, p, scene.toAbsolutePath().normalize(), "the scene's");
+    }
+    for (Path a = p.getParent(); a != null; a = a.getParent()) {
+      if (Files.isDirectory(a.resolve(SceneLayout.RGB)) && Files.isDirectory(a.resolve(SceneLayout.POSE))) {
+        notInEntries(option, path, p, a, "the scene " + a + ":");
+      }
+    }
+  }
+
+  private static void notInEntries(String option, Path path, Path p, Path sceneDir, String whose) {
     for (String entry : PROTECTED) {
-      Path e = s.resolve(entry);
-      if (p.startsWith(e)) {
-        throw new IllegalArgumentException(option + " " + path + " would write into the scene's " + entry
+      if (p.startsWith(sceneDir.resolve(entry))) {
+        throw new IllegalArgumentException(option + " " + path + " would write into " + whose + " " + entry
             + " (its images, labels or session); choose a path outside it");
       }
     }

@@ -128,8 +128,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     t = System.nanoTime();
     Map<MethodPreset, UserSimulation> sims = new EnumMap<>(MethodPreset.class);
     List<SimulationResult> results = SimulateCommand.run(scene, List.of(MethodPreset.OURS, MethodPreset.SNERF_FREQ), st,
-        features, err, sims);
-    SimulationReport.Files3 report = SimulationReport.write(results, out);
+        features, err, sims, out);
+    SimulationReport.Files3 report = SimulationReport.files(out);
     seconds.put("simulation", lap(t));
 
     // 4. Exports from the final model of ours: overlays of a few frames and the labelled point cloud.

@@ -5,7 +5,6 @@ import io.github.bakefeature.core.data.FeatureSource;
 import io.github.bakefeature.core.fields.MethodPreset;
 import io.github.bakefeature.core.fields.SemanticHead;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
-import io.github.bakefeature.core.scene.SceneFolder;
 import io.github.bakefeature.core.simulation.SimulationReport;
 import io.github.bakefeature.core.simulation.SimulationResult;
 import io.github.bakefeature.core.simulation.UserSimulation;
@@ -103,14 +102,14 @@ public final class SimulateCommand implements Callable<Integer> {
     Settings st = new Settings(rounds, warmup, stepsPerRound, clicksPerRound, holdoutEvery, evalScale, rays, hashLog2,
         hashMaxRes, seed, semanticHead == null ? null : SemanticHead.fromId(semanticHead), views(views));
     validate(st);
-    Scene s = SceneFolder.open(scene);
+    Scene s = TrainedSceneOptions.openDecoded(scene);
     OutputPaths.folder("--out", out, scene);
     if (!s.hasGroundTruth()) {
       throw new IllegalArgumentException("--scene " + scene + " has no gt_semantic/ ground truth; the simulation needs it");
     }
     FeatureSource f = presets.stream().anyMatch(MethodPreset::usesFeatures) ? FeatureTargets.open(s, features, spec.commandLine().getErr()) : null;
-    List<SimulationResult> results = run(s, presets, st, f, spec.commandLine().getErr(), null);
-    SimulationReport.Files3 files = SimulationReport.write(results, out);
+    List<SimulationResult> results = run(s, presets, st, f, spec.commandLine().getErr(), null, out);
+    SimulationReport.Files3 files = SimulationReport.files(out);
     JsonLines.printAll(spec.commandLine().getOut(), SimulationReport.thresholds(results));
     spec.commandLine().getErr().println("simulate: wrote " + files.csv() + ", " + files.plot() + ", " + files.thresholds());
     return 0;
@@ -158,9 +157,11 @@ public final class SimulateCommand implements Callable<Integer> {
    * Simulates every method in turn with the same settings and seed, with progress on {@code err}.
    *
    * @param finished receives each method's finished simulation (final model, checkpoint) when not null
+   * @param out the report ({@link SimulationReport#write}) is rewritten there after each method
    */
   static List<SimulationResult> run(Scene s, List<MethodPreset> presets, Settings st, FeatureSource features,
-                                    PrintWriter err, Map<MethodPreset, UserSimulation> finished) throws IOException {
+                                    PrintWriter err, Map<MethodPreset, UserSimulation> finished, Path out)
+      throws IOException {
     List<SimulationResult> results = new ArrayList<>();
     for (MethodPreset m : presets) {
       Progress.StageBars bars = new Progress.StageBars(err);
@@ -208,6 +209,8 @@ public final class SimulateCommand implements Callable<Integer> {
         bars.close();
       }
       results.add(r);
+      // After each method, so an error in a later one (or Ctrl+C) keeps the finished curves.
+      SimulationReport.write(results, out);
       err.printf("simulate %s: warm-up %.1f s, rounds %.1f s, evaluation %.1f s%n", m.id(), r.warmupSeconds(),
           r.last().wallSeconds(), r.evaluationSeconds());
       err.flush();

@@ -9,7 +9,6 @@ import io.github.bakefeature.core.pipelines.FieldTrainer;
 import io.github.bakefeature.core.pipelines.StepResult;
 import io.github.bakefeature.core.pipelines.TrainerConfig;
 import io.github.bakefeature.core.pipelines.Training;
-import io.github.bakefeature.core.scene.SceneFolder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,7 +80,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--holdout-every must be 0 (hold out nothing) or >= 2 (1 would leave no"
           + " frame to train on), found " + holdoutEvery);
     }
-    Scene s = SceneFolder.open(scene);
+    Scene s = TrainedSceneOptions.openDecoded(scene);
     OutputPaths.file("--out", out, scene, "a checkpoint", io.github.bakefeature.core.pipelines.Checkpoint.magic());
     if (labelMode == Training.Labels.GROUND_TRUTH && !s.hasGroundTruth()) {
       throw new IllegalArgumentException("--labels gt: the scene " + scene + " has no gt_semantic/ ground truth");

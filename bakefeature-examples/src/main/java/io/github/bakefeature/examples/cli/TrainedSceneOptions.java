@@ -4,6 +4,7 @@ import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.pipelines.Checkpoint;
 import io.github.bakefeature.core.pipelines.SemanticFieldModel;
 import io.github.bakefeature.core.scene.SceneFolder;
+import io.github.bakefeature.core.scene.SceneInspector;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -17,7 +18,17 @@ final class TrainedSceneOptions {
   Path checkpoint;
 
   Scene openScene() throws IOException {
-    return SceneFolder.open(scene);
+    return openDecoded(scene);
+  }
+
+  /**
+   * Opens a scene and decodes every image ({@link SceneInspector#decodeAll}): for commands that
+   * then train or render for minutes, so a truncated file fails now, naming it, not after that work.
+   */
+  static SceneFolder openDecoded(Path dir) throws IOException {
+    SceneFolder s = SceneFolder.open(dir);
+    SceneInspector.decodeAll(s);
+    return s;
   }
 
   /**

@@ -58,9 +58,9 @@ final class Api {
   private final ExportJobs exports;
   private final String token;
   private final Supplier<ObjectNode> state;
-  // null = any (bound to a non-loopback address). Until the server knows its port (port 0 picks
-  // one at start-up) no Host is allowed, so there is no window in which any Host header passes.
-  private volatile Set<String> allowedHosts = Set.of();
+  // Until the server knows its port (port 0 picks one at start-up) no Host is allowed, so there is
+  // no window in which any Host header passes.
+  private volatile HostPolicy hostPolicy = HostPolicy.STARTING;
   /** Serialises changes to the class list, so the size check and the add are one step. */
   private final Object classLock = new Object();
   private final Semaphore bodyReaders = new Semaphore(MAX_BODY_READERS);
@@ -78,9 +78,9 @@ final class Api {
     this.state = state;
   }
 
-  /** Host headers accepted once the port is known; null accepts any host. */
-  void allowHosts(Set<String> hosts) {
-    this.allowedHosts = hosts;
+  /** Host headers accepted once the port is known. */
+  void allowHosts(HostPolicy policy) {
+    this.hostPolicy = java.util.Objects.requireNonNull(policy, "policy");
   }
 
   void register(Javalin app) {
@@ -233,12 +233,12 @@ final class Api {
       throw new ApiException(403, "a request may carry one " + name + " header, found " + (hosts.size() > 1 ? hosts : origins).size(), null);
     }
     String host = hosts.isEmpty() ? null : hosts.get(0);
-    Set<String> allowed = allowedHosts;
-    if (allowed != null && allowed.isEmpty()) {
+    HostPolicy policy = hostPolicy;
+    if (policy.starting()) {
       throw new ApiException(503, "the app is starting; try again in a moment", null);
     }
-    if (allowed != null && (host == null || !allowed.contains(host.toLowerCase(Locale.ROOT)))) {
-      throw new ApiException(403, "this app only answers requests addressed to " + String.join(" or ", allowed.stream().sorted().toList())
+    if (!policy.allows(host)) {
+      throw new ApiException(403, "this app only answers requests addressed to " + policy.describe()
           + ", found Host: " + (host == null ? "none" : shorten(host)), null);
     }
     String origin = origins.isEmpty() ? null : origins.get(0);

@@ -175,13 +175,27 @@ public final class GuiServer implements AutoCloseable {
     if (b.loopback) {
       // The usual loopback names, and the address bound (e.g. 127.0.0.2), which url() prints: as a
       // literal, never a DNS name that resolved to loopback (its owner could rebind it).
-      Set<String> hosts = new java.util.TreeSet<>(Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port));
-      hosts.add(urlHost.toLowerCase(Locale.ROOT) + ":" + port);
-      api.allowHosts(Set.copyOf(hosts));
+      api.allowHosts(HostPolicy.loopback(urlHost, port));
     } else {
-      api.allowHosts(null);
+      // On the network: IP literals, the name the app was told to bind (the operator chose it) and
+      // the names allowed explicitly; any other name could be a rebinding page's.
+      Set<String> names = new java.util.TreeSet<>(b.allowedHostNames);
+      if (!b.host.contains(":") && !b.host.matches("[0-9.]+")) {
+        names.add(b.host.toLowerCase(Locale.ROOT));
+      }
+      api.allowHosts(HostPolicy.network(names, port));
     }
     hub.progressChanged(session.progress());
+  }
+
+  /**
+   * Checks a name for {@link Builder#optAllowedHostName} before any work starts.
+   *
+   * @return the name in lower case
+   * @throws IllegalArgumentException if it is not a DNS host name
+   */
+  public static String checkHostName(String name) {
+    return HostPolicy.checkName(name);
   }
 
   public static Builder builder(LabelSession session) {
@@ -372,6 +386,7 @@ public final class GuiServer implements AutoCloseable {
     private Path exportDirectory;
     private String title;
     private final Map<String, ExportJobs.Spec> exports = new LinkedHashMap<>();
+    private final Set<String> allowedHostNames = new java.util.TreeSet<>();
 
     Builder(LabelSession session) {
       if (session == null) {
@@ -396,6 +411,22 @@ public final class GuiServer implements AutoCloseable {
         throw new IllegalArgumentException("host '" + h + "' is not a known address of this machine");
       }
       this.host = h;
+      return this;
+    }
+
+    /**
+     * A host name under which browsers may reach an app bound to a non-loopback address (e.g. the
+     * server's DNS name, {@code gpu-box.lab}); IP addresses are always accepted there. Other names
+     * are refused (403), so a web page cannot reach the app by DNS rebinding. Ignored on loopback.
+     */
+    public Builder optAllowedHostName(String name) {
+      allowedHostNames.add(HostPolicy.checkName(name));
+      return this;
+    }
+
+    /** {@link #optAllowedHostName} for each name. */
+    public Builder optAllowedHostNames(java.util.Collection<String> names) {
+      names.forEach(this::optAllowedHostName);
       return this;
     }
 

@@ -81,12 +81,7 @@ final class Json {
   }
 
   private static String describe(IOException e) {
-    String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-    if (m == null) {
-      return e.toString();
-    }
-    int nl = m.indexOf('\n');
-    return nl > 0 ? m.substring(0, nl) : m;
+    return io.github.bakefeature.core.io.JsonErrors.describe(e);
   }
 
   static ObjectNode object() {

@@ -64,6 +64,20 @@ class OutputGuardsTest {
   }
 
   @Test
+  void outputsNeverGoIntoASessionOrIntoTheLabelsOfAnotherScene() throws Exception {
+    Path model = scene.resolve("session/model.ckpt");
+    assertRejected(Cli.run("train", "--scene", scene.toString(), "--iters", "1", "--out", model.toString()),
+        "--out", "session", "choose a path outside it");
+    Path roomModel = room.resolve("session/model.ckpt");
+    assertRejected(Cli.run("train", "--scene", scene.toString(), "--iters", "1", "--out", roomModel.toString()),
+        "--out", "the scene " + room.toAbsolutePath().normalize(), "session");
+    assertRejected(Cli.run("export", "--scene", scene.toString(), "--checkpoint", ckpt.toString(), "--masks",
+        room.resolve("semantic").toString()), "--masks", "the scene " + room.toAbsolutePath().normalize(), "semantic");
+    assertFalse(Files.exists(model.getParent()) || Files.exists(roomModel.getParent())
+        || Files.exists(room.resolve("semantic")), "nothing written");
+  }
+
+  @Test
   void outputPathsThatCannotBeWrittenFailBeforeTheWork() {
     assertRejected(Cli.run("train", "--scene", scene.toString(), "--iters", "100000", "--out", tmp.toString()),
         "--out " + tmp, "is a folder");
@@ -90,6 +104,41 @@ class OutputGuardsTest {
         "predicts 10 classes", "has 6");
     assertRejected(Cli.run("render", "--scene", scene.toString(), "--checkpoint", tmp.toString(), "--frame", "0",
         "--out", tmp.resolve("r").toString()), "expected a checkpoint file, found a folder");
+  }
+
+  @Test
+  void checkpointOfAOneClassSceneIsAcceptedByItsScene() throws Exception {
+    // Training gives the semantic head at least two logits; the scene's own model must still load.
+    Path one = tmp.resolve("one-class");
+    assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "32", "--height", "24", "--out", one.toString()).code());
+    io.github.bakefeature.core.io.AtomicFiles.deleteRecursively(one.resolve("gt_semantic"));
+    Files.writeString(one.resolve("metadata.json"), "{\"n_classes\": 1, \"classes\": [\"thing\"]}");
+    Path oneCkpt = tmp.resolve("one.ckpt");
+    Cli.Result r = Cli.run("train", "--scene", one.toString(), "--method", "snerf-freq", "--iters", "2", "--rays", "32",
+        "--holdout-every", "0", "--out", oneCkpt.toString());
+    assertEquals(0, r.code(), r.err());
+    r = Cli.run("render", "--scene", one.toString(), "--checkpoint", oneCkpt.toString(), "--frame", "0", "--out",
+        tmp.resolve("one-render").toString());
+    assertEquals(0, r.code(), r.err());
+  }
+
+  @Test
+  void aTruncatedImageFailsBeforeFeaturesOrTrainingAreBuilt() throws Exception {
+    Path damaged = tmp.resolve("damaged");
+    assertEquals(0, Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", damaged.toString()).code());
+    Path victim = damaged.resolve("depth/00003.png");
+    byte[] b = Files.readAllBytes(victim);
+    Files.write(victim, java.util.Arrays.copyOf(b, b.length / 2));
+    Path out = tmp.resolve("damaged.ckpt");
+    // Frame 3 is held out: without the check up front it would fail only after training, at evaluation.
+    Cli.Result r = Cli.run("train", "--scene", damaged.toString(), "--method", "ours", "--iters", "5", "--rays", "32",
+        "--holdout-every", "2", "--out", out.toString());
+    assertRejected(r, victim.toString(), "corrupt or truncated image");
+    assertFalse(r.err().contains("features:"), "no feature extraction before the check: " + r.err());
+    assertFalse(Files.exists(out));
+    assertFalse(Files.exists(damaged.resolve("cache")), "no feature cache written");
+    assertRejected(Cli.run("simulate", "--scene", damaged.toString(), "--methods", "snerf-freq", "--rounds", "1",
+        "--out", tmp.resolve("damaged-sim").toString()), victim.toString(), "corrupt or truncated image");
   }
 
   @Test
