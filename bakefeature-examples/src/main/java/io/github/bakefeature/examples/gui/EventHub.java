@@ -170,9 +170,16 @@ final class EventHub implements SessionListener, AutoCloseable {
 
   // ---- clients ---------------------------------------------------------------------------------
 
+  /** Registers a page and sends it the state; refuses it (null, closed with 1013) beyond {@link GuiLimits#maxClients}. */
   Client connect(String id, ClientChannel.Sink sink) {
     Client c = new Client(id, new ClientChannel(sink, limits.maxPendingEventsPerClient()));
-    clients.put(id, c);
+    synchronized (clients) {
+      if (clients.size() >= limits.maxClients()) {
+        sink.close(1013, "too many open pages (at most " + limits.maxClients() + "); close one and reload");
+        return null;
+      }
+      clients.put(id, c);
+    }
     ObjectNode hello = state.get();
     hello.put("type", "hello");
     c.channel.offer("hello", Json.write(hello));

@@ -12,6 +12,8 @@ package io.github.bakefeature.examples.gui;
  * @param maxClassNameLength characters of a class name
  * @param maxPendingEventsPerClient events queued for one WebSocket client; beyond it the queue is
  *     replaced by one {@code resync} event
+ * @param maxClients WebSocket clients (open pages) at once; more are closed with status 1013 (try
+ *     again later)
  */
 public record GuiLimits(
     int maxStrokePoints,
@@ -19,7 +21,8 @@ public record GuiLimits(
     int maxWsMessageBytes,
     int maxClasses,
     int maxClassNameLength,
-    int maxPendingEventsPerClient) {
+    int maxPendingEventsPerClient,
+    int maxClients) {
 
   public GuiLimits {
     positive("maxStrokePoints", maxStrokePoints);
@@ -27,6 +30,7 @@ public record GuiLimits(
     positive("maxWsMessageBytes", maxWsMessageBytes);
     positive("maxClasses", maxClasses);
     positive("maxClassNameLength", maxClassNameLength);
+    positive("maxClients", maxClients);
     if (maxPendingEventsPerClient < 4) {
       throw new IllegalArgumentException("maxPendingEventsPerClient must be >= 4, found " + maxPendingEventsPerClient);
     }
@@ -36,9 +40,9 @@ public record GuiLimits(
     }
   }
 
-  /** 10 000 points per stroke, 512 KiB bodies, 16 KiB WebSocket messages, 256 classes. */
+  /** 10 000 points per stroke, 512 KiB bodies, 16 KiB WebSocket messages, 256 classes, 64 open pages. */
   public static GuiLimits defaults() {
-    return new GuiLimits(10_000, 512 * 1024, 16 * 1024, 256, 64, 64);
+    return new GuiLimits(10_000, 512 * 1024, 16 * 1024, 256, 64, 64, 64);
   }
 
   private static void positive(String name, int v) {

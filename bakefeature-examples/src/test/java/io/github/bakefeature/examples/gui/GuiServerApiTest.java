@@ -272,7 +272,7 @@ class GuiServerApiTest {
   void bodiesAndStrokesBeyondTheLimitsAreRefusedWith413() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> {
       o.frames = 2;
-      o.server = b -> b.optLimits(new GuiLimits(50, 4096, 1024, 8, 12, 16));
+      o.server = b -> b.optLimits(new GuiLimits(50, 4096, 1024, 8, 12, 16, 64));
     })) {
       double[] many = new double[2 * 51];
       for (int i = 0; i < 51; i++) {

@@ -63,7 +63,7 @@ class GuiServerHardeningTest {
   void addingClassesConcurrentlyNeverExceedsTheMaximum() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> {
       o.frames = 2;
-      o.server = b -> b.optLimits(new GuiLimits(100, 4096, 1024, 10, 32, 16));
+      o.server = b -> b.optLimits(new GuiLimits(100, 4096, 1024, 10, 32, 16, 64));
     })) {
       int before = f.session.classes().size();
       assertEquals(6, before);

@@ -103,7 +103,7 @@ class GuiServerWebSocketTest {
 
   @Test
   void anOversizedMessageClosesTheConnectionWith1009AndTheServerCarriesOn() throws Exception {
-    try (GuiFixture f = GuiFixture.start(tmp, o -> o.server = b -> b.optLimits(new GuiLimits(100, 4096, 512, 16, 32, 16)));
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.server = b -> b.optLimits(new GuiLimits(100, 4096, 512, 16, 32, 16, 64)));
          WsClient ws = WsClient.open(f)) {
       ws.awaitType("hello", 10);
       ws.socket.sendText("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(2000) + "\"}", true);
@@ -120,10 +120,31 @@ class GuiServerWebSocketTest {
   }
 
   @Test
+  void pagesBeyondTheLimitAreClosedWith1013AndOneMayOpenOnceAnotherCloses() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.server = b -> b.optLimits(new GuiLimits(100, 4096, 512, 16, 32, 16, 2)));
+         WsClient a = WsClient.open(f);
+         WsClient b = WsClient.open(f)) {
+      a.awaitType("hello", 10);
+      b.awaitType("hello", 10);
+      try (WsClient third = WsClient.open(f)) {
+        assertEquals(1013, third.closed.get(10, TimeUnit.SECONDS), "try again later");
+      }
+      assertEquals(2, f.server.clientCount());
+      b.close();
+      for (int i = 0; i < 100 && f.server.clientCount() > 1; i++) {
+        Thread.sleep(20);
+      }
+      try (WsClient again = WsClient.open(f)) {
+        again.awaitType("hello", 10);
+      }
+    }
+  }
+
+  @Test
   void aClientThatStopsReadingStallsNeitherTrainingNorOtherClients() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> {
       o.autoStart = true;
-      o.server = b -> b.optLimits(new GuiLimits(1000, 64 * 1024, 1024, 64, 32, 8));
+      o.server = b -> b.optLimits(new GuiLimits(1000, 64 * 1024, 1024, 64, 32, 8, 64));
     });
          WsClient stalled = WsClient.stalled(f);
          WsClient ws = WsClient.open(f)) {

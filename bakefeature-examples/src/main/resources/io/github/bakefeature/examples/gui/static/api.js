@@ -59,7 +59,8 @@ export async function request(method, path, body) {
 
 /**
  * The event stream: a WebSocket to /ws that reconnects with back-off. Emits DOM events on itself:
- * "state" (detail: "connecting" | "connected" | "offline") and "message" (detail: the event object).
+ * "state" (detail: state "connecting" | "connected" | "offline", retryIn ms, the server's reason if it
+ * refused the page) and "message" (detail: the event object).
  */
 export class Live extends EventTarget {
   constructor(path = '/ws') {
@@ -93,20 +94,21 @@ export class Live extends EventTarget {
       }
       this.dispatchEvent(new CustomEvent('message', { detail: msg }));
     };
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       clearInterval(this.pinger);
       if (this.socket !== ws || this.closedByUs) {
         return;
       }
       const delay = Math.min(8000, 500 * 2 ** this.retry++);
-      this.setState('offline', delay);
+      // 1013: the server has too many pages open; its reason says so.
+      this.setState('offline', delay, e.code === 1013 ? e.reason : null);
       this.timer = setTimeout(() => this.connect(), delay);
     };
   }
 
-  setState(state, retryIn) {
+  setState(state, retryIn, reason = null) {
     this.state = state;
-    this.dispatchEvent(new CustomEvent('state', { detail: { state, retryIn } }));
+    this.dispatchEvent(new CustomEvent('state', { detail: { state, retryIn, reason } }));
   }
 
   /** Tells the server which frame this page shows (it keeps that frame's renders fresh). */

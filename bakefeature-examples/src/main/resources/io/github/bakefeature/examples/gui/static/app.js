@@ -687,12 +687,13 @@ function updateOverlayInfo() {
   $('layer-seg').classList.toggle('stale', Boolean(stale));
 }
 
-function setConnection(state, retryIn) {
+function setConnection(state, retryIn, reason) {
   const c = $('conn');
   c.className = 'conn ' + state;
   document.body.dataset.connection = state;
   $('conn-label').textContent = state === 'connected' ? 'Connected'
-    : state === 'connecting' ? 'Connecting…' : `Offline, retrying in ${Math.round(retryIn / 1000)} s`;
+    : state === 'connecting' ? 'Connecting…'
+    : `${reason ? reason + '. ' : ''}Offline, retrying in ${Math.round(retryIn / 1000)} s`;
 }
 
 function updateHistoryButtons() {
@@ -867,7 +868,7 @@ function bindUi() {
   view.addEventListener('stroke', onStroke);
   view.addEventListener('refused', () => toast('Add a class on the left first', 'error'));
   live.addEventListener('message', (e) => onLive(e.detail));
-  live.addEventListener('state', (e) => setConnection(e.detail.state, e.detail.retryIn));
+  live.addEventListener('state', (e) => setConnection(e.detail.state, e.detail.retryIn, e.detail.reason));
   setInterval(tick, 1000);
 }
 
