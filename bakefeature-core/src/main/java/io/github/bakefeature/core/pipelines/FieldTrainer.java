@@ -42,7 +42,8 @@ public final class FieldTrainer {
   private final DepthGuidedSampler sampler;
   private final OccupancyGrid occupancy;
   private Adam[] adams;
-  private long step;
+  // Volatile: written by the training thread, read by others (iteration(), a session's awaitStep).
+  private volatile long step;
   /** Steps whose batch held labelled rays (the semantic loss was applied), see {@link #labelledSteps()}. */
   private long labelledSteps;
 
@@ -345,6 +346,19 @@ public final class FieldTrainer {
           total.getFloat(), r, n, mlpMacs(r, s, labelled));
     }
     tPhase = phase(4, tPhase);
+    // Refuse a diverged step before any parameter moves: one NaN would spread to every weight
+    // through Adam, and the session would then checkpoint a model that renders nothing.
+    if (!Float.isFinite(result.total())) {
+      throw new TrainingDivergedException(step, "the loss (" + result.losses() + ")");
+    }
+    if (encGrad != null && !finite(encGrad)) {
+      throw new TrainingDivergedException(step, "the gradient of the position encoding");
+    }
+    for (int i = 0; i < mlpGrads.length; i++) {
+      if (mlpGrads[i] != null && !finite(mlpGrads[i])) {
+        throw new TrainingDivergedException(step, "the gradient of MLP " + i);
+      }
+    }
     // Optimiser steps outside DJL.
     float lr = config.learningRate(step);
     Mlp[] mlps = field.mlps();
@@ -370,6 +384,15 @@ public final class FieldTrainer {
     }
     phase(7, tPhase);
     return result;
+  }
+
+  private static boolean finite(float[] a) {
+    for (float v : a) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private long phase(int i, long since) {

@@ -118,6 +118,34 @@ class FieldTrainerTest {
   }
 
   @Test
+  void aStepWithANonFiniteLossIsRefusedAndLeavesEveryParameterAsItWas() throws Exception {
+    io.github.bakefeature.core.data.FeatureSource colour = ColourFeatures.of(scene);
+    io.github.bakefeature.core.data.FeatureSource broken = new io.github.bakefeature.core.data.FeatureSource() {
+      @Override
+      public int dimension() {
+        return colour.dimension();
+      }
+
+      @Override
+      public void lookup(int frame, int px, int py, float[] out, int offset) {
+        java.util.Arrays.fill(out, offset, offset + dimension(), Float.NaN);
+      }
+    };
+    FieldTrainer t = Training.builder(scene).optMethod(MethodPreset.OURS).optFeatures(broken)
+        .optFieldOptions(b -> b.optHashLog2TableSize(14).optHashMaxResolution(256))
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(64).optSeed(1).build()).build();
+    Path before = tmp.resolve("before.ckpt");
+    Checkpoint.save(t, before);
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::step);
+    assertTrue(e.getMessage().contains("step 0 diverged") && e.getMessage().contains("feature=NaN"), e.getMessage());
+    assertEquals(0, t.iteration());
+    Path after = tmp.resolve("after.ckpt");
+    Checkpoint.save(t, after);
+    assertArrayEquals(java.nio.file.Files.readAllBytes(before), java.nio.file.Files.readAllBytes(after),
+        "no parameter, moment or step count moved");
+  }
+
+  @Test
   void checkpointReloadsToBitIdenticalRendersAndResumesExactly() throws Exception {
     FieldTrainer a = trainer(MethodPreset.OURS, 3);
     for (int i = 0; i < 20; i++) {
