@@ -263,7 +263,7 @@ public final class ReplicaImporter implements SceneImporter {
     } catch (InvalidSceneException e) {
       throw e;
     } catch (IOException e) {
-      throw new InvalidSceneException(file, "not valid JSON (" + io.github.bakefeature.core.io.JsonErrors.describe(e) + ")", e);
+      throw new InvalidSceneException(file, "not valid JSON (" + io.github.bakefeature.core.io.ErrorText.describe(e) + ")", e);
     }
     JsonNode classes = root == null ? null : root.get("classes");
     if (classes == null || !classes.isArray()) {

@@ -135,7 +135,7 @@ public final class TransformsJsonImporter implements SceneImporter {
     } catch (InvalidSceneException e) {
       throw e;
     } catch (IOException e) {
-      throw new InvalidSceneException(json, "not valid JSON (" + io.github.bakefeature.core.io.JsonErrors.describe(e) + ")", e);
+      throw new InvalidSceneException(json, "not valid JSON (" + io.github.bakefeature.core.io.ErrorText.describe(e) + ")", e);
     }
     if (root == null || !root.isObject()) {
       throw new InvalidSceneException(json, "expected a JSON object with a \"frames\" array");

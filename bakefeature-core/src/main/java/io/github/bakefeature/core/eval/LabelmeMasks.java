@@ -59,7 +59,7 @@ public final class LabelmeMasks {
       throw new InvalidSceneException(file, "expected a labelme JSON file (UTF-8 text), found bytes that are not UTF-8 text", e);
     } catch (IOException e) {
       throw new InvalidSceneException(file, "expected a labelme JSON file, found unreadable content ("
-          + io.github.bakefeature.core.io.JsonErrors.describe(e) + ")", e);
+          + io.github.bakefeature.core.io.ErrorText.describe(e) + ")", e);
     }
     if (root == null || !root.isObject()) {
       throw new InvalidSceneException(file, "expected a labelme JSON object with shapes, imageWidth and imageHeight, found "

@@ -681,7 +681,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         man = JSON.readTree(manifestFile.toFile());
       } catch (IOException e) {
         throw StaleCacheException.damaged(MANIFEST + ": unreadable ("
-            + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")");
+            + io.github.bakefeature.core.io.ErrorText.describe(e) + ")");
       }
       if (man == null || !man.isObject()) {
         throw StaleCacheException.damaged(MANIFEST + ": expected a JSON object, found "

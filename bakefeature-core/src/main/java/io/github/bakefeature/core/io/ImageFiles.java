@@ -83,7 +83,7 @@ public final class ImageFiles {
     } catch (InvalidSceneException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new InvalidSceneException(file, "unreadable image header (" + e + ")", e);
+      throw new InvalidSceneException(file, "unreadable image header (" + ErrorText.reason(e) + ")", e);
     }
   }
 
@@ -97,7 +97,7 @@ public final class ImageFiles {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new InvalidSceneException(file, "unreadable (" + e + ")", e);
+      throw new InvalidSceneException(file, "unreadable (" + ErrorText.reason(e) + ")", e);
     }
   }
 
@@ -125,7 +125,7 @@ public final class ImageFiles {
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      String why = root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root;
+      String why = root == e ? ErrorText.reason(e) : ErrorText.reason(e) + ": " + ErrorText.reason(root);
       throw new InvalidSceneException(file, "corrupt or truncated image (" + why + ")", e);
     }
   }

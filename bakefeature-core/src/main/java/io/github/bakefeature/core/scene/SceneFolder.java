@@ -665,7 +665,7 @@ public final class SceneFolder implements Scene {
     } catch (InvalidSceneException e) {
       throw e;
     } catch (IOException e) {
-      throw new InvalidSceneException(file, "not valid JSON (" + io.github.bakefeature.core.io.JsonErrors.describe(e) + ")", e);
+      throw new InvalidSceneException(file, "not valid JSON (" + io.github.bakefeature.core.io.ErrorText.describe(e) + ")", e);
     }
     if (root == null || !root.isObject()) {
       throw new InvalidSceneException(file, "expected a JSON object with n_classes and classes, found "

@@ -13,7 +13,7 @@ import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Scene;
 import io.github.bakefeature.core.io.AtomicFiles;
 import io.github.bakefeature.core.io.ImageFiles;
-import io.github.bakefeature.core.io.JsonErrors;
+import io.github.bakefeature.core.io.ErrorText;
 import io.github.bakefeature.core.scene.LabelSizes;
 import io.github.bakefeature.core.scene.SceneLayout;
 import io.github.bakefeature.core.scene.SceneWriter;
@@ -337,7 +337,7 @@ public final class AnnotationStore implements AutoCloseable {
       try {
         bytes = Files.readAllBytes(json);
       } catch (IOException e) {
-        throw new InvalidSceneException(json, "expected a readable session file, found it unreadable (" + e + ")", e);
+        throw new InvalidSceneException(json, "expected a readable session file, found it unreadable (" + io.github.bakefeature.core.io.ErrorText.reason(e) + ")", e);
       }
       try {
         root = JSON.readTree(bytes);
@@ -347,7 +347,7 @@ public final class AnnotationStore implements AutoCloseable {
           root = null;
         }
       } catch (JsonProcessingException e) {
-        warn(json + ": unreadable: expected JSON, found " + JsonErrors.describe(e)
+        warn(json + ": unreadable: expected JSON, found " + ErrorText.describe(e)
             + "; keeping the scribbles, setting the old history aside and starting a new one");
       }
       if (root == null) {

@@ -377,7 +377,7 @@ public final class SimulationReport {
       o = JSON.readTree(line);
     } catch (JsonProcessingException e) {
       throw new MalformedReportException(file, where + "expected a JSON object, found '" + line + "' ("
-          + io.github.bakefeature.core.io.JsonErrors.describe(e) + ")");
+          + io.github.bakefeature.core.io.ErrorText.describe(e) + ")");
     }
     if (o == null || !o.isObject()) {
       throw new MalformedReportException(file, where + "expected a JSON object, found '" + line + "'");

@@ -2,6 +2,7 @@ package io.github.bakefeature.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,7 @@ class ImageFilesTest {
     Files.write(cut, Arrays.copyOf(png, png.length / 2));
     InvalidSceneException e = assertThrows(InvalidSceneException.class, () -> ImageFiles.readRgb(cut));
     assertTrue(e.getMessage().contains("cut.png") && e.getMessage().contains("corrupt or truncated"), e.getMessage());
+    assertFalse(e.getMessage().contains("java.") || e.getMessage().contains("Exception"), "no class names: " + e.getMessage());
   }
 
   @Test

@@ -81,7 +81,7 @@ final class Json {
   }
 
   private static String describe(IOException e) {
-    return io.github.bakefeature.core.io.JsonErrors.describe(e);
+    return io.github.bakefeature.core.io.ErrorText.describe(e);
   }
 
   static ObjectNode object() {
