@@ -1,14 +1,12 @@
 package io.github.bakefeature.core.features;
 
 import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
@@ -70,7 +68,7 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
   private final float[] std;
   private final String modelHash;
   private final String id;
-  private final ZooModel<Input, Output> model;
+  private final Model model;
   private final Predictor<Input, Output> predictor;
   private final int dimension;
   private boolean closed;
@@ -92,18 +90,17 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
     this.modelHash = sha256(modelFile).substring(0, 16);
     this.id = idFor(shortSide, patch);
     DjlRuntime.engine(); // starts PyTorch with the offline switches set
-    Criteria<Input, Output> criteria = Criteria.builder()
-        .setTypes(Input.class, Output.class)
-        .optModelPath(modelFile)
-        .optEngine(DjlRuntime.engine().getEngineName())
-        .optTranslator(new Runner())
-        .build();
+    // Loaded directly rather than through a model zoo Criteria: the zoo wraps a single file in a
+    // "simple repository" and warns about it on every run.
+    Model m = Model.newInstance(modelFile.getFileName().toString(), DjlRuntime.engine().getEngineName());
     try {
-      this.model = criteria.loadModel();
-    } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
+      m.load(modelFile);
+    } catch (MalformedModelException | IOException | RuntimeException e) {
+      m.close();
       throw new IOException(modelFile + ": cannot load as a TorchScript model (" + e.getMessage() + ")", e);
     }
-    this.predictor = model.newPredictor();
+    this.model = m;
+    this.predictor = model.newPredictor(new Runner());
     try {
       // Probe M on a small all-zero (mean colour) image, two patches square.
       RgbImage probe = new RgbImage(2 * patch, 2 * patch, new byte[4 * patch * patch * 3]);
