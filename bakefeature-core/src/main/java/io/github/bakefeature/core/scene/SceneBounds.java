@@ -74,13 +74,18 @@ public final class SceneBounds {
   }
 
   /** Computed bounds and what they were computed from ({@link Source#DEPTH} or {@link Source#FRUSTA}). */
-  public record Computed(Aabb box, Source source) {}
+  /** @param warning why the box is only a guess (no frame has depth), or null */
+  public record Computed(Aabb box, Source source, String warning) {}
 
   private SceneBounds() {}
 
   /** The box of {@link #compute}. */
   public static Aabb fromFrames(List<? extends Frame> frames) throws IOException {
-    return compute(frames).box();
+    Computed c = compute(frames);
+    if (c.warning() != null) {
+      LOG.warn("{}", c.warning());
+    }
+    return c.box();
   }
 
   /**
@@ -160,13 +165,11 @@ public final class SceneBounds {
     }
     Aabb box = new Aabb(origin[0] + lo[0], origin[1] + lo[1], origin[2] + lo[2],
         origin[0] + hi[0], origin[1] + hi[1], origin[2] + hi[2]).padded(PADDING);
-    if (source == Source.FRUSTA) {
-      LOG.warn("No frame has depth, so the scene bounds {} are a guess: they hold every camera's view out to"
-          + " {} m (the larger of {} m and half the spread of the camera centres). Write bbox.txt"
-          + " (min x y z max x y z, in metres) in the scene folder to set them exactly.",
-          describe(box), fmt(far), fmt(MIN_FRUSTUM_DEPTH));
-    }
-    return new Computed(box, source);
+    String warning = source != Source.FRUSTA ? null
+        : "no frame has depth, so the scene bounds " + describe(box) + " are a guess: they hold every camera's view"
+            + " out to " + fmt(far) + " m (the larger of " + fmt(MIN_FRUSTUM_DEPTH) + " m and half the spread of the"
+            + " camera centres); write bbox.txt (min x y z max x y z, in metres) in the scene folder to set them exactly";
+    return new Computed(box, source, warning);
   }
 
   /**

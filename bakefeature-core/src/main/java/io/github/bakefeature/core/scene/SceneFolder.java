@@ -260,6 +260,7 @@ public final class SceneFolder implements Scene {
       SceneBounds.Computed c = SceneBounds.compute(frames);
       bounds = c.box();
       source = c.source();
+      warning = c.warning();
     }
     return new SceneFolder(dir, Collections.unmodifiableList(frames), bounds, source, warning,
         classNames, cache, !gts.isEmpty(), depthFactor);
@@ -305,7 +306,8 @@ public final class SceneFolder implements Scene {
 
   /**
    * Why {@code bbox.txt} looks wrong for this scene (see {@link SceneBounds#implausibility}),
-   * naming the file; empty when it looks right or the bounds were computed.
+   * naming the file, or, without {@code bbox.txt} and without depth, that the computed bounds are a
+   * guess; empty otherwise.
    */
   public Optional<String> boundsWarning() {
     return Optional.ofNullable(boundsWarning);

@@ -92,6 +92,9 @@ class SceneFolderTest {
     assertFalse(s.frame(0).hasDepth());
     // The far walls, 3 m in front of the cameras, are inside (the cameras alone span 0.1 m).
     assertTrue(s.bounds().size(0) > 3 && s.bounds().size(1) > 3, s.bounds().toString());
+    // A guess the caller learns of (info prints it as bounds_warning), not only the log.
+    String w = s.boundsWarning().orElseThrow();
+    assertTrue(w.startsWith("no frame has depth, so the scene bounds") && w.contains("write bbox.txt"), w);
   }
 
   @Test
