@@ -90,9 +90,12 @@ public final class SceneWriter {
 
   /**
    * Writes {@code scene} into {@code dir}, replacing a scene already there: every scene-format
-   * entry ({@link SceneLayout#ENTRIES}) is replaced by the new one, any other file in {@code dir}
-   * (a user's notes, a cache) is kept. The new scene is fully written to a staging folder first,
-   * so a failure leaves the old scene untouched.
+   * entry ({@link SceneLayout#ENTRIES}, including the feature {@code cache/}, which belongs to the
+   * old images) is replaced by the new one; any other file in {@code dir} (a user's notes) is kept.
+   * The new scene is fully written to a staging folder first, so a failure while writing leaves the
+   * old scene untouched. The swap then renames the old entries aside before moving the new ones in
+   * and puts them back if a move fails; if the process dies during the swap, the old entries are
+   * in {@code .<dir>.replaced-<n>} next to {@code dir}.
    */
   public static void replace(Scene scene, Path dir) throws IOException {
     Path target = dir.toAbsolutePath().normalize();
@@ -100,24 +103,53 @@ public final class SceneWriter {
       write(scene, target);
       return;
     }
-    Path staging = target.resolveSibling("." + target.getFileName() + ".replacing-" + System.nanoTime());
+    long n = System.nanoTime();
+    Path staging = target.resolveSibling("." + target.getFileName() + ".replacing-" + n);
     write(scene, staging);
+    Path aside = target.resolveSibling("." + target.getFileName() + ".replaced-" + n);
+    List<String> movedAside = new ArrayList<>();
+    List<String> movedIn = new ArrayList<>();
+    boolean done = false;
     try {
+      Files.createDirectories(aside);
       for (String entry : SceneLayout.ENTRIES) {
         Path old = target.resolve(entry);
-        if (Files.isDirectory(old)) {
-          AtomicFiles.deleteRecursively(old);
-        } else {
-          Files.deleteIfExists(old);
+        if (Files.exists(old, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.move(old, aside.resolve(entry), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          movedAside.add(entry);
         }
       }
       try (java.util.stream.Stream<Path> children = Files.list(staging)) {
         for (Path child : (Iterable<Path>) children::iterator) {
-          Files.move(child, target.resolve(child.getFileName().toString()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          String name = child.getFileName().toString();
+          Files.move(child, target.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          movedIn.add(name);
         }
       }
+      done = true;
+    } catch (IOException | RuntimeException e) {
+      restore(target, aside, movedAside, movedIn, e);
+      throw e;
     } finally {
       AtomicFiles.deleteRecursively(staging);
+      if (done) {
+        AtomicFiles.deleteRecursively(aside);
+      }
+    }
+  }
+
+  /** Undoes a failed swap: removes what was moved in, moves the old entries back. */
+  private static void restore(Path target, Path aside, List<String> movedAside, List<String> movedIn, Exception failure) {
+    try {
+      for (String name : movedIn) {
+        AtomicFiles.deleteRecursively(target.resolve(name));
+      }
+      for (String entry : movedAside) {
+        Files.move(aside.resolve(entry), target.resolve(entry), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      AtomicFiles.deleteRecursively(aside);
+    } catch (IOException | RuntimeException again) {
+      failure.addSuppressed(new IOException("could not put the old scene back; its entries are in " + aside, again));
     }
   }
 

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -69,13 +70,19 @@ class SynthCommandTest {
         run("synth", "--frames", "0", "--out", dir.toString(), "--force")[0]);
     assertTrue(Files.exists(dir.resolve("rgb/00001.png")));
 
+    Files.createDirectories(dir.resolve("cache/features"));
     Object[] forced = run("synth", "--frames", "1", "--width", "32", "--height", "24", "--out", dir.toString(),
         "--force");
     assertEquals(0, forced[0], (String) forced[2]);
-    // The old frame 00001 is gone with the old scene; the user's own file stays.
+    // The old frame 00001 is gone with the old scene, and so is its feature cache; the user's own file stays.
     assertEquals(1, SceneFolder.open(dir).size());
     assertFalse(Files.exists(dir.resolve("rgb/00001.png")));
+    assertFalse(Files.exists(dir.resolve("cache")));
     assertEquals("keep me", Files.readString(mine));
+    try (java.util.stream.Stream<Path> siblings = Files.list(tmp)) {
+      assertEquals(List.of("scene"), siblings.map(p -> p.getFileName().toString()).toList(),
+          "no staging or set-aside folder left behind");
+    }
   }
 
   @Test
