@@ -87,6 +87,66 @@ class FilterBankFeatureExtractorTest {
   }
 
   @Test
+  void hessianEigenvaluesAreOrderedAndSumToTheLaplacianEverywhere() {
+    FeatureMap m = FULL.extract(TestImages.structured(40, 31, 7));
+    for (int s = 0; s < 5; s++) {
+      int h1 = FilterBankFeatureExtractor.channel(s, "hess1");
+      int h2 = FilterBankFeatureExtractor.channel(s, "hess2");
+      int log = FilterBankFeatureExtractor.channel(s, "log");
+      for (int y = 0; y < m.height(); y++) {
+        for (int x = 0; x < m.width(); x++) {
+          float a = m.get(x, y, h1);
+          float b = m.get(x, y, h2);
+          assertTrue(a >= b, "larger first at scale " + s + ", " + x + "," + y + ": " + a + " < " + b);
+          // Both are sigma^2 lambda / 50 and the LoG is sigma^2 trace(H) / 50.
+          assertEquals(m.get(x, y, log), a + b, 1e-4, "trace at scale " + s + ", " + x + "," + y);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBrightLineCurvesAcrossItOnlyAndADarkLineTheOtherWayInAnyAxisOrientation() {
+    int w = 41;
+    int h = 41;
+    int s = 1; // sigma 1.6, wider than the 3-pixel line
+    for (boolean vertical : new boolean[] {true, false}) {
+      for (int value : new int[] {230, 20}) {
+        byte[] px = new byte[w * h * 3];
+        java.util.Arrays.fill(px, (byte) 120);
+        for (int y = 0; y < h; y++) {
+          for (int x = 0; x < w; x++) {
+            if (Math.abs((vertical ? x : y) - 20) <= 1) {
+              java.util.Arrays.fill(px, (y * w + x) * 3, (y * w + x) * 3 + 3, (byte) value);
+            }
+          }
+        }
+        FeatureMap m = FULL.extract(new RgbImage(w, h, px));
+        float h1 = m.get(20, 20, FilterBankFeatureExtractor.channel(s, "hess1"));
+        float h2 = m.get(20, 20, FilterBankFeatureExtractor.channel(s, "hess2"));
+        String what = (value > 120 ? "bright " : "dark ") + (vertical ? "vertical" : "horizontal") + " line: " + h1 + ", " + h2;
+        if (value > 120) {
+          assertTrue(h2 < -0.3 && Math.abs(h1) < 1e-3, what); // a ridge: curves down across, flat along
+        } else {
+          assertTrue(h1 > 0.3 && Math.abs(h2) < 1e-3, what); // a valley
+        }
+      }
+    }
+    // A bright blob curves down in every direction, about equally.
+    byte[] px = new byte[w * h * 3];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        double r2 = (x - 20) * (x - 20) + (y - 20) * (y - 20);
+        java.util.Arrays.fill(px, (y * w + x) * 3, (y * w + x) * 3 + 3, (byte) (60 + 150 * Math.exp(-r2 / 8)));
+      }
+    }
+    FeatureMap blob = FULL.extract(new RgbImage(w, h, px));
+    float b1 = blob.get(20, 20, FilterBankFeatureExtractor.channel(s, "hess1"));
+    float b2 = blob.get(20, 20, FilterBankFeatureExtractor.channel(s, "hess2"));
+    assertTrue(b1 < -0.1 && b2 < -0.1 && Math.abs(b1 - b2) < 0.02 * Math.abs(b2), "blob: " + b1 + ", " + b2);
+  }
+
+  @Test
   void featuresAreInvariantToMirroringAndTransposition() {
     RgbImage img = TestImages.structured(33, 26, 3);
     FeatureMap a = FULL.extract(img);
