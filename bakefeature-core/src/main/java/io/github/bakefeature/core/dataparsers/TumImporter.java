@@ -371,7 +371,7 @@ public final class TumImporter implements SceneImporter {
    */
   public static double[] parseIntrinsics(String s) {
     String t = s == null ? "" : s.strip();
-    String[] tok = t.isEmpty() ? new String[0] : SEPARATOR.split(t);
+    String[] tok = t.isEmpty() ? new String[0] : SEPARATOR.split(t, -1); // -1: a trailing separator is an empty field, not ignored
     if (tok.length != 4) {
       throw new IllegalArgumentException("expected four numbers fx,fy,cx,cy (pixels), found " + tok.length
           + " in '" + s + "'");
@@ -396,7 +396,7 @@ public final class TumImporter implements SceneImporter {
    */
   public static double[] parseDistortion(String s) {
     String t = s == null ? "" : s.strip();
-    String[] tok = t.isEmpty() ? new String[0] : SEPARATOR.split(t);
+    String[] tok = t.isEmpty() ? new String[0] : SEPARATOR.split(t, -1); // -1: a trailing separator is an empty field, not ignored
     String expected = "expected five numbers k1,k2,p1,p2,k3 (OpenCV's order; 0 for a coefficient your calibration"
         + " lacks, e.g. k3)";
     if (tok.length != 5) {

@@ -353,6 +353,7 @@ class TumImporterTest {
     String[][] bad = {
         {"517.3,516.5,318.6", "expected four numbers fx,fy,cx,cy (pixels), found 3 in '517.3,516.5,318.6'"},
         {"517.3,516.5,318.6,255.3,0", "found 5"},
+        {"517.3,516.5,318.6,255.3,,", "found 5"},
         {"fx,516.5,318.6,255.3", "found 'fx' in"},
         {"", "found 0"},
         {"-517.3,516.5,318.6,255.3", "expected positive finite focal lengths, found fx = -517.3"},

@@ -17,8 +17,9 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code bakefeature} command-line tool. Metrics go to stdout as one JSON object per line;
- * human progress goes to stderr. Exit codes: 0 success, 1 failure, 2 invalid input (bad options or
- * an invalid scene).
+ * human progress goes to stderr. Exit codes: 0 success, 1 failure (a bug: printed with its stack
+ * trace), 2 invalid input (bad options, an invalid scene or checkpoint, a file that cannot be read
+ * or written), with one line on stderr naming the option or file.
  */
 @Command(
     name = "bakefeature",

@@ -52,7 +52,8 @@ public final class EvaluateCommand implements Callable<Integer> {
           + reference + "'");
     };
     if (gt.frames().length == 0) {
-      throw new IllegalArgumentException("the scene's " + gt.kind() + " reference covers no frame");
+      throw new IllegalArgumentException("--reference " + gt.kind() + ": expected reference labels in "
+          + input.scene.resolve(gt.kind()) + ", found none for any frame");
     }
     int[] f = frames == null ? null : FrameList.parse(frames, s.size());
     if (!(renderScale > 0 && renderScale <= 1)) {

@@ -15,8 +15,12 @@ final class FrameList {
    * @throws IllegalArgumentException naming the bad item and the valid range
    */
   static int[] parse(String spec, int frames) {
-    if (spec == null || spec.isBlank() || spec.trim().equalsIgnoreCase("all")) {
+    if (spec == null || spec.trim().equalsIgnoreCase("all")) {
       return java.util.stream.IntStream.range(0, frames).toArray();
+    }
+    if (spec.isBlank()) {
+      // An empty value is a script's empty variable, not a request for every frame.
+      throw new IllegalArgumentException("--frames: expected indices or ranges like 0,3,10-14 (or all), found nothing");
     }
     TreeSet<Integer> out = new TreeSet<>();
     // -1: keep empty items (",,," or "1,,2" is a typo, not an empty list).

@@ -29,5 +29,7 @@ class FrameListTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrameList.parse(",,,", 5));
     assertEquals("--frames: expected indices or ranges like 0,3,10-14 (or all), found ''", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> FrameList.parse("1,,2", 5));
+    e = assertThrows(IllegalArgumentException.class, () -> FrameList.parse(" ", 5));
+    assertEquals("--frames: expected indices or ranges like 0,3,10-14 (or all), found nothing", e.getMessage());
   }
 }
