@@ -802,6 +802,15 @@ public final class DefaultLabelSession implements LabelSession {
         // store is closed and the scene unlocked: the next session on this scene must be able to open.
         snapshot = null;
         stepsAtClose = trainer.iteration();
+        // Device memory (the CUDA hash grid) is freed now rather than whenever the garbage collector
+        // runs; snapshots hold copies of their own. Not while a hung training thread may still use it.
+        if (!thread.isAlive() && trainer.field().trainableEncoding() instanceof AutoCloseable device) {
+          try {
+            device.close();
+          } catch (Exception e) {
+            LOG.warn("could not release the hash grid's device memory: {}", e.getMessage());
+          }
+        }
         this.trainer = null; // the model, optimiser and training data go with the session's last user reference
         synchronized (checkpointWriteLock) {
           released = true; // a training thread that outlived the join writes nothing from now on
