@@ -25,7 +25,7 @@ public final class DjlRuntime {
     ensureOffline();
     if (NativeEnvironment.needsAllocatorAdvice(System.getProperty("os.name", ""), System.getenv())) {
       LOG.info("glibc returns libtorch's freed tensor memory to the kernel after every training step and "
-          + "page-faults it back in the next; start the JVM with {} for up to 1.5x faster training "
+          + "page-faults it back in the next; start the JVM with {} for faster training steps (up to 2x on a 2-core VM) "
           + "(README, \"Environment\")", NativeEnvironment.allocatorAdvice());
     }
   }
