@@ -82,7 +82,7 @@ public final class EmbedExample {
         List<Stroke> strokes = person.strokes(truth, random);
         strokes.forEach(s -> session.applyStroke(f, s));
       }
-      session.awaitStep(steps);
+      session.awaitStep(session.step() + steps); // a reopened scene resumes its model's step count
 
       // Dense, 3D-consistent segmentation of every frame, compared with the ground truth.
       SegmentationMetrics metrics = new SegmentationMetrics(session.classes().size());

@@ -32,7 +32,11 @@ public interface Scene {
   /** World-space box (metres) that contains the observed surfaces and cameras. */
   Aabb bounds();
 
-  /** Names of the semantic classes, class id = list index; may be empty. */
+  /**
+   * Names of the semantic classes, class id = list index; may be empty. Read when the scene is
+   * loaded: a label session that adds or renames classes updates its own list
+   * ({@code LabelSession.classes()}) and the scene's files, not this one.
+   */
   List<String> classNames();
 
   /** Width of every image in pixels. */

@@ -70,11 +70,20 @@ public interface LabelSession extends AutoCloseable {
 
   // ---- annotations ---------------------------------------------------------------------------
 
-  /** Applies a paint or erase stroke to {@code frame} (one undo step). */
-  void applyStroke(int frame, Stroke stroke);
+  /**
+   * Applies a paint or erase stroke to {@code frame} (one undo step).
+   *
+   * @return pixels whose label changed; 0 when the stroke changed nothing (it lies off the image,
+   *     repaints a class already there, erases where nothing is) and left no undo step
+   */
+  int applyStroke(int frame, Stroke stroke);
 
-  /** Removes every scribble of {@code frame} (one undo step). */
-  void clearFrame(int frame);
+  /**
+   * Removes every scribble of {@code frame} (one undo step).
+   *
+   * @return pixels that were labelled; 0 when the frame had none (no undo step)
+   */
+  int clearFrame(int frame);
 
   /** Undoes the latest change of the whole history; false if there is none. */
   boolean undo();
@@ -94,15 +103,15 @@ public interface LabelSession extends AutoCloseable {
    *
    * @throws IllegalArgumentException also for a null or blank author
    */
-  default void applyStroke(int frame, Stroke stroke, String author) {
+  default int applyStroke(int frame, Stroke stroke, String author) {
     requireAuthor(author);
-    applyStroke(frame, stroke);
+    return applyStroke(frame, stroke);
   }
 
   /** {@link #clearFrame(int)} on behalf of {@code author}. The default ignores the author. */
-  default void clearFrame(int frame, String author) {
+  default int clearFrame(int frame, String author) {
     requireAuthor(author);
-    clearFrame(frame);
+    return clearFrame(frame);
   }
 
   /**

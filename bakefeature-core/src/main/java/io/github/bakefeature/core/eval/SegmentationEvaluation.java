@@ -19,7 +19,8 @@ import java.util.List;
  * @param frames frames evaluated
  * @param pixels reference pixels counted (ignored pixels excluded)
  * @param perClassIou IoU by class id, NaN for classes in neither reference nor prediction
- * @param classNames names by class id (the scene's, padded with {@code class k})
+ * @param classNames names by class id (the scene's current ones, {@link io.github.bakefeature.core.export.ExportClasses#fromScene},
+ *     padded with {@code class k})
  */
 public record SegmentationEvaluation(String source, int[] frames, long pixels, double miou, double pixelAccuracy,
                                      double[] perClassIou, List<String> classNames) {
@@ -63,11 +64,10 @@ public record SegmentationEvaluation(String source, int[] frames, long pixels, d
       }
       m.add(v.classMap(), gt);
     }
-    String[] names = new String[c];
-    for (int i = 0; i < c; i++) {
-      names[i] = i < scene.classNames().size() ? scene.classNames().get(i) : "class " + i;
-    }
+    // Current names: a label session may have added or renamed classes since the scene was opened.
+    List<String> names = io.github.bakefeature.core.export.ExportClasses.fromScene(scene, c).stream()
+        .limit(c).map(io.github.bakefeature.api.annotation.SemanticClass::name).toList();
     return new SegmentationEvaluation(truth.kind(), use.clone(), m.pixels(), m.meanIou(), m.pixelAccuracy(),
-        m.perClassIou(), List.of(names));
+        m.perClassIou(), names);
   }
 }

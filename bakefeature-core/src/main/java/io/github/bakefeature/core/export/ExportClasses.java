@@ -24,19 +24,39 @@ public final class ExportClasses {
   private ExportClasses() {}
 
   /**
-   * {@code count} classes named after {@code scene.classNames()}, coloured as the scene's label
-   * session left them (the colours a person chose in the app, from {@code session/session.json})
-   * where that file names the same class, else by the default palette. A missing or unreadable
-   * session file only means default colours: exports never fail over a colour.
+   * {@code count} classes named as the scene's {@code metadata.json} names them now (a label
+   * session adds and renames classes there while a {@link Scene} opened earlier keeps the names
+   * it was opened with; {@code scene.classNames()} when the file cannot be read), coloured as the
+   * scene's label session left them (the colours a person chose in the app, from
+   * {@code session/session.json}) where that file names the same class, else by the default
+   * palette. A missing or unreadable session file only means default colours: exports never fail
+   * over a colour or a name.
    */
   public static List<SemanticClass> fromScene(Scene scene, int count) {
-    List<String> names = scene.classNames();
+    List<String> names = scene.directory().map(d -> currentNames(d, scene.classNames())).orElse(scene.classNames());
     Map<Integer, Integer> chosen = scene.directory().map(d -> sessionColours(d, names)).orElse(Map.of());
     List<SemanticClass> given = new ArrayList<>();
     for (int i = 0; i < names.size() && i < Math.max(count, names.size()); i++) {
       given.add(new SemanticClass(i, names.get(i), chosen.getOrDefault(i, Palette.colour(i))));
     }
     return pad(given, names, count);
+  }
+
+  /**
+   * The names in {@code metadata.json} if they extend {@code opened} (the same count or more: a
+   * session only adds classes, and renames keep ids), else {@code opened}.
+   */
+  private static List<String> currentNames(Path sceneDir, List<String> opened) {
+    Path meta = sceneDir.resolve(SceneLayout.METADATA);
+    if (!Files.isRegularFile(meta)) {
+      return opened;
+    }
+    try {
+      List<String> now = io.github.bakefeature.core.scene.SceneFolder.readMetadata(meta);
+      return now.size() >= opened.size() ? now : opened;
+    } catch (IOException | RuntimeException e) {
+      return opened;
+    }
   }
 
   /** Class id to colour from {@code session/session.json}, for the classes whose name matches metadata. */

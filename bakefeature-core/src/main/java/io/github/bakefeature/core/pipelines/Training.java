@@ -39,6 +39,17 @@ public final class Training {
 
   private Training() {}
 
+  /**
+   * Checks that {@code method} gets the feature targets it needs.
+   *
+   * @throws IllegalArgumentException if it uses features and {@code features} is null
+   */
+  public static void requireFeatures(MethodPreset method, FeatureSource features) {
+    if (method.usesFeatures() && features == null) {
+      throw new IllegalArgumentException("method " + method + " needs feature targets (optFeatures), found none");
+    }
+  }
+
   public static Builder builder(Scene scene) {
     return new Builder(scene);
   }
@@ -113,9 +124,7 @@ public final class Training {
     }
 
     public FieldTrainer build() throws IOException {
-      if (method.usesFeatures() && features == null) {
-        throw new IllegalArgumentException("method " + method + " needs feature targets (optFeatures), found none");
-      }
+      requireFeatures(method, features);
       if (method.usesFeatures()) {
         int[] shape = features.sceneShape();
         if (shape != null && (shape[0] != scene.size() || shape[1] != scene.width() || shape[2] != scene.height())) {

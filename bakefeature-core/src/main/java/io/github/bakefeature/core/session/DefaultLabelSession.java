@@ -129,6 +129,10 @@ public final class DefaultLabelSession implements LabelSession {
     this.thread.start();
   }
 
+  /**
+   * A builder for a session on {@code scene}: a {@link io.github.bakefeature.core.scene.SceneFolder}
+   * (annotations persisted in it, one session per folder at a time) or an in-memory scene.
+   */
   public static Builder builder(Scene scene) {
     return new Builder(scene);
   }
@@ -176,14 +180,14 @@ public final class DefaultLabelSession implements LabelSession {
   // ---- annotations ---------------------------------------------------------------------------
 
   @Override
-  public void applyStroke(int frame, Stroke stroke) {
+  public int applyStroke(int frame, Stroke stroke) {
     java.util.Objects.requireNonNull(stroke, "stroke");
-    change(frame, null, () -> store.strokeEdit(frame, stroke), () -> store.covered(stroke));
+    return change(frame, null, () -> store.strokeEdit(frame, stroke), () -> store.covered(stroke));
   }
 
   @Override
-  public void clearFrame(int frame) {
-    change(frame, null, () -> store.clearEdit(frame), () -> null);
+  public int clearFrame(int frame) {
+    return change(frame, null, () -> store.clearEdit(frame), () -> null);
   }
 
   /**
@@ -194,10 +198,13 @@ public final class DefaultLabelSession implements LabelSession {
    *
    * @param covered the pixels the change covered (null: the whole frame), asked only if it changed
    *     nothing: it is still work an author's undo must not overwrite
+   * @return pixels whose label changed
    */
-  private void change(int frame, String author, IoAction<Edit> make, java.util.function.Supplier<int[]> covered) {
+  private int change(int frame, String author, IoAction<Edit> make, java.util.function.Supplier<int[]> covered) {
+    int changed;
     synchronized (editLock) {
       Edit e = io(make);
+      changed = e == null ? 0 : e.pixels().length;
       if (e == null) {
         noOps.add(frame, covered.get(), store.lastId());
       } else {
@@ -209,6 +216,7 @@ public final class DefaultLabelSession implements LabelSession {
       }
     }
     notifyAnnotations(frame);
+    return changed;
   }
 
   @Override
@@ -258,14 +266,14 @@ public final class DefaultLabelSession implements LabelSession {
   }
 
   @Override
-  public void applyStroke(int frame, Stroke stroke, String author) {
+  public int applyStroke(int frame, Stroke stroke, String author) {
     java.util.Objects.requireNonNull(stroke, "stroke");
-    change(frame, AuthorHistories.check(author), () -> store.strokeEdit(frame, stroke), () -> store.covered(stroke));
+    return change(frame, AuthorHistories.check(author), () -> store.strokeEdit(frame, stroke), () -> store.covered(stroke));
   }
 
   @Override
-  public void clearFrame(int frame, String author) {
-    change(frame, AuthorHistories.check(author), () -> store.clearEdit(frame), () -> null);
+  public int clearFrame(int frame, String author) {
+    return change(frame, AuthorHistories.check(author), () -> store.clearEdit(frame), () -> null);
   }
 
   /**
@@ -574,7 +582,8 @@ public final class DefaultLabelSession implements LabelSession {
 
   /**
    * Blocks until the trainer has taken at least {@code steps} steps in total, e.g. for scripted
-   * use and tests.
+   * use and tests. The total includes the steps of a checkpoint the session resumed from, so wait
+   * for {@code step() + n} to see {@code n} more.
    *
    * @throws IllegalStateException if the session is closed, training failed or stopped, or is
    *     paused (it would never get there)
@@ -940,6 +949,7 @@ public final class DefaultLabelSession implements LabelSession {
       this.scene = scene;
     }
 
+    /** The method of Table I (default {@link MethodPreset#OURS}, which needs {@link #optFeatures}). */
     public Builder optMethod(MethodPreset m) {
       this.method = m;
       return this;
@@ -951,11 +961,16 @@ public final class DefaultLabelSession implements LabelSession {
       return this;
     }
 
+    /** Rays per step, learning rates, samplers, loss weights (default {@code TrainerConfig.builder().build()}). */
     public Builder optTrainerConfig(TrainerConfig c) {
       this.trainerConfig = c;
       return this;
     }
 
+    /**
+     * Adjusts the field's configuration after the method's preset is applied (e.g. a smaller hash
+     * table, another semantic head); default: unchanged.
+     */
     public Builder optFieldOptions(UnaryOperator<FieldConfig.Builder> f) {
       this.fieldOptions = f;
       return this;
@@ -996,6 +1011,10 @@ public final class DefaultLabelSession implements LabelSession {
       return this;
     }
 
+    /**
+     * Most pixels kept for training over all frames (default 40M); a larger scene is trained on
+     * frames downsampled by an integer factor (labels by block majority).
+     */
     public Builder optMaxTrainingPixels(long p) {
       this.maxTrainingPixels = p;
       return this;
@@ -1014,10 +1033,22 @@ public final class DefaultLabelSession implements LabelSession {
       return this;
     }
 
+    /**
+     * Opens the session: locks the scene folder, loads its scribbles and session history, resumes
+     * the model (see {@link #optResume}) and starts training (see {@link #optAutoStart}).
+     *
+     * @throws SceneInUseException if another session (in this or another process) holds the scene
+     * @throws IllegalArgumentException for options that do not fit the scene (a method with
+     *     features but none given, features of another scene)
+     * @throws io.github.bakefeature.api.scene.InvalidSceneException for unreadable scene files
+     * @throws IOException if the session's files cannot be read or written
+     */
     public DefaultLabelSession build() throws IOException {
       java.util.Objects.requireNonNull(scene, "scene");
       java.util.Objects.requireNonNull(method, "method");
       java.util.Objects.requireNonNull(trainerConfig, "trainerConfig");
+      // Before the scene's lock, so a misconfigured call says what is wrong even if the scene is in use.
+      io.github.bakefeature.core.pipelines.Training.requireFeatures(method, features);
       boolean persist = persistent != null ? persistent : scene.directory().isPresent();
       SessionLock lock = persist ? SessionLock.acquire(scene.directory().orElseThrow(() -> new IllegalArgumentException(
           "optPersistent(true) needs a scene with a folder; this one has none (use optPersistent(false))"))) : null;

@@ -64,6 +64,37 @@ class SessionExportTest {
   }
 
   @Test
+  void defaultExportsAndEvaluationNameClassesAsTheSessionLeftThemNotAsTheSceneWasOpened() throws Exception {
+    Path dir = tmp.resolve("scene");
+    io.github.bakefeature.core.scene.SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 6), dir);
+    io.github.bakefeature.core.scene.SceneFolder scene = io.github.bakefeature.core.scene.SceneFolder.open(dir);
+    try (DefaultLabelSession s = DefaultLabelSession.builder(scene)
+        .optMethod(MethodPreset.SNERF_FREQ)
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(64).build())
+        .optAutoStart(false)
+        .build()) {
+      SemanticClass robot = s.addClass("robot", 0x00FF00);
+      s.renameClass(robot.id(), "gripper");
+      s.renameClass(1, "desk");
+      s.applyStroke(1, io.github.bakefeature.api.annotation.Stroke.paint(robot.id(), 2f, 4, 4, 20, 12));
+      s.resume();
+      s.awaitStep(s.step() + 5);
+      s.pause();
+      int classes = s.model().classCount();
+      // The README's call: no optClasses, the scene object opened before the changes.
+      MaskExporter.builder().build().export(ViewSource.of(s), scene, classes, new int[] {1}, tmp.resolve("out"));
+      JsonNode legend = new ObjectMapper().readTree(tmp.resolve("out/classes.json").toFile()).get("classes");
+      assertEquals("desk", legend.get(1).get("name").asText());
+      assertEquals("gripper", legend.get(robot.id()).get("name").asText());
+      assertEquals("#00ff00", legend.get(robot.id()).get("colour").asText());
+      List<String> evaluated = io.github.bakefeature.core.eval.SegmentationEvaluation.of(ViewSource.of(s), classes, scene,
+          io.github.bakefeature.core.eval.GroundTruth.semantic(scene), new int[] {0}).classNames();
+      assertEquals("desk", evaluated.get(1));
+      assertEquals("gripper", evaluated.get(robot.id()));
+    }
+  }
+
+  @Test
   void foreignSessionsRenderOnlyAtTheFramesOwnResolution() {
     InMemoryScene scene = SyntheticScenes.tabletop(1, 16, 12, 6);
     io.github.bakefeature.api.session.LabelSession foreign = (io.github.bakefeature.api.session.LabelSession)

@@ -35,6 +35,25 @@ class DefaultLabelSessionTest {
   }
 
   @Test
+  void strokesReportTheirChangedPixelsAndOnesThatChangeNothingLeaveNoUndoStep() throws Exception {
+    Path dir = tmp.resolve("strokes");
+    SceneWriter.write(SyntheticScenes.tabletop(2, 32, 24, 4), dir);
+    try (DefaultLabelSession s = DefaultLabelSession.builder(SceneFolder.open(dir)).optMethod(MethodPreset.SNERF_FREQ)
+        .optAutoStart(false).build()) {
+      // Off the image (e.g. a tool that mixed up resolutions): nothing changes, and the caller can tell.
+      assertEquals(0, s.applyStroke(0, Stroke.paint(1, 2f, 1000, 1000)));
+      assertFalse(s.canUndo());
+      int painted = s.applyStroke(0, Stroke.paint(1, 2f, 5, 5, 15, 5));
+      assertTrue(painted >= 30, "a 10 px stroke of radius 2: " + painted);
+      assertEquals(0, s.applyStroke(0, Stroke.paint(1, 2f, 5, 5, 15, 5)), "the same class again");
+      assertEquals(painted, s.clearFrame(0));
+      assertEquals(0, s.clearFrame(0));
+      assertTrue(s.undo());
+      assertEquals(painted, s.scribbles(0).labelledCount());
+    }
+  }
+
+  @Test
   void trainsInTheBackgroundOnStrokesAndSegmentsWhatWasDrawn() throws Exception {
     Path dir = tmp.resolve("scene");
     var synth = SyntheticScenes.generate(io.github.bakefeature.core.synth.Preset.TABLETOP, 6, 64, 48, 4);
