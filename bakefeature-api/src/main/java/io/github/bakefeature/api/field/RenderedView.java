@@ -4,7 +4,9 @@ import io.github.bakefeature.api.scene.LabelImage;
 
 /**
  * The outputs of rendering one camera view. Arrays are row-major with channels interleaved; an
- * output that was not requested is {@code null}. Confidence is the softmax probability of the
+ * output that was not requested is {@code null}, and so are {@code features} (with
+ * {@code featureDimension} 0) from a model without a feature head (the {@code snerf-*} baselines).
+ * Confidence is the softmax probability of the
  * predicted class, in [0, 1]; it is 0 exactly where the pixel's ray hit nothing (its class is then
  * 0 and means nothing) or where the pixel has no class ({@link LabelImage#UNLABELLED}, see
  * {@link #withClassesBelow}). {@code step} is the training step of the model that rendered it.
