@@ -21,7 +21,12 @@ public interface Scene {
     return frames().size();
   }
 
-  /** Frame {@code index}, {@code 0 <= index < size()}. */
+  /**
+   * Frame {@code index}, {@code 0 <= index < size()}.
+   *
+   * @throws IndexOutOfBoundsException for another index (a list access; label sessions check their
+   *     frame arguments themselves and throw {@link IllegalArgumentException} naming the range)
+   */
   default Frame frame(int index) {
     return frames().get(index);
   }
