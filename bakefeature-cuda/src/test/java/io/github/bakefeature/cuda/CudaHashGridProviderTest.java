@@ -18,9 +18,21 @@ import org.junit.jupiter.api.Test;
 /** Discovery of the CUDA device through {@link HashGrids}, on machines with and without a GPU. */
 class CudaHashGridProviderTest {
 
+  /** The device the JVM was started with (e.g. -Dbakefeature.device=cuda on a GPU run), put back after each test. */
+  private String deviceBefore;
+
+  @org.junit.jupiter.api.BeforeEach
+  void rememberDevice() {
+    deviceBefore = System.getProperty(HashGrids.DEVICE_PROPERTY);
+  }
+
   @AfterEach
   void clearDevice() {
-    System.clearProperty(HashGrids.DEVICE_PROPERTY);
+    if (deviceBefore == null) {
+      System.clearProperty(HashGrids.DEVICE_PROPERTY);
+    } else {
+      System.setProperty(HashGrids.DEVICE_PROPERTY, deviceBefore);
+    }
   }
 
   @Test

@@ -430,6 +430,11 @@ public final class DefaultLabelSession implements LabelSession {
     return thread.isAlive();
   }
 
+  /** The training thread's state, e.g. WAITING while paused (tests). */
+  Thread.State trainingThreadState() {
+    return thread.getState();
+  }
+
   /** The trainer's labels at the training resolution (tests). */
   TrainingData trainingData() {
     return openTrainer().data();

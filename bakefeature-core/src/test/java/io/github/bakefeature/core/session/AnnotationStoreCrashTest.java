@@ -46,14 +46,17 @@ class AnnotationStoreCrashTest {
       // in its next ones. Counting edits rather than sleeping a fixed time keeps the storm as long
       // on a loaded machine as on an idle one.
       int edits = 3 + rnd.nextInt(12);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (acknowledged(ackFile).size() < edits && System.nanoTime() < deadline && p.isAlive()) {
-        Thread.sleep(2);
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (acknowledged(ackFile).size() < edits && System.nanoTime() < deadline && p.isAlive()) {
+          Thread.sleep(2);
+        }
+        assertTrue(acknowledged(ackFile).size() >= edits, "child made fewer than " + edits
+            + " edits in 60 s (kill " + k + ")");
+        Thread.sleep(rnd.nextInt(40));
+      } finally {
+        p.destroyForcibly(); // SIGKILL on Linux; also when the wait above failed, so no child outlives the test
       }
-      assertTrue(acknowledged(ackFile).size() >= edits, "child made fewer than " + edits
-          + " edits in 60 s (kill " + k + ")");
-      Thread.sleep(rnd.nextInt(40));
-      p.destroyForcibly(); // SIGKILL on Linux
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the child died");
       List<String> acks = acknowledged(ackFile);
       String acked = acks.get(acks.size() - 1);

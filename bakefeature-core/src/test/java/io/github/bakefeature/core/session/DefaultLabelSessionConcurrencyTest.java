@@ -104,7 +104,7 @@ class DefaultLabelSessionConcurrencyTest {
   }
 
   @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void aReaderTakingSnapshotsBackToBackDoesNotStarveTraining() throws Exception {
     try (DefaultLabelSession s = open()) {
       s.awaitStep(3);

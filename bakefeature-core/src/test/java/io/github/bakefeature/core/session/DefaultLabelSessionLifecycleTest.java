@@ -255,7 +255,14 @@ class DefaultLabelSessionLifecycleTest {
         });
         assertTrue(interrupted.await(60, TimeUnit.SECONDS));
         if (pauseToo) {
-          Thread.sleep(100); // the paused thread waits (interruptibly) now
+          // Resume only once the paused thread waits (interruptibly), the path this case covers.
+          long deadline = System.nanoTime() + 60_000_000_000L;
+          while (s.trainingThreadState() != Thread.State.WAITING && s.trainingThreadState() != Thread.State.TIMED_WAITING
+              && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+          }
+          assertTrue(s.trainingThreadState() == Thread.State.WAITING || s.trainingThreadState() == Thread.State.TIMED_WAITING,
+              "the paused training thread waits: " + s.trainingThreadState());
           s.resume();
         }
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> s.awaitStep(s.step() + 5));

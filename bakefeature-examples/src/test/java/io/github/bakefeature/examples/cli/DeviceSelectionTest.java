@@ -15,9 +15,21 @@ class DeviceSelectionTest {
   @TempDir
   Path tmp;
 
+  /** The device the JVM was started with (e.g. -Dbakefeature.device=cuda on a GPU run), put back after each test. */
+  private String deviceBefore;
+
+  @org.junit.jupiter.api.BeforeEach
+  void rememberDevice() {
+    deviceBefore = System.getProperty(HashGrids.DEVICE_PROPERTY);
+  }
+
   @AfterEach
   void clear() {
-    System.clearProperty(HashGrids.DEVICE_PROPERTY);
+    if (deviceBefore == null) {
+      System.clearProperty(HashGrids.DEVICE_PROPERTY);
+    } else {
+      System.setProperty(HashGrids.DEVICE_PROPERTY, deviceBefore);
+    }
   }
 
   @Test

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -119,7 +118,7 @@ class FeatureOptionsTest {
   void trainFindsATorchScriptCacheBuiltAtAnotherShortSide(@TempDir Path tmp) throws IOException {
     Path model = Path.of("..", "bakefeature-core", "src", "test", "resources", "io", "github", "bakefeature", "core",
         "features", "tiny_vit8.pt").toAbsolutePath().normalize();
-    Assumptions.assumeTrue(Files.isRegularFile(model), "the tiny ViT fixture of bakefeature-core");
+    assertTrue(Files.isRegularFile(model), "the tiny ViT fixture of bakefeature-core is committed at " + model);
     Path scene = scene(tmp);
     String extractor = "torchscript:" + model;
     Cli.Result f = Cli.run("features", "--scene", scene.toString(), "--extractor", extractor, "--short-side", "16",

@@ -85,6 +85,9 @@ class GuiCommandTest {
         Thread.sleep(50);
       }
     }
+    if (line == null) {
+      throw new AssertionError("gui printed no URL line within 60 s; stderr so far: " + err);
+    }
     return line;
   }
 

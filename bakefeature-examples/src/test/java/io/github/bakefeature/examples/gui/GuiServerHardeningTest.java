@@ -94,7 +94,7 @@ class GuiServerHardeningTest {
   void aStalledRequestBodyIsCutOffAndDoesNotStarveOtherRequests() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> {
       o.frames = 2;
-      o.server = b -> b.idleTimeout(Duration.ofSeconds(1));
+      o.server = b -> b.idleTimeout(Duration.ofSeconds(5));
     })) {
       int port = f.server.port();
       int n = Api.MAX_BODY_READERS + 8;
@@ -109,10 +109,14 @@ class GuiServerHardeningTest {
           out.flush();
           slow.add(s);
         }
-        long t0 = System.nanoTime();
         GuiFixture.Response p = f.get("/api/progress");
         assertEquals(200, p.status());
-        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "answered while bodies stall: " + (System.nanoTime() - t0) / 1e6 + " ms");
+        // Answered while bodies still stall (not after the idle timeout cut them off): an order, not a time.
+        int stalled = 0;
+        for (Socket s : slow) {
+          stalled += s.getInputStream().available() == 0 ? 1 : 0;
+        }
+        assertTrue(stalled > 0, "every stalled body had been answered before the GET was");
         int timedOut = 0;
         int busy = 0;
         for (Socket s : slow) {

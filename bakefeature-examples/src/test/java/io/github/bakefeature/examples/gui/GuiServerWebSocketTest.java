@@ -108,10 +108,7 @@ class GuiServerWebSocketTest {
       ws.awaitType("hello", 10);
       ws.socket.sendText("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(2000) + "\"}", true);
       assertEquals(1009, ws.closed.get(10, TimeUnit.SECONDS), "message too big");
-      for (int i = 0; i < 100 && f.server.clientCount() > 0; i++) {
-        Thread.sleep(20);
-      }
-      assertEquals(0, f.server.clientCount());
+      awaitClients(f, 0);
       assertEquals(200, f.get("/api/state").status());
       try (WsClient again = WsClient.open(f)) {
         again.awaitType("hello", 10);
@@ -131,9 +128,7 @@ class GuiServerWebSocketTest {
       }
       assertEquals(2, f.server.clientCount());
       b.close();
-      for (int i = 0; i < 100 && f.server.clientCount() > 1; i++) {
-        Thread.sleep(20);
-      }
+      awaitClients(f, 1);
       try (WsClient again = WsClient.open(f)) {
         again.awaitType("hello", 10);
       }
@@ -177,5 +172,14 @@ class GuiServerWebSocketTest {
         ok.awaitType("hello", 10);
       }
     }
+  }
+
+  /** Waits until the server counts {@code n} clients; the bound only keeps a bug from hanging the build. */
+  private static void awaitClients(GuiFixture f, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (f.server.clientCount() != n && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(n, f.server.clientCount(), "clients after a close");
   }
 }
