@@ -39,6 +39,19 @@ import org.slf4j.LoggerFactory;
  */
 final class ExportJobs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExportJobs.class);
+
+  /** How folders are deleted: {@link AtomicFiles#deleteRecursively}. */
+  @FunctionalInterface
+  interface Deleter {
+    void delete(Path folder) throws IOException;
+  }
+
+  /**
+   * The deletion every export path uses; tests put in one that, like a file system, refuses some
+   * files (a file of another user in a shared folder), on machines where they cannot make a real
+   * file undeletable.
+   */
+  static volatile Deleter deleter = AtomicFiles::deleteRecursively;
   private static final int KEEP_JOBS = 32;
 
   /** A registered export. */
@@ -177,7 +190,7 @@ final class ExportJobs implements AutoCloseable {
     }
     for (Path p : garbage) {
       try {
-        AtomicFiles.deleteRecursively(p);
+        deleter.delete(p);
       } catch (IOException e) {
         failed = first(failed, e);
       }
@@ -274,7 +287,7 @@ final class ExportJobs implements AutoCloseable {
       // is never taken for a previous export to restore: recover() deletes staging folders.
       try {
         Files.move(replaced, staged, StandardCopyOption.ATOMIC_MOVE);
-        AtomicFiles.deleteRecursively(staged);
+        deleter.delete(staged);
       } catch (IOException e) {
         LOG.warn("could not delete the previous export of {} ({}); it goes the next time the app starts",
             output, e.toString());
@@ -418,7 +431,7 @@ final class ExportJobs implements AutoCloseable {
       }
       try {
         if (staged != null) {
-          AtomicFiles.deleteRecursively(staged);
+          deleter.delete(staged);
         }
       } catch (IOException e) {
         LOG.warn("could not delete the unfinished export {}: {}", staged, e.toString());

@@ -319,19 +319,61 @@ class ExportJobsTest {
     assertEquals(List.of(), entries(root));
   }
 
-  /** Makes {@code file} undeletable (immutable), as a file of another user in a shared folder is to the app. */
-  private static void stuck(Path file) throws Exception {
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, "previous");
-    org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", file), "needs chattr +i");
+  /** Files (by inode, which a rename keeps) the app's deletions refuse in these tests ({@link #stuck}). */
+  private final java.util.Set<Object> undeletable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  @org.junit.jupiter.api.AfterEach
+  void restoreDeleter() {
+    ExportJobs.deleter = io.github.bakefeature.core.io.AtomicFiles::deleteRecursively;
+    undeletable.clear();
   }
 
-  private static void unstick(Path root) throws Exception {
-    try (var s = Files.walk(root)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        chattr("-i", p);
+  /**
+   * Makes {@code file} undeletable for the app, as a file of another user in a shared folder is:
+   * its deletions (ExportJobs.deleter) delete everything else and fail on it as the file system
+   * would. Runs on any machine; {@link #aPreviousExportThatCannotBeDeletedFailsNeitherTheExportNorComesBackLater}
+   * does the same with a really immutable file where chattr is allowed.
+   */
+  private void stuck(Path file) throws Exception {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "previous");
+    undeletable.add(fileKey(file));
+    ExportJobs.deleter = this::deleteExceptStuck;
+  }
+
+  private void deleteExceptStuck(Path folder) throws java.io.IOException {
+    if (!Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    java.util.List<Path> refused = new java.util.ArrayList<>();
+    try (var s = Files.walk(folder)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) { // children before parents
+        if (undeletable.contains(fileKey(p))) {
+          refused.add(p);
+        } else if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) || isEmpty(p)) {
+          Files.delete(p);
+        }
       }
     }
+    if (!refused.isEmpty()) {
+      throw new java.nio.file.AccessDeniedException(refused.get(0).toString());
+    }
+  }
+
+  private static Object fileKey(Path p) throws java.io.IOException {
+    return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+  }
+
+  private static boolean isEmpty(Path dir) throws java.io.IOException {
+    try (var s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  /** The app's deletions work again; the stuck files stay where they are. */
+  private void unstick(Path root) {
+    undeletable.clear();
   }
 
   @Test
@@ -345,11 +387,8 @@ class ExportJobsTest {
     Files.writeString(root.resolve(".masks.replaced-3/00000.png"), "previous");
     stuck(root.resolve(".masks.replaced-3/sub/00001.png"));
     try {
-      try {
-        ExportJobs.recover(root, "masks");
-      } catch (java.io.IOException expected) {
-        // the stuck file stays, and is reported
-      }
+      // The stuck file stays, and is reported.
+      org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> ExportJobs.recover(root, "masks"));
     } finally {
       unstick(root);
     }
