@@ -21,6 +21,9 @@ public interface SessionListener {
   /** A class was added, renamed or recoloured. */
   default void onClassesChanged() {}
 
-  /** Training stopped on an error; the session stays usable for annotation. */
+  /**
+   * Training stopped on an error (e.g. a step whose loss was not finite, refused before it changed
+   * the model); the session stays usable for annotation, and its model is the last good one.
+   */
   default void onTrainingFailed(Throwable error) {}
 }
