@@ -246,6 +246,7 @@ public final class CudaHashGridEncoding implements TrainableEncoding, AutoClosea
   public synchronized TrainableEncoding frozenCopy() {
     enter();
     cuMemcpyDtoH(Pointer.to(host.parameters()), mem.params, (long) rows * features * Sizeof.FLOAT);
+    host.setSteps(steps); // a snapshot records the grid's step count, as the CPU grid's does
     return host.frozenCopy();
   }
 

@@ -11,9 +11,10 @@ import java.util.List;
  * {@code j-1}'s. The paper's hybrid encoding is the hash grid followed by the frequency encoding
  * with L = 2 ({@link #hashGridAndFrequency}). Training calls are forwarded to the parts that are
  * {@link TrainableEncoding}s, with their column offsets; fixed parts are skipped. State is the
- * trainable parts' states in order.
+ * trainable parts' states in order. {@link #close} closes the parts that hold resources (a hash
+ * grid on a GPU).
  */
-public final class HybridEncoding implements TrainableEncoding {
+public final class HybridEncoding implements TrainableEncoding, AutoCloseable {
   private final List<Encoding> parts;
   private final int[] offsets;
   private final int inputDimension;
@@ -44,6 +45,32 @@ public final class HybridEncoding implements TrainableEncoding {
   /** The paper's hybrid encoding: {@code grid} followed by {@code FrequencyEncoding.of(2)}. */
   public static HybridEncoding hashGridAndFrequency(HashGridEncoding grid) {
     return new HybridEncoding(List.of(grid, FrequencyEncoding.of(2)));
+  }
+
+  /**
+   * Closes every part that is {@link AutoCloseable} (device memory of a GPU hash grid); the CPU
+   * parts hold nothing to close. Each is attempted; the first failure is thrown after the others.
+   */
+  @Override
+  public void close() {
+    RuntimeException failed = null;
+    for (Encoding e : parts) {
+      if (e instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception ex) {
+          RuntimeException r = ex instanceof RuntimeException re ? re : new IllegalStateException(ex);
+          if (failed == null) {
+            failed = r;
+          } else {
+            failed.addSuppressed(r);
+          }
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
   }
 
   /** The parts, in column order. */

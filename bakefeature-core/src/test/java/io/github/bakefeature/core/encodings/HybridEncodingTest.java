@@ -74,4 +74,47 @@ class HybridEncodingTest {
     assertEquals(true, e.getMessage().contains("input dimension"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new HybridEncoding(List.of()));
   }
+
+  /** A part holding a resource, as a GPU hash grid holds device memory. */
+  private static final class Closeable implements io.github.bakefeature.api.field.Encoding, AutoCloseable {
+    int closed;
+    final boolean fails;
+
+    Closeable(boolean fails) {
+      this.fails = fails;
+    }
+
+    @Override
+    public int inputDimension() {
+      return 3;
+    }
+
+    @Override
+    public int outputDimension() {
+      return 1;
+    }
+
+    @Override
+    public void encode(float[] input, int count, float[] output, int outputStride, int outputOffset) {
+    }
+
+    @Override
+    public void close() {
+      closed++;
+      if (fails) {
+        throw new IllegalStateException("driver error");
+      }
+    }
+  }
+
+  @Test
+  void closeClosesEveryPartThatHoldsResourcesEvenAfterOneFails() {
+    Closeable failing = new Closeable(true);
+    Closeable other = new Closeable(false);
+    HybridEncoding h = new HybridEncoding(List.of(failing, FrequencyEncoding.of(2), other));
+    IllegalStateException e = assertThrows(IllegalStateException.class, h::close);
+    assertEquals("driver error", e.getMessage());
+    assertEquals(1, failing.closed);
+    assertEquals(1, other.closed, "the second part is closed although the first failed");
+  }
 }
