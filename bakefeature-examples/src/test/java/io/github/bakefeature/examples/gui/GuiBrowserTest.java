@@ -115,6 +115,16 @@ class GuiBrowserTest {
       assertEquals(a + 1, disk(f, 0, ra[0], ra[2]), "the eraser only clears under the brush");
       new Actions(d).sendKeys("b").perform();
 
+      // A stroke that leaves the image and comes back elsewhere paints only its parts on the image,
+      // not the way between along the border (which clamping the pointer to the image did).
+      int w = f.session.scene().width();
+      int h = f.session.scene().height();
+      int borderBefore = disk(f, 0, w / 2, h - 1);
+      int[][] path = {{2, h - 3}, {2, h + 2}, {w - 3, h + 2}, {w - 3, h - 3}};
+      drawPath(d, f, path);
+      wait.until(x -> disk(f, 0, 2, h - 3) == b + 1 && disk(f, 0, w - 3, h - 3) == b + 1);
+      assertEquals(borderBefore, disk(f, 0, w / 2, h - 1), "the border between the two parts is not painted");
+
       // Frames: arrow key, then a thumbnail.
       new Actions(d).sendKeys(Keys.ARROW_RIGHT).perform();
       wait.until(x -> "1".equals(d.findElement(By.id("frame-box")).getDomAttribute("data-frame")));
@@ -215,6 +225,11 @@ class GuiBrowserTest {
 
   /** Drags the pointer from image pixel (x0, y0) to (x1, y1) in 8 moves, with real pointer events. */
   private static void draw(org.openqa.selenium.WebDriver d, GuiFixture f, int x0, int y0, int x1, int y1) {
+    drawPath(d, f, new int[][] {{x0, y0}, {x1, y1}});
+  }
+
+  /** Drags the pointer through image pixels {@code path} (8 moves per segment; points may lie off the image). */
+  private static void drawPath(org.openqa.selenium.WebDriver d, GuiFixture f, int[][] path) {
     @SuppressWarnings("unchecked")
     Map<String, Object> r = (Map<String, Object>) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
         "const r = document.getElementById('frame-box').getBoundingClientRect();"
@@ -223,12 +238,16 @@ class GuiBrowserTest {
     double top = ((Number) r.get("top")).doubleValue();
     double sx = ((Number) r.get("width")).doubleValue() / f.session.scene().width();
     double sy = ((Number) r.get("height")).doubleValue() / f.session.scene().height();
-    Actions act = new Actions(d).moveToLocation((int) Math.round(left + (x0 + 0.5) * sx), (int) Math.round(top + (y0 + 0.5) * sy))
-        .clickAndHold();
-    for (int k = 1; k <= 8; k++) {
-      double x = x0 + (x1 - x0) * k / 8.0;
-      double y = y0 + (y1 - y0) * k / 8.0;
-      act.moveToLocation((int) Math.round(left + (x + 0.5) * sx), (int) Math.round(top + (y + 0.5) * sy));
+    Actions act = new Actions(d).moveToLocation((int) Math.round(left + (path[0][0] + 0.5) * sx),
+        (int) Math.round(top + (path[0][1] + 0.5) * sy)).clickAndHold();
+    for (int j = 1; j < path.length; j++) {
+      int[] p0 = path[j - 1];
+      int[] p1 = path[j];
+      for (int k = 1; k <= 8; k++) {
+        double x = p0[0] + (p1[0] - p0[0]) * k / 8.0;
+        double y = p0[1] + (p1[1] - p0[1]) * k / 8.0;
+        act.moveToLocation((int) Math.round(left + (x + 0.5) * sx), (int) Math.round(top + (y + 0.5) * sy));
+      }
     }
     act.release().perform();
   }

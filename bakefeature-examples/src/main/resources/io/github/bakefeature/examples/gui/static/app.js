@@ -43,6 +43,10 @@ const view = new FrameView({
 });
 let strokeChain = Promise.resolve();
 let segUrl = null;
+/** The pending render request of the frame being moved to: delayed and cancelled while frames change fast. */
+const frameRender = { timer: 0, abort: null };
+/** How long the frame must stay before its render is asked for (slider drags, held arrow keys). */
+const FRAME_SETTLE_MS = 150;
 
 // ---- toasts ---------------------------------------------------------------------------------
 
@@ -66,6 +70,16 @@ function fail(e) {
 
 function applyState(st) {
   const first = !S.scene;
+  if (!first && st.token !== S.token) {
+    // A new server process: frame versions and model steps count from 0 again.
+    view.baseVersion = -1;
+    if (S.overlay) {
+      S.overlay.step = -1;
+    }
+    for (const id of ['view-colour', 'view-depth', 'view-features']) {
+      $(id).dataset.step = '-1';
+    }
+  }
   S.token = st.token;
   S.scene = st.scene;
   S.limits = st.limits;
@@ -167,10 +181,21 @@ function gotoFrame(i, force = false) {
   S.overlay = { frame: i, step: -1, at: 0, labelled: false };
   for (const id of ['view-colour', 'view-depth', 'view-features']) {
     $(id).removeAttribute('src');
+    $(id).dataset.step = '-1';
   }
   loadScribbles(i);
-  loadRendered(i, null);
-  live.setView(i);
+  // Renders of frames never rendered take seconds and hold a connection each (browsers allow six
+  // per server): ask only once the frame stays, and drop the request of the frame moved away from.
+  clearTimeout(frameRender.timer);
+  frameRender.abort?.abort();
+  const abort = new AbortController();
+  frameRender.abort = abort;
+  frameRender.timer = setTimeout(() => {
+    if (S.frame === i) {
+      loadRendered(i, null, abort.signal);
+      live.setView(i);
+    }
+  }, FRAME_SETTLE_MS);
   for (const t of document.querySelectorAll('.thumb.current')) {
     t.classList.remove('current');
     t.setAttribute('aria-selected', 'false');
@@ -202,10 +227,10 @@ async function loadScribbles(frame) {
 }
 
 /** Loads the segmentation overlay and the side views of {@code frame} (step null = latest). */
-async function loadRendered(frame, step) {
+async function loadRendered(frame, step, signal = undefined) {
   const q = step === null ? 'latest-' + Date.now() : String(step);
   try {
-    const res = await fetch(`/api/frames/${frame}/segmentation.png?step=${q}`);
+    const res = await fetch(`/api/frames/${frame}/segmentation.png?step=${q}`, { signal });
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
       throw new ApiError(body.error || 'rendering failed (' + res.status + ')', res.status);
@@ -219,8 +244,13 @@ async function loadRendered(frame, step) {
     const url = URL.createObjectURL(blob);
     const img = new Image();
     img.src = url;
-    await img.decode();
-    if (frame !== S.frame) {
+    try {
+      await img.decode();
+    } catch (e) {
+      URL.revokeObjectURL(url);
+      throw e;
+    }
+    if (frame !== S.frame || s < S.overlay.step) { // moved on, or a newer overlay arrived meanwhile
       URL.revokeObjectURL(url);
       return;
     }
@@ -235,23 +265,28 @@ async function loadRendered(frame, step) {
     applyOpacity();
     S.overlay = { frame, step: s, at: Date.now(), labelled };
     updateOverlayInfo();
-    swapImage($('view-colour'), `/api/frames/${frame}/colour.png?step=${s}`);
-    swapImage($('view-depth'), `/api/frames/${frame}/depth.png?step=${s}`);
+    swapImage($('view-colour'), frame, s, 'colour');
+    swapImage($('view-depth'), frame, s, 'depth');
     if (S.scene.features) {
-      swapImage($('view-features'), `/api/frames/${frame}/features.png?step=${s}`);
+      swapImage($('view-features'), frame, s, 'features');
     }
   } catch (e) {
-    if (frame === S.frame) {
+    if (frame === S.frame && e.name !== 'AbortError') {
       fail(e);
     }
   }
 }
 
-function swapImage(el, url) {
+/** Shows side view {@code kind} of {@code frame} at {@code step} once loaded, unless the page has moved on. */
+function swapImage(el, frame, step, kind) {
+  const url = `/api/frames/${frame}/${kind}.png?step=${step}`;
   const img = new Image();
   img.src = url;
   img.decode().then(() => {
-    el.src = url;
+    if (frame === S.frame && step >= Number(el.dataset.step ?? -1) && step >= S.overlay.step) {
+      el.src = url;
+      el.dataset.step = String(step);
+    }
   }, () => {});
 }
 
@@ -733,6 +768,7 @@ function onLive(msg) {
     case 'resync':
       request('GET', '/api/state').then((st) => {
         applyState(st);
+        refreshHistory(); // as after hello: the state holds the shared history, not this person's
         reloadLayers();
       }, fail);
       break;
@@ -787,12 +823,12 @@ function onKey(e) {
   } else if (ctrl && (k === 'y' || k === 'Y')) {
     e.preventDefault();
     undoRedo(false);
-  } else if (ctrl || e.altKey) {
-    return;
+  } else if ((ctrl || e.altKey) && !((k === '[' || k === ']') && e.getModifierState?.('AltGraph'))) {
+    return; // but [ and ] typed with AltGr (German and other layouts) resize the brush
   } else if (k === 'ArrowLeft' || k === 'ArrowRight') {
     e.preventDefault();
     gotoFrame(S.frame + (k === 'ArrowLeft' ? -1 : 1) * (e.shiftKey ? 10 : 1));
-  } else if (k === 'Home' || k === 'End') {
+  } else if ((k === 'Home' || k === 'End') && S.scene) {
     e.preventDefault();
     gotoFrame(k === 'Home' ? 0 : S.scene.frames - 1);
   } else if (k === 'b' || k === 'B') {
@@ -876,11 +912,15 @@ async function main() {
   bindUi();
   setRadius(S.radius);
   applyOpacity();
-  try {
-    applyState(await request('GET', '/api/state'));
-  } catch (e) {
-    fail(e);
-    return;
+  // The server may still be starting or briefly away: retry with back-off rather than stay blank.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      applyState(await request('GET', '/api/state'));
+      break;
+    } catch (e) {
+      fail(e);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(8000, 500 * 2 ** attempt)));
+    }
   }
   const m = /frame=(\d+)/.exec(location.hash);
   gotoFrame(m ? Number(m[1]) : 0, true);

@@ -32,7 +32,14 @@ export class FrameView extends EventTarget {
     this.pan = null;
     this.lastPointer = null;
     this.bind();
-    new ResizeObserver(() => this.fit()).observe(viewport);
+    // Refit on resize only while the person has not zoomed or panned: the viewport changes height
+    // when toolbar or status text wraps, which must not throw away their zoom mid-stroke.
+    this.fitted = true;
+    new ResizeObserver(() => {
+      if (this.fitted) {
+        this.fit();
+      }
+    }).observe(viewport);
   }
 
   // ---- layout ---------------------------------------------------------------------------------
@@ -58,6 +65,7 @@ export class FrameView extends EventTarget {
     this.scale = Math.max(0.01, Math.min((vw - 2 * margin) / this.width, (vh - 2 * margin) / this.height));
     this.tx = (vw - this.width * this.scale) / 2;
     this.ty = (vh - this.height * this.scale) / 2;
+    this.fitted = true;
     this.applyTransform();
   }
 
@@ -68,6 +76,7 @@ export class FrameView extends EventTarget {
     this.tx = vx - (vx - this.tx) * k;
     this.ty = vy - (vy - this.ty) * k;
     this.scale = s;
+    this.fitted = false;
     this.applyTransform();
   }
 
@@ -182,6 +191,11 @@ export class FrameView extends EventTarget {
     return [Math.min(this.width - 0.5, Math.max(-0.5, x)), Math.min(this.height - 0.5, Math.max(-0.5, y))];
   }
 
+  /** Whether image point (x, y) lies on the image. */
+  inside(x, y) {
+    return x >= -0.5 && y >= -0.5 && x <= this.width - 0.5 && y <= this.height - 0.5;
+  }
+
   bind() {
     const v = this.viewport;
     v.addEventListener('contextmenu', (e) => e.preventDefault());
@@ -212,13 +226,17 @@ export class FrameView extends EventTarget {
     if (e.button !== 0 || this.active) {
       return;
     }
+    const [px, py] = this.toImage(e);
+    if (!this.inside(px, py)) {
+      return; // a press on the margin around the image paints nothing
+    }
     if (!this.enabled) {
       this.dispatchEvent(new CustomEvent('refused'));
       return;
     }
     e.preventDefault();
     this.viewport.setPointerCapture(e.pointerId);
-    const [x, y] = this.clamp(...this.toImage(e));
+    const [x, y] = [px, py];
     this.active = {
       kind: this.tool, classId: this.classId, colour: this.colour, radius: this.radius,
       points: [x, y], version: null, id: e.pointerId,
@@ -232,6 +250,7 @@ export class FrameView extends EventTarget {
     if (this.pan && e.pointerId === this.pan.id) {
       this.tx = this.pan.tx + e.clientX - this.pan.x;
       this.ty = this.pan.ty + e.clientY - this.pan.y;
+      this.fitted = false;
       this.applyTransform();
       return;
     }
@@ -241,24 +260,52 @@ export class FrameView extends EventTarget {
       return;
     }
     const events = e.getCoalescedEvents ? e.getCoalescedEvents() : [e];
-    const from = s.points.length;
+    let stroke = s;
+    let from = stroke.points.length;
     for (const ev of events.length ? events : [e]) {
-      const [x, y] = this.clamp(...this.toImage(ev));
-      const n = s.points.length;
-      const dx = x - s.points[n - 2];
-      const dy = y - s.points[n - 1];
-      if (dx * dx + dy * dy >= MIN_STEP * MIN_STEP) {
-        s.points.push(x, y);
+      const [rx, ry] = this.toImage(ev);
+      if (!this.inside(rx, ry)) {
+        if (!stroke.outside) {
+          // Leaving the image: this part ends at its edge, and painting resumes where the pointer
+          // comes back (clamping the way in between would paint a strip along the border).
+          const [bx, by] = this.clamp(rx, ry);
+          stroke.points.push(bx, by);
+          this.paintStroke(stroke, from);
+          this.finish(stroke);
+          stroke = { ...stroke, points: [], outside: true, version: null };
+          this.active = stroke;
+          from = 0;
+        }
+        continue;
       }
+      if (stroke.outside) {
+        stroke.outside = false;
+        stroke.points.push(rx, ry);
+        continue;
+      }
+      const [x, y] = [rx, ry];
+      const n = stroke.points.length;
+      const dx = x - stroke.points[n - 2];
+      const dy = y - stroke.points[n - 1];
+      if (dx * dx + dy * dy < MIN_STEP * MIN_STEP) {
+        continue;
+      }
+      if (stroke.points.length / 2 >= this.maxPoints) {
+        // Keep messages within the server's limit: hand this part over (full, never past the
+        // limit, which the server would refuse whole) and go on with a new stroke from its end.
+        if (stroke.points.length > from) {
+          this.paintStroke(stroke, from);
+        }
+        const last = stroke.points.slice(-2);
+        this.finish(stroke);
+        stroke = { ...stroke, points: last, version: null };
+        this.active = stroke;
+        from = 2;
+      }
+      stroke.points.push(x, y);
     }
-    if (s.points.length > from) {
-      this.paintStroke(s, from);
-    }
-    if (s.points.length / 2 >= this.maxPoints) {
-      // Keep messages bounded: hand this part over and continue with a new stroke.
-      const last = s.points.slice(-2);
-      this.finish(s);
-      this.active = { ...s, points: last, version: null };
+    if (stroke.points.length > from) {
+      this.paintStroke(stroke, from);
     }
   }
 
@@ -276,6 +323,9 @@ export class FrameView extends EventTarget {
     if (cancelled) {
       this.redraw();
       return;
+    }
+    if (s.outside || !s.points.length) {
+      return; // released outside the image: the part inside was handed over when it left
     }
     this.finish(s);
   }
