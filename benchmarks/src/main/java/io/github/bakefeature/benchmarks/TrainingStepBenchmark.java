@@ -82,16 +82,26 @@ public class TrainingStepBenchmark {
       for (int i = 0; i < 20; i++) {
         trainer.step();
       }
-      warmupSteps = trainer.iteration();
-      warmupPhases = trainer.phaseNanos();
     }
 
     long warmupSteps;
     long[] warmupPhases;
 
+    /** Starts the phase count at the first measured iteration, so JMH's warm-up is not in it. */
+    @Setup(Level.Iteration)
+    public void markMeasurement(org.openjdk.jmh.infra.IterationParams iteration) {
+      if (warmupPhases == null && iteration.getType() == org.openjdk.jmh.runner.IterationType.MEASUREMENT) {
+        warmupSteps = trainer.iteration();
+        warmupPhases = trainer.phaseNanos();
+      }
+    }
+
     /** Prints where the measured steps' time went (the trainer's own phase timers). */
     @TearDown(Level.Trial)
     public void printPhases() {
+      if (warmupPhases == null) {
+        return; // no measured iteration
+      }
       long steps = trainer.iteration() - warmupSteps;
       System.out.println("phases over " + steps + " steps (ms/step): "
           + PhaseReport.perStep(warmupPhases, trainer.phaseNanos(), steps));
