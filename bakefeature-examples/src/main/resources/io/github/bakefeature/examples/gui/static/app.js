@@ -534,7 +534,10 @@ function undoRedo(undo) {
         toast(undo ? 'Nothing to undo' : 'Nothing to redo');
         return;
       }
-      if (r.frame !== S.frame) {
+      if (r.frame !== S.frame && view.active) {
+        // Drawing now: moving away would drop the stroke in progress; say where the change was.
+        toast(`${undo ? 'Undid' : 'Redid'} a change on frame ${r.frame}`);
+      } else if (r.frame !== S.frame) {
         gotoFrame(r.frame);
         toast(`${undo ? 'Undid' : 'Redid'} a change on frame ${r.frame}`);
       } else {
@@ -578,9 +581,15 @@ async function suggest() {
   S.busy.add('suggest');
   $('suggest').disabled = true;
   try {
+    const from = S.frame;
     const r = await request('GET', '/api/suggest');
-    gotoFrame(r.frame);
-    toast(`Frame ${r.frame}: the model is least sure here`);
+    if (view.active || S.frame !== from) {
+      // The person started drawing or moved on while the server looked: do not pull them away.
+      toast(`Suggested frame ${r.frame}: the model is least sure there`);
+    } else {
+      gotoFrame(r.frame);
+      toast(`Frame ${r.frame}: the model is least sure here`);
+    }
   } catch (e) {
     fail(e);
   } finally {
