@@ -89,7 +89,7 @@ function applyState(st) {
   S.annotated = new Set(st.annotation.annotatedFrames);
   S.canUndo = st.annotation.canUndo;
   S.canRedo = st.annotation.canRedo;
-  applyClasses(st.classes, st.classesVersion);
+  applyClasses(st.classes, st.classesVersion, true);
   applyProgress(st.progress);
   document.title = 'BakeFeature — ' + st.scene.name;
   $('scene-name').textContent = st.scene.name + ' · ' + st.scene.method;
@@ -109,7 +109,11 @@ function applyState(st) {
   updateHint();
 }
 
-function applyClasses(classes, version) {
+/** Shows the class list of {@code version}; an older list than the one shown is ignored unless {@code force}. */
+function applyClasses(classes, version, force = false) {
+  if (!force && version < S.classesVersion) {
+    return; // an answer that arrived after a newer event (another page changed the classes meanwhile)
+  }
   S.classes = classes;
   S.classesVersion = version;
   if (S.selected >= classes.length) {
@@ -792,7 +796,7 @@ function onLive(msg) {
       }
       break;
     case 'classes':
-      if (msg.version !== S.classesVersion) {
+      if (msg.version > S.classesVersion) {
         applyClasses(msg.classes, msg.version);
         reloadLayers();
       }
