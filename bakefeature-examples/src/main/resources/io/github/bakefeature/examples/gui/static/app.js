@@ -30,6 +30,7 @@ const S = {
   overlay: { frame: -1, step: -1, at: 0, labelled: false },
   limits: { maxStrokePoints: 10000, maxRadius: 256 },
   busy: new Set(),
+  renaming: false, // a class name is being edited: the palette is not rebuilt under it
 };
 
 const live = new Live();
@@ -331,6 +332,9 @@ function updateThumbMarks() {
 const PENCIL = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 20h4L19 9l-4-4L4 16z"/><path d="m13.5 6.5 4 4"/></svg>';
 
 function renderPalette() {
+  if (S.renaming) {
+    return; // another page changed the classes: rebuilt when this rename ends, keeping what is typed
+  }
   const list = $('classes');
   list.replaceChildren();
   for (const c of S.classes) {
@@ -394,12 +398,14 @@ function startRename(li, c) {
   name.replaceWith(input);
   input.focus();
   input.select();
+  S.renaming = true;
   let done = false;
   const finish = (commit) => {
     if (done) {
       return;
     }
     done = true;
+    S.renaming = false;
     const v = input.value.trim();
     if (commit && v && v !== c.name) {
       updateClass(c.id, { name: v });
