@@ -1,6 +1,6 @@
 package io.github.bakefeature.core.fields;
 
-import java.util.Locale;
+import io.github.bakefeature.core.io.EnumIds;
 
 /**
  * The four methods of Table I in the paper. All share sampling, rendering and training; they differ
@@ -49,13 +49,7 @@ public enum MethodPreset {
 
   /** Parses {@link #id()} (case-insensitive). */
   public static MethodPreset fromId(String id) {
-    for (MethodPreset p : values()) {
-      if (p.id.equals(id.toLowerCase(Locale.ROOT))) {
-        return p;
-      }
-    }
-    throw new IllegalArgumentException("unknown method '" + id
-        + "': expected one of ours, snerf-freq, snerf-hg, snerf-hg-freq");
+    return EnumIds.fromId(MethodPreset.class, MethodPreset::id, "method", id);
   }
 
   @Override

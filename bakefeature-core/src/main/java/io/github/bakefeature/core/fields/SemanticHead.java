@@ -1,6 +1,6 @@
 package io.github.bakefeature.core.fields;
 
-import java.util.Locale;
+import io.github.bakefeature.core.io.EnumIds;
 
 /**
  * How the semantic loss reaches the field. The semantic MLP reads the same inputs in every mode
@@ -57,12 +57,7 @@ public enum SemanticHead {
 
   /** Parses {@link #id()} (case-insensitive). */
   public static SemanticHead fromId(String id) {
-    for (SemanticHead h : values()) {
-      if (h.id.equals(id.toLowerCase(Locale.ROOT))) {
-        return h;
-      }
-    }
-    throw new IllegalArgumentException("unknown semantic head '" + id + "': expected end-to-end, damped or probe");
+    return EnumIds.fromId(SemanticHead.class, SemanticHead::id, "semantic head", id);
   }
 
   @Override

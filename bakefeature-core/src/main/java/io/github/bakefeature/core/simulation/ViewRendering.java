@@ -1,7 +1,7 @@
 package io.github.bakefeature.core.simulation;
 
+import io.github.bakefeature.core.io.EnumIds;
 import io.github.bakefeature.core.pipelines.SemanticFieldModel;
-import java.util.Locale;
 
 /** How the user simulation renders the frames it clicks on and the held-out frames it scores. */
 public enum ViewRendering {
@@ -30,12 +30,7 @@ public enum ViewRendering {
 
   /** Parses {@link #id()} (case-insensitive). */
   public static ViewRendering fromId(String id) {
-    for (ViewRendering v : values()) {
-      if (v.id.equals(id.toLowerCase(Locale.ROOT))) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException("unknown view rendering '" + id + "': expected depth or novel");
+    return EnumIds.fromId(ViewRendering.class, ViewRendering::id, "view rendering", id);
   }
 
   @Override

@@ -139,7 +139,7 @@ public final class BakeFeatureCli implements Runnable {
   /** A file system error as "file: what is wrong"; other I/O errors by their message. */
   static String describe(IOException e) {
     if (!(e instanceof FileSystemException fs)) {
-      return e.getMessage() == null ? e.toString() : e.getMessage();
+      return io.github.bakefeature.core.io.ErrorText.reason(e);
     }
     String reason = fs.getReason();
     if (reason == null) {
