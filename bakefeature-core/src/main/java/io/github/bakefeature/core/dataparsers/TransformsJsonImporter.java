@@ -40,8 +40,9 @@ import java.util.Set;
  *       ({@code auto_orient_and_center_poses}, {@code auto_scale_poses}), which we do not, and
  *       {@code applied_transform}, {@code applied_scale}, {@code aabb_scale}, {@code scale} and
  *       {@code offset} are ignored, so the poses must be metric for depth to line up.</li>
- *   <li><b>Camera</b>: {@code fl_x, fl_y, cx, cy, w, h} at the top level or per frame (per frame
- *       wins, as in nerfstudio); without {@code fl_x}, {@code camera_angle_x} (radians) gives
+ *   <li><b>Camera</b>: {@code fl_x, fl_y, cx, cy, w, h} at the top level or per frame (a key at
+ *       the top level wins over the frames' own, as in nerfstudio's parser, so NeRFCapture's files,
+ *       which repeat frame 0's camera at the top level, load with it); without {@code fl_x}, {@code camera_angle_x} (radians) gives
  *       {@code fl_x = w / 2 / tan(camera_angle_x / 2)} (and {@code camera_angle_y} or
  *       {@code fl_x} gives {@code fl_y}); a missing {@code cx, cy} defaults to {@code w / 2, h / 2},
  *       a missing {@code w, h} to the image size. Every frame must end up with the same camera:
@@ -51,14 +52,17 @@ import java.util.Set;
  *       centres at half-integers, while ours are at integers. The same ray therefore needs
  *       {@code cx_ours = cx - 0.5} and {@code cy_ours = cy - 0.5}; focal lengths are unchanged.
  *       (A centred nerfstudio principal point {@code w / 2} becomes our centred {@code (w - 1) / 2}.)</li>
- *   <li><b>Distortion</b>: {@code k1, k2, k3, p1, p2} (at the top level or per frame, per frame
- *       wins; or nerfstudio's {@code distortion_params = [k1, k2, k3, k4, p1, p2]}) are OpenCV's
+ *   <li><b>Distortion</b>: {@code k1, k2, k3, p1, p2} (at the top level or per frame; as in
+ *       nerfstudio, any of them at the top level makes all of them come from there; or nerfstudio's {@code distortion_params = [k1, k2, k3, k4, p1, p2]}) are OpenCV's
  *       radial-tangential model, as COLMAP's {@code OPENCV} camera that {@code ns-process-data}
  *       writes; they are removed from colour and depth by {@link Undistortion} (colour bilinear,
  *       depth from the nearest pixel), keeping the pinhole camera and the image size. Every frame
  *       must have the same distortion. A non-zero {@code k4, k5, k6} (FULL_OPENCV's rational
- *       terms, nerfstudio's r^8 term) or a fisheye / equirectangular / omnidirectional
- *       {@code camera_model} is an error: undistort the images first.</li>
+ *       terms, nerfstudio's r^8 term, OpenCV fisheye's k4) or a fisheye / equirectangular /
+ *       omnidirectional {@code camera_model}, instant-ngp's {@code is_fisheye: true} (its
+ *       {@code colmap2nerf.py} writes it instead of a model for COLMAP's fisheye cameras),
+ *       {@code latlong}, {@code equirectangular} or {@code ftheta_p0..p4} lens is an error:
+ *       undistort the images first.</li>
  *   <li><b>Non-finite numbers</b>: Python's {@code json.dump} writes {@code NaN} and
  *       {@code Infinity}; they are read, and refused naming the frame and field.</li>
  *   <li><b>Depth</b> (optional, all frames or none): {@code frames[].depth_file_path} (nerfstudio)
@@ -80,6 +84,11 @@ public final class TransformsJsonImporter implements SceneImporter {
   private static final List<String> DISTORTION = List.of("k1", "k2", "p1", "p2", "k3");
   /** Coefficients that must be 0: FULL_OPENCV's rational k4..k6, nerfstudio's radial r^8 term k4. */
   private static final List<String> UNSUPPORTED_DISTORTION = List.of("k4", "k5", "k6");
+  /** The fields that make the top level's distortion the one of every frame (nerfstudio's {@code distort_fixed}). */
+  private static final List<String> DISTORTION_KEYS = List.of("k1", "k2", "k3", "p1", "p2", "distortion_params");
+  /** instant-ngp's lens fields for cameras that are not pinhole ones. */
+  private static final List<String> NON_PINHOLE_LENS = List.of("latlong", "equirectangular", "ftheta_p0", "ftheta_p1",
+      "ftheta_p2", "ftheta_p3", "ftheta_p4");
   /** nerfstudio's {@code distortion_params} order. */
   private static final List<String> DISTORTION_PARAMS = List.of("k1", "k2", "k3", "k4", "p1", "p2");
   /** Camera models that are pinhole cameras with at most OpenCV's k1, k2, k3, p1, p2 distortion. */
@@ -153,6 +162,7 @@ public final class TransformsJsonImporter implements SceneImporter {
           + " with at most OpenCV's k1, k2, k3, p1, p2 distortion, one of " + new java.util.TreeSet<>(PINHOLE_MODELS)
           + "; undistort the images to a pinhole camera first");
     }
+    refuseNonPinholeLens(json, root, "");
     double depthUnit = depthUnit(json, root);
 
     List<Entry> entries = new ArrayList<>();
@@ -184,6 +194,7 @@ public final class TransformsJsonImporter implements SceneImporter {
       Entry e = entries.get(i);
       JsonNode f = e.node();
       String where = "frames[" + e.jsonIndex() + "] (" + e.filePath() + ")";
+      refuseNonPinholeLens(json, f, where + ": ");
       double[] d = distortion(json, root, f, where);
       ImageHeader header = ImageFiles.readHeader(e.image());
       CameraIntrinsics k = intrinsics(json, root, f, header, e.image(), where);
@@ -235,6 +246,26 @@ public final class TransformsJsonImporter implements SceneImporter {
     return new Result(ImportedScene.of(base, frames, List.of()), removed);
   }
 
+  /** Refuses instant-ngp's fisheye flag and its non-pinhole lens fields on {@code node} (the top level or a frame). */
+  private static void refuseNonPinholeLens(Path json, JsonNode node, String at) throws InvalidSceneException {
+    JsonNode fisheye = node.get("is_fisheye");
+    if (fisheye != null && fisheye.asBoolean(false)) {
+      throw new InvalidSceneException(json, at + "is_fisheye is true: fisheye lenses (instant-ngp's OpenCV fisheye"
+          + " model) are not supported; expected a pinhole camera with at most OpenCV's k1, k2, k3, p1, p2 distortion:"
+          + " undistort the images to a pinhole camera first");
+    }
+    for (String key : NON_PINHOLE_LENS) {
+      JsonNode v = node.get(key);
+      // instant-ngp switches to these lenses when the key is present; a literal false says no.
+      boolean set = v != null && !v.isNull() && !(v.isBoolean() && !v.asBoolean());
+      if (set) {
+        throw new InvalidSceneException(json, at + key + " = " + describe(v) + ": only pinhole cameras are supported,"
+            + " not instant-ngp's " + (key.startsWith("ftheta") ? "f-theta" : key) + " lens; undistort the images to a"
+            + " pinhole camera first");
+      }
+    }
+  }
+
   private static Path resolveImage(Path json, Path base, String filePath, String where) throws InvalidSceneException {
     Path p = base.resolve(filePath).normalize();
     if (Files.isRegularFile(p)) {
@@ -276,52 +307,65 @@ public final class TransformsJsonImporter implements SceneImporter {
       throws InvalidSceneException {
     double[] out = new double[DISTORTION.size()];
     for (int c = 0; c < DISTORTION.size(); c++) {
-      out[c] = coefficient(json, root, frame, DISTORTION.get(c), where);
+      out[c] = coefficient(json, root, frame, DISTORTION.get(c), where, false);
     }
     for (String key : UNSUPPORTED_DISTORTION) {
-      double v = coefficient(json, root, frame, key, where);
+      double v = coefficient(json, root, frame, key, where, true);
       if (v != 0) {
         throw new InvalidSceneException(json, where + ": distortion " + key + " = " + v + "; only OpenCV's k1, k2, k3,"
-            + " p1, p2 are removed (expected k4, k5, k6 = 0: FULL_OPENCV's rational and nerfstudio's r^8 terms are not"
-            + " supported): undistort the images to a pinhole camera first");
+            + " p1, p2 are removed (expected k4, k5, k6 = 0: FULL_OPENCV's rational, nerfstudio's r^8 and OpenCV"
+            + " fisheye's terms are not supported): undistort the images to a pinhole camera first");
       }
     }
     return out;
   }
 
-  /** One distortion coefficient: the frame's, else the top level's, else 0; finite. */
-  private static double coefficient(Path json, JsonNode root, JsonNode frame, String key, String where)
-      throws InvalidSceneException {
-    for (JsonNode node : new JsonNode[] {frame, root}) {
-      String at = node == frame ? where + ": " : "";
-      String name = key;
-      JsonNode v = node.get(key);
-      JsonNode params = node.get("distortion_params");
-      if (params != null && !params.isNull()) {
-        if (v != null && !v.isNull()) {
-          throw new InvalidSceneException(json, at + "both distortion_params and " + key + " are given; expected one"
-              + " of them");
-        }
-        if (!params.isArray() || params.size() != DISTORTION_PARAMS.size()) {
-          throw new InvalidSceneException(json, at + "distortion_params: expected [k1, k2, k3, k4, p1, p2], found "
-              + describe(params));
-        }
-        int index = DISTORTION_PARAMS.indexOf(key);
-        if (index < 0) {
-          return 0; // k5, k6: not in nerfstudio's list
-        }
-        v = params.get(index);
-        name = "distortion_params[" + index + "] (" + key + ")";
-      }
-      if (v == null || v.isNull()) {
-        continue;
-      }
-      if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-        throw new InvalidSceneException(json, at + name + ": expected a finite number, found " + describe(v));
-      }
-      return v.asDouble() == 0 ? 0 : v.asDouble(); // -0.0 is no distortion too
+  /**
+   * One distortion coefficient: the top level's when it has any distortion field (then all come
+   * from there, as nerfstudio's {@code distort_fixed}), else the frame's; 0 when absent. With
+   * {@code anywhere} (the unsupported k4..k6, which must be 0) a non-zero value in either counts.
+   * Values are checked to be finite wherever they are given, also where the other one is used.
+   */
+  private static double coefficient(Path json, JsonNode root, JsonNode frame, String key, String where,
+                                    boolean anywhere) throws InvalidSceneException {
+    boolean fixed = false;
+    for (String k : DISTORTION_KEYS) {
+      fixed |= root.hasNonNull(k);
     }
-    return 0;
+    Double top = coefficientAt(json, root, key, "");
+    Double own = coefficientAt(json, frame, key, where + ": ");
+    Double v = anywhere ? (own != null && own != 0 ? own : top) : fixed ? top : own;
+    return v == null || v == 0 ? 0 : v; // -0.0 is no distortion too
+  }
+
+  /** A distortion coefficient given by {@code node} (a field or its place in {@code distortion_params}), or null. */
+  private static Double coefficientAt(Path json, JsonNode node, String key, String at) throws InvalidSceneException {
+    String name = key;
+    JsonNode v = node.get(key);
+    JsonNode params = node.get("distortion_params");
+    if (params != null && !params.isNull()) {
+      if (v != null && !v.isNull()) {
+        throw new InvalidSceneException(json, at + "both distortion_params and " + key + " are given; expected one"
+            + " of them");
+      }
+      if (!params.isArray() || params.size() != DISTORTION_PARAMS.size()) {
+        throw new InvalidSceneException(json, at + "distortion_params: expected [k1, k2, k3, k4, p1, p2], found "
+            + describe(params));
+      }
+      int index = DISTORTION_PARAMS.indexOf(key);
+      if (index < 0) {
+        return null; // k5, k6: not in nerfstudio's list
+      }
+      v = params.get(index);
+      name = "distortion_params[" + index + "] (" + key + ")";
+    }
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+      throw new InvalidSceneException(json, at + name + ": expected a finite number, found " + describe(v));
+    }
+    return v.asDouble();
   }
 
   private static boolean isZero(double[] d) {
@@ -341,7 +385,7 @@ public final class TransformsJsonImporter implements SceneImporter {
     return sb.append(')').toString();
   }
 
-  /** Our intrinsics for one frame: per-frame values, then global ones, then defaults. */
+  /** Our intrinsics for one frame: top-level values, then the frame's, then defaults. */
   private static CameraIntrinsics intrinsics(Path json, JsonNode root, JsonNode f, ImageHeader header, Path image,
                                              String where) throws InvalidSceneException {
     Double wv = number(json, root, f, "w", where);
@@ -391,15 +435,19 @@ public final class TransformsJsonImporter implements SceneImporter {
     return new CameraIntrinsics(w, h, flx, fly, cxOurs, cyOurs);
   }
 
-  /** A numeric field from the frame, else from the top level, else null. */
+  /**
+   * A numeric field from the top level (nerfstudio's {@code fx_fixed} etc.), else from the frame, else
+   * null; checked to be finite wherever it is given.
+   */
   private static Double number(Path json, JsonNode root, JsonNode frame, String key, String where)
       throws InvalidSceneException {
-    JsonNode n = frame.get(key);
-    String at = where + ".";
-    if (n == null || n.isNull()) {
-      n = root.get(key);
-      at = "";
-    }
+    Double top = numberAt(json, root, key, "");
+    Double own = numberAt(json, frame, key, where + ".");
+    return top != null ? top : own;
+  }
+
+  private static Double numberAt(Path json, JsonNode node, String key, String at) throws InvalidSceneException {
+    JsonNode n = node.get(key);
     if (n == null || n.isNull()) {
       return null;
     }

@@ -19,14 +19,17 @@ import java.util.Locale;
  * {@code imagePath}, and {@code shapes[]}, each with a {@code label}, {@code points}
  * ({@code [[x, y], ...]}, image coordinates) and a {@code shape_type}: {@code polygon} (the default
  * when absent), {@code rectangle} (two opposite corners) or {@code circle} (centre, then a point on
- * the circle). {@code point}, {@code line} and {@code linestrip} cover no area and are skipped;
- * any other type is an error.
+ * the circle), {@code line} / {@code linestrip} (two or more points) or {@code point} (one); any
+ * other type (e.g. {@code mask}) is an error.
  *
  * <p><b>Rasterisation.</b> Exact at pixel centres: pixel (u, v) — whose centre has image
  * coordinates (u, v), the project's convention — belongs to a polygon when that point is inside by
  * the even-odd rule (edges are half-open in y, so a pixel on a shared edge belongs to exactly one of
  * two adjacent polygons). Rectangles are axis-aligned polygons; circles include centres at distance
- * {@code <= r}. Shapes are painted in file order, later shapes over earlier ones.
+ * {@code <= r}. Lines and points are painted as labelme's own conversion
+ * ({@code labelme.utils.shape_to_mask}) paints them: each segment a band {@value #LINE_WIDTH} pixels
+ * wide (square ends), a point a disc of radius {@value #POINT_RADIUS}. Shapes are painted in file
+ * order, later shapes over earlier ones.
  *
  * <p><b>Labels.</b> A shape's label names a scene class (from {@code metadata.json}), compared
  * case-insensitively after trimming; an unknown label is an {@link InvalidSceneException} naming
@@ -38,6 +41,12 @@ import java.util.Locale;
 public final class LabelmeMasks {
   /** Scene sub-folder holding one labelme JSON per annotated frame ({@code <frame name>.json}). */
   public static final String FOLDER = "gt_masks";
+
+  /** Width in pixels of a {@code line} / {@code linestrip} shape's band (labelme's {@code line_width}). */
+  public static final int LINE_WIDTH = 10;
+
+  /** Radius in pixels of a {@code point} shape's disc (labelme's {@code point_size}). */
+  public static final int POINT_RADIUS = 5;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -114,11 +123,21 @@ public final class LabelmeMasks {
           requirePoints(file, where, type, n, 2);
           fillCircle(pts[0], pts[1], Math.hypot(pts[2] - pts[0], pts[3] - pts[1]), w, h, labels, (short) cls);
         }
-        case "point", "line", "linestrip" -> {
-          // No area: nothing to paint.
+        case "line", "linestrip" -> {
+          if (n < 2) {
+            throw new InvalidSceneException(file, where + " (\"" + label.asText() + "\"): expected a " + type
+                + " of at least 2 points, found " + n);
+          }
+          for (int i = 0; i + 1 < n; i++) {
+            fillBand(pts[2 * i], pts[2 * i + 1], pts[2 * i + 2], pts[2 * i + 3], LINE_WIDTH, w, h, labels, (short) cls);
+          }
+        }
+        case "point" -> {
+          requirePoints(file, where, type, n, 1);
+          fillCircle(pts[0], pts[1], POINT_RADIUS, w, h, labels, (short) cls);
         }
         default -> throw new InvalidSceneException(file, where + " (\"" + label.asText()
-            + "\"): expected shape_type polygon, rectangle or circle, found \"" + type + "\"");
+            + "\"): expected shape_type polygon, rectangle, circle, line, linestrip or point, found \"" + type + "\"");
       }
     }
     return new LabelImage(w, h, labels);
@@ -221,6 +240,24 @@ public final class LabelmeMasks {
         }
       }
     }
+  }
+
+  /**
+   * Paints the band of {@code width} pixels centred on the segment (x0, y0)-(x1, y1), with square
+   * ends at the endpoints (a disc of that diameter for a segment of zero length).
+   */
+  static void fillBand(double x0, double y0, double x1, double y1, double width, int imageWidth, int imageHeight,
+      short[] out, short value) {
+    double len = Math.hypot(x1 - x0, y1 - y0);
+    double half = width / 2;
+    if (len == 0) {
+      fillCircle(x0, y0, half, imageWidth, imageHeight, out, value);
+      return;
+    }
+    double nx = -(y1 - y0) / len * half;
+    double ny = (x1 - x0) / len * half;
+    fillPolygon(new double[] {x0 + nx, y0 + ny, x1 + nx, y1 + ny, x1 - nx, y1 - ny, x0 - nx, y0 - ny}, 4,
+        imageWidth, imageHeight, out, value);
   }
 
   /** Paints pixels whose centre is within {@code r} of ({@code cx}, {@code cy}). */

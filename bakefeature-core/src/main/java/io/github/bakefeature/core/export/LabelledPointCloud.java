@@ -26,12 +26,28 @@ public record LabelledPointCloud(int count, float[] positions, byte[] colours, s
         || confidence.length < count) {
       throw new IllegalArgumentException("arrays are too short for " + count + " points");
     }
+    for (int i = 0; i < count; i++) {
+      if (classes[i] < 0) {
+        throw new IllegalArgumentException("expected class ids >= 0, found " + classes[i] + " at point " + i);
+      }
+    }
     legend = List.copyOf(legend);
   }
 
-  /** Whether class ids need 16 bits in the PLY (more than 256 classes). */
+  /**
+   * Whether class ids need 16 bits in the PLY: more than 256 classes in the legend, or a point whose
+   * id does not fit in a byte (a legend shorter than the model's classes).
+   */
   public boolean wideClasses() {
-    return legend.size() > 256;
+    if (legend.size() > 256) {
+      return true;
+    }
+    for (int i = 0; i < count; i++) {
+      if (classes[i] > 255) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -45,7 +61,7 @@ public record LabelledPointCloud(int count, float[] positions, byte[] colours, s
    * element vertex N
    * property float x / y / z                    (world, metres)
    * property uchar red / green / blue
-   * property uchar class                        (ushort with more than 256 classes)
+   * property uchar class                        (ushort when an id exceeds 255: {@link #wideClasses})
    * property float confidence
    * end_header
    * </pre>

@@ -189,7 +189,12 @@ class TransformsJsonImporterTest {
 
   @Test
   void rejectsFramesWithDifferentDistortion() throws IOException {
-    Path d = broken(root -> frame(root, 2).put("k1", 0.01));
+    Path d = broken(root -> {
+      for (String k : new String[] {"k1", "k2", "p1", "p2"}) {
+        root.remove(k); // per-frame distortion only: with any at the top level, the top level's is every frame's
+      }
+      frame(root, 2).put("k1", 0.01);
+    });
     assertFails(d, d.resolve("transforms.json"), "distortion (k1 = 0.0100000, k2 = 0.00000, p1 = 0.00000, p2 = 0.00000,"
         + " k3 = 0.00000) differs from");
   }
@@ -329,8 +334,50 @@ class TransformsJsonImporterTest {
 
   @Test
   void rejectsFramesWithDifferentCameras() throws IOException {
-    Path d = broken(root -> frame(root, 0).put("fl_x", 50.0));
+    Path d = broken(root -> {
+      double fx = root.remove("fl_x").asDouble();
+      for (com.fasterxml.jackson.databind.JsonNode f : root.get("frames")) {
+        ((ObjectNode) f).put("fl_x", fx);
+      }
+      frame(root, 0).put("fl_x", 50.0);
+    });
     assertFails(d, d.resolve("transforms.json"), "the scene format has one camera for all frames");
+  }
+
+  @Test
+  void topLevelCameraAndDistortionWinOverTheFramesOwnAsInNerfstudio() throws IOException {
+    // NeRFCapture writes frame 0's camera at the top level and each frame's (drifting) one per frame;
+    // nerfstudio's parser takes the top level's (fx_fixed, distort_fixed), and so do we.
+    Path d = broken(root -> {
+      int i = 0;
+      for (com.fasterxml.jackson.databind.JsonNode f : root.get("frames")) {
+        ((ObjectNode) f).put("fl_x", root.get("fl_x").asDouble() * (1 + 0.01 * i)).put("cx", root.get("cx").asDouble() + i)
+            .put("k1", 0.3);
+        i++;
+      }
+    });
+    Scene got = new TransformsJsonImporter().read(d);
+    Scene expected = new TransformsJsonImporter().read(dir);
+    for (int i = 0; i < got.size(); i++) {
+      assertIntrinsicsEquals(expected.frame(i).intrinsics(), got.frame(i).intrinsics(), 0, "frame " + i);
+      assertArrayEquals(expected.frame(i).rgb().pixels(), got.frame(i).rgb().pixels(), "frame " + i + ": top-level distortion");
+    }
+  }
+
+  @Test
+  void rejectsInstantNgpFisheyeAndOtherNonPinholeLenses() throws IOException {
+    // colmap2nerf.py writes is_fisheye (and k1, k2 as fisheye coefficients) for COLMAP's fisheye cameras.
+    Path d = broken(root -> root.put("is_fisheye", true));
+    assertFails(d, d.resolve("transforms.json"), "is_fisheye is true: fisheye lenses (instant-ngp's OpenCV fisheye"
+        + " model) are not supported");
+    Path f = broken(root -> frame(root, 2).put("is_fisheye", true));
+    assertFails(f, f.resolve("transforms.json"), ".png): is_fisheye is true");
+    Path l = broken(root -> root.put("latlong", true));
+    assertFails(l, l.resolve("transforms.json"), "latlong = true: only pinhole cameras are supported");
+    Path t = broken(root -> root.put("ftheta_p0", 0.0).put("ftheta_p1", 500.0));
+    assertFails(t, t.resolve("transforms.json"), "ftheta_p0 = 0.0: only pinhole cameras are supported, not instant-ngp's f-theta lens");
+    Path no = broken(root -> root.put("is_fisheye", false).put("latlong", false));
+    assertEquals(new TransformsJsonImporter().read(dir).size(), new TransformsJsonImporter().read(no).size(), "explicit false is a pinhole camera");
   }
 
   @Test

@@ -113,8 +113,7 @@ class LabelmeMasksTest {
   @Test
   void laterShapesPaintOverEarlierOnesAndRectanglesAndCirclesWork() throws Exception {
     String shapes = shape("table", "rectangle", "[[0,0],[6,4]]") + ","
-        + shape("mug", "circle", "[[3,2],[4,2]]") + ","
-        + shape("bowl", "point", "[[0,0]]");
+        + shape("mug", "circle", "[[3,2],[4,2]]");
     LabelImage l = LabelmeMasks.read(json("00002.json", shapes, 8, 5), CLASSES, 8, 5);
     assertEquals(""
         + "000000..\n"
@@ -122,6 +121,42 @@ class LabelmeMasksTest {
         + "001110..\n"
         + "000100..\n"
         + "........\n", render(l));
+  }
+
+  @Test
+  void linesAndPointsArePaintedAsLabelmesOwnConversionPaintsThem() throws Exception {
+    // A horizontal line on row 10 from x 3 to 20: rows 5..14 (a band 10 px wide, half-open edges),
+    // columns 3..19 (square ends). A linestrip with a corner; a point: a disc of radius 5.
+    String shapes = shape("table", "line", "[[3,10],[20,10]]") + ","
+        + shape("mug", "linestrip", "[[30,2],[30,20],[38,20]]") + ","
+        + shape("bowl", "point", "[[12,30]]");
+    LabelImage l = LabelmeMasks.read(json("00004.json", shapes, 44, 40), CLASSES, 44, 40);
+    for (int y = 0; y < 40; y++) {
+      for (int x = 0; x < 25; x++) {
+        boolean band = x >= 3 && x < 20 && y >= 5 && y < 15;
+        boolean disc = (x - 12) * (x - 12) + (y - 30) * (y - 30) <= 25;
+        assertEquals(band ? 0 : disc ? 2 : LabelImage.UNLABELLED, l.get(x, y), "pixel " + x + "," + y);
+      }
+    }
+    assertEquals(1, l.get(30, 2), "the strip's first point");
+    assertEquals(1, l.get(26, 12), "4 px left of its vertical segment");
+    assertEquals(LabelImage.UNLABELLED, l.get(24, 12), "6 px left of it");
+    assertEquals(1, l.get(37, 24), "4 px below its horizontal segment");
+    assertEquals(LabelImage.UNLABELLED, l.get(36, 10), "away from both segments");
+    int[] counts = new int[3];
+    for (int y = 0; y < 40; y++) {
+      for (int x = 0; x < 44; x++) {
+        if (l.get(x, y) >= 0) {
+          counts[l.get(x, y)]++;
+        }
+      }
+    }
+    assertEquals(17 * 10, counts[0]);
+    assertEquals(81, counts[2], "lattice points within radius 5");
+    assertThrows(InvalidSceneException.class,
+        () -> LabelmeMasks.read(json("00005.json", shape("mug", "line", "[[3,10]]"), 44, 40), CLASSES, 44, 40));
+    assertThrows(InvalidSceneException.class,
+        () -> LabelmeMasks.read(json("00006.json", shape("mug", "point", "[[3,10],[4,4]]"), 44, 40), CLASSES, 44, 40));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.github.bakefeature.core.export;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -213,6 +214,25 @@ class PointCloudExporterTest {
     assertEquals(4f, ply.xyz[4]);
     assertEquals(6, ply.rgb[5]);
     assertEquals(0, ply.trailingBytes);
+  }
+
+  @Test
+  void classIdsBeyondAShortLegendAreWrittenAsUnsignedShortsNotTruncated() throws Exception {
+    List<io.github.bakefeature.api.annotation.SemanticClass> legend =
+        List.of(new io.github.bakefeature.api.annotation.SemanticClass(0, "floor", Palette.colour(0)));
+    LabelledPointCloud cloud = new LabelledPointCloud(2, new float[6], new byte[6], new short[] {300, 0},
+        new float[] {1f, 1f}, legend);
+    Path f = tmp.resolve("short-legend.ply");
+    cloud.writePly(f);
+    PlyReader ply = PlyReader.read(f);
+    assertTrue(ply.header.contains("property ushort class"), String.join("\n", ply.header));
+    assertEquals(300, ply.classes[0], "not 300 mod 256");
+    assertEquals(0, ply.classes[1]);
+    LabelledPointCloud narrow = new LabelledPointCloud(1, new float[3], new byte[3], new short[] {255}, new float[] {0f}, legend);
+    assertFalse(narrow.wideClasses(), "255 (unknown) still fits in a byte");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new LabelledPointCloud(1, new float[3], new byte[3], new short[] {-2}, new float[] {0f}, legend));
+    assertTrue(e.getMessage().contains("found -2 at point 0"), e.getMessage());
   }
 
   @Test

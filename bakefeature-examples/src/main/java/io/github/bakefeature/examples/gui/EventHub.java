@@ -193,6 +193,13 @@ final class EventHub implements SessionListener, AutoCloseable {
     }
   }
 
+  /** Closes every page's socket; the pages reconnect by themselves (shutdown, tests of a lost connection). */
+  void disconnectAll() {
+    for (String id : List.copyOf(clients.keySet())) {
+      disconnect(id);
+    }
+  }
+
   int clientCount() {
     return clients.size();
   }
@@ -440,8 +447,6 @@ final class EventHub implements SessionListener, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (String id : List.copyOf(clients.keySet())) {
-      disconnect(id);
-    }
+    disconnectAll();
   }
 }

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,6 +196,59 @@ class GuiBrowserTest {
           && header.contains("floor lamp"), header);
       browser.screenshot("04-exported");
       phase(t0, "exported");
+      assertEquals(List.of(), browser.severeLogs(), "the page logged errors");
+    }
+  }
+
+  @Test
+  void exportThatFinishesWhileThePageIsDisconnectedStillEndsItsProgressToast() throws Exception {
+    Assumptions.assumeTrue(Browser.unavailable().isEmpty(), () -> "skipped: " + Browser.unavailable().orElse(""));
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    GuiExport slow = (session, out, progress) -> {
+      started.countDown();
+      try {
+        assertTrue(release.await(90, TimeUnit.SECONDS), "the test released the export");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("stopped");
+      }
+      Files.writeString(out.resolve("note.txt"), "done");
+      return "one note";
+    };
+    try (GuiFixture f = GuiFixture.start(tmp, o -> {
+      o.frames = 2;
+      o.width = 32;
+      o.height = 24;
+      o.server = b -> b.optExport("slow", "Slow export", slow);
+    });
+         Browser browser = Browser.start(1000, 700)) {
+      var d = browser.driver;
+      WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(90));
+      d.get(f.server.url().toString());
+      wait.until(x -> "connected".equals(d.findElement(By.tagName("body")).getDomAttribute("data-connection")));
+      // Every connection state the page goes through (it reconnects within a second, between polls).
+      ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+          "window.connectionStates = [];"
+              + "new MutationObserver(() => window.connectionStates.push(document.body.dataset.connection))"
+              + ".observe(document.body, {attributes: true, attributeFilter: ['data-connection']});");
+      d.findElement(By.id("export")).click();
+      d.findElement(By.cssSelector("[data-export='slow']")).click();
+      assertTrue(started.await(90, TimeUnit.SECONDS), "the export started");
+      wait.until(x -> x.findElements(By.cssSelector(".toast")).stream().anyMatch(t -> t.getText().startsWith("Exporting")));
+
+      // The page loses its socket; the export finishes before the page is back, so its last event
+      // reaches no one, and the page must ask for the job when it reconnects.
+      f.server.hub().disconnectAll();
+      release.countDown();
+      WebElement done = wait.until(x -> x.findElements(By.cssSelector(".toast[data-state='done']")).stream().findFirst().orElse(null));
+      wait.until(x -> done.getText().contains("one note"));
+      assertEquals("done", Files.readString(f.dir.resolve("exports/slow/note.txt")));
+      assertTrue(d.findElements(By.cssSelector(".toast")).stream().noneMatch(t -> t.getText().startsWith("Exporting")),
+          "the progress toast is gone");
+      assertTrue(((List<?>) ((org.openqa.selenium.JavascriptExecutor) d).executeScript("return window.connectionStates"))
+          .contains("offline"), "the page saw its connection drop");
+      assertEquals("connected", d.findElement(By.tagName("body")).getDomAttribute("data-connection"));
       assertEquals(List.of(), browser.severeLogs(), "the page logged errors");
     }
   }

@@ -80,6 +80,12 @@ function applyState(st) {
     for (const id of ['view-colour', 'view-depth', 'view-features']) {
       $(id).dataset.step = '-1';
     }
+    // Its job ids count from 1 again, so an export this page started is gone, not finished.
+    for (const [id, t] of exportToasts) {
+      t.remove();
+      exportToasts.delete(id);
+      toast(`Export ${t.dataset.job} did not finish: the server restarted`, 'error');
+    }
   }
   S.token = st.token;
   S.scene = st.scene;
@@ -646,7 +652,9 @@ function toggleMenu(open) {
 async function startExport(x) {
   try {
     const job = await request('POST', `/api/exports/${x.name}`);
-    exportToasts.set(job.id, toast(`Exporting ${x.label}…`, 'info', 600000));
+    const t = toast(`Exporting ${x.label}…`, 'info', 600000);
+    t.dataset.job = job.name;
+    exportToasts.set(job.id, t);
   } catch (e) {
     fail(e);
   }
@@ -670,6 +678,23 @@ function onExportEvent(job) {
     m.dataset.state = 'done';
   } else {
     toast(`Export ${job.name} ${job.state === 'cancelled' ? 'cancelled' : 'failed'}: ${job.message}`, 'error');
+  }
+}
+
+/**
+ * Asks for the state of every export this page is waiting for: one that finished while the page was
+ * disconnected sent its last event to nobody, and its progress toast would stay forever.
+ */
+function recheckExports() {
+  for (const id of [...exportToasts.keys()]) {
+    request('GET', `/api/jobs/${id}`).then(onExportEvent, (e) => {
+      const t = exportToasts.get(id);
+      if (t) {
+        t.remove();
+        exportToasts.delete(id);
+        toast(`Lost track of export ${t.dataset.job}: ${e.message}`, 'error');
+      }
+    });
   }
 }
 
@@ -783,12 +808,14 @@ function onLive(msg) {
       applyState(msg);
       refreshHistory(); // the socket's state holds the shared history's undo/redo, not this person's
       reloadLayers();
+      recheckExports();
       break;
     case 'resync':
       request('GET', '/api/state').then((st) => {
         applyState(st);
         refreshHistory(); // as after hello: the state holds the shared history, not this person's
         reloadLayers();
+        recheckExports();
       }, fail);
       break;
     case 'progress':
