@@ -23,4 +23,13 @@ public interface FeatureSource {
   default int[] sceneShape() {
     return null;
   }
+
+  /**
+   * Names the feature targets' code space: equal for the same targets, different when they change
+   * (another extractor, a rebuilt autoencoder), or null when unknown. Checkpoints record it, so a
+   * session does not resume a feature head trained on other targets.
+   */
+  default String identity() {
+    return null;
+  }
 }

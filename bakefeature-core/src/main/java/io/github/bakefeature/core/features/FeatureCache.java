@@ -142,6 +142,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   private final String status;
   private final double seconds;
   private final List<String> warnings;
+  private final String identity;
 
   private FeatureCache(Path dir, int m, int d, int gridWidth, int gridHeight, int imageWidth, int imageHeight,
                        double cellWidth, double cellHeight, ShortBuffer[] frames, boolean mapped,
@@ -173,6 +174,29 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     this.status = status;
     this.seconds = seconds;
     this.warnings = List.copyOf(warnings);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(autoencoder.toBytes());
+    this.identity = "autoencoder " + m + "->" + d + " crc32 " + String.format("%08x", crc.getValue());
+  }
+
+  /**
+   * Refuses a value that float16 cannot hold (non-finite or beyond +-65504), which would be cached
+   * as infinity or NaN and poison every training step that reads it.
+   */
+  static void requireHalfRange(float[] values, String who, String where) throws IOException {
+    for (int i = 0; i < values.length; i++) {
+      float v = values[i];
+      if (!(Math.abs(v) <= Float16.MAX_VALUE)) {
+        throw new IOException(who + " " + v + " at value " + i + " " + where + "; expected finite values within"
+            + " +-" + (int) Float16.MAX_VALUE + " (scale the extractor's output down)");
+      }
+    }
+  }
+
+  /** The autoencoder's sizes and the checksum of its weights: the codes' basis, new with every fit. */
+  @Override
+  public String identity() {
+    return identity;
   }
 
   /**
@@ -797,6 +821,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
                   map.cellHeight()) + " for frame " + frame.name() + " but a " + grid(gw, gh, cellWidth, cellHeight)
                   + " for the first frame");
             }
+            requireHalfRange(map.data(), extractor.id() + " returned", "for frame " + frame.name()
+                + " (the extracted features are held as float16 until encoded)");
             writeHalfs(out, map.data());
             // Sample cells for the autoencoder, seeded per frame so the choice does not depend on order.
             SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + i);
@@ -820,6 +846,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
           for (int i = 0; i < n; i++) {
             readHalfs(in, raw);
             float[] codes = ae.encode(raw, cells);
+            requireHalfRange(codes, "the autoencoder encoded", "for frame " + scene.frame(i).name()
+                + " (codes are cached as float16)");
             short[] halfs = new short[codes.length];
             Float16.fromFloat(codes, 0, halfs, 0, codes.length);
             String rel = frameFile(scene.frame(i).name());

@@ -49,11 +49,22 @@ public final class Checkpoint {
   private final SemanticFieldModel model;
   private final TrainerConfig trainerConfig;
   private final Adam[] adams;
+  private final String features;
 
-  private Checkpoint(SemanticFieldModel model, TrainerConfig trainerConfig, Adam[] adams) {
+  private Checkpoint(SemanticFieldModel model, TrainerConfig trainerConfig, Adam[] adams, String features) {
     this.model = model;
     this.trainerConfig = trainerConfig;
     this.adams = adams;
+    this.features = features;
+  }
+
+  /**
+   * {@link io.github.bakefeature.core.data.FeatureSource#identity()} of the feature targets the
+   * model was trained on, or null (no feature targets, a model-only file, or a checkpoint written
+   * before it was recorded).
+   */
+  public String featureIdentity() {
+    return features;
   }
 
   public SemanticFieldModel model() {
@@ -71,13 +82,16 @@ public final class Checkpoint {
 
   /** Writes a checkpoint atomically; {@code trainer} and {@code adams} may be null (model only). */
   static void write(Path file, SemanticField field, OccupancyGrid occupancy, SceneBox box, long step,
-                    long labelledSteps, TrainerConfig trainer, Adam[] adams) throws IOException {
-    AtomicFiles.write(file, raw -> encode(raw, field, occupancy, box, step, labelledSteps, trainer, adams));
+                    long labelledSteps, TrainerConfig trainer, Adam[] adams, RenderSettings render, String features)
+      throws IOException {
+    AtomicFiles.write(file, raw -> encode(raw, field, occupancy, box, step, labelledSteps, trainer, adams, render,
+        features));
   }
 
   /** The checkpoint's bytes, CRC included, to {@code raw}. */
   private static void encode(OutputStream raw, SemanticField field, OccupancyGrid occupancy, SceneBox box, long step,
-                             long labelledSteps, TrainerConfig trainer, Adam[] adams) throws IOException {
+                             long labelledSteps, TrainerConfig trainer, Adam[] adams, RenderSettings render,
+                             String features) throws IOException {
     CRC32 crc = new CRC32();
     DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
     out.write(MAGIC);
@@ -91,6 +105,12 @@ public final class Checkpoint {
     Aabb b = box.aabb();
     header.put("bounds", new double[] {b.minX(), b.minY(), b.minZ(), b.maxX(), b.maxY(), b.maxZ()});
     header.put("trainer", trainer);
+    if (trainer == null && render != null) {
+      header.put("render", render); // a model-only file: how it renders (a trainer's derive from its settings)
+    }
+    if (features != null) {
+      header.put("features", features);
+    }
     byte[] json = JSON.writeValueAsBytes(header);
     out.writeInt(json.length);
     out.write(json);
@@ -157,6 +177,8 @@ public final class Checkpoint {
       Aabb bounds = new Aabb(bn.get(0).asDouble(), bn.get(1).asDouble(), bn.get(2).asDouble(),
           bn.get(3).asDouble(), bn.get(4).asDouble(), bn.get(5).asDouble());
       TrainerConfig trainer = h.hasNonNull("trainer") ? JSON.treeToValue(h.get("trainer"), TrainerConfig.class) : null;
+      RenderSettings savedRender = h.hasNonNull("render") ? JSON.treeToValue(h.get("render"), RenderSettings.class) : null;
+      String features = h.hasNonNull("features") ? h.get("features").asText() : null;
       SemanticField field = SemanticField.readState(config, in);
       OccupancyGrid grid = OccupancyGrid.readState(in);
       Adam[] adams = null;
@@ -190,10 +212,11 @@ public final class Checkpoint {
       if (stored != expected) {
         throw new CheckpointException(file, "checkpoint is corrupt (checksum mismatch)");
       }
-      RenderSettings settings = trainer == null ? RenderSettings.defaults() : FieldTrainer.renderSettings(trainer);
+      RenderSettings settings = trainer != null ? FieldTrainer.renderSettings(trainer)
+          : savedRender != null ? savedRender : RenderSettings.defaults();
       SemanticFieldModel model = new SemanticFieldModel(field, grid, new SceneBox(bounds), step, labelledSteps,
           settings);
-      return new Checkpoint(model, trainer, adams);
+      return new Checkpoint(model, trainer, adams, features);
     } catch (EOFException e) {
       throw new CheckpointException(file, "checkpoint is truncated");
     } catch (CheckpointException e) {
@@ -257,7 +280,13 @@ public final class Checkpoint {
 
   /** Writes a trainer's full state. */
   public static void save(FieldTrainer t, Path file) throws IOException {
-    write(file, t.field(), t.occupancy(), t.box(), t.iteration(), t.labelledSteps(), t.config(), t.adams());
+    write(file, t.field(), t.occupancy(), t.box(), t.iteration(), t.labelledSteps(), t.config(), t.adams(), null,
+        featureIdentity(t));
+  }
+
+  private static String featureIdentity(FieldTrainer t) {
+    io.github.bakefeature.core.data.FeatureSource f = t.data().features();
+    return f == null ? null : f.identity();
   }
 
   /**
@@ -268,7 +297,8 @@ public final class Checkpoint {
    */
   public static Image encode(FieldTrainer t) throws IOException {
     Image image = new Image(t.iteration());
-    encode(image.bytes, t.field(), t.occupancy(), t.box(), t.iteration(), t.labelledSteps(), t.config(), t.adams());
+    encode(image.bytes, t.field(), t.occupancy(), t.box(), t.iteration(), t.labelledSteps(), t.config(), t.adams(),
+        null, featureIdentity(t));
     return image;
   }
 

@@ -49,6 +49,11 @@ public final class SemanticFieldModel implements FieldModel {
     return Checkpoint.read(file).model();
   }
 
+  /** How this model renders (saved with it: a loaded model renders as this one does). */
+  public RenderSettings renderSettings() {
+    return settings;
+  }
+
   /** The same model rendered with other settings. */
   public SemanticFieldModel withRenderSettings(RenderSettings s) {
     return new SemanticFieldModel(field, occupancy, box, step, labelledSteps, s);
@@ -220,7 +225,7 @@ public final class SemanticFieldModel implements FieldModel {
   @Override
   public void save(Path file) throws IOException {
     checkOpen();
-    Checkpoint.write(file, field, occupancy, box, step, labelledSteps, null, null);
+    Checkpoint.write(file, field, occupancy, box, step, labelledSteps, null, null, settings, null);
   }
 
   private void checkOpen() {

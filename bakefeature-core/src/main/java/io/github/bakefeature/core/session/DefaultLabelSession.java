@@ -1067,6 +1067,12 @@ public final class DefaultLabelSession implements LabelSession {
       }
     }
 
+    /** {@code saved} when it names other feature targets than {@code current}'s; null when both are unknown or equal. */
+    private static String otherFeatures(String saved, FeatureSource current) {
+      String now = current == null ? null : current.identity();
+      return saved != null && now != null && !saved.equals(now) ? saved : null;
+    }
+
     private DefaultLabelSession build(boolean persist, SessionLock lock) throws IOException {
       // The store works under this session's lock (taken once, above) and leaves releasing it to close().
       AnnotationStore store = persist
@@ -1105,7 +1111,14 @@ public final class DefaultLabelSession implements LabelSession {
             } else if (c.model().featureDimension() != features) {
               unusable = "a model with " + c.model().featureDimension() + "-channel features, but this session's"
                   + " feature targets have " + features;
+            } else if (otherFeatures(c.featureIdentity(), this.features) != null) {
+              // Same dimension, other codes (another extractor, a rebuilt cache): the feature head
+              // would chase targets in another basis.
+              unusable = "a model trained on other feature targets (" + c.featureIdentity() + "; this session's are "
+                  + this.features.identity() + ")";
             } else {
+              FieldConfig askedField = trainer.field().config();
+              TrainerConfig askedTrainer = trainer.config();
               try {
                 trainer = c.resume(trainer.data());
               } catch (IOException e) {
@@ -1114,6 +1127,14 @@ public final class DefaultLabelSession implements LabelSession {
               if (unusable == null) {
                 trainer.ensureClasses(classes);
                 LOG.info("resumed the model at step {} from {}", trainer.iteration(), ckpt);
+                // The model keeps the sizes and settings it was trained with; say so when this session
+                // asked for others (they apply to a new model: delete or move the checkpoint for that).
+                if (!askedField.withClassCount(classes).equals(trainer.field().config().withClassCount(classes))
+                    || !askedTrainer.equals(trainer.config())) {
+                  LOG.warn("{} was trained with other field or training settings than this session asks for; it"
+                      + " resumes with its own (field {}, training {}); to start a new model with the new settings,"
+                      + " move that file away", ckpt, trainer.field().config(), trainer.config());
+                }
               }
             }
           } catch (Checkpoint.CheckpointException e) {

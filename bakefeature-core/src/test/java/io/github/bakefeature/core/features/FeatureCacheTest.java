@@ -219,6 +219,40 @@ class FeatureCacheTest {
   }
 
   @Test
+  void refusesFeaturesThatFloat16CannotHoldInsteadOfCachingInfinity(@TempDir Path tmp) throws IOException {
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 2, W, H);
+    FilterBankFeatureExtractor inner = bank();
+    io.github.bakefeature.api.feature.FeatureExtractor loud = new io.github.bakefeature.api.feature.FeatureExtractor() {
+      @Override
+      public String id() {
+        return "loud";
+      }
+
+      @Override
+      public int dimension() {
+        return inner.dimension();
+      }
+
+      @Override
+      public io.github.bakefeature.api.feature.FeatureMap extract(io.github.bakefeature.api.scene.RgbImage image)
+          throws IOException {
+        io.github.bakefeature.api.feature.FeatureMap m = inner.extract(image);
+        float[] data = m.data().clone();
+        data[5] = 1e6f; // an activation beyond float16's 65504
+        return new io.github.bakefeature.api.feature.FeatureMap(m.width(), m.height(), m.dimension(), data,
+            m.cellWidth(), m.cellHeight());
+      }
+    };
+    IOException e = assertThrows(IOException.class, () -> quick(scene, new TestScenes.Counting(loud)).build());
+    assertTrue(e.getMessage().contains("loud returned 1000000.0 at value 5 for frame 00000")
+        && e.getMessage().contains("expected finite values within +-65504"), e.getMessage());
+    IOException nan = assertThrows(IOException.class,
+        () -> FeatureCache.requireHalfRange(new float[] {0, Float.NaN}, "x returned", "here"));
+    assertTrue(nan.getMessage().startsWith("x returned NaN at value 1 here"), nan.getMessage());
+    FeatureCache.requireHalfRange(new float[] {-65504f, 65504f, 0}, "x", "y"); // the extremes fit
+  }
+
+  @Test
   void rebuildsInPlaceWhenAnImageChanges(@TempDir Path tmp) throws IOException {
     Path dir = tmp.resolve("scene");
     SceneFolder scene = TestScenes.folder(dir, 2, W, H);
@@ -231,7 +265,12 @@ class FeatureCacheTest {
     assertFalse(b.reused());
     assertEquals("scene images changed", b.status());
     assertEquals(a.directory(), b.directory(), "same settings rebuild in the same folder");
-    assertTrue(quick(SceneFolder.open(dir), ex).build().reused());
+    FeatureCache c = quick(SceneFolder.open(dir), ex).build();
+    assertTrue(c.reused());
+    // The codes' basis: a checkpoint trained on a's codes must not resume on b's.
+    assertNotEquals(a.identity(), b.identity(), "a refitted autoencoder is other feature targets");
+    assertEquals(b.identity(), c.identity(), "a reused cache is the same feature targets");
+    assertTrue(c.identity().startsWith("autoencoder " + c.inputDimension() + "->" + c.dimension() + " crc32 "), c.identity());
   }
 
   @Test

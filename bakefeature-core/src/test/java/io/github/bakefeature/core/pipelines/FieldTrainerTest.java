@@ -168,6 +168,16 @@ class FieldTrainerTest {
     a.snapshot().save(modelOnly);
     assertArrayEquals(before.colour(), SemanticFieldModel.load(modelOnly).render(f.intrinsics(), f.pose(), all).colour());
     assertThrows(java.io.IOException.class, () -> Checkpoint.read(modelOnly).resume(trainer(MethodPreset.OURS, 3).data()));
+    // ... with the render settings it had, not the defaults.
+    io.github.bakefeature.core.renderers.RenderSettings coarse =
+        new io.github.bakefeature.core.renderers.RenderSettings(512, 1f / 256f, 64, 1e-3f, 6, 10, 0.01f);
+    SemanticFieldModel tuned = a.snapshot().withRenderSettings(coarse);
+    tuned.save(modelOnly);
+    SemanticFieldModel reloaded = SemanticFieldModel.load(modelOnly);
+    assertEquals(coarse, reloaded.renderSettings());
+    RenderedView coarseBefore = tuned.render(f.intrinsics(), f.pose(), all);
+    assertArrayEquals(coarseBefore.depth(), reloaded.render(f.intrinsics(), f.pose(), all).depth());
+    assertFalse(java.util.Arrays.equals(before.depth(), coarseBefore.depth()), "the settings change the render");
 
     // Resuming continues exactly like the uninterrupted trainer.
     FieldTrainer b = Checkpoint.read(ckpt).resume(trainer(MethodPreset.OURS, 3).data());

@@ -259,6 +259,59 @@ class DefaultLabelSessionTest {
   }
 
   @Test
+  void aCheckpointTrainedOnOtherFeatureTargetsIsSetAsideAndNotResumed() throws Exception {
+    Path dir = tmp.resolve("features");
+    SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
+    Path ckpt = dir.resolve("session").resolve(DefaultLabelSession.CHECKPOINT);
+    try (DefaultLabelSession s = withFeatures(dir, "codes A")) {
+      s.saveCheckpoint();
+    }
+    assertEquals("codes A", io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).featureIdentity());
+    try (DefaultLabelSession s = withFeatures(dir, "codes A")) {
+      assertTrue(Files.exists(ckpt), "the same feature targets resume");
+    }
+    assertFalse(Files.exists(dir.resolve("session").resolve(AnnotationStore.SET_ASIDE)));
+    byte[] old = Files.readAllBytes(ckpt);
+    // Same dimension, other codes (another extractor, a refitted autoencoder).
+    try (DefaultLabelSession s = withFeatures(dir, "codes B")) {
+      assertFalse(Files.exists(ckpt), "moved before the new model can be saved over it");
+      s.saveCheckpoint();
+    }
+    Path aside = setAsideFile(dir, DefaultLabelSession.CHECKPOINT);
+    assertArrayEquals(old, Files.readAllBytes(aside));
+    String reasons = Files.readString(aside.resolveSibling("reasons.txt"));
+    assertTrue(reasons.contains("a model trained on other feature targets (codes A; this session's are codes B)"), reasons);
+    assertEquals("codes B", io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).featureIdentity());
+  }
+
+  private static DefaultLabelSession withFeatures(Path dir, String identity) throws Exception {
+    SceneFolder scene = SceneFolder.open(dir);
+    io.github.bakefeature.core.data.FeatureSource colour = io.github.bakefeature.core.data.ColourFeatures.of(scene);
+    io.github.bakefeature.core.data.FeatureSource named = new io.github.bakefeature.core.data.FeatureSource() {
+      @Override
+      public int dimension() {
+        return colour.dimension();
+      }
+
+      @Override
+      public void lookup(int frame, int px, int py, float[] out, int offset) {
+        colour.lookup(frame, px, py, out, offset);
+      }
+
+      @Override
+      public String identity() {
+        return identity;
+      }
+    };
+    return DefaultLabelSession.builder(scene)
+        .optMethod(MethodPreset.OURS)
+        .optFeatures(named)
+        .optFieldOptions(b -> b.optHashLog2TableSize(12).optHashMaxResolution(64))
+        .optAutoStart(false)
+        .build();
+  }
+
+  @Test
   void anUnreadableCheckpointIsSetAsideAndNotOverwritten() throws Exception {
     Path dir = tmp.resolve("unreadable");
     SceneWriter.write(SyntheticScenes.tabletop(3, 32, 24, 1), dir);
