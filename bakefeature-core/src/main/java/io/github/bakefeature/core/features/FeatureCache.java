@@ -927,8 +927,16 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
                 e);
           }
         }
-        throw e;
+        // A folder is there but refuses a new entry (permissions, a read-only or immutable folder).
+        throw notWritable(dir, e);
       }
+    }
+
+    /** The error for a cache folder that cannot be created although nothing is in its way. */
+    static CacheFolderException notWritable(Path dir, FileSystemException e) {
+      return new CacheFolderException(dir, "cannot create the feature cache folder ("
+          + io.github.bakefeature.core.io.ErrorText.reason(e) + "); choose a writable cache root (optCacheDir,"
+          + " --cache-dir)", e);
     }
 
     /**

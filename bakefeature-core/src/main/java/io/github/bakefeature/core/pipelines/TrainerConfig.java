@@ -27,6 +27,12 @@ public record TrainerConfig(
     int occupancyUpdateEvery,
     long seed) {
 
+  /**
+   * Largest batch a step may take: 65,536 rays of about 32 samples each already hold gigabytes of
+   * activations on the CPU; beyond it a step would fail for memory, not train.
+   */
+  public static final int MAX_RAYS_PER_BATCH = 1 << 16;
+
   public static Builder builder() {
     return new Builder();
   }
@@ -69,10 +75,11 @@ public record TrainerConfig(
     private int occupancyUpdateEvery = 16;
     private long seed = 0;
 
-    /** Rays per training step (default 1024). */
+    /** Rays per training step (default 1024; at most {@value TrainerConfig#MAX_RAYS_PER_BATCH}). */
     public Builder optRaysPerBatch(int n) {
-      if (n < 2) {
-        throw new IllegalArgumentException("rays per batch must be >= 2, found " + n);
+      if (n < 2 || n > MAX_RAYS_PER_BATCH) {
+        throw new IllegalArgumentException("rays per batch must be in [2, " + MAX_RAYS_PER_BATCH + "] (the paper"
+            + " uses 1024), found " + n);
       }
       this.raysPerBatch = n;
       return this;

@@ -40,7 +40,8 @@ public record DepthNoise(double sigma, double holeFraction, double minCosine, do
    * pixels are invalid too, as on a real sensor.
    */
   public static DepthNoise of(double sigma, double holeFraction) {
-    return holeFraction > 0
+    // holeFraction != 0 rather than > 0: NaN and negative values reach the constructor's check.
+    return holeFraction != 0
         ? new DepthNoise(sigma, holeFraction, DEFAULT_MIN_COSINE, DEFAULT_MAX_RANGE)
         : new DepthNoise(sigma, 0, 0, Double.POSITIVE_INFINITY);
   }

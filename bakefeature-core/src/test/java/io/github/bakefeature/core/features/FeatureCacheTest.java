@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -250,6 +251,31 @@ class FeatureCacheTest {
         () -> FeatureCache.requireHalfRange(new float[] {0, Float.NaN}, "x returned", "here"));
     assertTrue(nan.getMessage().startsWith("x returned NaN at value 1 here"), nan.getMessage());
     FeatureCache.requireHalfRange(new float[] {-65504f, 65504f, 0}, "x", "y"); // the extremes fit
+  }
+
+  @Test
+  void aCacheRootThatRefusesNewFoldersIsNamedWithTheReason(@TempDir Path tmp) throws IOException {
+    FeatureCache.CacheFolderException e = FeatureCache.Builder.notWritable(tmp.resolve("cache/x"),
+        new java.nio.file.FileSystemException(tmp.resolve("cache").toString(), null, "Operation not permitted"));
+    assertEquals(tmp.resolve("cache/x") + ": cannot create the feature cache folder (Operation not permitted);"
+        + " choose a writable cache root (optCacheDir, --cache-dir)", e.getMessage());
+  }
+
+  @Test
+  void aReadOnlyCacheRootFailsNamingTheFolderAndTheReason(@TempDir Path tmp) throws IOException {
+    // Not as root, who may write anywhere (the message itself is checked above, always).
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 1, W, H);
+    Path root = Files.createDirectories(tmp.resolve("readonly"));
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> before = Files.getPosixFilePermissions(root);
+    Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      Assumptions.assumeFalse(Files.isWritable(root), "skipped: this user may write into a read-only folder (root)");
+      FeatureCache.CacheFolderException real = assertThrows(FeatureCache.CacheFolderException.class,
+          () -> quick(scene, new TestScenes.Counting(bank())).optCacheDir(root).build());
+      assertTrue(real.getMessage().contains(": cannot create the feature cache folder (permission denied)"), real.getMessage());
+    } finally {
+      Files.setPosixFilePermissions(root, before);
+    }
   }
 
   @Test

@@ -13,6 +13,10 @@ class TrainerConfigTest {
         () -> TrainerConfig.builder().optLearningRate(Float.NaN));
     assertEquals("expected the learning rate in (0.0, 10.0], found NaN", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> TrainerConfig.builder().optLearningRate(-1f));
+    // A batch too large to hold in memory is refused up front rather than failing a step for memory.
+    e = assertThrows(IllegalArgumentException.class, () -> TrainerConfig.builder().optRaysPerBatch(300_000_000));
+    assertEquals("rays per batch must be in [2, 65536] (the paper uses 1024), found 300000000", e.getMessage());
+    assertEquals(65536, TrainerConfig.builder().optRaysPerBatch(65536).build().raysPerBatch());
     e = assertThrows(IllegalArgumentException.class, () -> TrainerConfig.builder().optLossWeights(1, -1, 1, 1));
     assertTrue(e.getMessage().contains("depth loss weight"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> TrainerConfig.builder().optSurfaceBand(-2f));

@@ -116,5 +116,10 @@ class DepthNoiseTest {
     assertThrows(IllegalArgumentException.class, () -> new DepthNoise(0, 0.95, 0, 1));
     assertThrows(IllegalArgumentException.class, () -> new DepthNoise(0, 0, 1, 1));
     assertThrows(IllegalArgumentException.class, () -> new DepthNoise(0, 0, 0, 0));
+    // Through the factory the CLI uses: NaN and negative fractions are refused, not taken as "no holes".
+    IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> DepthNoise.of(0, Double.NaN));
+    assertEquals("depth hole fraction must be in [0, 0.9], found NaN", nan.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> DepthNoise.of(0, -0.1));
+    assertFalse(DepthNoise.of(0, 0).enabled());
   }
 }

@@ -68,13 +68,15 @@ public final class FeaturesCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     features.validate(scene);
-    SceneFolder s = SceneFolder.open(scene);
     if (!pcaOf.equals("codes") && !pcaOf.equals("extractor")) {
       throw new IllegalArgumentException("--pca-of must be codes or extractor, found '" + pcaOf + "'");
     }
     if (pcaOut != null) {
       OutputPaths.folder("--pca-out", pcaOut, scene);
     }
+    // Every image decoded first, as the commands that train do: a truncated frame fails in seconds,
+    // before the cache folder is touched or any extraction starts.
+    SceneFolder s = TrainedSceneOptions.openDecoded(scene);
     FeatureCache cache = FeatureTargets.build(s, features, err);
     if (pcaOut != null) {
       writePca(s, cache, err);

@@ -135,6 +135,19 @@ class FeaturesCommandTest {
   }
 
   @Test
+  void aTruncatedImageFailsBeforeTheCacheFolderIsTouched(@TempDir Path tmp) throws IOException {
+    Path dir = scene(tmp.resolve("scene"));
+    Path img = dir.resolve("rgb").resolve("00002.png");
+    byte[] bytes = Files.readAllBytes(img);
+    Files.write(img, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Run r = run("features", "--scene", dir.toString(), "--dim", "8", "--ae-steps", "20");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("00002.png"), r.err());
+    assertFalse(r.err().contains("features: filterbank"), "no extraction started: " + r.err());
+    assertFalse(Files.exists(dir.resolve("cache")), "nothing written into the scene");
+  }
+
+  @Test
   void rebuildsCacheWhoseFramesFolderWasReplacedByAFile(@TempDir Path tmp) throws IOException {
     Path dir = scene(tmp.resolve("scene"));
     Run first = run("features", "--scene", dir.toString(), "--dim", "8", "--ae-steps", "20");
