@@ -15,7 +15,10 @@ public interface SessionListener {
   /** Training progressed (called at most a few times per second). */
   default void onProgress(TrainingProgress progress) {}
 
-  /** The scribbles of {@code frame} changed (stroke, erase, clear, undo or redo). */
+  /**
+   * A stroke, erase, clear, undo or redo of {@code frame} was applied and saved (also one that
+   * changed no pixel, e.g. paint over the same class: compare versions or pixels if that matters).
+   */
   default void onAnnotationsChanged(int frame) {}
 
   /** A class was added, renamed or recoloured. */

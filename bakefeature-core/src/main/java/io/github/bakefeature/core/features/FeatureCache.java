@@ -440,7 +440,9 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       createCacheFolder(dir);
       String fingerprint = fingerprint();
       // File locks exclude other processes; within this JVM they would throw, so threads queue here first.
-      ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), k -> new ReentrantLock());
+      // The real path: two spellings of one folder (a link) must queue here, not open a second channel on
+      // its lock file (closing that would drop this process's POSIX lock on it).
+      ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(dir.toRealPath(), k -> new ReentrantLock());
       local.lock();
       try {
         List<String> warnings = new ArrayList<>();

@@ -1098,14 +1098,13 @@ public final class AnnotationStore implements AutoCloseable {
   public synchronized SemanticClass addClass(String name, int colour) throws IOException {
     checkOpen();
     checkUnique(name, -1);
+    if (classes.size() >= LabelImage.MAX_CLASSES) {
+      throw new IllegalArgumentException("a scene holds at most " + LabelImage.MAX_CLASSES + " classes (the labels' 16"
+          + " bits), found " + classes.size() + " already");
+    }
     SemanticClass c = new SemanticClass(classes.size(), name, colour);
     classes.add(c);
-    try {
-      persistClasses();
-    } catch (IOException | RuntimeException e) {
-      classes.remove(classes.size() - 1); // not saved: not added
-      throw e;
-    }
+    persistClassesOrRollBack(() -> classes.remove(classes.size() - 1)); // not saved: not added
     return c;
   }
 
@@ -1115,12 +1114,7 @@ public final class AnnotationStore implements AutoCloseable {
     checkUnique(name, id);
     SemanticClass before = classes.get(id);
     classes.set(id, before.withName(name));
-    try {
-      persistClasses();
-    } catch (IOException | RuntimeException e) {
-      classes.set(id, before);
-      throw e;
-    }
+    persistClassesOrRollBack(() -> classes.set(id, before));
   }
 
   public synchronized void recolourClass(int id, int colour) throws IOException {
@@ -1128,10 +1122,24 @@ public final class AnnotationStore implements AutoCloseable {
     checkClass(id);
     SemanticClass before = classes.get(id);
     classes.set(id, before.withColour(colour));
+    persistClassesOrRollBack(() -> classes.set(id, before));
+  }
+
+  /**
+   * Saves the classes; if that fails, undoes the change in memory with {@code rollback} and writes
+   * the classes as they were again (session.json may already hold the change when metadata.json
+   * failed, and loading trusts session.json), then rethrows.
+   */
+  private void persistClassesOrRollBack(Runnable rollback) throws IOException {
     try {
       persistClasses();
     } catch (IOException | RuntimeException e) {
-      classes.set(id, before);
+      rollback.run();
+      try {
+        persistClasses();
+      } catch (IOException | RuntimeException again) {
+        e.addSuppressed(again);
+      }
       throw e;
     }
   }

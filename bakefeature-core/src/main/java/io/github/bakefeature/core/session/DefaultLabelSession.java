@@ -298,6 +298,7 @@ public final class DefaultLabelSession implements LabelSession {
   }
 
   private boolean authoredStep(String author, boolean undo) {
+    checkOpen(); // the author stacks are cleared on close: without this, "nothing to undo" instead of closed
     Edit applied;
     synchronized (editLock) {
       AuthorHistories.Step step = undo ? authors.popUndo(author) : authors.popRedo(author);

@@ -8,6 +8,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An exclusive lock on a scene folder's {@code session/.lock} while a label session (an
@@ -17,12 +19,22 @@ import java.nio.file.StandardOpenOption;
  * system releases the lock when the process dies, so a crash never leaves a scene locked.
  */
 final class SessionLock {
+  /**
+   * The lock files this JVM holds (real paths). Checked before a second channel is opened on one:
+   * with POSIX locks, closing <em>any</em> descriptor of a file drops all of the process's locks on
+   * it, so a refused second attempt that opened and closed its own channel would silently unlock
+   * the scene for other processes (see {@link FileLock}: use one channel per file and program).
+   */
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
   private final Path sceneDir;
+  private final Path key;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private SessionLock(Path sceneDir, FileChannel channel, FileLock lock) {
+  private SessionLock(Path sceneDir, Path key, FileChannel channel, FileLock lock) {
     this.sceneDir = sceneDir;
+    this.key = key;
     this.channel = channel;
     this.lock = lock;
   }
@@ -39,23 +51,37 @@ final class SessionLock {
    */
   static SessionLock acquire(Path sceneDir) throws IOException {
     Path file = Files.createDirectories(sceneDir.resolve(SceneLayout.SESSION)).resolve(".lock");
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock l;
+    // The folder's real path: two spellings of one scene (a link, "..") are one lock.
+    Path key = file.getParent().toRealPath().resolve(file.getFileName());
+    if (!HELD.add(key)) {
+      throw inUse(sceneDir, file); // held by another session of this JVM: no channel opened
+    }
+    FileChannel ch = null;
     try {
-      l = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      l = null; // held by another session of this JVM
+      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock l;
+      try {
+        l = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        l = null;
+      }
+      if (l == null) {
+        throw inUse(sceneDir, file);
+      }
+      return new SessionLock(sceneDir, key, ch, l);
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      if (ch != null) {
+        ch.close(); // no lock of this JVM is on the file (HELD), so closing drops nobody's
+      }
+      HELD.remove(key);
       throw e;
     }
-    if (l == null) {
-      ch.close();
-      throw new SceneInUseException(sceneDir, file, "the scene " + sceneDir + " is already open in another label session ("
-          + file + " is locked by it); expected no other session on the scene: close that session (app or script)"
-          + " first, so that neither overwrites the other's labels");
-    }
-    return new SessionLock(sceneDir, ch, l);
+  }
+
+  private static SceneInUseException inUse(Path sceneDir, Path file) {
+    return new SceneInUseException(sceneDir, file, "the scene " + sceneDir + " is already open in another label session ("
+        + file + " is locked by it); expected no other session on the scene: close that session (app or script)"
+        + " first, so that neither overwrites the other's labels");
   }
 
   void release() {
@@ -64,6 +90,8 @@ final class SessionLock {
       channel.close();
     } catch (IOException e) {
       // Closing the channel releases the lock in any case.
+    } finally {
+      HELD.remove(key);
     }
   }
 }

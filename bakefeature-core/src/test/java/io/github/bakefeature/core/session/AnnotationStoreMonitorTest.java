@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.bakefeature.api.annotation.Stroke;
 import io.github.bakefeature.api.scene.Aabb;
 import io.github.bakefeature.api.scene.CameraIntrinsics;
+import io.github.bakefeature.api.scene.LabelImage;
 import io.github.bakefeature.api.scene.Pose;
 import io.github.bakefeature.api.scene.RgbImage;
 import io.github.bakefeature.core.scene.InMemoryScene;
@@ -130,6 +131,27 @@ class AnnotationStoreMonitorTest {
         + cpuWhenBlocked / 1000 + " us of CPU; rasterising the stroke takes " + rasterNanos / 1000 + " us");
     assertEquals(count(s), s.labelledPixels());
     assertTrue(s.labelledPixels() > 0);
+  }
+
+  @Test
+  void refusesAClassBeyondWhatSixteenBitLabelsHold() throws Exception {
+    List<String> names = new java.util.ArrayList<>();
+    for (int i = 0; i < LabelImage.MAX_CLASSES; i++) {
+      names.add("c" + i);
+    }
+    InMemoryScene full = InMemoryScene.builder()
+        .addFrame(new CameraIntrinsics(8, 6, 8, 8, 3.5, 2.5), Pose.identity(), new RgbImage(8, 6, new byte[8 * 6 * 3]),
+            null, null, null)
+        .optBounds(new Aabb(-1, -1, -1, 1, 1, 1))
+        .optClassNames(names)
+        .build();
+    AnnotationStore s = AnnotationStore.inMemory(full);
+    assertEquals(LabelImage.MAX_CLASSES, s.classes().size());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.addClass("one more", 0));
+    assertEquals("a scene holds at most 32768 classes (the labels' 16 bits), found 32768 already", e.getMessage());
+    s.applyStroke(0, Stroke.paint(LabelImage.MAX_CLASSES - 1, 1, 3, 3)); // the last class still paints
+    assertEquals(LabelImage.MAX_CLASSES - 1, s.scribbles(0).get(3, 3));
+    assertEquals(count(s), s.labelledPixels());
   }
 
   private static long count(AnnotationStore s) {

@@ -157,6 +157,32 @@ class AnnotationStoreTest {
   }
 
   @Test
+  void aClassChangeThatFailsToSaveLeavesNeitherMemoryNorSessionJsonChanged() throws Exception {
+    AnnotationStore s = open();
+    int before = s.classes().size();
+    s.recolourClass(1, 0x010203); // a saved change: session.json exists
+    Path sessionJson = dir.resolve("session").resolve("session.json");
+    String savedBefore = Files.readString(sessionJson);
+    // metadata.json cannot be replaced (a non-empty folder is in its place): session.json is written
+    // first and succeeds, then metadata.json fails.
+    Path metadata = dir.resolve("metadata.json");
+    byte[] metadataBytes = Files.readAllBytes(metadata);
+    Files.delete(metadata);
+    Files.createDirectories(metadata.resolve("in-the-way"));
+    assertThrows(java.io.IOException.class, () -> s.addClass("zebra crossing 7", 0xff0000));
+    assertThrows(java.io.IOException.class, () -> s.renameClass(0, "tarmac 9"));
+    assertEquals(before, s.classes().size(), "not added in memory");
+    assertFalse(Files.readString(sessionJson).contains("zebra crossing 7"), "nor in session.json, which a reopen trusts");
+    assertFalse(Files.readString(sessionJson).contains("tarmac 9"));
+    assertEquals(savedBefore, Files.readString(sessionJson));
+    Files.delete(metadata.resolve("in-the-way"));
+    Files.delete(metadata);
+    Files.write(metadata, metadataBytes);
+    AnnotationStore again = open();
+    assertEquals(before, again.classes().size(), "a reopened scene does not bring the failed class back");
+  }
+
+  @Test
   void rejectsDuplicateClassNamesSoTheSceneStaysOpenable() throws Exception {
     AnnotationStore s = open();
     String taken = s.classes().get(1).name();

@@ -135,6 +135,9 @@ class DefaultLabelSessionMisuseTest {
     DefaultLabelSession s = builder(dir).build();
     s.close();
     assertThrows(IllegalStateException.class, s::resume);
+    // Per-author undo/redo too (their histories are gone: "nothing to undo" would be a wrong answer).
+    assertThrows(IllegalStateException.class, () -> s.undo("alice"));
+    assertThrows(IllegalStateException.class, () -> s.redo("alice"));
     TrainingProgress p = s.progress();
     assertTrue(p.paused());
     assertEquals(0.0, p.stepsPerSecond());
