@@ -36,6 +36,7 @@ static std::map<uintptr_t, size_t> allocs;
 static std::string ptx;
 static std::vector<std::string> functions;
 static long calls = 0;
+static int retained = 0;  // primary context references held (retain minus release)
 
 static int fail(const char* what, int code) {
   fprintf(stderr, "[fakecuda] FAIL %s (thread %lu)\n", what, (unsigned long) pthread_self());
@@ -79,7 +80,12 @@ CUresult cuInit(unsigned flags) { if (flags) return INVALID_VALUE; inited = true
 CUresult cuDeviceGetCount(int* n) { *n = 1; return OK; }
 CUresult cuDeviceGet(CUdevice* d, int ordinal) { if (ordinal != 0) return INVALID_VALUE; *d = 0; return OK; }
 CUresult cuDeviceGetName(char* name, int len, CUdevice d) { snprintf(name, len, "FakeCPU GPU"); return OK; }
-CUresult cuDevicePrimaryCtxRetain(void** ctx, CUdevice d) { *ctx = CTX; return OK; }
+CUresult cuDevicePrimaryCtxRetain(void** ctx, CUdevice d) { *ctx = CTX; retained++; return OK; }
+CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) {
+  if (retained == 0) return fail("cuDevicePrimaryCtxRelease without a retained context", INVALID_CONTEXT);
+  retained--;
+  return OK;
+}
 CUresult cuCtxSetCurrent(void* ctx) {
   if (ctx != CTX) return fail("cuCtxSetCurrent with an unknown context", INVALID_CONTEXT);
   current = ctx;
@@ -88,6 +94,8 @@ CUresult cuCtxSetCurrent(void* ctx) {
 CUresult cuCtxSynchronize() { NEED_CTX(); return OK; }
 CUresult cuModuleLoadData(void** module, const void* image) {
   NEED_CTX();
+  // A driver too old for our PTX (tests of the failed start-up): refused as a real one refuses it.
+  if (getenv("FAKECUDA_REJECT_MODULE") != nullptr) return INVALID_IMAGE;
   const char* s = (const char*) image;
   size_t n = strnlen(s, 1 << 24);
   if (n == 0 || n == (1 << 24) || strstr(s, ".version 8.0") == nullptr) return fail("PTX image", INVALID_IMAGE);
@@ -245,5 +253,6 @@ CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned
 }
 
 __attribute__((destructor)) static void report() {
-  fprintf(stderr, "[fakecuda] exit: %zu allocations live, %ld copies\n", allocs.size(), calls);
+  fprintf(stderr, "[fakecuda] exit: %zu allocations live, %ld copies, %d contexts retained\n", allocs.size(), calls,
+          retained);
 }

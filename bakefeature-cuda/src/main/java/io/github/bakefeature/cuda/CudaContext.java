@@ -4,6 +4,7 @@ import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
@@ -117,6 +118,8 @@ final class CudaContext {
     if (ptx == null) {
       return new CudaContext("this bakefeature-cuda jar was built without nvcc, so it holds no CUDA kernels");
     }
+    CUdevice device = null;
+    boolean retained = false;
     try {
       JCudaDriver.setExceptionsEnabled(true);
       cuInit(0);
@@ -125,12 +128,13 @@ final class CudaContext {
       if (count[0] == 0) {
         return new CudaContext("the CUDA driver reports no GPU");
       }
-      CUdevice device = new CUdevice();
+      device = new CUdevice();
       cuDeviceGet(device, 0);
       byte[] name = new byte[256];
       cuDeviceGetName(name, name.length, device);
       CUcontext context = new CUcontext();
       cuDevicePrimaryCtxRetain(context, device);
+      retained = true;
       cuCtxSetCurrent(context);
       CUmodule module = new CUmodule();
       cuModuleLoadData(module, ptx);
@@ -145,6 +149,15 @@ final class CudaContext {
       // JCuda's JNI library links libcuda.so, which only an installed NVIDIA driver provides.
       return new CudaContext("no CUDA driver on this machine (" + linkProblem(e) + ")");
     } catch (RuntimeException e) {
+      if (retained) {
+        // Unusable (e.g. the driver cannot load our PTX): give the context back, or the CPU fallback
+        // would keep hundreds of MB of GPU memory for the life of the process.
+        try {
+          cuDevicePrimaryCtxRelease(device);
+        } catch (RuntimeException ignored) {
+          // The reason below is what matters.
+        }
+      }
       return new CudaContext("CUDA initialisation failed: " + e.getMessage());
     }
   }

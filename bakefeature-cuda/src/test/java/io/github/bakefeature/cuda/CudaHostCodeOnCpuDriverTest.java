@@ -58,6 +58,23 @@ class CudaHostCodeOnCpuDriverTest {
     System.out.println("child JVM on the stand-in driver: " + out.trim());
     assertFalse(stderr.contains("[fakecuda] FAIL"), "driver misuse:\n" + tail(stderr));
     assertTrue(stderr.contains("[fakecuda] exit:"), "the stand-in driver was not the one loaded:\n" + tail(stderr));
+
+    // A driver that refuses our kernels (too old for the PTX): CUDA is unavailable with the reason,
+    // and the primary context taken on the way is given back (the CPU fallback keeps no GPU memory).
+    ProcessBuilder refused = new ProcessBuilder(command.subList(0, command.size() - 1));
+    refused.command().add(CudaStartupMain.class.getName());
+    refused.environment().putAll(pb.environment());
+    refused.environment().put("FAKECUDA_REJECT_MODULE", "1");
+    Path err2 = dir.resolve("child-startup-stderr.txt");
+    refused.redirectError(err2.toFile());
+    Process second = refused.start();
+    String reason = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(second.waitFor(2, TimeUnit.MINUTES), "the second child JVM did not finish");
+    String stderr2 = Files.readString(err2);
+    assertEquals(0, second.exitValue(), tail(stderr2));
+    assertTrue(reason.startsWith("CUDA initialisation failed") && reason.contains("CUDA_ERROR_INVALID_IMAGE"), reason);
+    assertTrue(stderr2.contains("0 contexts retained"), "the context was not released:\n" + tail(stderr2));
+    assertFalse(stderr2.contains("[fakecuda] FAIL"), tail(stderr2));
   }
 
   private static String tail(String s) {

@@ -69,7 +69,20 @@ public final class HashGrids {
    */
   static TrainableEncoding create(HashGridEncoding.Builder builder, String device, List<HashGridProvider> providers) {
     Optional<HashGridProvider> provider = resolve(device, providers);
-    return provider.isPresent() ? provider.get().create(builder.build()) : builder.build();
+    if (provider.isEmpty()) {
+      return builder.build();
+    }
+    try {
+      return provider.get().create(builder.build());
+    } catch (RuntimeException e) {
+      if (!device.equals("auto")) {
+        throw e; // the user named the device: say why it failed
+      }
+      // auto: a provider that is available but cannot take this grid (out of device memory, say)
+      // leaves it on the CPU, as an unavailable one does.
+      LOG.warn("hash grid not on {}: {}; using the CPU", provider.get().device(), e.getMessage());
+      return builder.build();
+    }
   }
 
   /** The provider {@code device} selects, or empty for the CPU. */

@@ -15,7 +15,7 @@ class HashGridsTest {
   private static final HashGridEncoding.Builder SMALL = HashGridEncoding.builder().optLevels(2).optLog2TableSize(10);
 
   /** A provider that records what it was asked to wrap. */
-  private static final class FakeProvider implements HashGridProvider {
+  private static class FakeProvider implements HashGridProvider {
     final String device;
     final String unavailable;
     HashGridEncoding template;
@@ -96,6 +96,20 @@ class HashGridsTest {
   void autoFallsBackToTheCpuWhenNoProviderCanRun() {
     TrainableEncoding grid = HashGrids.create(SMALL, "auto", List.of(new FakeProvider("gpu", "no driver")));
     assertInstanceOf(HashGridEncoding.class, grid);
+  }
+
+  @Test
+  void autoFallsBackToTheCpuWhenTheAvailableProviderCannotTakeTheGrid() {
+    FakeProvider full = new FakeProvider("gpu", null) {
+      @Override
+      public TrainableEncoding create(HashGridEncoding template) {
+        throw new IllegalStateException("out of device memory");
+      }
+    };
+    assertInstanceOf(HashGridEncoding.class, HashGrids.create(SMALL, "auto", List.of(full)));
+    // Named explicitly, the failure is the answer.
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> HashGrids.create(SMALL, "gpu", List.of(full)));
+    assertEquals("out of device memory", e.getMessage());
   }
 
   @Test

@@ -168,6 +168,20 @@ class FieldTrainerTest {
     a.snapshot().save(modelOnly);
     assertArrayEquals(before.colour(), SemanticFieldModel.load(modelOnly).render(f.intrinsics(), f.pose(), all).colour());
     assertThrows(java.io.IOException.class, () -> Checkpoint.read(modelOnly).resume(trainer(MethodPreset.OURS, 3).data()));
+    // A device that cannot run here is reported as such, not as a corrupt file.
+    String device = System.getProperty(io.github.bakefeature.core.encodings.HashGrids.DEVICE_PROPERTY);
+    System.setProperty(io.github.bakefeature.core.encodings.HashGrids.DEVICE_PROPERTY, "tpu");
+    try {
+      IllegalStateException e = assertThrows(io.github.bakefeature.core.encodings.DeviceUnavailableException.class,
+          () -> SemanticFieldModel.load(ckpt));
+      assertTrue(e.getMessage().contains("bakefeature.device=tpu is not a known device"), e.getMessage());
+    } finally {
+      if (device == null) {
+        System.clearProperty(io.github.bakefeature.core.encodings.HashGrids.DEVICE_PROPERTY);
+      } else {
+        System.setProperty(io.github.bakefeature.core.encodings.HashGrids.DEVICE_PROPERTY, device);
+      }
+    }
     // ... with the render settings it had, not the defaults.
     io.github.bakefeature.core.renderers.RenderSettings coarse =
         new io.github.bakefeature.core.renderers.RenderSettings(512, 1f / 256f, 64, 1e-3f, 6, 10, 0.01f);
