@@ -58,6 +58,8 @@ class CudaHostCodeOnCpuDriverTest {
     System.out.println("child JVM on the stand-in driver: " + out.trim());
     assertFalse(stderr.contains("[fakecuda] FAIL"), "driver misuse:\n" + tail(stderr));
     assertTrue(stderr.contains("[fakecuda] exit:"), "the stand-in driver was not the one loaded:\n" + tail(stderr));
+    // Every grid the child trained with is closed; a model loaded from a checkpoint holds no device memory.
+    assertTrue(stderr.contains("[fakecuda] exit: 0 allocations live"), "device memory left:\n" + tail(stderr));
 
     // A driver that refuses our kernels (too old for the PTX): CUDA is unavailable with the reason,
     // and the primary context taken on the way is given back (the CPU fallback keeps no GPU memory).

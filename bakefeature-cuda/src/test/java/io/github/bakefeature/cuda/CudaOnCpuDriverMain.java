@@ -69,9 +69,27 @@ public final class CudaOnCpuDriverMain {
       Path file = dir.resolve(devices[d] + ".ckpt");
       Checkpoint.save(t, file);
       checkpoints[d] = Files.readAllBytes(file);
+      // A loaded model stays on the CPU; a resumed trainer puts its grid on the device and goes on
+      // exactly as the trainer that wrote the checkpoint.
+      FieldTrainer resumed = Checkpoint.read(file).resume(t.data());
+      Object resumedGrid = ((HybridEncoding) resumed.field().positionEncoding()).parts().get(0);
+      if ((resumedGrid instanceof CudaHashGridEncoding) != (d == 1)) {
+        throw new AssertionError(devices[d] + ": the resumed grid is a " + resumedGrid.getClass().getSimpleName());
+      }
+      float next = t.step().total();
+      float again = resumed.step().total();
+      if (next != again) {
+        throw new AssertionError(devices[d] + ": the resumed trainer's step " + again + " differs from " + next);
+      }
+      if (resumedGrid instanceof CudaHashGridEncoding c) {
+        c.close();
+      }
       Frame f = scene.frame(1);
       classes[d] = SemanticFieldModel.load(file).render(f.intrinsics(), f.pose(), EnumSet.of(RenderOutput.CLASSES))
           .classes();
+      if (grid instanceof CudaHashGridEncoding c) {
+        c.close(); // with the resumed one closed too, no device memory may be left: loaded models hold none
+      }
     }
     System.clearProperty(HashGrids.DEVICE_PROPERTY);
     if (!Arrays.equals(losses[0], losses[1])) {

@@ -69,19 +69,33 @@ public final class HashGrids {
    */
   static TrainableEncoding create(HashGridEncoding.Builder builder, String device, List<HashGridProvider> providers) {
     Optional<HashGridProvider> provider = resolve(device, providers);
-    if (provider.isEmpty()) {
-      return builder.build();
-    }
+    HashGridEncoding grid = builder.build();
+    return provider.isEmpty() ? grid : onProvider(grid, provider.get(), device);
+  }
+
+  /**
+   * {@code grid} (trainable, e.g. just read from a checkpoint) on the {@linkplain #selectedDevice()
+   * selected device}, its parameters and optimiser state included: the grid itself on the CPU.
+   *
+   * @throws DeviceUnavailableException if the named device has no provider or its provider cannot run
+   */
+  public static TrainableEncoding onSelectedDevice(HashGridEncoding grid) {
+    String device = selectedDevice();
+    Optional<HashGridProvider> provider = resolve(device, providers());
+    return provider.isEmpty() ? grid : onProvider(grid, provider.get(), device);
+  }
+
+  private static TrainableEncoding onProvider(HashGridEncoding grid, HashGridProvider provider, String device) {
     try {
-      return provider.get().create(builder.build());
+      return provider.create(grid);
     } catch (RuntimeException e) {
       if (!device.equals("auto")) {
         throw e; // the user named the device: say why it failed
       }
       // auto: a provider that is available but cannot take this grid (out of device memory, say)
       // leaves it on the CPU, as an unavailable one does.
-      LOG.warn("hash grid not on {}: {}; using the CPU", provider.get().device(), e.getMessage());
-      return builder.build();
+      LOG.warn("hash grid not on {}: {}; using the CPU", provider.device(), e.getMessage());
+      return grid;
     }
   }
 

@@ -15,17 +15,42 @@ import java.io.IOException;
 final class PositionEncodings {
   private PositionEncodings() {}
 
-  static Encoding create(FieldConfig c) {
+  /**
+   * The position encoding of {@code c}; its hash grid on the {@linkplain HashGrids#selectedDevice()
+   * selected device} when {@code onDevice}, else on the CPU.
+   */
+  static Encoding create(FieldConfig c, boolean onDevice) {
     return switch (c.method().encoding()) {
       case FREQUENCY -> FrequencyEncoding.builder().optFrequencies(c.frequencies()).optIncludeInput(true).build();
-      case HASH_GRID -> hashGrid(c);
-      case HYBRID -> new HybridEncoding(java.util.List.of(hashGrid(c),
+      case HASH_GRID -> hashGrid(c, onDevice);
+      case HYBRID -> new HybridEncoding(java.util.List.of(hashGrid(c, onDevice),
           FrequencyEncoding.builder().optFrequencies(c.frequencies()).optIncludeInput(false).build()));
     };
   }
 
-  /** The hash grid on the device chosen by {@link HashGrids#selectedDevice()} (the CPU by default). */
-  private static TrainableEncoding hashGrid(FieldConfig c) {
+  /**
+   * {@code e} with a CPU hash grid in it moved to the selected device (state included), or {@code e}
+   * itself when there is nothing to move.
+   */
+  static Encoding onSelectedDevice(Encoding e) {
+    if (e instanceof HashGridEncoding g && g.optimizer() != null) {
+      TrainableEncoding moved = HashGrids.onSelectedDevice(g);
+      return moved;
+    }
+    if (e instanceof HybridEncoding h) {
+      java.util.List<Encoding> parts = new java.util.ArrayList<>(h.parts());
+      boolean changed = false;
+      for (int i = 0; i < parts.size(); i++) {
+        Encoding moved = onSelectedDevice(parts.get(i));
+        changed |= moved != parts.get(i);
+        parts.set(i, moved);
+      }
+      return changed ? new HybridEncoding(parts) : h;
+    }
+    return e;
+  }
+
+  private static TrainableEncoding hashGrid(FieldConfig c, boolean onDevice) {
     HashGridEncoding.Builder b = HashGridEncoding.builder()
         .optLevels(c.hashLevels())
         .optFeaturesPerLevel(c.hashFeaturesPerLevel())
@@ -37,7 +62,7 @@ final class PositionEncodings {
     } else {
       b.optPerLevelScale(2.0);
     }
-    return HashGrids.create(b);
+    return onDevice ? HashGrids.create(b) : b.build();
   }
 
   static Encoding direction() {

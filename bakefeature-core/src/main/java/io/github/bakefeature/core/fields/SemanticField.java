@@ -43,9 +43,13 @@ public final class SemanticField {
     this.semanticFeature = semanticFeature;
   }
 
-  /** A freshly initialised field. */
+  /** A freshly initialised field, its hash grid on the selected device ({@code bakefeature.device}). */
   public static SemanticField create(FieldConfig c) {
-    Encoding pos = PositionEncodings.create(c);
+    return create(c, true);
+  }
+
+  private static SemanticField create(FieldConfig c, boolean onDevice) {
+    Encoding pos = PositionEncodings.create(c, onDevice);
     Encoding dir = PositionEncodings.direction();
     int h = c.hiddenWidth();
     int g = c.geoFeatures();
@@ -122,6 +126,16 @@ public final class SemanticField {
     return density.macsPerRow();
   }
 
+  /**
+   * This field with its hash grid (state included) on the selected device, for training; this field
+   * itself when the grid is already there or on the CPU is selected. The networks are shared.
+   */
+  public SemanticField onSelectedDevice() {
+    Encoding moved = PositionEncodings.onSelectedDevice(position);
+    return moved == position ? this
+        : new SemanticField(config, moved, direction, density, colour, colourDir, feature, semantic, semanticFeature);
+  }
+
   /** A deep copy (parameters only; optimiser state stays with the trainer). */
   public SemanticField copy() {
     return new SemanticField(config, PositionEncodings.copy(position), direction, density.copy(), colour.copy(),
@@ -146,7 +160,9 @@ public final class SemanticField {
 
   /** Reads a field written by {@link #writeState} with configuration {@code c}. */
   public static SemanticField readState(FieldConfig c, DataInputStream in) throws IOException {
-    SemanticField f = create(c);
+    // On the CPU: a loaded model renders there, as snapshots do, and holds no device memory;
+    // training moves the grid with onSelectedDevice.
+    SemanticField f = create(c, false);
     PositionEncodings.readState(f.position, in);
     Mlp[] m = new Mlp[6];
     for (int i = 0; i < 6; i++) {

@@ -277,7 +277,9 @@ public final class Checkpoint {
     SemanticFieldModel m = model;
     // An unknown count (an older checkpoint) resumes as "labelled": nothing is refused that used to work.
     long labelled = m.labelledSteps() < 0 ? m.step() : m.labelledSteps();
-    return new FieldTrainer(m.field(), data, m.box(), trainerConfig, m.occupancy(), adams, m.step(), labelled);
+    // The model was read onto the CPU; training runs its grid on the selected device.
+    return new FieldTrainer(m.field().onSelectedDevice(), data, m.box(), trainerConfig, m.occupancy(), adams, m.step(),
+        labelled);
   }
 
   /** Writes a trainer's full state. */

@@ -168,12 +168,15 @@ class FieldTrainerTest {
     a.snapshot().save(modelOnly);
     assertArrayEquals(before.colour(), SemanticFieldModel.load(modelOnly).render(f.intrinsics(), f.pose(), all).colour());
     assertThrows(java.io.IOException.class, () -> Checkpoint.read(modelOnly).resume(trainer(MethodPreset.OURS, 3).data()));
-    // A device that cannot run here is reported as such, not as a corrupt file.
+    // A loaded model renders on the CPU whatever device is selected (it holds no device memory);
+    // resuming training moves its grid to the device, and a device that cannot run says so.
+    var data = trainer(MethodPreset.OURS, 3).data();
     String device = System.getProperty(io.github.bakefeature.core.encodings.HashGrids.DEVICE_PROPERTY);
     System.setProperty(io.github.bakefeature.core.encodings.HashGrids.DEVICE_PROPERTY, "tpu");
     try {
+      assertArrayEquals(before.colour(), SemanticFieldModel.load(ckpt).render(f.intrinsics(), f.pose(), all).colour());
       IllegalStateException e = assertThrows(io.github.bakefeature.core.encodings.DeviceUnavailableException.class,
-          () -> SemanticFieldModel.load(ckpt));
+          () -> Checkpoint.read(ckpt).resume(data));
       assertTrue(e.getMessage().contains("bakefeature.device=tpu is not a known device"), e.getMessage());
     } finally {
       if (device == null) {
