@@ -564,13 +564,20 @@ public final class FeatureAutoencoder {
       }
       double err = 0;
       double var = 0;
+      double sq = 0;
       for (int i = 0; i < n * dim; i++) {
         double e = y[i] - x[i];
         double v = x[i] - mu[i % dim];
         err += e * e;
         var += v * v;
+        sq += (double) x[i] * x[i];
       }
-      return var > 0 ? err / var : (err > 0 ? Double.POSITIVE_INFINITY : 0);
+      if (var > 0) {
+        return err / var;
+      }
+      // No spread in the held-out set (one pixel, or identical ones): relative to predicting the
+      // training mean instead, which is 0 in the standardised space these values are in.
+      return sq > 0 ? err / sq : (err > 0 ? Double.POSITIVE_INFINITY : 0);
     }
 
     /** Adam in Java on the host copy of the weights; DJL computes loss and gradients per step. */

@@ -102,7 +102,7 @@ public final class TorchScriptFeatureExtractor implements FeatureExtractor {
     this.model = m;
     this.predictor = model.newPredictor(new Runner());
     try {
-      // Probe M on a small all-zero (mean colour) image, two patches square.
+      // Probe M on a small black image, two patches square (only its output shape matters).
       RgbImage probe = new RgbImage(2 * patch, 2 * patch, new byte[4 * patch * patch * 3]);
       this.dimension = run(probe, 0).dimension();
     } catch (IOException | RuntimeException e) {

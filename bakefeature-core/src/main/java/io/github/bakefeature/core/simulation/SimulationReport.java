@@ -62,13 +62,15 @@ public final class SimulationReport {
   public static Files3 write(List<SimulationResult> results, Path dir) throws IOException {
     Files.createDirectories(dir);
     Files3 f = files(dir);
-    AtomicFiles.writeString(f.csv(), csv(results));
-    ImageFiles.writePng(plot(results, 1200, 480), f.plot());
     StringBuilder sb = new StringBuilder();
     for (Map<String, Object> line : thresholds(results)) {
       sb.append(toJson(line)).append('\n');
     }
+    // The two files read back (merge-simulations) first, the plot last: a failed or killed plot
+    // leaves a CSV and thresholds file of the same runs.
+    AtomicFiles.writeString(f.csv(), csv(results));
     AtomicFiles.writeString(f.thresholds(), sb.toString());
+    ImageFiles.writePng(plot(results, 1200, 480), f.plot());
     return f;
   }
 
@@ -224,6 +226,13 @@ public final class SimulationReport {
           throw new MalformedReportException(dir.resolve(THRESHOLDS), "curve '" + label(r) + "' rendered its views as '"
               + r.views().id() + "' but '" + label(firstRun) + "' in " + firstDir + " as '" + firstRun.views().id()
               + "'; a merged report compares runs rendered one way (simulate --views)");
+        } else {
+          String other = otherProtocol(r, firstRun);
+          if (other != null) {
+            throw new MalformedReportException(dir.resolve(THRESHOLDS), "curve '" + label(r) + "' ran another protocol"
+                + " than '" + label(firstRun) + "' in " + firstDir + ": " + other + "; a merged report compares runs"
+                + " of one scene and protocol (rounds may differ)");
+          }
         }
         String curve = label(r);
         Path before = seen.putIfAbsent(curve, dir);
@@ -235,6 +244,37 @@ public final class SimulationReport {
       }
     }
     return all;
+  }
+
+  /**
+   * How {@code a}'s protocol differs from {@code b}'s (warm-up, steps per round, held-out frames,
+   * evaluation size; what a report does not record is not compared), or null.
+   */
+  static String otherProtocol(SimulationResult a, SimulationResult b) {
+    if (a.warmupSteps() != b.warmupSteps()) {
+      return "warm-up " + a.warmupSteps() + " steps, expected " + b.warmupSteps();
+    }
+    long sa = stepsPerRound(a);
+    long sb = stepsPerRound(b);
+    if (sa >= 0 && sb >= 0 && sa != sb) {
+      return sa + " steps per round, expected " + sb;
+    }
+    if (a.heldOutFrames().length > 0 && b.heldOutFrames().length > 0) {
+      if (!java.util.Arrays.equals(a.heldOutFrames(), b.heldOutFrames())) {
+        return "held-out frames " + java.util.Arrays.toString(a.heldOutFrames()) + ", expected "
+            + java.util.Arrays.toString(b.heldOutFrames()) + " (another scene or --holdout-every?)";
+      }
+      if (a.evaluationWidth() != b.evaluationWidth() || a.evaluationHeight() != b.evaluationHeight()) {
+        return "evaluated at " + a.evaluationWidth() + "x" + a.evaluationHeight() + ", expected "
+            + b.evaluationWidth() + "x" + b.evaluationHeight();
+      }
+    }
+    return null;
+  }
+
+  /** Training steps between the first two rounds, or -1 with fewer than two rounds. */
+  private static long stepsPerRound(SimulationResult r) {
+    return r.rounds().size() < 2 ? -1 : r.rounds().get(1).steps() - r.rounds().get(0).steps();
   }
 
   /**

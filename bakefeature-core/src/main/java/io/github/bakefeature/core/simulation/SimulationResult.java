@@ -25,9 +25,12 @@ public record SimulationResult(String method, SemanticHead semanticHead, ViewRen
     heldOutFrames = heldOutFrames.clone();
   }
 
-  /** The first round whose mIoU is at least {@code miou}, if any. */
+  /**
+   * The first round whose mIoU, rounded to the CSV's 6 decimals, is at least {@code miou}, if any:
+   * a report read back from its CSV gives the same rounds as the run that wrote it.
+   */
   public Optional<SimulationRound> firstReaching(double miou) {
-    return rounds.stream().filter(r -> r.miou() >= miou).findFirst();
+    return rounds.stream().filter(r -> Math.round(r.miou() * 1e6) / 1e6 >= miou).findFirst();
   }
 
   /** The last round. */

@@ -43,8 +43,8 @@ import java.util.function.UnaryOperator;
  *       {@code clicksPerRound} pixels uniformly among the wrongly predicted ones that are not yet
  *       labelled, and give them their ground-truth class ({@link TrainingData#setLabel}). While no
  *       pixel is labelled every pixel counts as wrong (a model without labels has no prediction
- *       worth trusting). A frame with too few wrong pixels contributes what it has and the next
- *       random frame is tried (at most every training frame once per round). Then train
+ *       worth trusting). A frame with too few wrong pixels contributes what it has and the other
+ *       training frames are tried in a random order (each at most once per round). Then train
  *       {@code stepsPerRound} steps with every label so far.</li>
  *   <li>After each round: mIoU on the held-out frames, rendered the same way at {@code evaluationScale} of
  *       their resolution against the ground truth sampled at the same pixel centres (nearest);
@@ -56,6 +56,23 @@ import java.util.function.UnaryOperator;
  * two runs give identical clicks, steps and mIoU (only wall times differ).
  */
 public final class UserSimulation {
+  /** The frames {@code 0..n-1} except {@code first}, in a random order (Fisher-Yates with {@code random}). */
+  static int[] otherFrames(int first, int n, SplittableRandom random) {
+    int[] others = new int[n - 1];
+    for (int i = 0, k = 0; i < n; i++) {
+      if (i != first) {
+        others[k++] = i;
+      }
+    }
+    for (int i = others.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = others[i];
+      others[i] = others[j];
+      others[j] = t;
+    }
+    return others;
+  }
+
   private final Builder b;
   private SemanticFieldModel finalModel;
   private FieldTrainer trainer;
@@ -158,8 +175,18 @@ public final class UserSimulation {
     for (int round = 1; round <= b.rounds; round++) {
       long start = System.nanoTime();
       int wanted = b.clicksPerRound;
+      int first = -1;
+      int[] others = null; // the other frames in a random order, drawn only when the first falls short
       for (int attempt = 0; attempt < train.length && wanted > 0; attempt++) {
-        int ti = frameRandom.nextInt(train.length);
+        int ti;
+        if (attempt == 0) {
+          ti = first = frameRandom.nextInt(train.length);
+        } else {
+          if (others == null) {
+            others = otherFrames(first, train.length, frameRandom);
+          }
+          ti = others[attempt - 1];
+        }
         if (trainTruth[ti] == null) {
           trainTruth[ti] = trainingTruth(groundTruth(scene, data.sceneFrame(ti)), data);
           clicked[ti] = new BitSet();

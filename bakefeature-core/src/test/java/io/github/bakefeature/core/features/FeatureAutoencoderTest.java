@@ -147,6 +147,14 @@ class FeatureAutoencoderTest {
   }
 
   @Test
+  void aSingleHeldOutPixelGivesAFiniteError() {
+    // 12 samples at the default 10% hold-out: one held-out pixel, whose own spread is 0.
+    FeatureAutoencoder ae = quick().optSteps(20).fit(structured(12, 5), 12, M);
+    assertTrue(Double.isFinite(ae.reconstructionError()) && ae.reconstructionError() >= 0, "" + ae.reconstructionError());
+    assertTrue(Double.isFinite(ae.fitReport().initialRelativeMse()), "" + ae.fitReport().initialRelativeMse());
+  }
+
+  @Test
   void rejectsBadInput() {
     float[] x = structured(20, 7);
     assertThrows(IllegalArgumentException.class, () -> quick().fit(x, 5, M));

@@ -120,6 +120,41 @@ class SimulationReportTest {
   }
 
   @Test
+  void refusesToMergeRunsOfAnotherSceneOrProtocol() throws Exception {
+    SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.2, 0.4)), tmp.resolve("a"));
+    SimulationResult b = result("snerf-freq", SemanticHead.END_TO_END, 0.3, 0.5);
+    // Another scene (other held-out frames), another warm-up, other steps per round.
+    SimulationResult otherScene = new SimulationResult(b.method(), b.semanticHead(), b.views(), 7, 100, 1, 1,
+        new int[] {4, 9, 14}, 80, 60, b.rounds());
+    SimulationResult otherWarmup = new SimulationResult(b.method(), b.semanticHead(), b.views(), 7, 800, 1, 1,
+        new int[] {4, 9}, 80, 60, b.rounds());
+    SimulationResult otherSteps = new SimulationResult(b.method(), b.semanticHead(), b.views(), 7, 100, 1, 1,
+        new int[] {4, 9}, 80, 60, List.of(b.rounds().get(0), new SimulationRound("snerf-freq", 1, 5, 100 + 50, 1.5, 0.5, 1)));
+    String[] expected = {"held-out frames [4, 9, 14], expected [4, 9]", "warm-up 800 steps, expected 100",
+        "50 steps per round, expected 250"};
+    SimulationResult[] bad = {otherScene, otherWarmup, otherSteps};
+    for (int i = 0; i < bad.length; i++) {
+      Path dir = tmp.resolve("b" + i);
+      SimulationReport.write(List.of(bad[i]), dir);
+      var e = assertThrows(SimulationReport.MalformedReportException.class,
+          () -> SimulationReport.merge(List.of(tmp.resolve("a"), dir)));
+      assertTrue(e.getMessage().contains("curve 'snerf-freq' ran another protocol than 'ours' in " + tmp.resolve("a")
+          + ": " + expected[i]), e.getMessage());
+    }
+    SimulationReport.write(List.of(b), tmp.resolve("same"));
+    assertEquals(2, SimulationReport.merge(List.of(tmp.resolve("a"), tmp.resolve("same"))).size());
+  }
+
+  @Test
+  void thresholdsAreTheSameBeforeAndAfterTheCsvRoundsTheMiou() throws Exception {
+    // 0.79999951 is written as 0.800000: the run and the report read back must agree on reaching 80%.
+    SimulationResult r = result("ours", SemanticHead.DAMPED, 0.1, 0.79999951, 0.85);
+    assertEquals(5, SimulationReport.thresholds(List.of(r)).get(0).get("clicks_to_80"));
+    SimulationReport.write(List.of(r), tmp);
+    assertEquals(5, SimulationReport.thresholds(SimulationReport.read(tmp)).get(0).get("clicks_to_80"));
+  }
+
+  @Test
   void readsReportsWrittenBeforeTheSemanticHeadColumn() throws Exception {
     List<SimulationResult> written = List.of(result("ours", SemanticHead.DAMPED, 0.2, 0.4, 0.6),
         result("ours", SemanticHead.PROBE, 0.3, 0.5, 0.7));

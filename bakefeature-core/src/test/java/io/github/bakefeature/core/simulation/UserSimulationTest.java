@@ -193,4 +193,17 @@ class UserSimulationTest {
       throw new java.io.UncheckedIOException(ex);
     }
   }
+
+  @Test
+  void framesTriedAfterTheFirstAreEveryOtherTrainingFrameOnce() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int n = 1; n < 30; n++) {
+      int first = r.nextInt(n);
+      int[] others = UserSimulation.otherFrames(first, n, r);
+      int[] sorted = others.clone();
+      java.util.Arrays.sort(sorted);
+      int[] expected = java.util.stream.IntStream.range(0, n).filter(i -> i != first).toArray();
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, sorted, "n " + n + ", first " + first);
+    }
+  }
 }
