@@ -49,7 +49,7 @@ class SimulateQuickstartCommandTest {
     assertTrue(r.err().contains("simulate ours: round 2/2, 10 clicks on "), r.err());
 
     Cli.Result probe = Cli.run("simulate", "--scene", scene.toString(), "--methods", "ours", "--rounds", "1",
-        "--warmup", "4", "--steps-per-round", "2", "--rays", "64", "--hash-log2", "12", "--hash-max-res", "64",
+        "--warmup", "8", "--steps-per-round", "4", "--rays", "64", "--hash-log2", "12", "--hash-max-res", "64",
         "--holdout-every", "3", "--eval-scale", "0.5", "--semantic-head", "probe", "--out", tmp.resolve("probe").toString());
     assertEquals(0, probe.code(), probe.err());
     assertEquals("probe", JSON.readTree(probe.out().strip()).get("semantic_head").asText(), probe.out());
@@ -63,6 +63,16 @@ class SimulateQuickstartCommandTest {
     assertEquals("probe", JSON.readTree(mergedLines[2]).get("semantic_head").asText());
     assertEquals(1 + 3 + 3 + 2, Files.readAllLines(merged.resolve("simulation.csv")).size());
     assertTrue(Files.size(merged.resolve("simulation.png")) > 0);
+    // A run of another protocol (here: another warm-up) is refused, naming the difference.
+    Path shorter = Files.createDirectories(tmp.resolve("shorter"));
+    Files.copy(tmp.resolve("probe").resolve("simulation.csv"), shorter.resolve("simulation.csv"));
+    Files.writeString(shorter.resolve("thresholds.jsonl"), Files.readString(tmp.resolve("probe").resolve("thresholds.jsonl"))
+        .replace("\"warmup_steps\":8", "\"warmup_steps\":4"));
+    Cli.Result other = Cli.run("merge-simulations", "--in", out.toString(), "--in", shorter.toString(), "--out",
+        tmp.resolve("other").toString());
+    assertEquals(2, other.code(), other.err());
+    assertTrue(other.err().contains("ran another protocol than 'ours'") && other.err().contains("warm-up 4 steps, expected 8"),
+        other.err());
     Cli.Result twice = Cli.run("merge-simulations", "--in", out.toString(), "--in", out.toString(), "--out", merged.toString());
     assertEquals(2, twice.code());
     assertTrue(twice.err().contains("curve 'ours' is also in"), twice.err());
