@@ -178,8 +178,11 @@ public final class ImageFiles {
         px[3 * i + 1] = src[3 * i + 1];
         px[3 * i + 2] = src[3 * i];
       }
-    } else if (r.getNumBands() == 1 && !(img.getColorModel() instanceof IndexColorModel)) {
-      // Grey: copy the stored values. getRGB would treat them as linear and gamma-encode them.
+    } else if ((r.getNumBands() == 1 || (r.getNumBands() == 2
+        && img.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY))
+        && !(img.getColorModel() instanceof IndexColorModel)) {
+      // Grey (with or without alpha, which is dropped): copy the stored values. getRGB would treat
+      // them as linear and gamma-encode them.
       int shift = Math.max(0, r.getSampleModel().getSampleSize(0) - 8);
       int[] row = new int[w];
       for (int y = 0; y < h; y++) {

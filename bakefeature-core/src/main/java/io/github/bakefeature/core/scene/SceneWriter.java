@@ -95,7 +95,9 @@ public final class SceneWriter {
    * The new scene is fully written to a staging folder first, so a failure while writing leaves the
    * old scene untouched. The swap then renames the old entries aside before moving the new ones in
    * and puts them back if a move fails; if the process dies during the swap, the old entries are
-   * in {@code .<dir>.replaced-<n>} next to {@code dir}.
+   * in {@code .<dir>.replaced-<n>} next to {@code dir}. {@code rgb/} leaves first and comes in last,
+   * so a folder caught in the middle of a swap has no {@code rgb/} and does not open as a scene
+   * (never half old, half new without a word).
    */
   public static void replace(Scene scene, Path dir) throws IOException {
     Path target = dir.toAbsolutePath().normalize();
@@ -119,12 +121,14 @@ public final class SceneWriter {
           movedAside.add(entry);
         }
       }
-      try (java.util.stream.Stream<Path> children = Files.list(staging)) {
-        for (Path child : (Iterable<Path>) children::iterator) {
-          String name = child.getFileName().toString();
-          Files.move(child, target.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-          movedIn.add(name);
-        }
+      List<Path> children;
+      try (java.util.stream.Stream<Path> list = Files.list(staging)) {
+        children = swapOrder(list.toList());
+      }
+      for (Path child : children) {
+        String name = child.getFileName().toString();
+        Files.move(child, target.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        movedIn.add(name);
       }
       done = true;
     } catch (IOException | RuntimeException e) {
@@ -136,6 +140,15 @@ public final class SceneWriter {
         AtomicFiles.deleteRecursively(aside);
       }
     }
+  }
+
+  /**
+   * The order a swap moves new entries in: {@code rgb/} last ({@link SceneLayout#ENTRIES} starts
+   * with it, so it also left first): until it is in, no scene opens in the folder.
+   */
+  static List<Path> swapOrder(List<Path> entries) {
+    return entries.stream().sorted(java.util.Comparator.comparing(
+        (Path c) -> c.getFileName().toString().equals(SceneLayout.RGB)).thenComparing(Path::toString)).toList();
   }
 
   /** Undoes a failed swap: removes what was moved in, moves the old entries back. */

@@ -66,6 +66,25 @@ class ImageFilesTest {
   }
 
   @Test
+  void greyWithAlphaPngKeepsStoredValuesToo() throws IOException {
+    for (int bits : new int[] {8, 16}) {
+      java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
+          java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), new int[] {bits, bits}, true, false,
+          java.awt.Transparency.TRANSLUCENT, bits == 8 ? java.awt.image.DataBuffer.TYPE_BYTE : java.awt.image.DataBuffer.TYPE_USHORT);
+      java.awt.image.WritableRaster raster = cm.createCompatibleWritableRaster(2, 1);
+      int scale = bits == 8 ? 1 : 257;
+      raster.setSamples(0, 0, 2, 1, 0, new int[] {128 * scale, 64 * scale});
+      raster.setSamples(0, 0, 2, 1, 1, new int[] {255 * scale, 255 * scale});
+      BufferedImage ga = new BufferedImage(cm, raster, false, null);
+      Path f = tmp.resolve("ga" + bits + ".png");
+      Files.write(f, encode(ga, "png"));
+      RgbImage rgb = ImageFiles.readRgb(f);
+      assertEquals(128, rgb.get(0, 0, 0), bits + "-bit grey+alpha");
+      assertEquals(64, rgb.get(1, 0, 2), bits + "-bit grey+alpha");
+    }
+  }
+
+  @Test
   void rejectsTruncatedJpegEvenThoughTheDecoderOnlyWarns() throws IOException {
     byte[] jpg = encode(noise(64, 48, 2), "jpg");
     Path ok = tmp.resolve("ok.jpg");
