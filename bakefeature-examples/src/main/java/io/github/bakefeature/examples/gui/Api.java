@@ -244,6 +244,14 @@ final class Api {
     if (origin != null && (host == null || !origin.equalsIgnoreCase("http://" + host))) {
       throw new ApiException(403, "cross-origin requests are refused (Origin: " + shorten(origin) + ")", null);
     }
+    // A browser sends no Origin with a simple cross-site GET (an <img> on another page would make
+    // the app render for it), but it says where the request comes from. Following a link to the
+    // app (a navigation) stays allowed.
+    String site = ctx.header("Sec-Fetch-Site");
+    if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")
+        && !"navigate".equalsIgnoreCase(ctx.header("Sec-Fetch-Mode"))) {
+      throw new ApiException(403, "requests from other web pages are refused (Sec-Fetch-Site: " + shorten(site) + ")", null);
+    }
   }
 
   /** Refuses a state change without a JSON content type, which a cross-site form cannot send. */

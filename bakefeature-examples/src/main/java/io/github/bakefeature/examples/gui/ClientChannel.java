@@ -77,8 +77,10 @@ final class ClientChannel {
 
   private void completed(Throwable error) {
     String next;
+    boolean failedNow = false;
     synchronized (this) {
       if (error != null) {
+        failedNow = !closed;
         closed = true;
         pending.clear();
         inFlight = false;
@@ -88,8 +90,20 @@ final class ClientChannel {
       next = closed ? null : pollLocked();
       if (next == null) {
         inFlight = false;
-        return;
       }
+    }
+    if (failedNow) {
+      // Close the socket too: a page whose socket stayed open would never hear another event nor
+      // reconnect to get them.
+      try {
+        sink.close(1011, "an event could not be sent");
+      } catch (RuntimeException ignored) {
+        // Already gone.
+      }
+      return;
+    }
+    if (next == null) {
+      return;
     }
     // Recursion depth is bounded by maxPending when the sink completes synchronously.
     send(next);

@@ -105,6 +105,7 @@ class ClientChannelTest {
     ch.offer("b", "2");
     sink.completeOne(new java.io.IOException("connection reset"));
     assertTrue(ch.isClosed());
+    assertEquals(1, sink.closes, "the socket is closed too, so the page reconnects");
     ch.offer("c", "3");
     assertEquals(List.of("1"), sink.sent);
     assertEquals(0, ch.pendingCount());

@@ -409,6 +409,34 @@ class GuiServerHardeningTest {
   }
 
   @Test
+  void refusesSubresourceRequestsFromOtherPagesButNotLinksOrPortForwarding() throws Exception {
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
+      int port = f.server.port();
+      String host = "Host: 127.0.0.1:" + port;
+      // <img src=".../segmentation.png"> on another site: no Origin, but Sec-Fetch-Site says cross-site.
+      RawHttp.Answer img = RawHttp.send(port, "GET /api/frames/0/rgb.png HTTP/1.1\n" + host
+          + "\nSec-Fetch-Site: cross-site\nSec-Fetch-Mode: no-cors\nSec-Fetch-Dest: image\nConnection: close", "");
+      assertEquals(403, img.status(), img.toString());
+      assertTrue(img.json().get("error").asText().contains("requests from other web pages are refused (Sec-Fetch-Site: cross-site)"),
+          img.toString());
+      RawHttp.Answer otherPort = RawHttp.send(port, "GET /api/suggest HTTP/1.1\n" + host
+          + "\nSec-Fetch-Site: same-site\nSec-Fetch-Mode: no-cors\nConnection: close", "");
+      assertEquals(403, otherPort.status(), "a page on another local port is another site for the app");
+      // The app's own page, a bookmark, and a link followed from another page are served.
+      for (String ok : new String[] {"Sec-Fetch-Site: same-origin\nSec-Fetch-Mode: no-cors",
+          "Sec-Fetch-Site: none\nSec-Fetch-Mode: navigate", "Sec-Fetch-Site: cross-site\nSec-Fetch-Mode: navigate"}) {
+        RawHttp.Answer a = RawHttp.send(port, "GET /api/frames/0/rgb.png HTTP/1.1\n" + host + "\n" + ok + "\nConnection: close", "");
+        assertEquals(200, a.status(), ok);
+      }
+      // Through a forwarded port (ssh -L 9000:127.0.0.1:P) the Host names another port: still the app.
+      RawHttp.Answer forwarded = RawHttp.send(port, "GET /api/progress HTTP/1.1\nHost: 127.0.0.1:9000\nConnection: close", "");
+      assertEquals(200, forwarded.status(), forwarded.toString());
+      RawHttp.Answer rebound = RawHttp.send(port, "GET /api/progress HTTP/1.1\nHost: evil.example:" + port + "\nConnection: close", "");
+      assertEquals(403, rebound.status(), rebound.toString());
+    }
+  }
+
+  @Test
   void requestsJettyRefusesItselfGetAJsonErrorWithTheSecurityHeaders() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
       int port = f.server.port();
