@@ -79,6 +79,10 @@ public record Stroke(Kind kind, int classId, float radius, float[] points) {
    * pixel already accepted by an earlier segment is skipped a 64-pixel word at a time.
    */
   public void forEachPixel(int width, int height, IntConsumer pixel) {
+    if ((long) width * height > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("expected an image of at most 2^31 - 1 pixels (pixel indices are ints), found "
+          + width + "x" + height);
+    }
     // A stroke reaching far outside the image (ends at 1e20 px) would cancel to nothing in the
     // float distance below; it gets a double-precision one that stays exact there. Strokes on the
     // image keep the float one (the same pixels as ever).

@@ -23,6 +23,9 @@ package io.github.bakefeature.api.feature;
  *       the first.
  * </ul>
  *
+ * <p>{@link #get} does not check its indices; {@code equals} compares {@code data} by identity
+ * (a record): compare contents with {@link java.util.Arrays#equals}.
+ *
  * @param width cells per row
  * @param height rows of cells
  * @param dimension channels per cell

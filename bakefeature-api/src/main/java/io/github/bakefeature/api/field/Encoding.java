@@ -39,7 +39,10 @@ public interface Encoding {
 
   /** Encodes {@code count} points into a dense {@code [count, outputDimension()]} array. */
   default float[] encode(float[] input, int count) {
-    float[] out = new float[count * outputDimension()];
+    if (count < 0) {
+      throw new IllegalArgumentException("expected count >= 0, found " + count);
+    }
+    float[] out = new float[Math.multiplyExact(count, outputDimension())];
     encode(input, count, out, outputDimension(), 0);
     return out;
   }

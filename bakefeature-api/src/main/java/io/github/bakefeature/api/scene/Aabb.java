@@ -50,7 +50,12 @@ public record Aabb(double minX, double minY, double minZ, double maxX, double ma
 
   /** Upper corner along axis 0, 1 or 2. */
   public double max(int axis) {
-    return min(axis) + size(axis);
+    return switch (axis) {
+      case 0 -> maxX;
+      case 1 -> maxY;
+      case 2 -> maxZ;
+      default -> throw new IllegalArgumentException("axis must be 0, 1 or 2, found " + axis);
+    };
   }
 
   public boolean contains(double x, double y, double z) {

@@ -22,6 +22,9 @@ public record CameraIntrinsics(int width, int height, double fx, double fy, doub
 
   /** A camera with the given horizontal field of view (degrees) and a centred principal point. */
   public static CameraIntrinsics fromHorizontalFov(int width, int height, double hfovDegrees) {
+    if (!(hfovDegrees > 0 && hfovDegrees < 180)) {
+      throw new IllegalArgumentException("expected a horizontal field of view in (0, 180) degrees, found " + hfovDegrees);
+    }
     double f = 0.5 * width / Math.tan(Math.toRadians(hfovDegrees) / 2);
     return new CameraIntrinsics(width, height, f, f, (width - 1) / 2.0, (height - 1) / 2.0);
   }

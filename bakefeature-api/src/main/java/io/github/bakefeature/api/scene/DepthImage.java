@@ -4,6 +4,10 @@ package io.github.bakefeature.api.scene;
  * A depth map: z-depth along the camera's optical axis (not ray length), in metres, row-major.
  * A value of 0 (or any non-finite or negative value) marks an invalid pixel. The array is owned by
  * the image and must not be mutated.
+ *
+ * <p>Pixel accessors do not check their indices (they sit in inner loops): an index outside the
+ * image reads another pixel or throws. {@code equals} and {@code hashCode} are the record's, so
+ * they compare the array by identity; compare contents with {@link java.util.Arrays#equals}.
  */
 public record DepthImage(int width, int height, float[] metres) {
 

@@ -12,7 +12,8 @@ import java.util.Objects;
 public class InvalidSceneException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  private final transient Path file;
+  /** The path as text: {@link Path} is not serialisable, and {@link #file()} must survive a round trip. */
+  private final String file;
   private final String problem;
 
   /**
@@ -25,13 +26,13 @@ public class InvalidSceneException extends IOException {
 
   public InvalidSceneException(Path file, String problem, Throwable cause) {
     super(Objects.requireNonNull(file, "file") + ": " + Objects.requireNonNull(problem, "problem"), cause);
-    this.file = file;
+    this.file = file.toString();
     this.problem = problem;
   }
 
   /** The file or folder at fault. */
   public Path file() {
-    return file;
+    return Path.of(file);
   }
 
   /** What is wrong, without the file name. */

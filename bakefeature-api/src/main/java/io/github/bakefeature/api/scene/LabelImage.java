@@ -5,6 +5,10 @@ package io.github.bakefeature.api.scene;
  * scribbles (sparse) and for dense ground truth or predictions. On disk the scene format stores
  * {@code id + 1} with 0 meaning unlabelled; this type stores the id itself. The array is owned by
  * the image and must not be mutated.
+ *
+ * <p>Pixel accessors do not check their indices (they sit in inner loops): an index outside the
+ * image reads another pixel or throws. {@code equals} and {@code hashCode} are the record's, so
+ * they compare the array by identity; compare contents with {@link java.util.Arrays#equals}.
  */
 public record LabelImage(int width, int height, short[] labels) {
   /** Marks a pixel without a label (scribbles) or to be ignored (ground truth). */

@@ -222,6 +222,9 @@ public final class Pose {
     r[7] = -(r[4] * tx + r[5] * ty + r[6] * tz);
     r[11] = -(r[8] * tx + r[9] * ty + r[10] * tz);
     r[15] = 1;
+    for (int k = 0; k < 16; k++) {
+      r[k] += 0.0; // -0.0 becomes 0.0: equals compares bits, and -(0) must equal a written 0
+    }
     return r;
   }
 

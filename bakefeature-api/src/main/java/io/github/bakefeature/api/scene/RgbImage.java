@@ -3,6 +3,10 @@ package io.github.bakefeature.api.scene;
 /**
  * An 8-bit sRGB image: {@code pixels} holds {@code height * width * 3} bytes, row-major, channels
  * interleaved R, G, B. The array is owned by the image and must not be mutated.
+ *
+ * <p>Pixel accessors do not check their indices (they sit in inner loops): an index outside the
+ * image reads another pixel or throws. {@code equals} and {@code hashCode} are the record's, so
+ * they compare the array by identity; compare contents with {@link java.util.Arrays#equals}.
  */
 public record RgbImage(int width, int height, byte[] pixels) {
 

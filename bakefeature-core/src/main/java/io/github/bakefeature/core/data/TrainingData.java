@@ -61,13 +61,28 @@ public final class TrainingData {
     this.intrinsics = new CameraIntrinsics[n];
     for (int i = 0; i < n; i++) {
       Frame f = scene.frame(frames[i]);
-      CameraIntrinsics k = scale == 1 ? f.intrinsics() : f.intrinsics().resized(width, height);
+      CameraIntrinsics k = scale == 1 ? f.intrinsics() : blockCamera(f.intrinsics(), scale, width, height);
       intrinsics[i] = k;
       CameraRays.pack(k, f.pose(), cameras, i * CameraRays.PACKED);
       rgb[i] = downsampleRgb(f.rgb(), scale);
       Optional<DepthImage> d = f.depth();
       depth[i] = d.map(img -> downsampleDepth(img, scale)).orElse(null);
     }
+  }
+
+  /**
+   * The camera of a {@code w x h} training image whose pixel (x, y) is the mean of the scene block
+   * {@code [s x, s x + s) x [s y, s y + s)}: its centre, scene pixel {@code s x + (s - 1) / 2}, is
+   * where the pixel's ray goes. Each side scales by exactly {@code 1 / s}; a remainder of columns or
+   * rows that fills no block is dropped, not stretched over (as {@link CameraIntrinsics#resized}
+   * would, which is the same camera when the size divides).
+   */
+  static CameraIntrinsics blockCamera(CameraIntrinsics k, int s, int w, int h) {
+    if (k.width() == s * w && k.height() == s * h) {
+      return k.resized(w, h);
+    }
+    double f = 1.0 / s;
+    return new CameraIntrinsics(w, h, k.fx() * f, k.fy() * f, (k.cx() + 0.5) * f - 0.5, (k.cy() + 0.5) * f - 0.5);
   }
 
   /**
