@@ -229,6 +229,14 @@ class DefaultLabelSessionTest {
         .build();
   }
 
+  /** The checkpoint {@code old} was set aside byte for byte, with {@code reason} in its reasons.txt. */
+  private static void assertCheckpointSetAside(Path dir, byte[] old, String reason) throws Exception {
+    Path aside = setAsideFile(dir, DefaultLabelSession.CHECKPOINT);
+    assertArrayEquals(old, Files.readAllBytes(aside));
+    String reasons = Files.readString(aside.resolveSibling("reasons.txt"));
+    assertTrue(reasons.contains(reason), reasons);
+  }
+
   /** The one file set aside under {@code session/set-aside/}, with its reasons.txt. */
   private static Path setAsideFile(Path dir, String name) throws Exception {
     try (var files = Files.walk(dir.resolve("session").resolve(AnnotationStore.SET_ASIDE))) {
@@ -251,10 +259,7 @@ class DefaultLabelSessionTest {
       assertFalse(Files.exists(ckpt), "moved before the new model can be saved over it");
       s.saveCheckpoint();
     }
-    Path aside = setAsideFile(dir, DefaultLabelSession.CHECKPOINT);
-    assertArrayEquals(old, Files.readAllBytes(aside));
-    String reasons = Files.readString(aside.resolveSibling("reasons.txt"));
-    assertTrue(reasons.contains("method snerf-hg-freq, but this session trains snerf-hg"), reasons);
+    assertCheckpointSetAside(dir, old, "method snerf-hg-freq, but this session trains snerf-hg");
     assertEquals("snerf-hg", io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).model().method());
   }
 
@@ -277,10 +282,7 @@ class DefaultLabelSessionTest {
       assertFalse(Files.exists(ckpt), "moved before the new model can be saved over it");
       s.saveCheckpoint();
     }
-    Path aside = setAsideFile(dir, DefaultLabelSession.CHECKPOINT);
-    assertArrayEquals(old, Files.readAllBytes(aside));
-    String reasons = Files.readString(aside.resolveSibling("reasons.txt"));
-    assertTrue(reasons.contains("a model trained on other feature targets (codes A; this session's are codes B)"), reasons);
+    assertCheckpointSetAside(dir, old, "a model trained on other feature targets (codes A; this session's are codes B)");
     assertEquals("codes B", io.github.bakefeature.core.pipelines.Checkpoint.read(ckpt).featureIdentity());
   }
 
