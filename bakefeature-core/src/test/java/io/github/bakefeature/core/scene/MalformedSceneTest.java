@@ -200,7 +200,7 @@ class MalformedSceneTest {
         new Defect("pose absurdly far from the others without bbox.txt", d -> {
           Files.delete(d.resolve("bbox.txt"));
           Files.writeString(d.resolve("pose/00001.txt"), "1 0 0 1e39\n0 1 0 0\n0 0 1 0\n0 0 0 1\n");
-        }, "pose/00001.txt", "camera centre (-1.000e+39, -0.000, -0.000) is 1.000e+39 m from the median camera centre",
+        }, "pose/00001.txt", "camera centre (-1.000e+39, 0.000, 0.000) is 1.000e+39 m from the median camera centre",
             Phase.OPEN),
         new Defect("depth folder of TIFFs", d -> {
           for (int i = 0; i < 3; i++) {
