@@ -268,6 +268,10 @@ final class Requests {
    * leading zeros (400 otherwise; negative numbers and numbers out of range are 404).
    */
   static int index(String what, String raw, int size) {
+    if (raw != null && raw.length() > 10 && CANONICAL_INTEGER.matcher(raw).matches()) {
+      // A well-formed number too long to be an index: out of range, like any other.
+      throw new ApiException(404, what + " must be in [0, " + size + "), found " + shorten(raw), what);
+    }
     long v = integer(what, "an integer index", raw, 10);
     if (v < 0 || v >= size) {
       throw new ApiException(404, what + " must be in [0, " + size + "), found " + v, what);

@@ -256,10 +256,12 @@ class GuiServerApiTest {
       assertEquals(404, r.status());
       assertEquals("frame must be in [0, 4), found 4", r.json().get("error").asText());
       assertEquals(404, f.get("/api/frames/-1/scribbles.png").status());
+      assertEquals(404, f.get("/api/frames/12345678901234567890/rgb.png").status(), "out of range, however long");
+      assertEquals(400, f.get("/api/frames/012/rgb.png").status(), "not canonical");
       GuiFixture.Response nan = f.get("/api/frames/abc/segmentation.png");
       assertEquals(400, nan.status());
       assertTrue(nan.json().get("error").asText().contains("integer index, found 'abc'"));
-      assertEquals(400, f.get("/api/frames/99999999999/rgb.png").status());
+      assertEquals(404, f.get("/api/frames/99999999999/rgb.png").status());
       assertEquals(404, f.post("/api/frames/7/strokes", stroke("paint", 0, 2, 1, 1)).status());
       assertEquals(404, f.post("/api/frames/7/clear", "{}").status());
       // Paths are never accepted in place of an index.
