@@ -150,6 +150,9 @@ public final class GuiCommand implements Callable<Integer> {
     java.nio.file.Path checkpoint = s.directory().orElse(scene).resolve(SceneLayout.SESSION)
         .resolve(DefaultLabelSession.CHECKPOINT);
     java.nio.file.attribute.FileTime before = modified(checkpoint);
+    // Before the session starts: Ctrl+C while it opens or the server starts must still end in a
+    // saved model (the main thread then passes stop at once and closes the session, which saves).
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       try (DefaultLabelSession session = sb.build()) {
         try (GuiServer gui = SessionExports.register(GuiServer.builder(session))
@@ -159,7 +162,6 @@ public final class GuiCommand implements Callable<Integer> {
             .optPreviewSize(previewSize)
             .optFeaturePca(pca)
             .start()) {
-          Runtime.getRuntime().addShutdownHook(hook);
           err.println("BakeFeature app for " + s.directory().orElse(scene) + " (" + s.size() + " frames, " + preset.id() + ")");
           err.println("  open " + gui.url() + " in a browser; Ctrl+C stops it (every change is already saved)");
           if (!loopback) {
