@@ -66,9 +66,13 @@ public final class HashGridReference implements AutoCloseable {
   public NDArray encode(NDArray points) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray out = interpolate(cornerRows(points), cornerWeights(points));
-      NDScope.unregister(out);
-      return out;
+      // Arrays returned from an inner scope belong to no outer one (NDScope.unregister only leaves
+      // the innermost): close them here, or they live as long as the points' manager.
+      try (NDArray rows = cornerRows(points); NDArray weights = cornerWeights(points)) {
+        NDArray out = interpolate(rows, weights);
+        NDScope.unregister(out);
+        return out;
+      }
     }
   }
 
@@ -98,12 +102,16 @@ public final class HashGridReference implements AutoCloseable {
     NDList perLevel = new NDList();
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      for (int l = 0; l < grid.levels(); l++) {
-        perLevel.add(cornerRows(points, l));
+      try {
+        for (int l = 0; l < grid.levels(); l++) {
+          perLevel.add(cornerRows(points, l));
+        }
+        NDArray out = NDArrays.stack(perLevel, 1);
+        NDScope.unregister(out);
+        return out;
+      } finally {
+        perLevel.close(); // escaped the per-level scopes: see encode
       }
-      NDArray out = NDArrays.stack(perLevel, 1);
-      NDScope.unregister(out);
-      return out;
     }
   }
 
@@ -112,12 +120,16 @@ public final class HashGridReference implements AutoCloseable {
     NDList perLevel = new NDList();
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      for (int l = 0; l < grid.levels(); l++) {
-        perLevel.add(cornerWeights(points, l));
+      try {
+        for (int l = 0; l < grid.levels(); l++) {
+          perLevel.add(cornerWeights(points, l));
+        }
+        NDArray out = NDArrays.stack(perLevel, 1);
+        NDScope.unregister(out);
+        return out;
+      } finally {
+        perLevel.close(); // escaped the per-level scopes: see encode
       }
-      NDArray out = NDArrays.stack(perLevel, 1);
-      NDScope.unregister(out);
-      return out;
     }
   }
 
@@ -197,8 +209,9 @@ public final class HashGridReference implements AutoCloseable {
     try (GradientCollector collector = DjlRuntime.newGradientCollector();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray y = encode(points);
-      collector.backward(y.mul(gradOutput).sum());
+      try (NDArray y = encode(points)) {
+        collector.backward(y.mul(gradOutput).sum());
+      }
     }
   }
 
@@ -207,8 +220,9 @@ public final class HashGridReference implements AutoCloseable {
     try (GradientCollector collector = DjlRuntime.newGradientCollector();
         NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray y = interpolate(rows, weights);
-      collector.backward(y.mul(gradOutput).sum());
+      try (NDArray y = interpolate(rows, weights)) {
+        collector.backward(y.mul(gradOutput).sum());
+      }
     }
   }
 
