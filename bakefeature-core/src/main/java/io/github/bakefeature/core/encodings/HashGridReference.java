@@ -99,30 +99,22 @@ public final class HashGridReference implements AutoCloseable {
 
   /** Rows of the 8 cell corners of every point at every level: {@code [N, L, 8]} int64, corner {@code cx | cy << 1 | cz << 2}. */
   public NDArray cornerRows(NDArray points) {
-    NDList perLevel = new NDList();
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      try {
-        for (int l = 0; l < grid.levels(); l++) {
-          perLevel.add(cornerRows(points, l));
-        }
-        NDArray out = NDArrays.stack(perLevel, 1);
-        NDScope.unregister(out);
-        return out;
-      } finally {
-        perLevel.close(); // escaped the per-level scopes: see encode
-      }
-    }
+    return perLevel(l -> cornerRows(points, l));
   }
 
   /** Trilinear weights of the 8 corners at every level: {@code [N, L, 8]} float32. */
   public NDArray cornerWeights(NDArray points) {
+    return perLevel(l -> cornerWeights(points, l));
+  }
+
+  /** {@code level(l)} for every level, stacked along axis 1. */
+  private NDArray perLevel(java.util.function.IntFunction<NDArray> level) {
     NDList perLevel = new NDList();
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       try {
         for (int l = 0; l < grid.levels(); l++) {
-          perLevel.add(cornerWeights(points, l));
+          perLevel.add(level.apply(l));
         }
         NDArray out = NDArrays.stack(perLevel, 1);
         NDScope.unregister(out);

@@ -34,8 +34,7 @@ final class PositionEncodings {
    */
   static Encoding onSelectedDevice(Encoding e) {
     if (e instanceof HashGridEncoding g && g.optimizer() != null) {
-      TrainableEncoding moved = HashGrids.onSelectedDevice(g);
-      return moved;
+      return HashGrids.onSelectedDevice(g);
     }
     if (e instanceof HybridEncoding h) {
       java.util.List<Encoding> parts = new java.util.ArrayList<>(h.parts());
