@@ -221,8 +221,6 @@ public final class Checkpoint {
       throw new CheckpointException(file, "checkpoint is truncated");
     } catch (CheckpointException e) {
       throw e;
-    } catch (io.github.bakefeature.core.encodings.DeviceUnavailableException e) {
-      throw e; // the device asked for (bakefeature.device) cannot run here: not the file's fault
     } catch (IOException | RuntimeException e) {
       throw new CheckpointException(file, "checkpoint is corrupt (" + e.getMessage() + ")", e);
     }

@@ -1068,10 +1068,10 @@ public final class DefaultLabelSession implements LabelSession {
       }
     }
 
-    /** {@code saved} when it names other feature targets than {@code current}'s; null when both are unknown or equal. */
-    private static String otherFeatures(String saved, FeatureSource current) {
+    /** Whether {@code saved} names other feature targets than {@code current}'s (unknown on either side: no). */
+    private static boolean otherFeatures(String saved, FeatureSource current) {
       String now = current == null ? null : current.identity();
-      return saved != null && now != null && !saved.equals(now) ? saved : null;
+      return saved != null && now != null && !saved.equals(now);
     }
 
     private DefaultLabelSession build(boolean persist, SessionLock lock) throws IOException {
@@ -1112,7 +1112,7 @@ public final class DefaultLabelSession implements LabelSession {
             } else if (c.model().featureDimension() != features) {
               unusable = "a model with " + c.model().featureDimension() + "-channel features, but this session's"
                   + " feature targets have " + features;
-            } else if (otherFeatures(c.featureIdentity(), this.features) != null) {
+            } else if (otherFeatures(c.featureIdentity(), this.features)) {
               // Same dimension, other codes (another extractor, a rebuilt cache): the feature head
               // would chase targets in another basis.
               unusable = "a model trained on other feature targets (" + c.featureIdentity() + "; this session's are "
