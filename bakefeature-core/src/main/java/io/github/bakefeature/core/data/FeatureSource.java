@@ -25,6 +25,16 @@ public interface FeatureSource {
   }
 
   /**
+   * Why these targets were not built for {@code scene} (e.g. another capture of the same size and
+   * frame count), or null when they were or the source cannot tell; training refuses a mismatch.
+   *
+   * @throws java.io.IOException if the scene's images cannot be read to compare them
+   */
+  default String sceneMismatch(io.github.bakefeature.api.scene.Scene scene) throws java.io.IOException {
+    return null;
+  }
+
+  /**
    * Names the feature targets' code space: equal for the same targets, different when they change
    * (another extractor, a rebuilt autoencoder), or null when unknown. Checkpoints record it, so a
    * session does not resume a feature head trained on other targets.

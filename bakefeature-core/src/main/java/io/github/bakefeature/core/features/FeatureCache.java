@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -143,11 +144,21 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   private final double seconds;
   private final List<String> warnings;
   private final String identity;
+  /**
+   * The scene the cache was built for, its images' cheap fingerprint then and their content
+   * fingerprint as the manifest records it (null if it does not), see {@link #sceneMismatch}.
+   */
+  private final Scene scene;
+  private final String sceneFingerprint;
+  private final String sceneContent;
 
-  private FeatureCache(Path dir, int m, int d, int gridWidth, int gridHeight, int imageWidth, int imageHeight,
-                       double cellWidth, double cellHeight, ShortBuffer[] frames, boolean mapped,
-                       FeatureAutoencoder autoencoder, boolean reused, String status, double seconds,
-                       List<String> warnings) {
+  private FeatureCache(Scene scene, String sceneFingerprint, String sceneContent, Path dir, int m, int d, int gridWidth, int gridHeight,
+                       int imageWidth, int imageHeight, double cellWidth, double cellHeight, ShortBuffer[] frames,
+                       boolean mapped, FeatureAutoencoder autoencoder, boolean reused, String status,
+                       double seconds, List<String> warnings) {
+    this.scene = scene;
+    this.sceneFingerprint = sceneFingerprint;
+    this.sceneContent = sceneContent;
     this.dir = dir;
     this.m = m;
     this.d = d;
@@ -238,6 +249,28 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   @Override
   public int[] sceneShape() {
     return new int[] {frames.length, imageWidth, imageHeight};
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: null for the scene the cache was built for, for another {@link Scene} of the same
+   * folder whose images are unchanged, and for a copy of those images (compared by content with
+   * what the manifest recorded); otherwise the difference. Reads every RGB file of {@code scene}
+   * only when the cheap fingerprint (frame names, file sizes and modification times) differs.
+   */
+  @Override
+  public String sceneMismatch(Scene other) throws IOException {
+    Objects.requireNonNull(other, "scene");
+    if (other == scene || fingerprint(other, false).equals(sceneFingerprint)) {
+      return null;
+    }
+    if (sceneContent != null && fingerprint(other, true).equals(sceneContent)) {
+      return null;
+    }
+    String built = scene.directory().map(Path::toString).orElse("a scene in memory");
+    return "the feature targets in " + dir + " were built for " + built + ", whose images differ from this scene's"
+        + " (frame names or RGB content); expected the feature cache of this scene";
   }
 
   /** Width of every frame's feature grid in cells. */
@@ -779,7 +812,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       if (cell == null) {
         cell = recordCellSize(manifestFile, (ObjectNode) man, gw, gh, m);
       }
-      return new FeatureCache(dir, m, d, gw, gh, scene.width(), scene.height(), cell[0], cell[1], data, map, ae, true,
+      String content = man.path("scene_content").isTextual() ? man.path("scene_content").asText() : null;
+      return new FeatureCache(scene, fingerprint, content, dir, m, d, gw, gh, scene.width(), scene.height(), cell[0], cell[1], data, map, ae, true,
           "reused", (System.nanoTime() - t0) / 1e9, List.of());
     }
 
@@ -887,7 +921,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         String content = contentFingerprint();
         // Only for the images extracted: one edited during the build has another size or mtime by
         // now, and its content must not vouch for features of the image before the edit.
-        if (fingerprint.equals(fingerprint())) {
+        boolean unchanged = fingerprint.equals(fingerprint());
+        if (unchanged) {
           man.put("scene_content", content);
         }
         man.put("reconstruction_error", fit.relativeMse());
@@ -897,7 +932,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         man.put("build_seconds", seconds);
         man.put("frames", frameEntries);
         AtomicFiles.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(man));
-        return new FeatureCache(dir, m, dimension, gw, gh, scene.width(), scene.height(), cellWidth, cellHeight, data,
+        return new FeatureCache(scene, fingerprint, unchanged ? content : null, dir, m, dimension, gw, gh, scene.width(), scene.height(), cellWidth, cellHeight, data,
             map, ae, false, why, seconds, warnings);
       } finally {
         Files.deleteIfExists(spill);
@@ -997,36 +1032,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       return contentFingerprint;
     }
 
-    /**
-     * The frame names plus, per RGB file, its name and either a SHA-256 of its bytes
-     * ({@code byContent}) or its size and modification time; for frames without a file (scenes
-     * not on disk), a SHA-256 of the pixels.
-     */
     private String fingerprint(boolean byContent) throws IOException {
-      StringBuilder sb = new StringBuilder();
-      sb.append(scene.size()).append(' ').append(scene.width()).append('x').append(scene.height()).append('\n');
-      Map<String, Path> files = rgbFiles();
-      byte[] buffer = byContent ? new byte[1 << 16] : null;
-      for (Frame f : scene.frames()) {
-        Path p = files.get(f.name());
-        sb.append(f.name()).append(' ');
-        if (p == null) {
-          sb.append("pixels ").append(pixelHash(f.rgb()));
-        } else if (byContent) {
-          MessageDigest md = sha();
-          try (var in = Files.newInputStream(p)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-              md.update(buffer, 0, n);
-            }
-          }
-          sb.append(p.getFileName()).append(' ').append(HexFormat.of().formatHex(md.digest()));
-        } else {
-          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-          sb.append(p.getFileName()).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime().toMillis());
-        }
-        sb.append('\n');
-      }
-      return sha256(sb.toString());
+      return FeatureCache.fingerprint(scene, byContent);
     }
 
     /** Whether the manifest records the scene's current images by content (older manifests do not). */
@@ -1050,29 +1057,6 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       return "memory:" + fingerprint();
     }
 
-    /** {@code rgb/<stem>.<ext>} of the scene folder by stem, or empty when the scene has no folder. */
-    private Map<String, Path> rgbFiles() throws IOException {
-      Map<String, Path> out = new TreeMap<>();
-      if (scene.directory().isEmpty()) {
-        return out;
-      }
-      Path rgbDir = scene.directory().get().resolve(SceneLayout.RGB);
-      if (!Files.isDirectory(rgbDir)) {
-        return out;
-      }
-      try (Stream<Path> s = Files.list(rgbDir)) {
-        for (Path p : (Iterable<Path>) s::iterator) {
-          String fn = p.getFileName().toString();
-          String lower = fn.toLowerCase(Locale.ROOT);
-          int dot = fn.lastIndexOf('.');
-          if (dot > 0 && !fn.startsWith(".")
-              && (lower.endsWith(".png") || lower.endsWith(".jpg") || lower.endsWith(".jpeg"))) {
-            out.put(fn.substring(0, dot), p);
-          }
-        }
-      }
-      return out;
-    }
   }
 
   // ---- file helpers -----------------------------------------------------------------------------
@@ -1195,6 +1179,62 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
       super(path.toString(), null, reason);
       initCause(cause);
     }
+  }
+
+  /**
+   * The frame names plus, per RGB file, its name and either a SHA-256 of its bytes
+   * ({@code byContent}) or its size and modification time; for frames without a file (scenes
+   * not on disk), a SHA-256 of the pixels.
+   */
+  private static String fingerprint(Scene scene, boolean byContent) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    sb.append(scene.size()).append(' ').append(scene.width()).append('x').append(scene.height()).append('\n');
+    Map<String, Path> files = rgbFiles(scene);
+    byte[] buffer = byContent ? new byte[1 << 16] : null;
+    for (Frame f : scene.frames()) {
+      Path p = files.get(f.name());
+      sb.append(f.name()).append(' ');
+      if (p == null) {
+        sb.append("pixels ").append(pixelHash(f.rgb()));
+      } else if (byContent) {
+        MessageDigest md = sha();
+        try (var in = Files.newInputStream(p)) {
+          for (int n; (n = in.read(buffer)) > 0; ) {
+            md.update(buffer, 0, n);
+          }
+        }
+        sb.append(p.getFileName()).append(' ').append(HexFormat.of().formatHex(md.digest()));
+      } else {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        sb.append(p.getFileName()).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime().toMillis());
+      }
+      sb.append('\n');
+    }
+    return sha256(sb.toString());
+  }
+
+  /** {@code rgb/<stem>.<ext>} of the scene folder by stem, or empty when the scene has no folder. */
+  private static Map<String, Path> rgbFiles(Scene scene) throws IOException {
+    Map<String, Path> out = new TreeMap<>();
+    if (scene.directory().isEmpty()) {
+      return out;
+    }
+    Path rgbDir = scene.directory().get().resolve(SceneLayout.RGB);
+    if (!Files.isDirectory(rgbDir)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.list(rgbDir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String fn = p.getFileName().toString();
+        String lower = fn.toLowerCase(Locale.ROOT);
+        int dot = fn.lastIndexOf('.');
+        if (dot > 0 && !fn.startsWith(".")
+            && (lower.endsWith(".png") || lower.endsWith(".jpg") || lower.endsWith(".jpeg"))) {
+          out.put(fn.substring(0, dot), p);
+        }
+      }
+    }
+    return out;
   }
 
   private static String pixelHash(RgbImage img) {

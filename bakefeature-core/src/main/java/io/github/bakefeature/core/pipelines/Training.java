@@ -132,6 +132,10 @@ public final class Training {
               + shape[1] + "x" + shape[2] + ", but this scene has " + scene.size() + " frames of " + scene.width() + "x"
               + scene.height() + "; expected the feature cache of this scene");
         }
+        String other = features.sceneMismatch(scene);
+        if (other != null) {
+          throw new IllegalArgumentException(other);
+        }
       }
       if (maxTrainingPixels < 1) {
         throw new IllegalArgumentException("max training pixels must be >= 1, found " + maxTrainingPixels);

@@ -615,8 +615,19 @@ public final class DefaultLabelSession implements LabelSession {
 
   // ---- results -------------------------------------------------------------------------------
 
-  /** The current model as an immutable snapshot (taken between two steps). */
+  /**
+   * The current model as an immutable snapshot (taken between two steps), owned by the caller:
+   * closing it (e.g. with try-with-resources) affects neither the session nor other snapshots.
+   */
   public SemanticFieldModel model() {
+    // A fresh handle on the cached snapshot (it shares the parameters, copies nothing): the cache
+    // itself never leaves the session, so a caller closing its model cannot close the session's.
+    SemanticFieldModel s = cachedModel();
+    return s.withRenderSettings(s.renderSettings());
+  }
+
+  /** The session's own snapshot of the current model (never handed out; package-private for tests). */
+  SemanticFieldModel cachedModel() {
     FieldTrainer trainer = openTrainer();
     SemanticFieldModel s = snapshot;
     if (s != null && s.step() == trainer.iteration()) {
@@ -672,7 +683,7 @@ public final class DefaultLabelSession implements LabelSession {
   public RenderedView render(int frame, CameraIntrinsics camera, Set<RenderOutput> outputs) {
     checkOpen();
     checkFrame(frame);
-    return render(model(), frame, camera, outputs);
+    return render(cachedModel(), frame, camera, outputs);
   }
 
   /**
@@ -700,7 +711,7 @@ public final class DefaultLabelSession implements LabelSession {
    */
   @Override
   public int suggestNextFrame() {
-    SemanticFieldModel m = model();
+    SemanticFieldModel m = cachedModel();
     TrainingData data = openTrainer().data();
     return suggester.next((frame, w, h) -> {
       Frame f = scene.frame(frame);

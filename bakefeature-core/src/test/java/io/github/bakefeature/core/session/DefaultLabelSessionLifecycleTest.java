@@ -216,7 +216,7 @@ class DefaultLabelSessionLifecycleTest {
     DefaultLabelSession s = builder().optPersistent(false).build();
     s.awaitStep(2);
     java.lang.ref.WeakReference<Object> data = new java.lang.ref.WeakReference<>(s.trainingData());
-    java.lang.ref.WeakReference<Object> model = new java.lang.ref.WeakReference<>(s.model());
+    java.lang.ref.WeakReference<Object> model = new java.lang.ref.WeakReference<>(s.cachedModel());
     long step = s.step();
     s.close();
     for (int i = 0; i < 100 && (data.get() != null || model.get() != null); i++) {

@@ -74,6 +74,28 @@ class DefaultLabelSessionMisuseTest {
   }
 
   @Test
+  void closingAModelTheCallerGotLeavesTheSessionUsable() throws Exception {
+    // Before: model() returned the session's cached snapshot, so closing it (try-with-resources,
+    // FieldModel is AutoCloseable) made segment, render, suggestNextFrame and exports throw "model
+    // is closed" until the next training step, i.e. for as long as the session stayed paused.
+    try (DefaultLabelSession s = builder(dir).build()) {
+      s.applyStroke(0, Stroke.paint(0, 3f, 4, 4));
+      s.awaitStep(s.step() + 2);
+      s.pause();
+      io.github.bakefeature.core.pipelines.SemanticFieldModel kept = s.model();
+      try (io.github.bakefeature.core.pipelines.SemanticFieldModel m = s.model()) {
+        assertEquals(s.step(), m.step());
+        s.render(m, 0, s.scene().frame(0).intrinsics(), java.util.EnumSet.of(io.github.bakefeature.api.field.RenderOutput.CLASSES));
+      }
+      assertEquals(s.step(), s.segment(0).step(), "the session still segments");
+      s.render(1, java.util.EnumSet.of(io.github.bakefeature.api.field.RenderOutput.CLASSES));
+      s.suggestNextFrame();
+      assertEquals(s.step(), kept.step(), "another caller's model is still open");
+      kept.newRenderer();
+    }
+  }
+
+  @Test
   void listenerThrowingAnErrorDoesNotStopTraining() throws Exception {
     try (DefaultLabelSession s = builder(dir).build()) {
       AtomicInteger calls = new AtomicInteger();
