@@ -83,6 +83,9 @@ public final class Pose {
    * right-handed (determinant +1).
    */
   public static String rigidityProblem(double[] m) {
+    if (m == null) {
+      return "expected a 4x4 matrix (16 values), found null";
+    }
     if (m.length != 16) {
       return "expected a 4x4 matrix (16 values), found " + m.length + " values";
     }
@@ -170,14 +173,31 @@ public final class Pose {
     out[2] = oz;
   }
 
-  /** Entry (row, col) of the camera-to-world matrix, without copying. */
+  /**
+   * Entry (row, col) of the camera-to-world matrix, without copying.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= row, col < 4}
+   */
   public double cameraToWorld(int row, int col) {
-    return c2w[row * 4 + col];
+    return c2w[index(row, col)];
   }
 
-  /** Entry (row, col) of the world-to-camera matrix, without copying. */
+  /**
+   * Entry (row, col) of the world-to-camera matrix, without copying.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= row, col < 4}
+   */
   public double worldToCamera(int row, int col) {
-    return w2c[row * 4 + col];
+    return w2c[index(row, col)];
+  }
+
+  private static int index(int row, int col) {
+    // Without the check (2, 4) would silently read entry (3, 0), the next row's first.
+    if (row < 0 || row > 3 || col < 0 || col > 3) {
+      throw new IndexOutOfBoundsException("expected row and column in 0..3 of a 4x4 matrix, found (" + row + ", "
+          + col + ")");
+    }
+    return row * 4 + col;
   }
 
   /** Camera-to-world in OpenGL camera axes (x right, y up, z backward), as transforms.json stores it. */

@@ -42,4 +42,22 @@ class PoseTest {
     assertEquals("0.00300", Pose.exceeding(0.003, 0.002));
     assertEquals("0.0020000002", Pose.exceeding(0.0020000002, 0.002));
   }
+
+  @Test
+  void entryAccessorsRejectIndicesOutsideTheMatrix() {
+    // Before: (2, 4) silently read entry (3, 0) of the row-major array, and (4, 0) threw a bare
+    // ArrayIndexOutOfBoundsException.
+    Pose p = Pose.fromWorldToCamera(scaled(1));
+    assertEquals(3.0, p.worldToCamera(2, 3));
+    IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> p.cameraToWorld(3, 4));
+    assertTrue(e.getMessage().contains("expected row and column in 0..3 of a 4x4 matrix, found (3, 4)"), e.getMessage());
+    assertThrows(IndexOutOfBoundsException.class, () -> p.worldToCamera(2, 4));
+    assertThrows(IndexOutOfBoundsException.class, () -> p.worldToCamera(4, 0));
+    assertThrows(IndexOutOfBoundsException.class, () -> p.worldToCamera(0, -1));
+  }
+
+  @Test
+  void rigidityProblemOfNullSaysSo() {
+    assertEquals("expected a 4x4 matrix (16 values), found null", Pose.rigidityProblem(null));
+  }
 }

@@ -66,8 +66,9 @@ final class AuthorHistories {
   static String check(String author) {
     if (author == null || author.isBlank() || author.length() > MAX_AUTHOR_LENGTH) {
       throw new IllegalArgumentException("expected an author id of 1 to " + MAX_AUTHOR_LENGTH
-          + " characters, not blank, found " + (author == null ? "null" : "'" + author.strip() + "' ("
-          + author.length() + " characters)"));
+          + " characters, not blank, found " + (author == null ? "null"
+          : author.isBlank() ? "a blank string of " + author.length() + " characters"
+          : author.length() + " characters"));
     }
     return author;
   }

@@ -968,7 +968,7 @@ public final class DefaultLabelSession implements LabelSession {
 
     /** The method of Table I (default {@link MethodPreset#OURS}, which needs {@link #optFeatures}). */
     public Builder optMethod(MethodPreset m) {
-      this.method = m;
+      this.method = java.util.Objects.requireNonNull(m, "method");
       return this;
     }
 
@@ -980,7 +980,7 @@ public final class DefaultLabelSession implements LabelSession {
 
     /** Rays per step, learning rates, samplers, loss weights (default {@code TrainerConfig.builder().build()}). */
     public Builder optTrainerConfig(TrainerConfig c) {
-      this.trainerConfig = c;
+      this.trainerConfig = java.util.Objects.requireNonNull(c, "trainer config");
       return this;
     }
 
@@ -989,7 +989,7 @@ public final class DefaultLabelSession implements LabelSession {
      * table, another semantic head); default: unchanged.
      */
     public Builder optFieldOptions(UnaryOperator<FieldConfig.Builder> f) {
-      this.fieldOptions = f;
+      this.fieldOptions = java.util.Objects.requireNonNull(f, "field options");
       return this;
     }
 
@@ -1001,7 +1001,9 @@ public final class DefaultLabelSession implements LabelSession {
 
     /**
      * Persist annotations in the scene folder (default: when the scene has a folder). In-memory
-     * sessions lose everything on close.
+     * sessions lose everything on close; over a scene folder they start from its scribble PNGs and
+     * the class names of its {@code metadata.json}, not from {@code session/} (its colours, undo
+     * history and checkpoint), and take no lock, so a persistent session may have it open.
      */
     public Builder optPersistent(boolean p) {
       this.persistent = p;

@@ -324,7 +324,10 @@ class DefaultLabelSessionAuthorsTest {
       assertTrue(s.undo());
       assertEquals(NONE, s.scribbles(0).get(20, 15), "undo() takes back the latest change, whoever made it");
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.undo(" "));
-      assertTrue(e.getMessage().contains("expected an author id of 1 to 128 characters, not blank"), e.getMessage());
+      assertTrue(e.getMessage().contains("expected an author id of 1 to 128 characters, not blank, found a blank"
+          + " string of 1 characters"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> s.undo("x".repeat(129)));
+      assertTrue(e.getMessage().endsWith("found 129 characters"), e.getMessage());
       assertThrows(IllegalArgumentException.class, () -> s.applyStroke(0, Stroke.paint(1, 2f, 5, 5), null));
     }
   }

@@ -117,8 +117,9 @@ final class FeatureTargets {
     }
     if (agreeing.size() == 1) {
       Found f = agreeing.get(0);
-      err.println("features: using the cache built by `features` with " + f.settings().options() + " ("
-          + f.summary().directory() + "): none exists yet for " + wanted.options() + "; give those options to build it");
+      err.println("features: using the existing cache built with " + f.settings().options() + " ("
+          + f.summary().directory() + ") rather than building one for " + wanted.options()
+          + " (pass those options to build and use that one)");
       return f;
     }
     if (agreeing.size() > 1) {

@@ -60,9 +60,9 @@ class FeatureOptionsTest {
 
     Cli.Result t = train(scene, tmp);
     assertEquals(0, t.code(), t.err());
-    assertTrue(t.err().contains("features: using the cache built by `features` with " + CACHE_OPTIONS + " ("
+    assertTrue(t.err().contains("features: using the existing cache built with " + CACHE_OPTIONS + " ("
         + scene.resolve("cache").resolve("features").resolve(built.get(0))), t.err());
-    assertTrue(t.err().contains("none exists yet for --dim 64 --ae-steps 1000"), t.err());
+    assertTrue(t.err().contains(") rather than building one for --dim 64 --ae-steps 1000 (pass those options"), t.err());
     assertTrue(t.err().contains("features: reused "), t.err());
     assertEquals(built, cacheFolders(scene), "no second cache");
 
@@ -128,7 +128,7 @@ class FeatureOptionsTest {
 
     Cli.Result t = train(scene, tmp, "--extractor", extractor);
     assertEquals(0, t.code(), t.err());
-    assertTrue(t.err().contains("using the cache built by `features` with --dim 8 --ae-steps 20 --short-side 16"
+    assertTrue(t.err().contains("using the existing cache built with --dim 8 --ae-steps 20 --short-side 16"
         + " --patch 8"), t.err());
     assertTrue(t.err().contains("-short16-patch8-"), "the extractor at the cache's short side: " + t.err());
     assertEquals(built, cacheFolders(scene));
