@@ -54,14 +54,32 @@ public final class AtomicFiles {
         ch.force(true);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        try {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (java.nio.file.FileSystemException e) {
+        throw renameFailed(target, e);
       }
       syncDirectory(dir);
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * The failure to rename the temporary file onto {@code target}, named after the user's file, not
+   * the temporary one they never asked for (which the caller removes).
+   */
+  static java.nio.file.FileSystemException renameFailed(Path target, java.nio.file.FileSystemException e) {
+    String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+    java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(target.toString(), null,
+        Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            ? "cannot replace it with the new content: " + reason + " (the file is unchanged)"
+            : "cannot create it: " + reason);
+    named.initCause(e);
+    return named;
   }
 
   /**

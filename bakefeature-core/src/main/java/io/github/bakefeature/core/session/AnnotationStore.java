@@ -184,6 +184,16 @@ public final class AnnotationStore implements AutoCloseable {
   }
 
   /**
+   * Whether a store or label session (of this or another process) has the scene folder
+   * {@code sceneDir} open now, e.g. before a tool replaces the scene's files. Creates nothing.
+   *
+   * @throws IOException if the scene's lock file exists but cannot be opened
+   */
+  public static boolean isOpen(Path sceneDir) throws IOException {
+    return SessionLock.isHeld(sceneDir);
+  }
+
+  /**
    * Opens the annotations of a scene stored in a folder: existing {@code semantic/} PNGs (e.g. from
    * the paper's tool), the session if one exists, and completes any change a crash interrupted.
    * The store holds the scene's session lock until {@link #close()}.

@@ -78,6 +78,38 @@ final class SessionLock {
     }
   }
 
+  /**
+   * Whether a session (of this or another process) holds the lock of {@code sceneDir} now; false
+   * when the scene has no lock file. Creates nothing.
+   */
+  static boolean isHeld(Path sceneDir) throws IOException {
+    Path file = sceneDir.resolve(SceneLayout.SESSION).resolve(".lock");
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    Path key = file.getParent().toRealPath().resolve(file.getFileName());
+    // Registered while probing, so no session of this JVM takes the lock on the file meanwhile:
+    // closing the probe's channel would drop it (POSIX locks, see HELD).
+    if (!HELD.add(key)) {
+      return true;
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      FileLock l;
+      try {
+        l = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        return true;
+      }
+      if (l == null) {
+        return true;
+      }
+      l.release();
+      return false;
+    } finally {
+      HELD.remove(key);
+    }
+  }
+
   private static SceneInUseException inUse(Path sceneDir, Path file) {
     return new SceneInUseException(sceneDir, file, "the scene " + sceneDir + " is already open in another label session ("
         + file + " is locked by it); expected no other session on the scene: close that session (app or script)"

@@ -449,7 +449,18 @@ public final class SimulationReport {
         throw new MalformedReportException(file, where + "expected a number for '" + key + "', found " + o.get(key));
       }
     }
+    // Older reports lack these keys (nothing recorded: merges compare no held-out frames or size);
+    // a key that is present must hold what the simulation writes, or it would skip those checks.
     JsonNode frames = o.path("held_out_frames");
+    if (!frames.isMissingNode() && !frames.isArray()) {
+      throw new MalformedReportException(file, where + "expected frame indices in 'held_out_frames', found " + frames);
+    }
+    for (String key : new String[] {"evaluation_width", "evaluation_height"}) {
+      if (o.has(key) && !(o.get(key).canConvertToInt() && o.get(key).isIntegralNumber() && o.get(key).asInt() >= 0)) {
+        throw new MalformedReportException(file, where + "expected a pixel count >= 0 for '" + key + "', found "
+            + o.get(key));
+      }
+    }
     int[] heldOut = new int[frames.isArray() ? frames.size() : 0];
     for (int i = 0; i < heldOut.length; i++) {
       if (!frames.get(i).canConvertToInt() || frames.get(i).asInt() < 0) {

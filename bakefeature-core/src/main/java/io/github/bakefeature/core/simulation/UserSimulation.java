@@ -102,6 +102,21 @@ public final class UserSimulation {
     io.github.bakefeature.core.pipelines.Checkpoint.save(trainer, file);
   }
 
+  /**
+   * Why holding out every {@code every}-th of {@code frames} frames (frames {@code every - 1},
+   * {@code 2 every - 1}, ...) leaves no held-out or no training frame, or null: for tools to check
+   * their options before any work.
+   */
+  public static String heldOutProblem(int frames, int every) {
+    int test = Evaluation.heldOut(frames, every, every - 1).length;
+    int train = Evaluation.training(frames, every, every - 1).length;
+    if (test > 0 && train > 0) {
+      return null;
+    }
+    return "holding out every " + every + "th frame of " + frames + " frames leaves " + test + " held-out and " + train
+        + " training frames; need at least one of each (at least " + every + " frames)";
+  }
+
   /** Runs the warm-up and every round. */
   public SimulationResult run() throws IOException {
     Scene scene = b.scene;
@@ -109,12 +124,12 @@ public final class UserSimulation {
       throw new IllegalArgumentException("the user simulation needs dense ground truth (gt_semantic/), "
           + "found a scene without it" + scene.directory().map(d -> " (" + d + ")").orElse(""));
     }
+    String split = heldOutProblem(scene.size(), b.heldOutEvery);
+    if (split != null) {
+      throw new IllegalArgumentException(split);
+    }
     int[] test = Evaluation.heldOut(scene.size(), b.heldOutEvery, b.heldOutEvery - 1);
     int[] train = Evaluation.training(scene.size(), b.heldOutEvery, b.heldOutEvery - 1);
-    if (test.length == 0 || train.length == 0) {
-      throw new IllegalArgumentException("holding out every " + b.heldOutEvery + "th frame of " + scene.size()
-          + " frames leaves " + test.length + " held-out and " + train.length + " training frames; need at least one of each");
-    }
     // Every training frame may be clicked and every held-out frame is scored: check them all
     // before the warm-up, so a missing or unreadable file fails in seconds, not after the rounds.
     for (int i = 0; i < scene.size(); i++) {

@@ -35,6 +35,23 @@ class AtomicFilesTest {
   }
 
   @Test
+  void failedRenameNamesTheUsersFileNotTheTemporaryOne() throws IOException {
+    // Before: the error read "/dir/.a.txt.<random>.tmp -> /dir/a.txt: Operation not permitted",
+    // naming a file the user never asked for and that no longer exists. (A rename that fails as
+    // root, e.g. onto an immutable file, needs chattr; the message is built here.)
+    Path existing = Files.writeString(tmp.resolve("a.txt"), "old");
+    java.nio.file.FileSystemException cause = new java.nio.file.FileSystemException(
+        tmp.resolve(".a.txt.123.tmp").toString(), existing.toString(), "Operation not permitted");
+    java.nio.file.FileSystemException e = AtomicFiles.renameFailed(existing, cause);
+    assertEquals(existing.toString(), e.getFile());
+    assertEquals(existing + ": cannot replace it with the new content: Operation not permitted (the file is unchanged)",
+        e.getMessage());
+    assertEquals(cause, e.getCause());
+    assertEquals(tmp.resolve("new.txt") + ": cannot create it: Operation not permitted",
+        AtomicFiles.renameFailed(tmp.resolve("new.txt"), cause).getMessage());
+  }
+
+  @Test
   void newFileGetsThePermissionsOfAnyNewFileNotOwnerOnly() throws IOException {
     assumePosix();
     Path plain = Files.createFile(tmp.resolve("plain.txt"));

@@ -71,6 +71,26 @@ class SimulationReportTest {
   }
 
   @Test
+  void refusesHeldOutFramesOrEvaluationSizeOfTheWrongType() throws Exception {
+    // Before: a held_out_frames that was not an array counted as "not recorded", so a merge of
+    // runs on different scenes skipped the check that their held-out frames agree.
+    SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.1, 0.5)), tmp);
+    Path jsonl = tmp.resolve(SimulationReport.THRESHOLDS);
+    String written = Files.readString(jsonl);
+    for (String[] bad : new String[][] {
+        {"\"held_out_frames\":[4,9]", "\"held_out_frames\":null", "expected frame indices in 'held_out_frames', found null"},
+        {"\"held_out_frames\":[4,9]", "\"held_out_frames\":\"x\"", "expected frame indices in 'held_out_frames', found \"x\""},
+        {"\"evaluation_width\":80", "\"evaluation_width\":\"80\"", "expected a pixel count >= 0 for 'evaluation_width', found \"80\""},
+        {"\"evaluation_height\":60", "\"evaluation_height\":-60", "expected a pixel count >= 0 for 'evaluation_height', found -60"}}) {
+      assertTrue(written.contains(bad[0]), written);
+      Files.writeString(jsonl, written.replace(bad[0], bad[1]));
+      SimulationReport.MalformedReportException e = assertThrows(SimulationReport.MalformedReportException.class,
+          () -> SimulationReport.read(tmp));
+      assertTrue(e.getMessage().startsWith(jsonl.toString()) && e.getMessage().contains(bad[2]), e.getMessage());
+    }
+  }
+
+  @Test
   void mergesFoldersInOrderAndLabelsNonDefaultHeads() throws Exception {
     SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.2, 0.81)), tmp.resolve("a"));
     SimulationReport.write(List.of(result("snerf-freq", SemanticHead.END_TO_END, 0.1, 0.3, 0.5, 0.6),

@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
     versionProvider = BakeFeatureCli.Version.class,
     description = "Interactive volumetric semantic segmentation of posed RGB-D sequences.",
     subcommands = {CommandLine.HelpCommand.class})
-public final class BakeFeatureCli implements Runnable {
+public final class BakeFeatureCli implements java.util.concurrent.Callable<Integer> {
   /** Exit code for invalid input: bad options, an invalid scene or checkpoint. */
   public static final int EXIT_INVALID_INPUT = 2;
 
@@ -100,9 +100,13 @@ public final class BakeFeatureCli implements Runnable {
     return cl;
   }
 
+  /** No command given: a usage error (exit code 2), with the list of commands. */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("bakefeature: expected a command, found none");
+    spec.commandLine().usage(err);
+    return 2;
   }
 
   private static int handleException(Exception ex, CommandLine cl, boolean debug) {

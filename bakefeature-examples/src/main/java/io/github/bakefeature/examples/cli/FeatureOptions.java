@@ -98,7 +98,7 @@ final class FeatureOptions {
   void validate(Path scene) throws java.io.IOException {
     validate();
     if (cacheDir != null) {
-      OutputPaths.folder("--cache-dir", cacheDir, scene);
+      OutputPaths.folder("--cache-dir/--features", cacheDir, scene);
     }
   }
 

@@ -79,6 +79,33 @@ public final class GuiCommand implements Callable<Integer> {
   private final CountDownLatch stop = new CountDownLatch(1);
 
   /** The file's modification time, or null if it does not exist or cannot be read. */
+  /**
+   * Refuses, before any work, an address that is not this machine's and a port another program
+   * listens on (the server binds again later; this only makes the common mistakes fail at once).
+   */
+  static void checkCanServe(java.net.InetAddress address, int port) {
+    try {
+      if (!address.isAnyLocalAddress() && !address.isLoopbackAddress()
+          && java.net.NetworkInterface.getByInetAddress(address) == null) {
+        throw new IllegalArgumentException("--host " + address.getHostAddress() + " is not an address of this machine;"
+            + " expected 127.0.0.1 (the default), 0.0.0.0 (every interface) or one of its network addresses");
+      }
+    } catch (java.net.SocketException e) {
+      return; // the interfaces cannot be listed: the server's own bind reports any problem
+    }
+    if (port == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.bind(new java.net.InetSocketAddress(address, port));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot serve on " + address.getHostAddress() + ":" + port + ": " + e.getMessage()
+          + (e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")
+              ? " (another program, perhaps another app, listens there: choose another --port, or --port 0 for any free one)"
+              : ""), e);
+    }
+  }
+
   private static java.nio.file.attribute.FileTime modified(java.nio.file.Path file) {
     try {
       return java.nio.file.Files.getLastModifiedTime(file);
@@ -112,12 +139,14 @@ public final class GuiCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--allow-host: " + e.getMessage());
       }
     }
-    boolean loopback;
+    java.net.InetAddress address;
     try {
-      loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+      address = java.net.InetAddress.getByName(host);
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException("--host '" + host + "' is not an address of this machine");
     }
+    boolean loopback = address.isLoopbackAddress();
+    checkCanServe(address, port);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     MethodPreset preset = MethodPreset.fromId(method);

@@ -39,7 +39,7 @@ final class OutputPaths {
       throw new IllegalArgumentException(option + " " + path + " exists and is not " + what
           + "; refusing to overwrite it (remove it or choose another path)");
     }
-    parentCreatable(option, path.toAbsolutePath().getParent());
+    parentCreatable(option, path, path.toAbsolutePath().getParent());
   }
 
   /** A folder the command will create or write into: not a file, and creatable. */
@@ -48,11 +48,14 @@ final class OutputPaths {
     if (Files.exists(path) && !Files.isDirectory(path)) {
       throw new IllegalArgumentException(option + " " + path + " is a file; expected a folder");
     }
-    parentCreatable(option, path.toAbsolutePath());
+    parentCreatable(option, path, path.toAbsolutePath());
   }
 
-  /** The nearest existing ancestor of {@code dir} (or dir itself) must be a writable folder. */
-  private static void parentCreatable(String option, Path dir) {
+  /**
+   * The nearest existing ancestor of {@code dir} (or dir itself) must be a writable folder;
+   * messages name {@code shown}, the option's value.
+   */
+  private static void parentCreatable(String option, Path shown, Path dir) {
     Path p = dir;
     while (p != null && !Files.exists(p)) {
       p = p.getParent();
@@ -61,10 +64,10 @@ final class OutputPaths {
       return;
     }
     if (!Files.isDirectory(p)) {
-      throw new IllegalArgumentException(option + " " + dir + " cannot be created: " + p + " is a file, not a folder");
+      throw new IllegalArgumentException(option + " " + shown + " cannot be created: " + p + " is a file, not a folder");
     }
     if (!Files.isWritable(p)) {
-      throw new IllegalArgumentException(option + " " + dir + " cannot be created: " + p + " is not writable");
+      throw new IllegalArgumentException(option + " " + shown + " cannot be created: " + p + " is not writable");
     }
   }
 
@@ -109,8 +112,10 @@ final class OutputPaths {
   }
 
   /**
-   * Refuses {@code sceneDir} if a person has worked on it (scribbles in {@code semantic/} or a
-   * {@code session/} folder): commands that regenerate a scene must not delete annotations.
+   * Refuses {@code sceneDir} if a person has worked on it (scribbles in {@code semantic/}, anything
+   * in {@code session/} but its lock file) or a label session has it open: commands that
+   * regenerate a scene must not delete annotations. A {@code session/} holding only the lock file
+   * is what a session that saved nothing leaves (e.g. an app that failed to start).
    */
   static void refuseLabelledScene(String option, Path sceneDir, String why) throws IOException {
     Path semantic = sceneDir.resolve(SceneLayout.SEMANTIC);
@@ -118,9 +123,23 @@ final class OutputPaths {
     try (java.util.stream.Stream<Path> s = Files.isDirectory(semantic) ? Files.list(semantic) : java.util.stream.Stream.empty()) {
       scribbles = s.findAny().isPresent();
     }
-    if (scribbles || Files.exists(sceneDir.resolve(SceneLayout.SESSION))) {
+    Path session = sceneDir.resolve(SceneLayout.SESSION);
+    boolean sessionFiles;
+    if (Files.isDirectory(session, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (java.util.stream.Stream<Path> s = Files.list(session)) {
+        sessionFiles = s.anyMatch(p -> !(p.getFileName().toString().equals(".lock")
+            && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)));
+      }
+    } else {
+      sessionFiles = Files.exists(session, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+    if (scribbles || sessionFiles) {
       throw new IllegalArgumentException(option + " " + sceneDir + " holds annotations (" + SceneLayout.SEMANTIC + "/ or "
           + SceneLayout.SESSION + "/); " + why + ": move them away or choose another folder");
+    }
+    if (io.github.bakefeature.core.session.AnnotationStore.isOpen(sceneDir)) {
+      throw new IllegalArgumentException(option + " " + sceneDir + " is open in a label session (the app or a script); "
+          + why + ": close that session first or choose another folder");
     }
   }
 }

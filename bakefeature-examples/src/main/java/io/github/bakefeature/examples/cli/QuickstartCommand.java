@@ -95,6 +95,10 @@ public final class QuickstartCommand implements Callable<Integer> {
     SimulateCommand.Settings st = new SimulateCommand.Settings(rounds, warmup, stepsPerRound, clicksPerRound, 5,
         evalScale, rays, hashLog2, hashMaxRes, seed, null, ViewRendering.MEASURED_DEPTH);
     SimulateCommand.validate(st);
+    if (io.github.bakefeature.core.simulation.UserSimulation.heldOutProblem(frames, st.holdoutEvery()) != null) {
+      throw new IllegalArgumentException("--frames must be >= " + st.holdoutEvery() + " (quickstart scores every "
+          + st.holdoutEvery() + "th frame, held out from training), found " + frames);
+    }
     FeatureOptions featureOptions = FeatureOptions.of("filterbank", aeSteps);
     featureOptions.validate();
     OutputPaths.folder("--out", out, null);

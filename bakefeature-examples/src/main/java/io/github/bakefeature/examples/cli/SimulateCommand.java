@@ -107,6 +107,10 @@ public final class SimulateCommand implements Callable<Integer> {
     if (!s.hasGroundTruth()) {
       throw new IllegalArgumentException("--scene " + scene + " has no gt_semantic/ ground truth; the simulation needs it");
     }
+    String split = io.github.bakefeature.core.simulation.UserSimulation.heldOutProblem(s.size(), holdoutEvery);
+    if (split != null) {
+      throw new IllegalArgumentException("--holdout-every " + holdoutEvery + " on --scene " + scene + ": " + split);
+    }
     FeatureSource f = presets.stream().anyMatch(MethodPreset::usesFeatures) ? FeatureTargets.open(s, features, spec.commandLine().getErr()) : null;
     List<SimulationResult> results = run(s, presets, st, f, spec.commandLine().getErr(), null, out);
     SimulationReport.Files3 files = SimulationReport.files(out);

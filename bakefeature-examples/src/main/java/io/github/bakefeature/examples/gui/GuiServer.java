@@ -315,10 +315,13 @@ public final class GuiServer implements AutoCloseable {
    * Renders from the session's model snapshot with {@code settings}, scaled so the long side is at
    * most {@code size}.
    */
-  /** Whether starting failed because the address is in use. */
+  /**
+   * Whether starting failed because the address is in use ("Address already in use"), not
+   * because it cannot be bound at all ("Cannot assign requested address": not this machine's).
+   */
   private static boolean portTaken(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.BindException) {
+      if (t instanceof java.net.BindException && String.valueOf(t.getMessage()).contains("in use")) {
         return true;
       }
     }

@@ -21,4 +21,17 @@ class BakeFeatureCliTest {
       }
     }
   }
+
+  @Test
+  void noCommandIsAUsageErrorThatListsTheCommands() {
+    // Before: the usage was printed with exit code 0, so a script calling the tool without a
+    // command (an empty variable) passed.
+    Cli.Result none = Cli.run();
+    assertEquals(2, none.code(), none.err());
+    assertTrue(none.err().startsWith("bakefeature: expected a command, found none"), none.err());
+    assertTrue(none.err().contains("quickstart") && none.err().contains("Commands:"), none.err());
+    Cli.Result help = Cli.run("--help");
+    assertEquals(0, help.code(), help.err());
+    assertTrue(help.out().contains("quickstart"), help.out());
+  }
 }

@@ -125,4 +125,25 @@ class GuiCommandTest {
     Cli.Result missing = Cli.run("gui", "--scene", tmp.resolve("nothing").toString());
     assertEquals(2, missing.code(), missing.err());
   }
+
+  @Test
+  void refusesAForeignAddressOrATakenPortBeforeOpeningTheScene(@TempDir Path tmp) throws Exception {
+    // Before: a foreign --host was reported as "another program listens there" (every bind failure
+    // counted as a taken port), after the features were built and with the scene's session/ folder
+    // (its lock) created, which then made `synth --force` refuse the scene as annotated.
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    Cli.Result foreign = Cli.run("gui", "--scene", scene.toString(), "--host", "192.0.2.7", "--port", "0");
+    assertEquals(2, foreign.code(), foreign.err());
+    assertTrue(foreign.err().contains("--host 192.0.2.7 is not an address of this machine"), foreign.err());
+    assertTrue(!foreign.err().contains("listens there"), foreign.err());
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Cli.Result busy = Cli.run("gui", "--scene", scene.toString(), "--port", String.valueOf(taken.getLocalPort()));
+      assertEquals(2, busy.code(), busy.err());
+      assertTrue(busy.err().contains("cannot serve on 127.0.0.1:" + taken.getLocalPort()) && busy.err().contains(
+          "listens there"), busy.err());
+    }
+    assertTrue(Files.notExists(scene.resolve("session")), "nothing was opened");
+    assertTrue(Files.notExists(scene.resolve("cache")), "no features were built");
+  }
 }

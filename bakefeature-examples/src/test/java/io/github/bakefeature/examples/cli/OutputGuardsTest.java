@@ -154,12 +154,31 @@ class OutputGuardsTest {
   }
 
   @Test
+  void synthForceReplacesASceneWhoseSessionSavedNothingButNotOneThatIsOpen() throws Exception {
+    // A session that saved nothing (an app that failed to start) leaves session/.lock alone: no
+    // annotations, so --force may replace the scene; while a session holds it, it may not.
+    Path scene = tmp.resolve("lock-only");
+    assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "32", "--height", "24", "--out",
+        scene.toString()).code());
+    Files.createFile(Files.createDirectories(scene.resolve("session")).resolve(".lock"));
+    Cli.Result replaced = Cli.run("synth", "--force", "--frames", "2", "--width", "32", "--height", "24", "--seed", "3",
+        "--out", scene.toString());
+    assertEquals(0, replaced.code(), replaced.err());
+
+    try (var store = io.github.bakefeature.core.session.AnnotationStore.open(
+        io.github.bakefeature.core.scene.SceneFolder.open(scene))) {
+      assertRejected(Cli.run("synth", "--force", "--frames", "2", "--width", "32", "--height", "24", "--out",
+          scene.toString()), "is open in a label session");
+    }
+  }
+
+  @Test
   void quickstartNeverRegeneratesALabelledScene() throws Exception {
     Path results = tmp.resolve("results");
     Path semantic = Files.createDirectories(results.resolve("scene").resolve("semantic"));
     byte[] scribbles = Files.readAllBytes(scene.resolve("rgb").resolve("00000.png")); // any bytes: kept as they are
     Files.write(semantic.resolve("00000.png"), scribbles);
-    assertRejected(Cli.run("quickstart", "--out", results.toString(), "--frames", "2"), "--out",
+    assertRejected(Cli.run("quickstart", "--out", results.toString(), "--frames", "6"), "--out",
         "holds annotations", "quickstart regenerates that scene");
     assertArrayEquals(scribbles, Files.readAllBytes(semantic.resolve("00000.png")));
   }

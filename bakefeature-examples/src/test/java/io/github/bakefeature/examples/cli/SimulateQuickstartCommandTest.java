@@ -109,6 +109,27 @@ class SimulateQuickstartCommandTest {
   }
 
   @Test
+  void tooFewFramesToHoldOutAreRefusedByTheOptionBeforeAnyWork() throws Exception {
+    // Before: quickstart named "every 5th frame" (no option of its own) after generating the scene
+    // and its features, and simulate checked --holdout-every only after building the features.
+    Path out = tmp.resolve("few");
+    Cli.Result q = Cli.run("quickstart", "--out", out.toString(), "--frames", "4", "--width", "32", "--height", "24");
+    assertEquals(2, q.code(), q.err());
+    assertTrue(q.err().contains("--frames must be >= 5 (quickstart scores every 5th frame, held out from training),"
+        + " found 4"), q.err());
+    assertTrue(java.nio.file.Files.notExists(out.resolve("scene")), "no scene generated");
+
+    Path scene = tmp.resolve("four");
+    assertEquals(0, Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    Cli.Result sim = Cli.run("simulate", "--scene", scene.toString(), "--methods", "ours", "--rounds", "1",
+        "--out", tmp.resolve("few-sim").toString());
+    assertEquals(2, sim.code(), sim.err());
+    assertTrue(sim.err().contains("--holdout-every 5 on --scene " + scene + ": holding out every 5th frame of 4 frames"
+        + " leaves 0 held-out and 4 training frames; need at least one of each (at least 5 frames)"), sim.err());
+    assertTrue(java.nio.file.Files.notExists(scene.resolve("cache")), "no features built");
+  }
+
+  @Test
   void quickstartInAReducedConfigurationWritesEveryResult() throws Exception {
     Path out = tmp.resolve("results");
     Cli.Result r = Cli.run("quickstart", "--out", out.toString(), "--frames", "6", "--width", "32", "--height", "24",
