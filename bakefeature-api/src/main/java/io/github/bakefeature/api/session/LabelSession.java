@@ -33,9 +33,8 @@ import java.util.Set;
  * people label one session at once pass an author id ({@link #applyStroke(int, Stroke, String)},
  * {@link #undo(String)}): an implementation may then keep one history per author, so that a
  * person's undo takes back their own latest change and leaves the others' in place (the library's
- * session does, for ids of at most 128 characters; the default methods share the one history).
- * Class additions, renames and recolours
- * are saved at once and are not undo steps.
+ * session does, and refuses ids longer than 128 characters; the default methods share the one
+ * history). Class additions, renames and recolours are saved at once and are not undo steps.
  *
  * <p><b>Threading.</b> All methods are thread-safe. Annotation calls never wait for a training
  * step; the trainer picks up a change within one step. {@link #segment} and {@link #render} see

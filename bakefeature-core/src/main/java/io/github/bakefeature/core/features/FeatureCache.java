@@ -257,7 +257,9 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
    * <p>Here: null for the scene the cache was built for, for another {@link Scene} of the same
    * folder whose images are unchanged, and for a copy of those images (compared by content with
    * what the manifest recorded); otherwise the difference. Reads every RGB file of {@code scene}
-   * only when the cheap fingerprint (frame names, file sizes and modification times) differs.
+   * only when the cheap fingerprint (frame names, file sizes and modification times) differs; for a
+   * scene without image files (in memory) the cheap fingerprint itself hashes every frame's pixels,
+   * and there is no content pass.
    */
   @Override
   public String sceneMismatch(Scene other) throws IOException {
@@ -265,7 +267,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     if (other == scene || fingerprint(other, false).equals(sceneFingerprint)) {
       return null;
     }
-    if (sceneContent != null && fingerprint(other, true).equals(sceneContent)) {
+    if (sceneContent != null && !rgbFiles(other).isEmpty() && fingerprint(other, true).equals(sceneContent)) {
       return null;
     }
     String built = scene.directory().map(Path::toString).orElse("a scene in memory");

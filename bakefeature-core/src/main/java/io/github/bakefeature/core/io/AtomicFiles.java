@@ -73,11 +73,20 @@ public final class AtomicFiles {
    * the temporary one they never asked for (which the caller removes).
    */
   static java.nio.file.FileSystemException renameFailed(Path target, java.nio.file.FileSystemException e) {
-    String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
-    java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(target.toString(), null,
-        Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-            ? "cannot replace it with the new content: " + reason + " (the file is unchanged)"
-            : "cannot create it: " + reason);
+    String reason = e.getReason() != null ? e.getReason()
+        : e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.NoSuchFileException
+            ? ErrorText.reason(e)
+            : e instanceof java.nio.file.DirectoryNotEmptyException ? "a folder with entries is in the way"
+            : "the file system refused the rename";
+    String what = Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        ? "cannot replace it with the new content: " + reason + " (the file is unchanged)"
+        : "cannot create it: " + reason;
+    // The common types kept, so callers that tell them apart still can.
+    java.nio.file.FileSystemException named = e instanceof java.nio.file.AccessDeniedException
+        ? new java.nio.file.AccessDeniedException(target.toString(), null, what)
+        : e instanceof java.nio.file.NoSuchFileException
+            ? new java.nio.file.NoSuchFileException(target.toString(), null, what)
+            : new java.nio.file.FileSystemException(target.toString(), null, what);
     named.initCause(e);
     return named;
   }

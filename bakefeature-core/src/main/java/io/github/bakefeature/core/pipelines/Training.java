@@ -50,6 +50,30 @@ public final class Training {
     }
   }
 
+  /**
+   * {@link #requireFeatures}, and the targets must have been built for {@code scene}: its frame
+   * count and image size, and {@link FeatureSource#sceneMismatch its images}.
+   *
+   * @throws IllegalArgumentException if not, saying what differs
+   * @throws IOException if the scene's images cannot be read to compare them
+   */
+  public static void requireFeaturesOf(Scene scene, MethodPreset method, FeatureSource features) throws IOException {
+    requireFeatures(method, features);
+    if (!method.usesFeatures()) {
+      return;
+    }
+    int[] shape = features.sceneShape();
+    if (shape != null && (shape[0] != scene.size() || shape[1] != scene.width() || shape[2] != scene.height())) {
+      throw new IllegalArgumentException("the feature targets were built for a scene of " + shape[0] + " frames of "
+          + shape[1] + "x" + shape[2] + ", but this scene has " + scene.size() + " frames of " + scene.width() + "x"
+          + scene.height() + "; expected the feature cache of this scene");
+    }
+    String other = features.sceneMismatch(scene);
+    if (other != null) {
+      throw new IllegalArgumentException(other);
+    }
+  }
+
   public static Builder builder(Scene scene) {
     return new Builder(scene);
   }
@@ -124,19 +148,7 @@ public final class Training {
     }
 
     public FieldTrainer build() throws IOException {
-      requireFeatures(method, features);
-      if (method.usesFeatures()) {
-        int[] shape = features.sceneShape();
-        if (shape != null && (shape[0] != scene.size() || shape[1] != scene.width() || shape[2] != scene.height())) {
-          throw new IllegalArgumentException("the feature targets were built for a scene of " + shape[0] + " frames of "
-              + shape[1] + "x" + shape[2] + ", but this scene has " + scene.size() + " frames of " + scene.width() + "x"
-              + scene.height() + "; expected the feature cache of this scene");
-        }
-        String other = features.sceneMismatch(scene);
-        if (other != null) {
-          throw new IllegalArgumentException(other);
-        }
-      }
+      requireFeaturesOf(scene, method, features);
       if (maxTrainingPixels < 1) {
         throw new IllegalArgumentException("max training pixels must be >= 1, found " + maxTrainingPixels);
       }

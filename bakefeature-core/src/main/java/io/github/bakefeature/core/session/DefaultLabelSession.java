@@ -1067,7 +1067,7 @@ public final class DefaultLabelSession implements LabelSession {
       java.util.Objects.requireNonNull(method, "method");
       java.util.Objects.requireNonNull(trainerConfig, "trainerConfig");
       // Before the scene's lock, so a misconfigured call says what is wrong even if the scene is in use.
-      io.github.bakefeature.core.pipelines.Training.requireFeatures(method, features);
+      io.github.bakefeature.core.pipelines.Training.requireFeaturesOf(scene, method, features);
       boolean persist = persistent != null ? persistent : scene.directory().isPresent();
       SessionLock lock = persist ? SessionLock.acquire(scene.directory().orElseThrow(() -> new IllegalArgumentException(
           "optPersistent(true) needs a scene with a folder; this one has none (use optPersistent(false))"))) : null;

@@ -26,6 +26,11 @@ final class SessionLock {
    * the scene for other processes (see {@link FileLock}: use one channel per file and program).
    */
   private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+  /**
+   * One monitor per lock file (real path): {@link #acquire} and {@link #isHeld} of one file in this
+   * JVM take turns, so a probe's channel is never closed while a session of this JVM takes the lock.
+   */
+  private static final ConcurrentHashMap<Path, Object> MONITORS = new ConcurrentHashMap<>();
 
   private final Path sceneDir;
   private final Path key;
@@ -53,6 +58,12 @@ final class SessionLock {
     Path file = Files.createDirectories(sceneDir.resolve(SceneLayout.SESSION)).resolve(".lock");
     // The folder's real path: two spellings of one scene (a link, "..") are one lock.
     Path key = file.getParent().toRealPath().resolve(file.getFileName());
+    synchronized (MONITORS.computeIfAbsent(key, k -> new Object())) {
+      return acquire(sceneDir, file, key);
+    }
+  }
+
+  private static SessionLock acquire(Path sceneDir, Path file, Path key) throws IOException {
     if (!HELD.add(key)) {
       throw inUse(sceneDir, file); // held by another session of this JVM: no channel opened
     }
@@ -88,25 +99,26 @@ final class SessionLock {
       return false;
     }
     Path key = file.getParent().toRealPath().resolve(file.getFileName());
-    // Registered while probing, so no session of this JVM takes the lock on the file meanwhile:
-    // closing the probe's channel would drop it (POSIX locks, see HELD).
-    if (!HELD.add(key)) {
-      return true;
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      FileLock l;
-      try {
-        l = ch.tryLock();
-      } catch (OverlappingFileLockException e) {
+    // Under the file's monitor: no session of this JVM takes the lock while the probe's channel is
+    // open, as closing it would drop that lock (POSIX locks, see HELD).
+    synchronized (MONITORS.computeIfAbsent(key, k -> new Object())) {
+      if (HELD.contains(key)) {
         return true;
       }
-      if (l == null) {
-        return true;
+      // Read-only and shared: probing needs no write permission on a colleague's lock file.
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        FileLock l;
+        try {
+          l = ch.tryLock(0, Long.MAX_VALUE, true);
+        } catch (OverlappingFileLockException e) {
+          return true;
+        }
+        if (l == null) {
+          return true;
+        }
+        l.release();
+        return false;
       }
-      l.release();
-      return false;
-    } finally {
-      HELD.remove(key);
     }
   }
 

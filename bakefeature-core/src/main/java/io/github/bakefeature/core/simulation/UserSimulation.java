@@ -106,8 +106,13 @@ public final class UserSimulation {
    * Why holding out every {@code every}-th of {@code frames} frames (frames {@code every - 1},
    * {@code 2 every - 1}, ...) leaves no held-out or no training frame, or null: for tools to check
    * their options before any work.
+   *
+   * @throws IllegalArgumentException if {@code every < 2} (every frame would be held out)
    */
   public static String heldOutProblem(int frames, int every) {
+    if (every < 2) {
+      throw new IllegalArgumentException("expected a hold-out interval >= 2, found " + every);
+    }
     int test = Evaluation.heldOut(frames, every, every - 1).length;
     int train = Evaluation.training(frames, every, every - 1).length;
     if (test > 0 && train > 0) {

@@ -49,6 +49,15 @@ class AtomicFilesTest {
     assertEquals(cause, e.getCause());
     assertEquals(tmp.resolve("new.txt") + ": cannot create it: Operation not permitted",
         AtomicFiles.renameFailed(tmp.resolve("new.txt"), cause).getMessage());
+    // Exceptions without a reason text: no class name in the message, the common types kept.
+    java.nio.file.FileSystemException denied = AtomicFiles.renameFailed(existing,
+        new java.nio.file.AccessDeniedException(tmp.resolve(".a.txt.123.tmp").toString()));
+    assertTrue(denied instanceof java.nio.file.AccessDeniedException, denied.toString());
+    assertEquals(existing + ": cannot replace it with the new content: permission denied (the file is unchanged)",
+        denied.getMessage());
+    assertEquals(existing + ": cannot replace it with the new content: the file system refused the rename (the file is"
+        + " unchanged)", AtomicFiles.renameFailed(existing,
+        new java.nio.file.FileAlreadyExistsException(existing.toString())).getMessage());
   }
 
   @Test

@@ -50,6 +50,11 @@ class TrainingFeatureTargetsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> train(b, ofA));
     assertTrue(e.getMessage().contains(tmp.resolve("a").toString()) && e.getMessage().contains("images differ"),
         e.getMessage());
+    // A label session refuses it before it locks or touches the scene.
+    e = assertThrows(IllegalArgumentException.class,
+        () -> io.github.bakefeature.core.session.DefaultLabelSession.builder(b).optFeatures(ofA).build());
+    assertTrue(e.getMessage().contains("images differ"), e.getMessage());
+    assertTrue(Files.notExists(tmp.resolve("b").resolve("session")), "nothing created in the scene");
   }
 
   @Test

@@ -78,34 +78,37 @@ public final class GuiCommand implements Callable<Integer> {
   /** Counted down to stop the app (Ctrl+C, or a test). */
   private final CountDownLatch stop = new CountDownLatch(1);
 
-  /** The file's modification time, or null if it does not exist or cannot be read. */
   /**
    * Refuses, before any work, an address that is not this machine's and a port another program
    * listens on (the server binds again later; this only makes the common mistakes fail at once).
+   * Told apart by binding, not by the error's text (the C library's, which may be translated): if
+   * the port cannot be bound but any free port of the address can, the port is taken.
    */
   static void checkCanServe(java.net.InetAddress address, int port) {
-    try {
-      if (!address.isAnyLocalAddress() && !address.isLoopbackAddress()
-          && java.net.NetworkInterface.getByInetAddress(address) == null) {
-        throw new IllegalArgumentException("--host " + address.getHostAddress() + " is not an address of this machine;"
-            + " expected 127.0.0.1 (the default), 0.0.0.0 (every interface) or one of its network addresses");
+    java.io.IOException onPort = null;
+    if (port != 0) {
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.bind(new java.net.InetSocketAddress(address, port));
+        return;
+      } catch (java.io.IOException e) {
+        onPort = e;
       }
-    } catch (java.net.SocketException e) {
-      return; // the interfaces cannot be listed: the server's own bind reports any problem
-    }
-    if (port == 0) {
-      return;
     }
     try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-      probe.bind(new java.net.InetSocketAddress(address, port));
+      probe.bind(new java.net.InetSocketAddress(address, 0));
     } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("cannot serve on " + address.getHostAddress() + ":" + port + ": " + e.getMessage()
-          + (e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")
-              ? " (another program, perhaps another app, listens there: choose another --port, or --port 0 for any free one)"
-              : ""), e);
+      throw new IllegalArgumentException("--host " + address.getHostAddress() + " cannot be served on (" + e.getMessage()
+          + "); expected an address of this machine: 127.0.0.1 (the default), 0.0.0.0 (every interface) or one of"
+          + " its network addresses", e);
+    }
+    if (onPort != null) {
+      throw new IllegalArgumentException("cannot serve on " + address.getHostAddress() + ":" + port + ": "
+          + onPort.getMessage() + " (another program, perhaps another app, listens there: choose another --port, or"
+          + " --port 0 for any free one)", onPort);
     }
   }
 
+  /** The file's modification time, or null if it does not exist or cannot be read. */
   private static java.nio.file.attribute.FileTime modified(java.nio.file.Path file) {
     try {
       return java.nio.file.Files.getLastModifiedTime(file);

@@ -102,7 +102,7 @@ public final class SimulateCommand implements Callable<Integer> {
     Settings st = new Settings(rounds, warmup, stepsPerRound, clicksPerRound, holdoutEvery, evalScale, rays, hashLog2,
         hashMaxRes, seed, semanticHead == null ? null : SemanticHead.fromId(semanticHead), views(views));
     validate(st);
-    Scene s = TrainedSceneOptions.openDecoded(scene);
+    io.github.bakefeature.core.scene.SceneFolder s = io.github.bakefeature.core.scene.SceneFolder.open(scene);
     OutputPaths.folder("--out", out, scene);
     if (!s.hasGroundTruth()) {
       throw new IllegalArgumentException("--scene " + scene + " has no gt_semantic/ ground truth; the simulation needs it");
@@ -111,6 +111,8 @@ public final class SimulateCommand implements Callable<Integer> {
     if (split != null) {
       throw new IllegalArgumentException("--holdout-every " + holdoutEvery + " on --scene " + scene + ": " + split);
     }
+    // Only then every image (seconds for a long capture): a bad option fails at once.
+    io.github.bakefeature.core.scene.SceneInspector.decodeAll(s);
     FeatureSource f = presets.stream().anyMatch(MethodPreset::usesFeatures) ? FeatureTargets.open(s, features, spec.commandLine().getErr()) : null;
     List<SimulationResult> results = run(s, presets, st, f, spec.commandLine().getErr(), null, out);
     SimulationReport.Files3 files = SimulationReport.files(out);

@@ -166,7 +166,7 @@ public final class GuiServer implements AutoCloseable {
       exports.close();
       throw new IllegalArgumentException("cannot serve on " + b.host + ":" + b.port + ": "
           + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
-          + (portTaken(e) ? " (another program, perhaps another app, listens there: choose another port, or port 0"
+          + (portTaken(e, b.address, b.host) ? " (another program, perhaps another app, listens there: choose another port, or port 0"
               + " for any free one)" : ""), e);
     }
     this.host = b.host;
@@ -316,16 +316,24 @@ public final class GuiServer implements AutoCloseable {
    * most {@code size}.
    */
   /**
-   * Whether starting failed because the address is in use ("Address already in use"), not
-   * because it cannot be bound at all ("Cannot assign requested address": not this machine's).
+   * Whether starting failed because the port is in use, not because the address cannot be bound
+   * at all (not this machine's): then a free port of the address can be bound. Decided by binding,
+   * not by the error's text (the C library's, which may be translated).
    */
-  private static boolean portTaken(Throwable e) {
+  private static boolean portTaken(Throwable e, InetAddress address, String host) {
+    boolean bind = false;
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.BindException && String.valueOf(t.getMessage()).contains("in use")) {
-        return true;
-      }
+      bind |= t instanceof java.net.BindException;
     }
-    return false;
+    if (!bind) {
+      return false;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.bind(new java.net.InetSocketAddress(address != null ? address : InetAddress.getByName(host), 0));
+      return true;
+    } catch (java.io.IOException notHere) {
+      return false;
+    }
   }
 
   private static RenderService.ViewSource previewSource(DefaultLabelSession s, int size, RenderSettings settings) {

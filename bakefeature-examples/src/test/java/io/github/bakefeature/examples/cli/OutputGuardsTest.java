@@ -138,7 +138,8 @@ class OutputGuardsTest {
     assertFalse(Files.exists(out));
     assertFalse(Files.exists(damaged.resolve("cache")), "no feature cache written");
     assertRejected(Cli.run("simulate", "--scene", damaged.toString(), "--methods", "snerf-freq", "--rounds", "1",
-        "--out", tmp.resolve("damaged-sim").toString()), victim.toString(), "corrupt or truncated image");
+        "--holdout-every", "2", "--out", tmp.resolve("damaged-sim").toString()), victim.toString(),
+        "corrupt or truncated image");
   }
 
   @Test
