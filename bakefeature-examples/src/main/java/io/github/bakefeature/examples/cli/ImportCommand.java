@@ -133,6 +133,10 @@ public final class ImportCommand implements Callable<Integer> {
           + (e.getReason() == null ? "" : " (" + e.getReason() + ")"), e);
     }
     SceneFolder written = SceneFolder.open(out);
+    // What `info` checks, said at once: a wrong assumed camera (e.g. Replica renders of another
+    // field of view) or pose convention imports without an error but shows here.
+    io.github.bakefeature.core.scene.PoseCheck poses = io.github.bakefeature.core.scene.PoseCheck.check(written);
+    poses.warning().ifPresent(w -> err.println("bakefeature import: warning: " + w));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("command", "import");
     m.put("format", importer.format());
@@ -155,6 +159,7 @@ public final class ImportCommand implements Callable<Integer> {
     }
     var b = written.bounds();
     m.put("bounds", List.of(b.minX(), b.minY(), b.minZ(), b.maxX(), b.maxY(), b.maxZ()));
+    m.put("pose_check", poses.toMap());
     System.out.println(JsonLines.toLine(m));
     System.out.flush();
     return 0;

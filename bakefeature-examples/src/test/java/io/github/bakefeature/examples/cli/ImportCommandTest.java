@@ -53,6 +53,28 @@ class ImportCommandTest {
   }
 
   @Test
+  void warnsWhenTheImportedPosesDisagreeWithTheDepthLikeInfoDoes() throws Exception {
+    // Before: Replica renders of another field of view than the assumed 90 degrees imported without
+    // a word; only `info` then reported the inconsistency.
+    for (int fov : new int[] {90, 60}) {
+      InMemoryScene room = AnalyticRoom.scene(6, 64, 48, fov);
+      Path in = tmp.resolve("replica-" + fov);
+      ForeignLayouts.writeReplica(room, in, new int[] {40, 5, 93, 17});
+      CliRun r = CliRun.run("import", "--format", "replica", "--in", in.toString(), "--out",
+          tmp.resolve("out-fov-" + fov).toString());
+      assertEquals(0, r.exitCode(), r.err());
+      JsonNode check = new ObjectMapper().readTree(r.outLines()[0]).get("pose_check");
+      if (fov == 90) {
+        assertEquals("ok", check.get("verdict").asText(), check.toString());
+        assertTrue(!r.err().contains("warning"), r.err());
+      } else {
+        assertTrue(!check.get("verdict").asText().equals("ok"), check.toString());
+        assertTrue(r.err().contains("bakefeature import: warning: depth of overlapping frames disagrees"), r.err());
+      }
+    }
+  }
+
+  @Test
   void importsTransformsSayingWhichLensDistortionItRemoved() throws Exception {
     InMemoryScene room = AnalyticRoom.scene(3, 24, 18, 90);
     ForeignLayouts.writeTransforms(room, tmp.resolve("ns-distorted"), 1e-3, 1, 3, new double[] {0.05, -0.01, 0, 0, 0});
