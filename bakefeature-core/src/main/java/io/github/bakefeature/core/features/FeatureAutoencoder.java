@@ -213,20 +213,40 @@ public final class FeatureAutoencoder {
   }
 
   /** The model as bytes (the file format of {@link #save}). */
+  /**
+   * CRC-32 of what maps features to codes (sizes, normalisation, weights), not of the fit's report
+   * (its wall time differs between two fits of bit-identical weights): equal for equal encoders.
+   */
+  public long weightsChecksum() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writeWeights(out);
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory write failed", e);
+    }
+    CRC32 crc = new CRC32();
+    crc.update(bytes.toByteArray());
+    return crc.getValue();
+  }
+
+  private void writeWeights(DataOutputStream out) throws IOException {
+    out.writeInt(m);
+    out.writeInt(hidden);
+    out.writeInt(d);
+    writeFloats(out, mean);
+    writeFloats(out, std);
+    for (float[] p : params) {
+      writeFloats(out, p);
+    }
+  }
+
   public byte[] toBytes() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
       out.writeInt(FILE_VERSION);
       out.writeUTF(trainerId);
-      out.writeInt(m);
-      out.writeInt(hidden);
-      out.writeInt(d);
-      writeFloats(out, mean);
-      writeFloats(out, std);
-      for (float[] p : params) {
-        writeFloats(out, p);
-      }
+      writeWeights(out);
       out.writeInt(report.steps());
       out.writeDouble(report.trainLoss());
       out.writeDouble(report.initialRelativeMse());

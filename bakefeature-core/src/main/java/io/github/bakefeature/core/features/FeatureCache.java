@@ -185,9 +185,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     this.status = status;
     this.seconds = seconds;
     this.warnings = List.copyOf(warnings);
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update(autoencoder.toBytes());
-    this.identity = "autoencoder " + m + "->" + d + " crc32 " + String.format("%08x", crc.getValue());
+    this.identity = "autoencoder " + m + "->" + d + " crc32 " + String.format("%08x", autoencoder.weightsChecksum());
   }
 
   /**

@@ -107,8 +107,9 @@ public final class SemanticField {
     if (classes <= config.classCount()) {
       return false;
     }
+    FieldConfig grown = config.withClassCount(classes); // validates the count before anything changes
     semantic = semantic.withOutputWidth(classes, config.seed() + 100 + classes);
-    config = config.withClassCount(classes);
+    config = grown;
     return true;
   }
 

@@ -49,6 +49,8 @@ public final class Checkpoint {
   private final SemanticFieldModel model;
   private final TrainerConfig trainerConfig;
   private final Adam[] adams;
+  /** Whether {@link #resume} handed the state to a trainer. */
+  private boolean resumed;
   private final String features;
 
   private Checkpoint(SemanticFieldModel model, TrainerConfig trainerConfig, Adam[] adams, String features) {
@@ -67,6 +69,7 @@ public final class Checkpoint {
     return features;
   }
 
+  /** The model (closed once {@link #resume} handed its state to a trainer). */
   public SemanticFieldModel model() {
     return model;
   }
@@ -267,17 +270,43 @@ public final class Checkpoint {
     }
   }
 
-  /** Trainer whose state comes from this checkpoint, continuing on {@code data}. */
-  public FieldTrainer resume(io.github.bakefeature.core.data.TrainingData data) throws IOException {
+  /**
+   * Trainer whose state comes from this checkpoint, continuing on {@code data}. The state is handed
+   * over, not copied (it is the size of the model and its optimiser moments): this checkpoint's
+   * {@link #model()} is closed then, as training would change it, and a second call throws. For a
+   * fixed model next to the trainer, take {@link FieldTrainer#snapshot()} or read the file again.
+   *
+   * @throws IOException if the checkpoint holds a model only (no optimiser state)
+   * @throws IllegalArgumentException if {@code data} does not fit the model (null, no feature
+   *     targets or targets of another dimension for a method with features)
+   * @throws IllegalStateException if this checkpoint already resumed a trainer
+   */
+  public synchronized FieldTrainer resume(io.github.bakefeature.core.data.TrainingData data) throws IOException {
     if (trainerConfig == null || adams == null) {
       throw new IOException("checkpoint holds a model only (no optimiser state); it cannot resume training");
     }
+    java.util.Objects.requireNonNull(data, "data");
+    if (resumed) {
+      throw new IllegalStateException("this checkpoint already resumed a trainer, which owns its state; read the"
+          + " file again to resume another");
+    }
     SemanticFieldModel m = model;
+    if (m.fieldConfig().method().usesFeatures() && (data.features() == null
+        || data.featureDimension() != m.featureDimension())) {
+      throw new IllegalArgumentException("the model of method " + m.method() + " was trained on " + m.featureDimension()
+          + "-channel feature targets, but the training data has " + (data.features() == null ? "none"
+          : data.featureDimension() + "-channel ones") + "; expected the feature cache the model was trained with");
+    }
+    resumed = true;
+    m.close();
     // An unknown count (an older checkpoint) resumes as "labelled": nothing is refused that used to work.
     long labelled = m.labelledSteps() < 0 ? m.step() : m.labelledSteps();
     // The model was read onto the CPU; training runs its grid on the selected device.
-    return new FieldTrainer(m.field().onSelectedDevice(), data, m.box(), trainerConfig, m.occupancy(), adams, m.step(),
-        labelled);
+    FieldTrainer t = new FieldTrainer(m.field().onSelectedDevice(), data, m.box(), trainerConfig, m.occupancy(), adams,
+        m.step(), labelled);
+    // Labels of classes the model has not met (a class added since) get their logits, as a new trainer would.
+    t.ensureClasses(data.labelledClassBound());
+    return t;
   }
 
   /** Writes a trainer's full state. */

@@ -92,11 +92,11 @@ public final class Training {
     private long seed;
 
     Builder(Scene scene) {
-      this.scene = scene;
+      this.scene = java.util.Objects.requireNonNull(scene, "scene");
     }
 
     public Builder optMethod(MethodPreset m) {
-      this.method = m;
+      this.method = java.util.Objects.requireNonNull(m, "method");
       return this;
     }
 
@@ -108,24 +108,25 @@ public final class Training {
 
     /** Scene frames to train on (default all). */
     public Builder optTrainingFrames(int[] f) {
-      this.frames = f.clone();
+      this.frames = java.util.Objects.requireNonNull(f, "training frames").clone();
       return this;
     }
 
     /** Semantic supervision (default {@link Labels#SCRIBBLES}). */
     public Builder optLabels(Labels l) {
-      this.labels = l;
+      // Not a silent default: anything but SCRIBBLES and NONE trains on the dense ground truth.
+      this.labels = java.util.Objects.requireNonNull(l, "labels");
       return this;
     }
 
     public Builder optTrainerConfig(TrainerConfig c) {
-      this.trainer = c;
+      this.trainer = java.util.Objects.requireNonNull(c, "trainer config");
       return this;
     }
 
     /** Adjusts the field architecture (e.g. a smaller hash table in tests). */
     public Builder optFieldOptions(UnaryOperator<FieldConfig.Builder> f) {
-      this.fieldOptions = f;
+      this.fieldOptions = java.util.Objects.requireNonNull(f, "field options");
       return this;
     }
 

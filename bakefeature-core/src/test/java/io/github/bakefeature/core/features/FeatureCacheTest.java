@@ -279,6 +279,21 @@ class FeatureCacheTest {
   }
 
   @Test
+  void aCacheRebuiltWithTheSameWeightsHasTheSameIdentity(@TempDir Path tmp) throws IOException {
+    // Before: the identity was a checksum of the autoencoder file, whose fit report holds the fit's
+    // wall time, so a deleted and rebuilt cache with bit-identical codes counted as other targets
+    // and a label session set its checkpoint aside.
+    SceneFolder scene = TestScenes.folder(tmp.resolve("scene"), 2, W, H);
+    TestScenes.Counting ex = new TestScenes.Counting(bank());
+    FeatureCache a = quick(scene, ex).build();
+    AtomicFiles.deleteRecursively(a.directory());
+    FeatureCache b = quick(SceneFolder.open(tmp.resolve("scene")), ex).build();
+    assertFalse(b.reused());
+    assertArrayEquals(a.encodedMap(1).data(), b.encodedMap(1).data(), "the fit is deterministic");
+    assertEquals(a.identity(), b.identity());
+  }
+
+  @Test
   void rebuildsInPlaceWhenAnImageChanges(@TempDir Path tmp) throws IOException {
     Path dir = tmp.resolve("scene");
     SceneFolder scene = TestScenes.folder(dir, 2, W, H);

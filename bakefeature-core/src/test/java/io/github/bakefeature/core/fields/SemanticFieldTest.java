@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -121,5 +122,19 @@ class SemanticFieldTest {
       m = Math.max(m, Math.abs(v));
     }
     return m;
+  }
+
+  @Test
+  void classCountsBeyondSixteenBitIdsAreRefusedAndGrowingLeavesTheFieldAsItWas() {
+    // Before: 40,000 classes were accepted and rendered ids wrapped to negative shorts.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FieldConfig.builder(MethodPreset.SNERF_FREQ).optClassCount(40_000).build());
+    assertTrue(e.getMessage().contains("class count must be in [1, 32768], found 40000"), e.getMessage());
+    SemanticField field = SemanticField.create(FieldConfig.builder(MethodPreset.SNERF_FREQ).optClassCount(3).build());
+    assertThrows(IllegalArgumentException.class, () -> field.growClasses(32_769));
+    assertEquals(3, field.classCount());
+    assertEquals(3, field.mlps()[4].outputWidth(), "the semantic layer did not grow either");
+    assertTrue(field.growClasses(32_768));
+    assertEquals(32_768, field.mlps()[4].outputWidth());
   }
 }

@@ -209,6 +209,36 @@ class FieldTrainerTest {
   }
 
   @Test
+  void resumeHandsTheStateOverOnceAndRefusesDataThatDoesNotFit() throws Exception {
+    // Before: the trainer trained the checkpoint's own model (an "immutable" model that changed
+    // under its holder), two resumes shared one field, and any data was taken (null, no features).
+    FieldTrainer a = trainer(MethodPreset.OURS, 3);
+    a.step();
+    Path ckpt = tmp.resolve("handover.ckpt");
+    Checkpoint.save(a, ckpt);
+    var data = trainer(MethodPreset.OURS, 3).data();
+
+    Checkpoint c = Checkpoint.read(ckpt);
+    SemanticFieldModel held = c.model();
+    FieldTrainer b = c.resume(data);
+    b.step();
+    io.github.bakefeature.api.scene.Frame f = scene.frame(0);
+    IllegalStateException closed = assertThrows(IllegalStateException.class,
+        () -> held.render(f.intrinsics(), f.pose(), EnumSet.of(RenderOutput.COLOUR)));
+    assertEquals("model is closed", closed.getMessage());
+    IllegalStateException twice = assertThrows(IllegalStateException.class, () -> c.resume(data));
+    assertTrue(twice.getMessage().contains("already resumed a trainer"), twice.getMessage());
+
+    assertThrows(NullPointerException.class, () -> Checkpoint.read(ckpt).resume(null));
+    var withoutFeatures = Training.builder(scene).optMethod(MethodPreset.SNERF_FREQ).optLabels(Training.Labels.GROUND_TRUTH)
+        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(64).build()).build().data();
+    Checkpoint other = Checkpoint.read(ckpt);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.resume(withoutFeatures));
+    assertTrue(e.getMessage().contains("but the training data has none"), e.getMessage());
+    other.model().newRenderer(); // a refused resume leaves the checkpoint's model open
+  }
+
+  @Test
   void aCheckpointCopiedInMemoryIsWrittenBitIdenticalToASaveAtThatStepWhateverTheTrainerDidSince() throws Exception {
     FieldTrainer a = trainer(MethodPreset.OURS, 3);
     for (int i = 0; i < 3; i++) {
