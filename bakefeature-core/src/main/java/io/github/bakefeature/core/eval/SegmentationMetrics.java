@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * Accumulates a confusion matrix over frames and reports intersection-over-union per class, mean
- * IoU and pixel accuracy. Ground-truth pixels that are {@link LabelImage#UNLABELLED} are ignored;
+ * IoU and pixel accuracy. Ground-truth pixels that are {@link LabelImage#UNLABELLED} are ignored
+ * (a ground-truth id of C or more is refused: ignoring it would inflate every score);
  * mean IoU averages over classes present in the ground truth or the predictions (a class absent
  * from both has no IoU). Not thread-safe.
  */
@@ -35,14 +36,24 @@ public final class SegmentationMetrics {
     add(predicted.labels(), truth.labels());
   }
 
-  /** Adds per-pixel predictions and ground truth of equal length. */
+  /**
+   * Adds per-pixel predictions and ground truth of equal length.
+   *
+   * @throws IllegalArgumentException if a ground-truth id is C or more (nothing is added then)
+   */
   public void add(short[] predicted, short[] truth) {
     if (predicted.length != truth.length) {
       throw new IllegalArgumentException("expected equal lengths, found " + predicted.length + " and " + truth.length);
     }
     for (int i = 0; i < truth.length; i++) {
+      if (truth[i] >= classes) {
+        throw new IllegalArgumentException("ground truth holds class id " + truth[i] + " at pixel " + i + "; expected ids"
+            + " in [0, " + classes + ") or unlabelled (count the classes of the ground truth too)");
+      }
+    }
+    for (int i = 0; i < truth.length; i++) {
       int t = truth[i];
-      if (t < 0 || t >= classes) {
+      if (t < 0) {
         continue;
       }
       int p = predicted[i];

@@ -136,7 +136,7 @@ public final class InMemoryScene implements Scene {
     }
 
     public Builder optClassNames(List<String> names) {
-      this.classNames = List.copyOf(names);
+      this.classNames = List.copyOf(Objects.requireNonNull(names, "class names"));
       return this;
     }
 
@@ -146,8 +146,10 @@ public final class InMemoryScene implements Scene {
     }
 
     /**
-     * @throws IllegalArgumentException if there are no frames, sizes differ, or no bounds were
-     *     given and none can be computed
+     * @throws IllegalArgumentException if there are no frames, sizes differ, a label is not below
+     *     the number of class names given, or no bounds were given and none can be computed. Labels
+     *     without class names get names {@code "class k"} for every id up to the largest (as a
+     *     scene folder's {@code n_classes} without names does).
      */
     public InMemoryScene build() {
       if (frames.isEmpty()) {
@@ -161,6 +163,31 @@ public final class InMemoryScene implements Scene {
               + h + ", frame " + f.index() + " is " + f.intrinsics().width() + "x" + f.intrinsics().height());
         }
       }
+      List<String> names = classNames;
+      int maxLabel = -1;
+      for (Frame f : frames) {
+        for (String kind : new String[] {"ground truth", "scribbles"}) {
+          int m;
+          try {
+            m = (kind.equals("scribbles") ? f.scribbles() : f.groundTruth()).map(LabelImage::maxLabel).orElse(-1);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // in-memory frames never do I/O
+          }
+          if (!classNames.isEmpty() && m >= classNames.size()) {
+            throw new IllegalArgumentException("frame " + f.index() + ": " + kind + " hold class id " + m
+                + ", but the scene names " + classNames.size() + " classes; expected ids below " + classNames.size()
+                + " (or unlabelled)");
+          }
+          maxLabel = Math.max(maxLabel, m);
+        }
+      }
+      if (names.isEmpty() && maxLabel >= 0) {
+        List<String> generated = new ArrayList<>();
+        for (int c = 0; c <= maxLabel; c++) {
+          generated.add("class " + c);
+        }
+        names = List.copyOf(generated);
+      }
       Aabb b;
       try {
         b = bounds != null ? bounds : SceneBounds.fromFrames(frames);
@@ -168,7 +195,7 @@ public final class InMemoryScene implements Scene {
         // In-memory frames never do I/O.
         throw new java.io.UncheckedIOException(e);
       }
-      return new InMemoryScene(new ArrayList<>(frames), b, classNames, directory);
+      return new InMemoryScene(new ArrayList<>(frames), b, names, directory);
     }
   }
 }

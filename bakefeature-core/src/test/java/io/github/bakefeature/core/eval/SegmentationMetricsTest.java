@@ -46,4 +46,17 @@ class SegmentationMetricsTest {
         () -> m.add(LabelImage.unlabelled(2, 2), LabelImage.unlabelled(3, 2)));
     assertTrue(e.getMessage().contains("2x2") && e.getMessage().contains("3x2"), e.getMessage());
   }
+
+  @Test
+  void refusesGroundTruthIdsBeyondTheClassCountInsteadOfIgnoringThem() {
+    // Before: truth {0, 5, 5, 5} with 2 classes scored 1 pixel, mIoU 1.0 and accuracy 1.0.
+    SegmentationMetrics m = new SegmentationMetrics(2);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> m.add(new short[] {0, 0, 0, 0}, new short[] {0, 5, 5, 5}));
+    assertTrue(e.getMessage().contains("ground truth holds class id 5 at pixel 1; expected ids in [0, 2)"),
+        e.getMessage());
+    assertEquals(0, m.count(0, 0), "nothing of the refused frame was added");
+    m.add(new short[] {0, 1}, new short[] {LabelImage.UNLABELLED, 1});
+    assertEquals(1.0, m.pixelAccuracy(), 1e-12);
+  }
 }
