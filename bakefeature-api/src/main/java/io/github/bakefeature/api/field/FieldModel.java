@@ -85,7 +85,8 @@ public interface FieldModel extends AutoCloseable {
 
   /**
    * Queries density and class probabilities at {@code count} world points ({@code [count, 3]},
-   * metres).
+   * metres). Points outside the model's {@link #bounds()} (and non-finite ones) are empty space:
+   * density 0 and every class equally likely.
    */
   PointQuery query(float[] points, int count);
 

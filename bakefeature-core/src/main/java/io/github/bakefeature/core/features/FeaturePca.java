@@ -37,7 +37,10 @@ public final class FeaturePca {
 
   /**
    * Fits on up to {@code maxSamples} cells drawn evenly (seeded) from {@code maps}, which must all
-   * have the same dimension.
+   * have the same dimension. Cells with a non-finite value are left out (one NaN would make every
+   * component NaN and every pixel grey).
+   *
+   * @throws IllegalArgumentException if fewer than 2 finite cells remain
    */
   public static FeaturePca fit(List<FeatureMap> maps, int maxSamples, long seed) {
     if (maps == null || maps.isEmpty()) {
@@ -48,20 +51,38 @@ public final class FeaturePca {
     }
     int m = maps.get(0).dimension();
     int per = Math.max(1, maxSamples / maps.size());
-    float[] samples = new float[Math.multiplyExact(per * maps.size(), m)];
-    int n = 0;
-    SplittableRandom rnd = new SplittableRandom(seed);
+    long capacity = 0; // what the maps hold, not what was asked for: a huge maxSamples allocates nothing more
     for (FeatureMap map : maps) {
       if (map.dimension() != m) {
         throw new IllegalArgumentException("all feature maps must have dimension " + m + ", found " + map.dimension());
       }
+      capacity += Math.min(per, map.width() * map.height());
+    }
+    if (capacity * m > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("expected at most " + (Integer.MAX_VALUE - 8) / m + " samples of dimension " + m
+          + ", found " + capacity + " (lower maxSamples)");
+    }
+    float[] samples = new float[(int) (capacity * m)];
+    int n = 0;
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (FeatureMap map : maps) {
       int cells = map.width() * map.height();
       int take = Math.min(per, cells);
+      float[] data = map.data();
       for (int k = 0; k < take; k++) {
         int cell = cells <= per ? k : rnd.nextInt(cells);
-        System.arraycopy(map.data(), cell * m, samples, n * m, m);
-        n++;
+        boolean finite = true;
+        for (int c = 0; c < m && finite; c++) {
+          finite = Float.isFinite(data[cell * m + c]);
+        }
+        if (finite) {
+          System.arraycopy(data, cell * m, samples, n * m, m);
+          n++;
+        }
       }
+    }
+    if (n < 2) {
+      throw new IllegalArgumentException("need at least 2 feature cells with finite values to fit a PCA, found " + n);
     }
     return fit(samples, n, m);
   }
@@ -71,6 +92,12 @@ public final class FeaturePca {
     if (dim < 1 || count < 2 || samples == null || samples.length < (long) count * dim) {
       throw new IllegalArgumentException("need at least 2 samples of dimension >= 1 in an array of count x dim values, found "
           + count + " x " + dim + (samples == null ? " (null)" : " in " + samples.length));
+    }
+    for (int i = 0; i < count * dim; i++) {
+      if (!Float.isFinite(samples[i])) {
+        throw new IllegalArgumentException("expected finite feature values, found " + samples[i] + " in sample "
+            + i / dim + ", channel " + i % dim);
+      }
     }
     double[] mu = new double[dim];
     for (int i = 0; i < count; i++) {

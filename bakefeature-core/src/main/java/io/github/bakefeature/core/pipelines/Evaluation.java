@@ -48,6 +48,9 @@ public record Evaluation(int frames, double psnr, double depthMae, double depthM
   public static Evaluation of(FieldModel model, Scene scene, int[] frameIndices, boolean measuredDepth,
                               ProgressListener progress) throws IOException {
     java.util.Objects.requireNonNull(progress, "progress");
+    if (frameIndices.length == 0) {
+      throw new IllegalArgumentException("expected at least one frame to evaluate, found none");
+    }
     progress.progress(PROGRESS_STAGE, 0, frameIndices.length);
     int measured = 0;
     double psnrSum = 0;
@@ -100,13 +103,26 @@ public record Evaluation(int frames, double psnr, double depthMae, double depthM
         anyGt ? seg.pixelAccuracy() : Double.NaN);
   }
 
-  /** Every {@code every}-th frame starting at {@code offset}: the held-out split. */
+  /**
+   * Every {@code every}-th frame starting at {@code offset}: the held-out split.
+   *
+   * @throws IllegalArgumentException unless {@code every >= 1} and {@code 0 <= offset < every}
+   */
   public static int[] heldOut(int frames, int every, int offset) {
+    checkSplit(every, offset);
     return java.util.stream.IntStream.range(0, frames).filter(i -> i % every == offset).toArray();
   }
 
   /** The complement of {@link #heldOut}: the training split. */
   public static int[] training(int frames, int every, int offset) {
+    checkSplit(every, offset);
     return java.util.stream.IntStream.range(0, frames).filter(i -> i % every != offset).toArray();
+  }
+
+  private static void checkSplit(int every, int offset) {
+    if (every < 1 || offset < 0 || offset >= every) {
+      throw new IllegalArgumentException("expected a hold-out interval >= 1 and an offset in [0, interval), found"
+          + " interval " + every + " and offset " + offset);
+    }
   }
 }

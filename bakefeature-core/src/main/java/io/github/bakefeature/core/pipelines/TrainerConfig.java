@@ -33,6 +33,25 @@ public record TrainerConfig(
    */
   public static final int MAX_RAYS_PER_BATCH = 1 << 16;
 
+  /**
+   * The builder's checks, also for the canonical constructor (code that calls it directly, and
+   * settings read back from a checkpoint): a zero batch or a NaN learning rate would otherwise
+   * surface as a "diverged" step with parameters already ruined.
+   *
+   * @throws IllegalArgumentException naming the first setting out of range
+   */
+  public TrainerConfig {
+    new Builder().optRaysPerBatch(raysPerBatch).optUniformSamples(uniformSamples).optSurfaceSamples(surfaceSamples)
+        .optSurfaceBand(surfaceBand).optLearningRate(learningRate).optGridLearningRate(gridLearningRate)
+        .optDecay(decaySteps, decayFactor).optLossWeights(rgbWeight, depthWeight, semanticWeight, featureWeight)
+        .optFreeSpaceWeight(freeSpaceWeight).optOccupancy(occupancyResolution, occupancyUpdateEvery)
+        .checkSamples();
+    Builder.check("Adam beta1", beta1, 0f, Math.nextDown(1f), true); // 1 would divide by 1 - beta^t = 0
+    Builder.check("Adam beta2", beta2, 0f, Math.nextDown(1f), true);
+    Builder.check("Adam epsilon", epsilon, 0f, 1f, false);
+    Builder.check("least learning-rate fraction", minLearningRateFraction, 0f, 1f, true);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -177,11 +196,15 @@ public record TrainerConfig(
       return v;
     }
 
-    public TrainerConfig build() {
+    private void checkSamples() {
       if (uniformSamples + surfaceSamples < 1) {
         throw new IllegalArgumentException("expected at least one sample per ray, found " + uniformSamples
             + " uniform + " + surfaceSamples + " around the depth");
       }
+    }
+
+    public TrainerConfig build() {
+      checkSamples();
       return new TrainerConfig(raysPerBatch, uniformSamples, surfaceSamples, surfaceBand, learningRate,
           gridLearningRate, beta1, beta2, epsilon, decaySteps, decayFactor, minLearningRateFraction, rgbWeight,
           depthWeight, semanticWeight, featureWeight, freeSpaceWeight, occupancyResolution, occupancyUpdateEvery, seed);

@@ -414,7 +414,10 @@ public final class FieldRenderer {
     }
   }
 
-  /** Density and class probabilities at world points {@code [count, 3]}. */
+  /**
+   * Density and class probabilities at world points {@code [count, 3]}; a point outside the box
+   * (or not finite) is empty space: density 0 and every class 1/C.
+   */
   public static PointQuery query(SemanticField field, SceneBox box, float[] worldPoints, int count) {
     float[] unit = new float[count * 3];
     for (int i = 0; i < count; i++) {
@@ -435,6 +438,18 @@ public final class FieldRenderer {
         NDArray geo = b.geo(hOut);
         NDArray f = field.featureDimension() > 0 ? b.feature(geo) : null;
         System.arraycopy(b.logits(geo, f).softmax(1).toFloatArray(), 0, probs, first * c, n * c);
+      }
+    }
+    // Outside the box the field is undefined (the encoding clamps to the box's faces): empty space,
+    // as rendering treats it, with no class preferred.
+    io.github.bakefeature.api.scene.Aabb a = box.aabb();
+    for (int i = 0; i < count; i++) {
+      float x = worldPoints[3 * i];
+      float y = worldPoints[3 * i + 1];
+      float z = worldPoints[3 * i + 2];
+      if (!(x >= a.minX() && x <= a.maxX() && y >= a.minY() && y <= a.maxY() && z >= a.minZ() && z <= a.maxZ())) {
+        density[i] = 0f;
+        Arrays.fill(probs, i * c, (i + 1) * c, 1f / c);
       }
     }
     return new PointQuery(count, density, probs, c, null);

@@ -121,4 +121,26 @@ class FeaturePcaTest {
     assertThrows(IllegalArgumentException.class,
         () -> FeaturePca.fit(List.of(map(7), new FeatureMap(2, 2, 3, new float[12])), 100, 0));
   }
+
+  @Test
+  void leavesOutNonFiniteCellsAndSizesItsBufferByTheMapsNotTheRequest() {
+    // Before: one NaN made every component NaN (every pixel grey 128), Integer.MAX_VALUE samples
+    // threw "integer overflow" and 10^8 samples of 4x4 cells allocated 2 GB.
+    FeatureMap clean = map(1);
+    float[] dirty = clean.data().clone();
+    dirty[7] = Float.NaN;
+    dirty[6 * 33] = Float.POSITIVE_INFINITY;
+    FeaturePca pca = FeaturePca.fit(List.of(new FeatureMap(20, 10, 6, dirty)), 600, 0);
+    RgbImage rgb = pca.toRgb(clean);
+    boolean allGrey = true;
+    for (byte b : rgb.pixels()) {
+      allGrey &= (b & 0xFF) == 128;
+    }
+    assertTrue(!allGrey, "finite components");
+    FeaturePca.fit(List.of(clean), Integer.MAX_VALUE, 0);
+    FeaturePca.fit(List.of(clean), 100_000_000, 0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FeaturePca.fit(new float[] {0, 1, Float.NaN, 3}, 2, 2));
+    assertTrue(e.getMessage().contains("found NaN in sample 1, channel 0"), e.getMessage());
+  }
 }

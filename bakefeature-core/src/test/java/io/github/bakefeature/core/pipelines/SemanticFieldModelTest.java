@@ -51,4 +51,21 @@ class SemanticFieldModelTest {
     CameraIntrinsics k = CameraIntrinsics.fromHorizontalFov(16, 12, 60);
     assertEquals(16 * 12, model().render(k, Pose.identity(), EnumSet.of(RenderOutput.CLASSES)).classes().length);
   }
+
+  @Test
+  void queriesOutsideTheBoxAreEmptySpaceWithNoClassPreferred() {
+    // Before: a point 100 m outside the box returned the box face's density and classes (the
+    // encoding clamps), and a NaN point returned NaN.
+    FieldModel m = model();
+    float[] pts = {0, 0, 0, 100, 0, 0, Float.NaN, 0, 0, 1, 1, 1};
+    io.github.bakefeature.api.field.PointQuery q = m.query(pts, 4);
+    assertTrue(q.density()[0] > 0f, "inside: the field's density");
+    for (int i : new int[] {1, 2}) {
+      assertEquals(0f, q.density()[i], "point " + i);
+      for (int c = 0; c < 3; c++) {
+        assertEquals(1f / 3, q.classProbabilities()[i * 3 + c], 1e-7, "point " + i + " class " + c);
+      }
+    }
+    assertTrue(q.density()[3] > 0f, "a corner of the box is inside");
+  }
 }

@@ -33,4 +33,29 @@ class TrainerConfigTest {
     assertEquals(0f, c.rgbWeight());
     assertEquals(0, c.occupancyUpdateEvery());
   }
+
+  @Test
+  void theCanonicalConstructorChecksLikeTheBuilder() {
+    // Before: new TrainerConfig(0, ...) built, and its first step reported a divergence ("lower the
+    // learning rate"); a NaN learning rate ruined the parameters in step 0.
+    TrainerConfig d = TrainerConfig.builder().build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainerConfig(0,
+        d.uniformSamples(), d.surfaceSamples(), d.surfaceBand(), d.learningRate(), d.gridLearningRate(), d.beta1(),
+        d.beta2(), d.epsilon(), d.decaySteps(), d.decayFactor(), d.minLearningRateFraction(), d.rgbWeight(),
+        d.depthWeight(), d.semanticWeight(), d.featureWeight(), d.freeSpaceWeight(), d.occupancyResolution(),
+        d.occupancyUpdateEvery(), d.seed()));
+    assertTrue(e.getMessage().startsWith("rays per batch must be in [2, 65536]"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new TrainerConfig(d.raysPerBatch(),
+        d.uniformSamples(), d.surfaceSamples(), d.surfaceBand(), Float.NaN, d.gridLearningRate(), d.beta1(),
+        d.beta2(), d.epsilon(), d.decaySteps(), d.decayFactor(), d.minLearningRateFraction(), d.rgbWeight(),
+        d.depthWeight(), d.semanticWeight(), d.featureWeight(), d.freeSpaceWeight(), d.occupancyResolution(),
+        d.occupancyUpdateEvery(), d.seed()));
+    assertEquals("expected the learning rate in (0.0, 10.0], found NaN", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new TrainerConfig(d.raysPerBatch(),
+        d.uniformSamples(), d.surfaceSamples(), d.surfaceBand(), d.learningRate(), d.gridLearningRate(), 1f,
+        d.beta2(), d.epsilon(), d.decaySteps(), d.decayFactor(), d.minLearningRateFraction(), d.rgbWeight(),
+        d.depthWeight(), d.semanticWeight(), d.featureWeight(), d.freeSpaceWeight(), d.occupancyResolution(),
+        d.occupancyUpdateEvery(), d.seed()));
+    assertTrue(e.getMessage().contains("Adam beta1"), e.getMessage());
+  }
 }
