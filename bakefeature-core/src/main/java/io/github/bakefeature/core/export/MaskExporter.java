@@ -205,7 +205,7 @@ public final class MaskExporter {
 
     /** Names and colours of the classes (default: the scene's names, default palette). */
     public Builder optClasses(List<SemanticClass> c) {
-      this.classes = List.copyOf(c);
+      this.classes = List.copyOf(java.util.Objects.requireNonNull(c, "classes"));
       return this;
     }
 
@@ -220,7 +220,7 @@ public final class MaskExporter {
 
     /** Neighbourhood of the clean-up (default 4-connected). */
     public Builder optConnectivity(ConnectedComponents.Connectivity c) {
-      this.connectivity = c;
+      this.connectivity = java.util.Objects.requireNonNull(c, "connectivity");
       return this;
     }
 

@@ -462,7 +462,7 @@ public final class PointCloudExporter {
 
     /** Class names and colours for the PLY comments (default: the scene's names, default palette). */
     public Builder optClasses(List<SemanticClass> c) {
-      this.classes = List.copyOf(c);
+      this.classes = List.copyOf(java.util.Objects.requireNonNull(c, "classes"));
       return this;
     }
 

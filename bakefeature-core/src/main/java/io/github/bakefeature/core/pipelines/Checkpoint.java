@@ -137,6 +137,7 @@ public final class Checkpoint {
 
   /** Reads and verifies a checkpoint. */
   public static Checkpoint read(Path file) throws IOException {
+    java.util.Objects.requireNonNull(file, "checkpoint file");
     if (!Files.isRegularFile(file)) {
       throw new CheckpointException(file, Files.isDirectory(file) ? "expected a checkpoint file, found a folder"
           : "checkpoint file does not exist");
