@@ -14,6 +14,14 @@ import java.util.regex.Pattern;
 public final class ErrorText {
   private static final Pattern SOURCE = Pattern.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)|\\s*\\[Source:[^\\]]*\\]");
 
+  /**
+   * Jackson's advice to its programmers, which names its Java API ("enable
+   * `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", "from
+   * `StreamReadConstraints.getMaxNestingDepth()`", "Feature 'ALLOW_COMMENTS' not enabled").
+   */
+  private static final Pattern JACKSON_API = Pattern.compile(
+      ":?\\s*enable `[^`]*` to allow|,\\s*from `[^`]*`|\\s*\\(not recognized as one since Feature '[^']*' not enabled for parser\\)");
+
   private static final Pattern CLASS_PREFIX = Pattern.compile("^([a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ");
 
   private ErrorText() {}
@@ -24,6 +32,7 @@ public final class ErrorText {
       return reason(e).lines().findFirst().orElse("");
     }
     String reason = SOURCE.matcher(String.valueOf(j.getOriginalMessage())).replaceAll("");
+    reason = JACKSON_API.matcher(reason).replaceAll("");
     reason = reason.lines().findFirst().orElse("").strip();
     JsonLocation at = j.getLocation();
     return at == null || at.getLineNr() < 0 ? reason : reason + " at line " + at.getLineNr() + ", column " + at.getColumnNr();

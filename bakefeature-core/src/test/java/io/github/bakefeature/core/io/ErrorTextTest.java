@@ -2,6 +2,7 @@ package io.github.bakefeature.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,20 @@ class ErrorTextTest {
     e = assertThrows(JsonProcessingException.class, () -> JSON.readTree("{\"a\": x}"));
     assertEquals("Unrecognized token 'x': was expecting (JSON String, Number, Array, Object or token 'null', 'true' "
         + "or 'false') at line 1, column 8", ErrorText.describe(e));
+  }
+
+  @Test
+  void parseErrorsLeaveOutJacksonsAdviceToProgrammers() throws Exception {
+    // Before: "... enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow" reached the app's page.
+    com.fasterxml.jackson.databind.ObjectMapper strict = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String json : new String[] {"{\"a\":+1}", "{\"a\":NaN}", "{\"a\":Infinity}", "/*c*/{}",
+        "[".repeat(1100), "{\"a\":" + "1".repeat(5000) + "}"}) {
+      JsonProcessingException e = assertThrows(JsonProcessingException.class, () -> strict.readTree(json));
+      String d = ErrorText.describe(e);
+      assertTrue(!d.contains("`") && !d.contains("Feature") && !d.contains("JsonReadFeature")
+          && !d.contains("StreamReadConstraints"), json.substring(0, Math.min(20, json.length())) + ": " + d);
+      assertTrue(!d.isBlank(), json.substring(0, Math.min(20, json.length())));
+    }
   }
 
   @Test

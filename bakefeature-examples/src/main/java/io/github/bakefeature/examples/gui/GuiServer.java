@@ -77,6 +77,15 @@ public final class GuiServer implements AutoCloseable {
   private final String urlHost;
   private final int port;
   private volatile boolean closed;
+  /**
+   * Requests admitted and not yet answered, and whether the server is stopping: {@link #close()}
+   * refuses new requests, lets these finish, then stops Jetty, so no change is applied without its
+   * answer reaching the page (a page that retries an unanswered undo would undo twice).
+   */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean stopping;
+  /** Longest {@link #close()} waits for requests in flight (a preview render takes about a second). */
+  private static final long DRAIN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
   private GuiServer(Builder b) {
     this.session = b.session;
@@ -130,6 +139,29 @@ public final class GuiServer implements AutoCloseable {
       // Requests Jetty refuses itself (a malformed path or header) get a JSON error with the
       // security headers too, not Jetty's HTML page.
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      cfg.jetty.modifyServletContextHandler(h -> {
+        h.setErrorHandler(new JsonErrorHandler());
+        // Around every request, static files included (Javalin's after-handlers do not run for
+        // all of them): counted before the check, so close() either sees the request or the
+        // request sees close(); uncounted once the servlet has answered.
+        h.addFilter(new org.eclipse.jetty.servlet.FilterHolder((jakarta.servlet.Filter) (req, res, chain) -> {
+          inFlight.incrementAndGet();
+          try {
+            if (stopping) {
+              jakarta.servlet.http.HttpServletResponse r = (jakarta.servlet.http.HttpServletResponse) res;
+              Api.securityHeaders(r::setHeader);
+              r.setStatus(503);
+              r.setContentType("application/json");
+              r.getOutputStream().write(Json.write(Json.error("the app is stopping; nothing was applied", null))
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              return;
+            }
+            chain.doFilter(req, res);
+          } finally {
+            inFlight.decrementAndGet();
+          }
+        }), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+      });
       cfg.staticFiles.add(sf -> {
         sf.hostedPath = "/";
         sf.directory = STATIC;
@@ -248,15 +280,32 @@ public final class GuiServer implements AutoCloseable {
     return hub.clientCount();
   }
 
-  /** Stops serving (pages see the connection drop); the session stays open. Idempotent. */
+  /**
+   * Stops serving (pages see the connection drop); the session stays open. Idempotent. Requests
+   * already admitted are answered first (up to 10 s); new ones get a 503 meanwhile.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    stopping = true;
+    long deadline = System.nanoTime() + DRAIN_NANOS;
+    boolean interrupted = false;
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        interrupted = true; // stop anyway, and keep the interrupt for the caller
+        break;
+      }
+    }
     session.removeListener(hub);
     app.stop();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
     hub.close();
     renders.close();
     exports.close();

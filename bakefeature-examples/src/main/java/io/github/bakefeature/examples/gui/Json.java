@@ -42,11 +42,21 @@ final class Json {
    * JSON, a field named twice in one object, and anything after the value.
    */
   static JsonNode parse(byte[] bytes) throws MalformedException {
-    try (JsonParser p = MAPPER.createParser(bytes)) {
-      return parse(p);
-    } catch (IOException e) {
-      throw new MalformedException(describe(e));
+    // Decoded here, strictly: given bytes, Jackson would guess UTF-16 or UTF-32 from the first ones
+    // and accept what the API documents as UTF-8 only.
+    String text;
+    try {
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new MalformedException("expected a JSON body in UTF-8, found bytes that are not UTF-8");
     }
+    if (text.indexOf('\u0000') >= 0) {
+      throw new MalformedException("expected a JSON body in UTF-8, found NUL characters (UTF-16 or UTF-32?)");
+    }
+    return parse(text);
   }
 
   /** As {@link #parse(byte[])} for a text (a WebSocket message). */

@@ -25,4 +25,26 @@ final class JsonErrorHandler extends ErrorHandler {
     }
     return ByteBuffer.wrap(Json.write(Json.error(message, null)).getBytes(StandardCharsets.UTF_8));
   }
+
+  /**
+   * Errors the servlet answers itself, outside the app's routes (a WebSocket upgrade to a path
+   * without a WebSocket, a refused upgrade): the same JSON with the security headers, not Jetty's
+   * HTML page naming the servlet's class. The status's standard reason only: Jetty's message may
+   * name internals.
+   */
+  @Override
+  protected void generateAcceptableResponse(org.eclipse.jetty.server.Request baseRequest,
+                                            jakarta.servlet.http.HttpServletRequest request,
+                                            jakarta.servlet.http.HttpServletResponse response, int code, String message)
+      throws java.io.IOException {
+    Api.securityHeaders(response::setHeader);
+    response.setHeader(HttpHeader.CACHE_CONTROL.asString(), "no-store");
+    response.setContentType("application/json");
+    String reason = org.eclipse.jetty.http.HttpStatus.getMessage(code);
+    byte[] body = Json.write(Json.error("HTTP " + code + ": " + (reason == null ? "refused" : reason.toLowerCase(
+        java.util.Locale.ROOT)), null)).getBytes(StandardCharsets.UTF_8);
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+    baseRequest.setHandled(true);
+  }
 }

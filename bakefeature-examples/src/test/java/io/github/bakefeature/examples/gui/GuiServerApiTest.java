@@ -642,6 +642,57 @@ class GuiServerApiTest {
   }
 
   @Test
+  void closingAppliesNoChangeWithoutAnsweringIt() throws Exception {
+    // Before: close() stopped Jetty under requests that were committing their change, so the
+    // change was saved but its answer never came (the page showed "cannot reach the app server",
+    // and a page retrying an unanswered undo would undo twice). Each request paints its own spot
+    // of its writer's frame: after close, a spot is painted exactly when its request got a 200.
+    GuiFixture f = start();
+    int writers = 4;
+    int spots = 108; // 12 x 9 spots 4 pixels apart on the 48x36 frames
+    boolean[][] acknowledged = new boolean[writers][spots];
+    java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+    Thread[] threads = new Thread[writers];
+    try {
+      for (int t = 0; t < writers; t++) {
+        int frame = t;
+        threads[t] = new Thread(() -> {
+          for (int i = 0; i < spots; i++) {
+            try {
+              GuiFixture.Response r = f.post("/api/frames/" + frame + "/strokes", stroke("paint", 1, 1,
+                  2 + 4 * (i % 12), 2 + 4 * (i / 12)));
+              acknowledged[frame][i] = r.status() == 200;
+              answered.incrementAndGet();
+            } catch (java.io.IOException e) {
+              return; // no answer: the server stopped (checked below: nothing was applied)
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        });
+        threads[t].start();
+      }
+      while (answered.get() < 20) {
+        Thread.sleep(2);
+      }
+      f.server.close();
+      for (Thread w : threads) {
+        w.join(60_000);
+      }
+      for (int t = 0; t < writers; t++) {
+        io.github.bakefeature.api.scene.LabelImage l = f.session.scribbles(t);
+        for (int i = 0; i < spots; i++) {
+          boolean painted = l.get(2 + 4 * (i % 12), 2 + 4 * (i / 12)) == 1;
+          assertEquals(acknowledged[t][i], painted, "frame " + t + " spot " + i + ": painted " + painted
+              + " but acknowledged " + acknowledged[t][i]);
+        }
+      }
+    } finally {
+      f.close();
+    }
+  }
+
+  @Test
   void closingTheServerStopsListeningAndLeavesTheSessionUsable() throws Exception {
     GuiFixture f = start();
     try {

@@ -409,6 +409,36 @@ class GuiServerHardeningTest {
   }
 
   @Test
+  void upgradesOutsideTheWebSocketAndNonUtf8BodiesGetTheApisJsonErrors() throws Exception {
+    // Before: a WebSocket upgrade to another path than /ws got Jetty's HTML error page naming the
+    // servlet's class, and a body in UTF-16 or UTF-32 was guessed and applied.
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
+      int port = f.server.port();
+      String good = "127.0.0.1:" + port;
+      for (String path : new String[] {"/api/state", "/nothing"}) {
+        RawHttp.Answer a = RawHttp.send(port, "GET " + path + " HTTP/1.1\nHost: " + good + "\nUpgrade: websocket"
+            + "\nConnection: Upgrade\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\nSec-WebSocket-Version: 13", "");
+        assertNotEquals(101, a.status(), a.toString());
+        assertTrue(a.header("Content-Type").startsWith("application/json"), a.toString());
+        assertNotNull(a.json().get("error"), a.toString());
+        assertTrue(!a.body().contains("Servlet") && !a.body().contains("javalin"), a.toString());
+        assertEquals("nosniff", a.header("X-Content-Type-Options"), a.toString());
+      }
+      String stroke = "{\"kind\":\"paint\",\"classId\":1,\"radius\":2,\"points\":[5,5]}";
+      for (java.nio.charset.Charset cs : new java.nio.charset.Charset[] {java.nio.charset.StandardCharsets.UTF_16LE,
+          java.nio.charset.StandardCharsets.UTF_16BE, java.nio.charset.Charset.forName("UTF-32")}) {
+        GuiFixture.Response r = f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/frames/0/strokes"))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(stroke.getBytes(cs))));
+        assertEquals(400, r.status(), cs + ": " + r.text());
+        assertTrue(r.json().get("error").asText().contains("expected a JSON body in UTF-8"), r.text());
+      }
+      assertEquals(0, f.session.store().historySize(), "nothing was applied");
+      assertEquals(200, f.post("/api/frames/0/strokes", stroke).status(), "UTF-8 is");
+    }
+  }
+
+  @Test
   void refusesSubresourceRequestsFromOtherPagesButNotLinksOrPortForwarding() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
       int port = f.server.port();
