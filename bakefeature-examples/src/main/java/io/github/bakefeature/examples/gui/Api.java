@@ -84,7 +84,7 @@ final class Api {
 
   void register(Javalin app) {
     app.before(this::guard);
-    app.wsBeforeUpgrade(this::guard);
+    app.wsBeforeUpgrade(this::guardUpgrade);
     // After routing, so it sees what Javalin matched (a path with a trailing slash reaches the same
     // handler as without); another method on a known path stays a 405 and an unknown path a 404,
     // whatever the content type: neither changes anything.
@@ -520,6 +520,32 @@ final class Api {
   private static void json(Context ctx, JsonNode node) {
     ctx.header("Cache-Control", "no-store");
     ctx.contentType(JSON).result(Json.write(node));
+  }
+
+  /**
+   * {@link #guard} for a WebSocket upgrade. Javalin sends a refused upgrade's status without the
+   * result the exception handler sets, so the JSON error is written here, as for every other refusal.
+   */
+  private void guardUpgrade(Context ctx) {
+    try {
+      guard(ctx);
+    } catch (ApiException e) {
+      jakarta.servlet.http.HttpServletResponse res = ctx.res();
+      if (!res.isCommitted()) {
+        res.setStatus(e.status());
+        res.setHeader("Cache-Control", "no-store");
+        res.setContentType(JSON);
+        byte[] body = Json.write(Json.error(e.getMessage(), e.field())).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        res.setContentLength(body.length);
+        try {
+          res.getOutputStream().write(body);
+          res.flushBuffer();
+        } catch (java.io.IOException gone) {
+          // the client went away; the upgrade is refused all the same
+        }
+      }
+      throw e;
+    }
   }
 
   static void error(Context ctx, int status, String message, String field) {

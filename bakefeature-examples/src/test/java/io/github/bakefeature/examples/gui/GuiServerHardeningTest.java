@@ -403,6 +403,8 @@ class GuiServerHardeningTest {
       RawHttp.Answer ws = RawHttp.send(port, "GET /ws HTTP/1.1\nHost: " + good + "\nOrigin: " + origin + "\nOrigin: http://evil.example"
           + "\nUpgrade: websocket\nConnection: Upgrade\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\nSec-WebSocket-Version: 13", "");
       assertEquals(403, ws.status(), ws.toString());
+      assertTrue(ws.header("Content-Type") != null && ws.header("Content-Type").startsWith("application/json")
+          && ws.json().get("error") != null, "a JSON error, as for every other refusal: " + ws);
       assertEquals(0, f.server.clientCount());
       assertNotEquals(101, ws.status());
     }
