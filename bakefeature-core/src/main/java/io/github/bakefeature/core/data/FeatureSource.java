@@ -42,4 +42,12 @@ public interface FeatureSource {
   default String identity() {
     return null;
   }
+
+  /**
+   * Whether {@code recorded} (an {@link #identity()} a checkpoint stored) names these targets; by
+   * default equality with {@link #identity()}.
+   */
+  default boolean isIdentity(String recorded) {
+    return recorded != null && recorded.equals(identity());
+  }
 }

@@ -212,7 +212,6 @@ public final class FeatureAutoencoder {
     AtomicFiles.write(file, toBytes());
   }
 
-  /** The model as bytes (the file format of {@link #save}). */
   /**
    * CRC-32 of what maps features to codes (sizes, normalisation, weights), not of the fit's report
    * (its wall time differs between two fits of bit-identical weights): equal for equal encoders.
@@ -240,6 +239,7 @@ public final class FeatureAutoencoder {
     }
   }
 
+  /** The model as bytes (the file format of {@link #save}). */
   public byte[] toBytes() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -144,6 +144,7 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   private final double seconds;
   private final List<String> warnings;
   private final String identity;
+  private final String legacyIdentity;
   /**
    * The scene the cache was built for, its images' cheap fingerprint then and their content
    * fingerprint as the manifest records it (null if it does not), see {@link #sceneMismatch}.
@@ -185,7 +186,22 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     this.status = status;
     this.seconds = seconds;
     this.warnings = List.copyOf(warnings);
-    this.identity = "autoencoder " + m + "->" + d + " crc32 " + String.format("%08x", autoencoder.weightsChecksum());
+    this.identity = "autoencoder " + m + "->" + d + " weights-crc32 " + String.format("%08x",
+        autoencoder.weightsChecksum());
+    java.util.zip.CRC32 file = new java.util.zip.CRC32();
+    file.update(autoencoder.toBytes());
+    this.legacyIdentity = "autoencoder " + m + "->" + d + " crc32 " + String.format("%08x", file.getValue());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here also the form checkpoints recorded before 2026-11-25 (a checksum of the autoencoder's
+   * file, fit report included), so that upgrading does not set their sessions' models aside.
+   */
+  @Override
+  public boolean isIdentity(String recorded) {
+    return identity.equals(recorded) || legacyIdentity.equals(recorded);
   }
 
   /**
@@ -202,7 +218,10 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     }
   }
 
-  /** The autoencoder's sizes and the checksum of its weights: the codes' basis, new with every fit. */
+  /**
+   * The autoencoder's sizes and the checksum of its weights: the codes' basis, the same for a fit
+   * that gives the same weights (a deleted cache rebuilt with the same settings), new otherwise.
+   */
   @Override
   public String identity() {
     return identity;

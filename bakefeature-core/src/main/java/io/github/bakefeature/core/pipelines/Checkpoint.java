@@ -180,7 +180,18 @@ public final class Checkpoint {
       JsonNode bn = h.get("bounds");
       Aabb bounds = new Aabb(bn.get(0).asDouble(), bn.get(1).asDouble(), bn.get(2).asDouble(),
           bn.get(3).asDouble(), bn.get(4).asDouble(), bn.get(5).asDouble());
-      TrainerConfig trainer = h.hasNonNull("trainer") ? JSON.treeToValue(h.get("trainer"), TrainerConfig.class) : null;
+      TrainerConfig trainer = null;
+      if (h.hasNonNull("trainer")) {
+        try {
+          trainer = JSON.treeToValue(h.get("trainer"), TrainerConfig.class);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+          // Settings a newer version checks (e.g. a batch above today's cap): the model still renders;
+          // only resuming its training, which would run with them, is refused.
+          org.slf4j.LoggerFactory.getLogger(Checkpoint.class).warn("{}: its training settings are out of range ({});"
+              + " it loads as a model only and cannot resume training", file,
+              e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage());
+        }
+      }
       RenderSettings savedRender = h.hasNonNull("render") ? JSON.treeToValue(h.get("render"), RenderSettings.class) : null;
       String features = h.hasNonNull("features") ? h.get("features").asText() : null;
       SemanticField field = SemanticField.readState(config, in);
@@ -278,8 +289,9 @@ public final class Checkpoint {
    * fixed model next to the trainer, take {@link FieldTrainer#snapshot()} or read the file again.
    *
    * @throws IOException if the checkpoint holds a model only (no optimiser state)
-   * @throws IllegalArgumentException if {@code data} does not fit the model (null, no feature
-   *     targets or targets of another dimension for a method with features)
+   * @throws NullPointerException if {@code data} is null
+   * @throws IllegalArgumentException if {@code data} does not fit the model (no feature targets or
+   *     targets of another dimension for a method with features)
    * @throws IllegalStateException if this checkpoint already resumed a trainer
    */
   public synchronized FieldTrainer resume(io.github.bakefeature.core.data.TrainingData data) throws IOException {
@@ -298,8 +310,6 @@ public final class Checkpoint {
           + "-channel feature targets, but the training data has " + (data.features() == null ? "none"
           : data.featureDimension() + "-channel ones") + "; expected the feature cache the model was trained with");
     }
-    resumed = true;
-    m.close();
     // An unknown count (an older checkpoint) resumes as "labelled": nothing is refused that used to work.
     long labelled = m.labelledSteps() < 0 ? m.step() : m.labelledSteps();
     // The model was read onto the CPU; training runs its grid on the selected device.
@@ -307,6 +317,9 @@ public final class Checkpoint {
         m.step(), labelled);
     // Labels of classes the model has not met (a class added since) get their logits, as a new trainer would.
     t.ensureClasses(data.labelledClassBound());
+    // Only now: a trainer that could not be built (no device) leaves the checkpoint as it was.
+    resumed = true;
+    m.close();
     return t;
   }
 

@@ -447,7 +447,9 @@ public final class FieldRenderer {
       float x = worldPoints[3 * i];
       float y = worldPoints[3 * i + 1];
       float z = worldPoints[3 * i + 2];
-      if (!(x >= a.minX() && x <= a.maxX() && y >= a.minY() && y <= a.maxY() && z >= a.minZ() && z <= a.maxZ())) {
+      // In float, as the points are: a point at (float) maxX is inside even if it rounded outward.
+      if (!(x >= (float) a.minX() && x <= (float) a.maxX() && y >= (float) a.minY() && y <= (float) a.maxY()
+          && z >= (float) a.minZ() && z <= (float) a.maxZ())) {
         density[i] = 0f;
         Arrays.fill(probs, i * c, (i + 1) * c, 1f / c);
       }

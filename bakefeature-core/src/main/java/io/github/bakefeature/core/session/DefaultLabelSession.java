@@ -1084,7 +1084,7 @@ public final class DefaultLabelSession implements LabelSession {
     /** Whether {@code saved} names other feature targets than {@code current}'s (unknown on either side: no). */
     private static boolean otherFeatures(String saved, FeatureSource current) {
       String now = current == null ? null : current.identity();
-      return saved != null && now != null && !saved.equals(now);
+      return saved != null && now != null && !current.isIdentity(saved);
     }
 
     private DefaultLabelSession build(boolean persist, SessionLock lock) throws IOException {

@@ -311,7 +311,15 @@ class FeatureCacheTest {
     // The codes' basis: a checkpoint trained on a's codes must not resume on b's.
     assertNotEquals(a.identity(), b.identity(), "a refitted autoencoder is other feature targets");
     assertEquals(b.identity(), c.identity(), "a reused cache is the same feature targets");
-    assertTrue(c.identity().startsWith("autoencoder " + c.inputDimension() + "->" + c.dimension() + " crc32 "), c.identity());
+    assertTrue(c.identity().startsWith("autoencoder " + c.inputDimension() + "->" + c.dimension() + " weights-crc32 "),
+        c.identity());
+    // What checkpoints recorded before the identity left out the fit's report still names c's targets.
+    java.util.zip.CRC32 file = new java.util.zip.CRC32();
+    file.update(c.autoencoder().toBytes());
+    assertTrue(c.isIdentity("autoencoder " + c.inputDimension() + "->" + c.dimension() + " crc32 "
+        + String.format("%08x", file.getValue())));
+    assertFalse(c.isIdentity(a.identity()));
+    assertFalse(c.isIdentity(null));
   }
 
   @Test

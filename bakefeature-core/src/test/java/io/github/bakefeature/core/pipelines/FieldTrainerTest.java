@@ -236,6 +236,22 @@ class FieldTrainerTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.resume(withoutFeatures));
     assertTrue(e.getMessage().contains("but the training data has none"), e.getMessage());
     other.model().newRenderer(); // a refused resume leaves the checkpoint's model open
+
+    // A trainer that cannot be built (no such device) leaves the checkpoint usable for a retry.
+    Checkpoint retry = Checkpoint.read(ckpt);
+    String device = System.getProperty(io.github.bakefeature.core.encodings.HashGrids.DEVICE_PROPERTY);
+    System.setProperty(io.github.bakefeature.core.encodings.HashGrids.DEVICE_PROPERTY, "tpu");
+    try {
+      assertThrows(io.github.bakefeature.core.encodings.DeviceUnavailableException.class, () -> retry.resume(data));
+    } finally {
+      if (device == null) {
+        System.clearProperty(io.github.bakefeature.core.encodings.HashGrids.DEVICE_PROPERTY);
+      } else {
+        System.setProperty(io.github.bakefeature.core.encodings.HashGrids.DEVICE_PROPERTY, device);
+      }
+    }
+    retry.model().newRenderer();
+    assertEquals(1, retry.resume(data).iteration());
   }
 
   @Test

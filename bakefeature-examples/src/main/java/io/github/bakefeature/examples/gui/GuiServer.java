@@ -158,7 +158,36 @@ public final class GuiServer implements AutoCloseable {
             }
             chain.doFilter(req, res);
           } finally {
-            inFlight.decrementAndGet();
+            boolean later = false;
+            if (req.isAsyncStarted()) {
+              try {
+                later = true;
+                // A render answered later (ctx.future): counted until it has answered.
+                req.getAsyncContext().addListener(new jakarta.servlet.AsyncListener() {
+                @Override
+                public void onComplete(jakarta.servlet.AsyncEvent e) {
+                  inFlight.decrementAndGet();
+                }
+
+                @Override
+                public void onTimeout(jakarta.servlet.AsyncEvent e) {
+                }
+
+                @Override
+                public void onError(jakarta.servlet.AsyncEvent e) {
+                }
+
+                @Override
+                public void onStartAsync(jakarta.servlet.AsyncEvent e) {
+                }
+              });
+              } catch (IllegalStateException completedMeanwhile) {
+                later = false;
+              }
+            }
+            if (!later) {
+              inFlight.decrementAndGet();
+            }
           }
         }), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
       });

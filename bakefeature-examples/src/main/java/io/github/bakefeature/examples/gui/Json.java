@@ -53,6 +53,9 @@ final class Json {
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new MalformedException("expected a JSON body in UTF-8, found bytes that are not UTF-8");
     }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // a UTF-8 byte-order mark, which JSON parsers may ignore
+    }
     if (text.indexOf('\u0000') >= 0) {
       throw new MalformedException("expected a JSON body in UTF-8, found NUL characters (UTF-16 or UTF-32?)");
     }

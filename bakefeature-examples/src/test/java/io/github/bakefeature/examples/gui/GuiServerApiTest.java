@@ -672,7 +672,9 @@ class GuiServerApiTest {
         });
         threads[t].start();
       }
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
       while (answered.get() < 20) {
+        assertTrue(System.nanoTime() < deadline, "the writers got only " + answered.get() + " answers in 60 s");
         Thread.sleep(2);
       }
       f.server.close();

@@ -437,6 +437,10 @@ class GuiServerHardeningTest {
       }
       assertEquals(0, f.session.store().historySize(), "nothing was applied");
       assertEquals(200, f.post("/api/frames/0/strokes", stroke).status(), "UTF-8 is");
+      byte[] bom = ("\uFEFF" + stroke).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(200, f.send(java.net.http.HttpRequest.newBuilder(f.uri("/api/frames/0/strokes"))
+          .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bom)))
+          .status(), "also after a UTF-8 byte-order mark");
     }
   }
 

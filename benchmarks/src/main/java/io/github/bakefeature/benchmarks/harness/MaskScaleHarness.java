@@ -40,7 +40,7 @@ public final class MaskScaleHarness {
     for (int i = 0; i < scales.length; i++) {
       scales[i] = Double.parseDouble(scaleArgs[i].trim());
     }
-    int classes = model.classCount();
+    int classes = Math.max(model.classCount(), scene.classNames().size()); // ground-truth ids may exceed the model's
     SegmentationMetrics full = new SegmentationMetrics(classes);
     // The baseline of rendering around the measured depth: a novel view of the same pose (marching).
     SegmentationMetrics novel = new SegmentationMetrics(classes);
