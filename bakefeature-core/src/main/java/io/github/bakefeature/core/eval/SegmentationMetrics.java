@@ -47,8 +47,8 @@ public final class SegmentationMetrics {
     }
     for (int i = 0; i < truth.length; i++) {
       if (truth[i] >= classes) {
-        throw new IllegalArgumentException("ground truth holds class id " + truth[i] + " at pixel " + i + "; expected ids"
-            + " in [0, " + classes + ") or unlabelled (count the classes of the ground truth too)");
+        throw new IllegalArgumentException("ground truth holds class id " + truth[i] + " at pixel " + i
+            + "; expected ids in [0, " + classes + ") or unlabelled (count the classes of the ground truth too)");
       }
     }
     for (int i = 0; i < truth.length; i++) {

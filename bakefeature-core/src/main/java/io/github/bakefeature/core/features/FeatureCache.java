@@ -144,7 +144,6 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   private final double seconds;
   private final List<String> warnings;
   private final String identity;
-  private final String legacyIdentity;
   /**
    * The scene the cache was built for, its images' cheap fingerprint then and their content
    * fingerprint as the manifest records it (null if it does not), see {@link #sceneMismatch}.
@@ -153,10 +152,10 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
   private final String sceneFingerprint;
   private final String sceneContent;
 
-  private FeatureCache(Scene scene, String sceneFingerprint, String sceneContent, Path dir, int m, int d, int gridWidth, int gridHeight,
-                       int imageWidth, int imageHeight, double cellWidth, double cellHeight, ShortBuffer[] frames,
-                       boolean mapped, FeatureAutoencoder autoencoder, boolean reused, String status,
-                       double seconds, List<String> warnings) {
+  private FeatureCache(Scene scene, String sceneFingerprint, String sceneContent, Path dir, int m, int d,
+                       int gridWidth, int gridHeight, int imageWidth, int imageHeight, double cellWidth,
+                       double cellHeight, ShortBuffer[] frames, boolean mapped, FeatureAutoencoder autoencoder,
+                       boolean reused, String status, double seconds, List<String> warnings) {
     this.scene = scene;
     this.sceneFingerprint = sceneFingerprint;
     this.sceneContent = sceneContent;
@@ -188,9 +187,6 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
     this.warnings = List.copyOf(warnings);
     this.identity = "autoencoder " + m + "->" + d + " weights-crc32 " + String.format("%08x",
         autoencoder.weightsChecksum());
-    java.util.zip.CRC32 file = new java.util.zip.CRC32();
-    file.update(autoencoder.toBytes());
-    this.legacyIdentity = "autoencoder " + m + "->" + d + " crc32 " + String.format("%08x", file.getValue());
   }
 
   /**
@@ -201,7 +197,13 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
    */
   @Override
   public boolean isIdentity(String recorded) {
-    return identity.equals(recorded) || legacyIdentity.equals(recorded);
+    String legacy = "autoencoder " + m + "->" + d + " crc32 ";
+    if (recorded == null || !recorded.startsWith(legacy)) {
+      return identity.equals(recorded);
+    }
+    java.util.zip.CRC32 file = new java.util.zip.CRC32();
+    file.update(autoencoder.toBytes());
+    return recorded.equals(legacy + String.format("%08x", file.getValue()));
   }
 
   /**
@@ -832,8 +834,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         cell = recordCellSize(manifestFile, (ObjectNode) man, gw, gh, m);
       }
       String content = man.path("scene_content").isTextual() ? man.path("scene_content").asText() : null;
-      return new FeatureCache(scene, fingerprint, content, dir, m, d, gw, gh, scene.width(), scene.height(), cell[0], cell[1], data, map, ae, true,
-          "reused", (System.nanoTime() - t0) / 1e9, List.of());
+      return new FeatureCache(scene, fingerprint, content, dir, m, d, gw, gh, scene.width(), scene.height(), cell[0],
+          cell[1], data, map, ae, true, "reused", (System.nanoTime() - t0) / 1e9, List.of());
     }
 
     private FeatureCache create(Path dir, String config, String fingerprint, int m, int samples,
@@ -951,8 +953,8 @@ public final class FeatureCache implements io.github.bakefeature.core.data.Featu
         man.put("build_seconds", seconds);
         man.put("frames", frameEntries);
         AtomicFiles.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(man));
-        return new FeatureCache(scene, fingerprint, unchanged ? content : null, dir, m, dimension, gw, gh, scene.width(), scene.height(), cellWidth, cellHeight, data,
-            map, ae, false, why, seconds, warnings);
+        return new FeatureCache(scene, fingerprint, unchanged ? content : null, dir, m, dimension, gw, gh,
+            scene.width(), scene.height(), cellWidth, cellHeight, data, map, ae, false, why, seconds, warnings);
       } finally {
         Files.deleteIfExists(spill);
       }

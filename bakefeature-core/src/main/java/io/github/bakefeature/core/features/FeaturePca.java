@@ -68,23 +68,39 @@ public final class FeaturePca {
     for (FeatureMap map : maps) {
       int cells = map.width() * map.height();
       int take = Math.min(per, cells);
-      float[] data = map.data();
       for (int k = 0; k < take; k++) {
         int cell = cells <= per ? k : rnd.nextInt(cells);
-        boolean finite = true;
-        for (int c = 0; c < m && finite; c++) {
-          finite = Float.isFinite(data[cell * m + c]);
-        }
-        if (finite) {
-          System.arraycopy(data, cell * m, samples, n * m, m);
-          n++;
-        }
+        System.arraycopy(map.data(), cell * m, samples, n * m, m);
+        n++;
       }
     }
+    n = keepFinite(samples, n, m);
     if (n < 2) {
       throw new IllegalArgumentException("need at least 2 feature cells with finite values to fit a PCA, found " + n);
     }
     return fit(samples, n, m);
+  }
+
+  /**
+   * Moves the vectors of {@code samples} ({@code count} of dimension {@code dim}) whose values are
+   * all finite to the front, in order, and returns how many there are: a diverging model's or
+   * extractor's NaN would make every component of a fit NaN.
+   */
+  public static int keepFinite(float[] samples, int count, int dim) {
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      boolean finite = true;
+      for (int c = 0; c < dim && finite; c++) {
+        finite = Float.isFinite(samples[i * dim + c]);
+      }
+      if (finite) {
+        if (n != i) {
+          System.arraycopy(samples, i * dim, samples, n * dim, dim);
+        }
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Fits on {@code count} feature vectors of dimension {@code dim} ({@code samples[i * dim + c]}). */

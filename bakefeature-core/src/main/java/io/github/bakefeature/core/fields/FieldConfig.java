@@ -39,10 +39,10 @@ public record FieldConfig(
       // Checkpoints written before the option existed were trained end to end.
       semanticHead = SemanticHead.END_TO_END;
     }
-    if (classCount < 1 || classCount > io.github.bakefeature.api.scene.LabelImage.MAX_CLASSES) {
+    int maxClasses = io.github.bakefeature.api.scene.LabelImage.MAX_CLASSES;
+    if (classCount < 1 || classCount > maxClasses) {
       // Class maps hold 16-bit ids: beyond them a rendered id would wrap to a negative one.
-      throw new IllegalArgumentException("class count must be in [1, " + io.github.bakefeature.api.scene.LabelImage.MAX_CLASSES
-          + "], found " + classCount);
+      throw new IllegalArgumentException("class count must be in [1, " + maxClasses + "], found " + classCount);
     }
     if (hiddenWidth < 1 || geoFeatures < 1) {
       throw new IllegalArgumentException("hidden width and geo features must be >= 1, found "

@@ -78,36 +78,6 @@ public final class GuiCommand implements Callable<Integer> {
   /** Counted down to stop the app (Ctrl+C, or a test). */
   private final CountDownLatch stop = new CountDownLatch(1);
 
-  /**
-   * Refuses, before any work, an address that is not this machine's and a port another program
-   * listens on (the server binds again later; this only makes the common mistakes fail at once).
-   * Told apart by binding, not by the error's text (the C library's, which may be translated): if
-   * the port cannot be bound but any free port of the address can, the port is taken.
-   */
-  static void checkCanServe(java.net.InetAddress address, int port) {
-    java.io.IOException onPort = null;
-    if (port != 0) {
-      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-        probe.bind(new java.net.InetSocketAddress(address, port));
-        return;
-      } catch (java.io.IOException e) {
-        onPort = e;
-      }
-    }
-    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-      probe.bind(new java.net.InetSocketAddress(address, 0));
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("--host " + address.getHostAddress() + " cannot be served on (" + e.getMessage()
-          + "); expected an address of this machine: 127.0.0.1 (the default), 0.0.0.0 (every interface) or one of"
-          + " its network addresses", e);
-    }
-    if (onPort != null) {
-      throw new IllegalArgumentException("cannot serve on " + address.getHostAddress() + ":" + port + ": "
-          + onPort.getMessage() + " (another program, perhaps another app, listens there: choose another --port, or"
-          + " --port 0 for any free one)", onPort);
-    }
-  }
-
   /** The file's modification time, or null if it does not exist or cannot be read. */
   private static java.nio.file.attribute.FileTime modified(java.nio.file.Path file) {
     try {
@@ -149,7 +119,7 @@ public final class GuiCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--host '" + host + "' is not an address of this machine");
     }
     boolean loopback = address.isLoopbackAddress();
-    checkCanServe(address, port);
+    io.github.bakefeature.examples.gui.GuiServer.checkCanServe(address, port);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     MethodPreset preset = MethodPreset.fromId(method);

@@ -530,22 +530,31 @@ final class Api {
     try {
       guard(ctx);
     } catch (ApiException e) {
-      jakarta.servlet.http.HttpServletResponse res = ctx.res();
-      if (!res.isCommitted()) {
-        res.setStatus(e.status());
-        res.setHeader("Cache-Control", "no-store");
-        res.setContentType(JSON);
-        byte[] body = Json.write(Json.error(e.getMessage(), e.field())).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        res.setContentLength(body.length);
+      if (!ctx.res().isCommitted()) {
         try {
-          res.getOutputStream().write(body);
-          res.flushBuffer();
+          writeError(ctx.res(), e.status(), e.getMessage(), e.field());
+          ctx.res().flushBuffer();
         } catch (java.io.IOException gone) {
           // the client went away; the upgrade is refused all the same
         }
       }
       throw e;
     }
+  }
+
+  /**
+   * The API's JSON error with the security headers, written straight to a servlet response: for
+   * answers given outside Javalin's handlers (Jetty's error pages, a refused upgrade, a stopping app).
+   */
+  static void writeError(jakarta.servlet.http.HttpServletResponse res, int status, String message, String field)
+      throws java.io.IOException {
+    securityHeaders(res::setHeader);
+    res.setStatus(status);
+    res.setHeader("Cache-Control", "no-store");
+    res.setContentType(JSON);
+    byte[] body = Json.write(Json.error(message, field)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    res.setContentLength(body.length);
+    res.getOutputStream().write(body);
   }
 
   static void error(Context ctx, int status, String message, String field) {

@@ -148,44 +148,13 @@ public final class GuiServer implements AutoCloseable {
           inFlight.incrementAndGet();
           try {
             if (stopping) {
-              jakarta.servlet.http.HttpServletResponse r = (jakarta.servlet.http.HttpServletResponse) res;
-              Api.securityHeaders(r::setHeader);
-              r.setStatus(503);
-              r.setContentType("application/json");
-              r.getOutputStream().write(Json.write(Json.error("the app is stopping; nothing was applied", null))
-                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              Api.writeError((jakarta.servlet.http.HttpServletResponse) res, 503,
+                  "the app is stopping; nothing was applied", null);
               return;
             }
             chain.doFilter(req, res);
           } finally {
-            boolean later = false;
-            if (req.isAsyncStarted()) {
-              try {
-                later = true;
-                // A render answered later (ctx.future): counted until it has answered.
-                req.getAsyncContext().addListener(new jakarta.servlet.AsyncListener() {
-                @Override
-                public void onComplete(jakarta.servlet.AsyncEvent e) {
-                  inFlight.decrementAndGet();
-                }
-
-                @Override
-                public void onTimeout(jakarta.servlet.AsyncEvent e) {
-                }
-
-                @Override
-                public void onError(jakarta.servlet.AsyncEvent e) {
-                }
-
-                @Override
-                public void onStartAsync(jakarta.servlet.AsyncEvent e) {
-                }
-              });
-              } catch (IllegalStateException completedMeanwhile) {
-                later = false;
-              }
-            }
-            if (!later) {
+            if (!countUntilAnswered(req)) {
               inFlight.decrementAndGet();
             }
           }
@@ -403,13 +372,82 @@ public final class GuiServer implements AutoCloseable {
     for (Throwable t = e; t != null; t = t.getCause()) {
       bind |= t instanceof java.net.BindException;
     }
-    if (!bind) {
+    try {
+      return bind && bindProblem(address != null ? address : InetAddress.getByName(host), 0) == null;
+    } catch (UnknownHostException notHere) {
       return false;
     }
+  }
+
+  /** Why {@code address:port} cannot be bound now, or null if it can (bound and released at once). */
+  private static java.io.IOException bindProblem(InetAddress address, int port) {
     try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-      probe.bind(new java.net.InetSocketAddress(address != null ? address : InetAddress.getByName(host), 0));
+      probe.bind(new java.net.InetSocketAddress(address, port));
+      return null;
+    } catch (java.io.IOException e) {
+      return e;
+    }
+  }
+
+  /**
+   * Refuses, before any work, an address that is not this machine's and a port another program
+   * listens on ({@link Builder#start()} binds again; this only makes the common mistakes fail at
+   * once, e.g. before a command builds features). Told apart by binding, not by the error's text
+   * (the C library's, which may be translated): if the port cannot be bound but any free port of
+   * the address can, the port is taken.
+   *
+   * @throws IllegalArgumentException saying which
+   */
+  public static void checkCanServe(InetAddress address, int port) {
+    java.io.IOException onPort = port == 0 ? null : bindProblem(address, port);
+    if (port != 0 && onPort == null) {
+      return;
+    }
+    java.io.IOException anyPort = bindProblem(address, 0);
+    if (anyPort != null) {
+      throw new IllegalArgumentException("--host " + address.getHostAddress() + " cannot be served on ("
+          + anyPort.getMessage() + "); expected an address of this machine: 127.0.0.1 (the default), 0.0.0.0 (every"
+          + " interface) or one of its network addresses", anyPort);
+    }
+    if (onPort != null) {
+      throw new IllegalArgumentException("cannot serve on " + address.getHostAddress() + ":" + port + ": "
+          + onPort.getMessage() + " (another program, perhaps another app, listens there: choose another --port, or"
+          + " --port 0 for any free one)", onPort);
+    }
+  }
+
+  /**
+   * For a request answered later ({@code ctx.future}, a render): uncounts it once it has answered
+   * and returns true; false when it has answered already (the caller uncounts it).
+   */
+  private boolean countUntilAnswered(jakarta.servlet.ServletRequest req) {
+    if (!req.isAsyncStarted()) {
+      return false;
+    }
+    try {
+      req.getAsyncContext().addListener(new jakarta.servlet.AsyncListener() {
+        @Override
+        public void onComplete(jakarta.servlet.AsyncEvent e) {
+          inFlight.decrementAndGet();
+        }
+
+        @Override
+        public void onTimeout(jakarta.servlet.AsyncEvent e) {
+          // followed by onComplete
+        }
+
+        @Override
+        public void onError(jakarta.servlet.AsyncEvent e) {
+          // followed by onComplete
+        }
+
+        @Override
+        public void onStartAsync(jakarta.servlet.AsyncEvent e) {
+          // not restarted
+        }
+      });
       return true;
-    } catch (java.io.IOException notHere) {
+    } catch (IllegalStateException completedMeanwhile) {
       return false;
     }
   }

@@ -37,14 +37,9 @@ final class JsonErrorHandler extends ErrorHandler {
                                             jakarta.servlet.http.HttpServletRequest request,
                                             jakarta.servlet.http.HttpServletResponse response, int code, String message)
       throws java.io.IOException {
-    Api.securityHeaders(response::setHeader);
-    response.setHeader(HttpHeader.CACHE_CONTROL.asString(), "no-store");
-    response.setContentType("application/json");
     String reason = org.eclipse.jetty.http.HttpStatus.getMessage(code);
-    byte[] body = Json.write(Json.error("HTTP " + code + ": " + (reason == null ? "refused" : reason.toLowerCase(
-        java.util.Locale.ROOT)), null)).getBytes(StandardCharsets.UTF_8);
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+    Api.writeError(response, code, "HTTP " + code + ": " + (reason == null ? "refused"
+        : reason.toLowerCase(java.util.Locale.ROOT)), null);
     baseRequest.setHandled(true);
   }
 }

@@ -413,18 +413,11 @@ final class RenderService implements AutoCloseable {
     int count = Math.min(pixels, 4096);
     float[] samples = new float[count * d];
     SplittableRandom rnd = new SplittableRandom(7);
-    int n = 0;
     for (int i = 0; i < count; i++) {
       int px = count == pixels ? i : rnd.nextInt(pixels);
-      boolean finite = true;
-      for (int c = 0; c < d && finite; c++) {
-        finite = Float.isFinite(v.features()[px * d + c]);
-      }
-      if (finite) { // a diverging model's NaN would make every component NaN (a grey layer)
-        System.arraycopy(v.features(), px * d, samples, n * d, d);
-        n++;
-      }
+      System.arraycopy(v.features(), px * d, samples, i * d, d);
     }
+    int n = FeaturePca.keepFinite(samples, count, d);
     if (n < 2) {
       throw new IllegalStateException("the rendered features hold fewer than 2 finite values; no colours to show");
     }
