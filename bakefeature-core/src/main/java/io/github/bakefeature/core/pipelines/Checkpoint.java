@@ -53,11 +53,16 @@ public final class Checkpoint {
   private boolean resumed;
   private final String features;
 
-  private Checkpoint(SemanticFieldModel model, TrainerConfig trainerConfig, Adam[] adams, String features) {
+  /** Why saved trainer settings could not be used (the checkpoint then loads as a model only), or null. */
+  private final String trainerProblem;
+
+  private Checkpoint(SemanticFieldModel model, TrainerConfig trainerConfig, Adam[] adams, String features,
+                     String trainerProblem) {
     this.model = model;
     this.trainerConfig = trainerConfig;
     this.adams = adams;
     this.features = features;
+    this.trainerProblem = trainerProblem;
   }
 
   /**
@@ -181,18 +186,21 @@ public final class Checkpoint {
       Aabb bounds = new Aabb(bn.get(0).asDouble(), bn.get(1).asDouble(), bn.get(2).asDouble(),
           bn.get(3).asDouble(), bn.get(4).asDouble(), bn.get(5).asDouble());
       TrainerConfig trainer = null;
+      String trainerProblem = null;
+      RenderSettings savedRender = h.hasNonNull("render") ? JSON.treeToValue(h.get("render"), RenderSettings.class) : null;
       if (h.hasNonNull("trainer")) {
         try {
           trainer = JSON.treeToValue(h.get("trainer"), TrainerConfig.class);
         } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
-          // Settings a newer version checks (e.g. a batch above today's cap): the model still renders;
-          // only resuming its training, which would run with them, is refused.
+          // Settings a newer version checks (e.g. a batch above today's cap): the model still renders
+          // (with the depth-guided sampling it was trained with, where that is valid); only resuming
+          // its training, which would run with them, is refused.
+          trainerProblem = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
           org.slf4j.LoggerFactory.getLogger(Checkpoint.class).warn("{}: its training settings are out of range ({});"
-              + " it loads as a model only and cannot resume training", file,
-              e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage());
+              + " it loads as a model only and cannot resume training", file, trainerProblem);
+          savedRender = trainedRenderSettings(h.get("trainer"));
         }
       }
-      RenderSettings savedRender = h.hasNonNull("render") ? JSON.treeToValue(h.get("render"), RenderSettings.class) : null;
       String features = h.hasNonNull("features") ? h.get("features").asText() : null;
       SemanticField field = SemanticField.readState(config, in);
       OccupancyGrid grid = OccupancyGrid.readState(in);
@@ -231,7 +239,7 @@ public final class Checkpoint {
           : savedRender != null ? savedRender : RenderSettings.defaults();
       SemanticFieldModel model = new SemanticFieldModel(field, grid, new SceneBox(bounds), step, labelledSteps,
           settings);
-      return new Checkpoint(model, trainer, adams, features);
+      return new Checkpoint(model, trainer, adams, features, trainerProblem);
     } catch (EOFException e) {
       throw new CheckpointException(file, "checkpoint is truncated");
     } catch (CheckpointException e) {
@@ -246,6 +254,24 @@ public final class Checkpoint {
    * otherwise ask for gigabytes (an OutOfMemoryError instead of "corrupt"). Reading the file twice
    * costs little next to parsing it (the second read comes from the page cache).
    */
+  /**
+   * The depth-guided render settings of out-of-range trainer settings read as a tree, or null (the
+   * defaults) when those three are themselves missing or invalid.
+   */
+  private static RenderSettings trainedRenderSettings(JsonNode trainer) {
+    JsonNode u = trainer.path("uniformSamples");
+    JsonNode s = trainer.path("surfaceSamples");
+    JsonNode band = trainer.path("surfaceBand");
+    if (!u.canConvertToInt() || !s.canConvertToInt() || !band.isNumber()) {
+      return null;
+    }
+    try {
+      return RenderSettings.defaults().withDepthGuided(u.asInt(), s.asInt(), band.floatValue());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   private static void verifyChecksum(Path file, long size) throws IOException {
     CRC32 crc = new CRC32();
     long stored;
@@ -295,6 +321,10 @@ public final class Checkpoint {
    * @throws IllegalStateException if this checkpoint already resumed a trainer
    */
   public synchronized FieldTrainer resume(io.github.bakefeature.core.data.TrainingData data) throws IOException {
+    if (trainerProblem != null) {
+      throw new IOException("checkpoint's training settings are out of range (" + trainerProblem
+          + "); it loads as a model only and cannot resume training");
+    }
     if (trainerConfig == null || adams == null) {
       throw new IOException("checkpoint holds a model only (no optimiser state); it cannot resume training");
     }

@@ -106,7 +106,7 @@ public final class SimulationReport {
   /**
    * One object per method: {@code method}, {@code semantic_head}, {@code views}, {@code clicks_to_80}, {@code seconds_to_80},
    * {@code clicks_to_90}, {@code seconds_to_90} (null when never reached), {@code final_miou},
-   * {@code rounds}, {@code clicks}, {@code warmup_steps}, {@code warmup_seconds},
+   * {@code rounds}, {@code clicks}, {@code warmup_steps}, {@code rays} (omitted when unknown), {@code warmup_seconds},
    * {@code held_out_frames} and the evaluation size (omitted when unknown).
    */
   public static List<Map<String, Object>> thresholds(List<SimulationResult> results) {
@@ -130,6 +130,9 @@ public final class SimulationReport {
       m.put("steps", last.steps());
       m.put("wall_seconds", round3(last.wallSeconds()));
       m.put("warmup_steps", r.warmupSteps());
+      if (r.raysPerStep() > 0) {
+        m.put("rays", r.raysPerStep());
+      }
       m.put("warmup_seconds", round3(r.warmupSeconds()));
       m.put("evaluation_seconds", round3(r.evaluationSeconds()));
       m.put("seed", r.seed());
@@ -247,12 +250,15 @@ public final class SimulationReport {
   }
 
   /**
-   * How {@code a}'s protocol differs from {@code b}'s (warm-up, steps per round, held-out frames,
+   * How {@code a}'s protocol differs from {@code b}'s (warm-up, rays per step, steps per round, held-out frames,
    * evaluation size; what a report does not record is not compared), or null.
    */
   static String otherProtocol(SimulationResult a, SimulationResult b) {
     if (a.warmupSteps() != b.warmupSteps()) {
       return "warm-up " + a.warmupSteps() + " steps, expected " + b.warmupSteps();
+    }
+    if (a.raysPerStep() > 0 && b.raysPerStep() > 0 && a.raysPerStep() != b.raysPerStep()) {
+      return a.raysPerStep() + " rays per step, expected " + b.raysPerStep();
     }
     long sa = stepsPerRound(a);
     long sb = stepsPerRound(b);
@@ -455,6 +461,9 @@ public final class SimulationReport {
     if (!frames.isMissingNode() && !frames.isArray()) {
       throw new MalformedReportException(file, where + "expected frame indices in 'held_out_frames', found " + frames);
     }
+    if (o.has("rays") && !(o.get("rays").canConvertToInt() && o.get("rays").isIntegralNumber() && o.get("rays").asInt() > 0)) {
+      throw new MalformedReportException(file, where + "expected a ray count > 0 for 'rays', found " + o.get("rays"));
+    }
     for (String key : new String[] {"evaluation_width", "evaluation_height"}) {
       if (o.has(key) && !(o.get(key).canConvertToInt() && o.get(key).isIntegralNumber() && o.get(key).asInt() >= 0)) {
         throw new MalformedReportException(file, where + "expected a pixel count >= 0 for '" + key + "', found "
@@ -469,7 +478,7 @@ public final class SimulationReport {
       heldOut[i] = frames.get(i).asInt();
     }
     return new SimulationResult(method, head, views, o.get("seed").asLong(), o.get("warmup_steps").asInt(),
-        o.get("warmup_seconds").asDouble(), o.get("evaluation_seconds").asDouble(), heldOut,
+        o.path("rays").asInt(0), o.get("warmup_seconds").asDouble(), o.get("evaluation_seconds").asDouble(), heldOut,
         o.path("evaluation_width").asInt(0), o.path("evaluation_height").asInt(0), rounds);
   }
 

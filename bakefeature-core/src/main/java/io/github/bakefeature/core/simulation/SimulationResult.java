@@ -9,12 +9,13 @@ import java.util.Optional;
  *
  * @param semanticHead how the method's semantic head was trained
  * @param views how clicked and held-out frames were rendered
+ * @param raysPerStep rays per training step (0 in reports written before it was recorded)
  * @param warmupSeconds wall time of the warm-up (not part of {@link SimulationRound#wallSeconds})
  * @param evaluationSeconds wall time of all held-out evaluations (not part of the rounds' time either)
  * @param heldOutFrames scene frames evaluated after every round
  * @param evaluationWidth width of the held-out renders in pixels
  */
-public record SimulationResult(String method, SemanticHead semanticHead, ViewRendering views, long seed, int warmupSteps, double warmupSeconds,
+public record SimulationResult(String method, SemanticHead semanticHead, ViewRendering views, long seed, int warmupSteps, int raysPerStep, double warmupSeconds,
                                double evaluationSeconds, int[] heldOutFrames,
                                int evaluationWidth, int evaluationHeight, List<SimulationRound> rounds) {
 

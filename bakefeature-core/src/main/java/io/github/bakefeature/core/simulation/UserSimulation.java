@@ -248,7 +248,8 @@ public final class UserSimulation {
       b.listener.accept(r);
     }
     finalModel = model;
-    return new SimulationResult(method, trainer.field().config().semanticHead(), b.views, b.seed, b.warmupSteps, warmupSeconds, evaluationSeconds, test, ew, eh, rounds);
+    return new SimulationResult(method, trainer.field().config().semanticHead(), b.views, b.seed, b.warmupSteps,
+        trainer.config().raysPerBatch(), warmupSeconds, evaluationSeconds, test, ew, eh, rounds);
   }
 
   private double evaluate(SemanticFieldModel model, Scene scene, int[] test, short[][] truth, int w, int h, int classes) {

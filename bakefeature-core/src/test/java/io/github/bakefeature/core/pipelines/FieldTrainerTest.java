@@ -335,6 +335,50 @@ class FieldTrainerTest {
   }
 
   /**
+   * A checkpoint whose trainer settings a later version refuses (here a batch above today's cap)
+   * still renders as it did, with the depth-guided sampling it was trained with, and refuses to
+   * resume naming the setting instead of failing as corrupt.
+   */
+  @Test
+  void checkpointWithTrainerSettingsOutOfRangeLoadsAsAModelThatRendersTheSame() throws Exception {
+    FieldTrainer a = trainer(MethodPreset.OURS, 3);
+    for (int i = 0; i < 5; i++) {
+      a.step();
+    }
+    Path ckpt = tmp.resolve("settings.ckpt");
+    Checkpoint.save(a, ckpt);
+    byte[] b = Files.readAllBytes(ckpt);
+    // Layout: 16 magic bytes, version, header length, header JSON, state, CRC of all before it.
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b);
+    int len = in.getInt(20);
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode header = (ObjectNode) json.readTree(Arrays.copyOfRange(b, 24, 24 + len));
+    ((ObjectNode) header.get("trainer")).put("raysPerBatch", TrainerConfig.MAX_RAYS_PER_BATCH + 1);
+    byte[] h = json.writeValueAsBytes(header);
+    byte[] d = java.nio.ByteBuffer.allocate(b.length - len + h.length).put(b, 0, 20).putInt(h.length).put(h)
+        .put(b, 24 + len, b.length - 24 - len).array();
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(d, 0, d.length - 8);
+    java.nio.ByteBuffer.wrap(d).putLong(d.length - 8, crc.getValue());
+    Path newer = tmp.resolve("settings-out-of-range.ckpt");
+    Files.write(newer, d);
+
+    Checkpoint c = Checkpoint.read(newer);
+    assertEquals(null, c.trainerConfig());
+    Frame f = scene.frame(4);
+    EnumSet<RenderOutput> all = EnumSet.allOf(RenderOutput.class);
+    SemanticFieldModel original = Checkpoint.read(ckpt).model();
+    assertEquals(original.renderSettings(), c.model().renderSettings(), "the trained 6 + 10 samples, not the defaults");
+    RenderedView expected = original.renderFrame(f, f.intrinsics(), all); // around the measured depth
+    RenderedView got = c.model().renderFrame(f, f.intrinsics(), all);
+    assertArrayEquals(expected.colour(), got.colour());
+    assertArrayEquals(expected.classes(), got.classes());
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> c.resume(a.data()));
+    assertTrue(e.getMessage().contains("training settings are out of range")
+        && e.getMessage().contains(String.valueOf(TrainerConfig.MAX_RAYS_PER_BATCH + 1)), e.getMessage());
+  }
+
+  /**
    * Found while adding resealed checkpoints (damage under a valid checksum) to SceneFilesFuzzTest:
    * an optimiser entry's parameter count was only checked for >= 0, so it allocated its state first —
    * Integer.MAX_VALUE threw an OutOfMemoryError out of Checkpoint.read instead of a

@@ -26,7 +26,7 @@ class SimulationReportTest {
     for (int i = 0; i < miou.length; i++) {
       rounds.add(new SimulationRound(method, i, 5 * i, 100 + 250L * i, 1.5 * i, miou[i], Math.min(i, 2)));
     }
-    return new SimulationResult(method, head, views, 7, 100, 12.25, 3.5, new int[] {4, 9}, 80, 60, rounds);
+    return new SimulationResult(method, head, views, 7, 100, 512, 12.25, 3.5, new int[] {4, 9}, 80, 60, rounds);
   }
 
   @Test
@@ -45,6 +45,7 @@ class SimulationReportTest {
       assertEquals(a.views(), b.views());
       assertEquals(a.seed(), b.seed());
       assertEquals(a.warmupSteps(), b.warmupSteps());
+      assertEquals(512, b.raysPerStep());
       assertEquals(a.warmupSeconds(), b.warmupSeconds(), 1e-9);
       assertEquals(a.evaluationSeconds(), b.evaluationSeconds(), 1e-9);
       assertArrayEquals(a.heldOutFrames(), b.heldOutFrames());
@@ -81,7 +82,9 @@ class SimulationReportTest {
         {"\"held_out_frames\":[4,9]", "\"held_out_frames\":null", "expected frame indices in 'held_out_frames', found null"},
         {"\"held_out_frames\":[4,9]", "\"held_out_frames\":\"x\"", "expected frame indices in 'held_out_frames', found \"x\""},
         {"\"evaluation_width\":80", "\"evaluation_width\":\"80\"", "expected a pixel count >= 0 for 'evaluation_width', found \"80\""},
-        {"\"evaluation_height\":60", "\"evaluation_height\":-60", "expected a pixel count >= 0 for 'evaluation_height', found -60"}}) {
+        {"\"evaluation_height\":60", "\"evaluation_height\":-60", "expected a pixel count >= 0 for 'evaluation_height', found -60"},
+        {"\"rays\":512", "\"rays\":0", "expected a ray count > 0 for 'rays', found 0"},
+        {"\"rays\":512", "\"rays\":512.5", "expected a ray count > 0 for 'rays', found 512.5"}}) {
       assertTrue(written.contains(bad[0]), written);
       Files.writeString(jsonl, written.replace(bad[0], bad[1]));
       SimulationReport.MalformedReportException e = assertThrows(SimulationReport.MalformedReportException.class,
@@ -144,15 +147,17 @@ class SimulationReportTest {
     SimulationReport.write(List.of(result("ours", SemanticHead.DAMPED, 0.2, 0.4)), tmp.resolve("a"));
     SimulationResult b = result("snerf-freq", SemanticHead.END_TO_END, 0.3, 0.5);
     // Another scene (other held-out frames), another warm-up, other steps per round.
-    SimulationResult otherScene = new SimulationResult(b.method(), b.semanticHead(), b.views(), 7, 100, 1, 1,
+    SimulationResult otherScene = new SimulationResult(b.method(), b.semanticHead(), b.views(), 7, 100, 512, 1, 1,
         new int[] {4, 9, 14}, 80, 60, b.rounds());
-    SimulationResult otherWarmup = new SimulationResult(b.method(), b.semanticHead(), b.views(), 7, 800, 1, 1,
+    SimulationResult otherWarmup = new SimulationResult(b.method(), b.semanticHead(), b.views(), 7, 800, 512, 1, 1,
         new int[] {4, 9}, 80, 60, b.rounds());
-    SimulationResult otherSteps = new SimulationResult(b.method(), b.semanticHead(), b.views(), 7, 100, 1, 1,
+    SimulationResult otherSteps = new SimulationResult(b.method(), b.semanticHead(), b.views(), 7, 100, 512, 1, 1,
         new int[] {4, 9}, 80, 60, List.of(b.rounds().get(0), new SimulationRound("snerf-freq", 1, 5, 100 + 50, 1.5, 0.5, 1)));
+    SimulationResult otherRays = new SimulationResult(b.method(), b.semanticHead(), b.views(), 7, 100, 1024, 1, 1,
+        new int[] {4, 9}, 80, 60, b.rounds());
     String[] expected = {"held-out frames [4, 9, 14], expected [4, 9]", "warm-up 800 steps, expected 100",
-        "50 steps per round, expected 250"};
-    SimulationResult[] bad = {otherScene, otherWarmup, otherSteps};
+        "50 steps per round, expected 250", "1024 rays per step, expected 512"};
+    SimulationResult[] bad = {otherScene, otherWarmup, otherSteps, otherRays};
     for (int i = 0; i < bad.length; i++) {
       Path dir = tmp.resolve("b" + i);
       SimulationReport.write(List.of(bad[i]), dir);

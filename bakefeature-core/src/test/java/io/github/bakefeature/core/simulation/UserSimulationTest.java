@@ -106,11 +106,12 @@ class UserSimulationTest {
       assertTrue(ours.has(k), "missing " + k + " in " + lines.get(0));
     }
     assertEquals(10, ours.get("clicks").asInt());
+    assertEquals(128, ours.get("rays").asInt(), "the rays per step the trainer used");
   }
 
   @Test
   void thresholdsAreTheFirstRoundAtOrAboveEachLevelOrNull() {
-    SimulationResult r = new SimulationResult("ours", SemanticHead.DAMPED, ViewRendering.MEASURED_DEPTH, 0, 100, 3.0, 1.0, new int[] {4}, 8, 6, List.of(
+    SimulationResult r = new SimulationResult("ours", SemanticHead.DAMPED, ViewRendering.MEASURED_DEPTH, 0, 100, 256, 3.0, 1.0, new int[] {4}, 8, 6, List.of(
         new SimulationRound("ours", 0, 0, 100, 0, 0.2),
         new SimulationRound("ours", 1, 5, 350, 1.5, 0.81),
         new SimulationRound("ours", 2, 10, 600, 3.25, 0.79),
