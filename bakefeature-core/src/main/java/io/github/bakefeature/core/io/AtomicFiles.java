@@ -47,11 +47,14 @@ public final class AtomicFiles {
           + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()) + ")");
     }
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-           OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
+      // java.io, not a FileChannel: an interruptible channel closes itself when the writing thread is
+      // interrupted (ClosedByInterruptException), so a save from a thread with its interrupt status
+      // set (a server's timed-out request, close() after an interrupt) would be lost.
+      try (java.io.FileOutputStream file = new java.io.FileOutputStream(tmp.toFile());
+           OutputStream out = new java.io.BufferedOutputStream(file, 1 << 16)) {
         writer.write(out);
         out.flush();
-        ch.force(true);
+        file.getFD().sync();
       }
       try {
         try {
@@ -253,10 +256,17 @@ public final class AtomicFiles {
 
   /** Makes a rename in {@code dir} durable; a no-op where the platform cannot open folders. */
   private static void syncDirectory(Path dir) {
+    // Folders can only be synced through a channel, which an interrupt status would close before
+    // the sync: cleared for the call and restored for the caller.
+    boolean interrupted = Thread.interrupted();
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException | UnsupportedOperationException e) {
       // Some file systems refuse to open a directory; the rename itself is still atomic.
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -181,6 +181,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public int applyStroke(int frame, Stroke stroke) {
+    checkOpen();
     java.util.Objects.requireNonNull(stroke, "stroke");
     return change(frame, null, () -> store.strokeEdit(frame, stroke), () -> store.covered(stroke));
   }
@@ -267,13 +268,14 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public int applyStroke(int frame, Stroke stroke, String author) {
+    String a = openAuthor(author);
     java.util.Objects.requireNonNull(stroke, "stroke");
-    return change(frame, AuthorHistories.check(author), () -> store.strokeEdit(frame, stroke), () -> store.covered(stroke));
+    return change(frame, a, () -> store.strokeEdit(frame, stroke), () -> store.covered(stroke));
   }
 
   @Override
   public int clearFrame(int frame, String author) {
-    return change(frame, AuthorHistories.check(author), () -> store.clearEdit(frame), () -> null);
+    return change(frame, openAuthor(author), () -> store.clearEdit(frame), () -> null);
   }
 
   /**
@@ -288,17 +290,16 @@ public final class DefaultLabelSession implements LabelSession {
    */
   @Override
   public boolean undo(String author) {
-    return authoredStep(AuthorHistories.check(author), true);
+    return authoredStep(openAuthor(author), true);
   }
 
   /** Puts back {@code author}'s latest undone change, as {@link #undo(String)} takes it back. */
   @Override
   public boolean redo(String author) {
-    return authoredStep(AuthorHistories.check(author), false);
+    return authoredStep(openAuthor(author), false);
   }
 
   private boolean authoredStep(String author, boolean undo) {
-    checkOpen(); // the author stacks are cleared on close: without this, "nothing to undo" instead of closed
     Edit applied;
     synchronized (editLock) {
       AuthorHistories.Step step = undo ? authors.popUndo(author) : authors.popRedo(author);
@@ -379,8 +380,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public boolean canUndo(String author) {
-    String a = AuthorHistories.check(author);
-    checkOpen();
+    String a = openAuthor(author);
     synchronized (editLock) {
       Edit latest = store.latestApplied();
       return authors.hasUndo(a) || latest != null && !authors.isAttributed(latest.id());
@@ -389,8 +389,7 @@ public final class DefaultLabelSession implements LabelSession {
 
   @Override
   public boolean canRedo(String author) {
-    String a = AuthorHistories.check(author);
-    checkOpen();
+    String a = openAuthor(author);
     synchronized (editLock) {
       Edit next = store.nextRedo();
       return authors.hasRedo(a) || next != null && !authors.isAttributed(next.id());
@@ -902,6 +901,16 @@ public final class DefaultLabelSession implements LabelSession {
     if (closed) {
       throw new IllegalStateException("session is closed");
     }
+  }
+
+  /**
+   * The checked author id of a call on an open session: closed is reported first, as for every
+   * other argument (and the author stacks are cleared on close: an undo would otherwise answer
+   * "nothing to undo").
+   */
+  private String openAuthor(String author) {
+    checkOpen();
+    return AuthorHistories.check(author);
   }
 
   /** The trainer of an open session. */

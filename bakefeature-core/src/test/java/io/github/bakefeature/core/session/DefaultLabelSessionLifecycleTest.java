@@ -84,6 +84,34 @@ class DefaultLabelSessionLifecycleTest {
   }
 
   @Test
+  void anInterruptedThreadStillSavesItsStrokesAndCloseStillSavesTheModel() throws Exception {
+    // Before: every save went through an interruptible FileChannel, which closes itself when the
+    // writing thread's interrupt status is set: the stroke failed (ClosedByInterruptException),
+    // and close() after an interrupt logged a warning and left no model.ckpt (training restarted
+    // from step 0 on reopening).
+    java.nio.file.Path ckpt = dir.resolve("session/model.ckpt");
+    DefaultLabelSession s = builder().build();
+    s.awaitStep(3);
+    int changed;
+    Thread.currentThread().interrupt();
+    try {
+      changed = s.applyStroke(0, Stroke.paint(1, 2f, 4, 4, 20, 10));
+      assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt is kept");
+      java.nio.file.Files.deleteIfExists(ckpt);
+      s.close();
+    } finally {
+      assertTrue(Thread.interrupted(), "close() keeps the caller's interrupt");
+    }
+    assertTrue(changed > 0);
+    long closedAt = s.progress().step();
+    assertTrue(java.nio.file.Files.isRegularFile(ckpt), "close() saved the model");
+    try (DefaultLabelSession reopened = builder().optAutoStart(false).build()) {
+      assertEquals(changed, reopened.scribbles(0).labelledCount(), "the stroke is on disk");
+      assertTrue(reopened.step() >= 3 && reopened.step() >= closedAt - 1, "resumed at " + reopened.step());
+    }
+  }
+
+  @Test
   void aSecondCloseWaitsUntilTheFirstHasReleasedTheScene() throws Exception {
     // Before: a close() while another thread was closing returned at once, and reopening the scene
     // right after it failed with SceneInUseException.

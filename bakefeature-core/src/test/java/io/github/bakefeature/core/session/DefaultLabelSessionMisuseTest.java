@@ -160,6 +160,15 @@ class DefaultLabelSessionMisuseTest {
     // Per-author undo/redo too (their histories are gone: "nothing to undo" would be a wrong answer).
     assertThrows(IllegalStateException.class, () -> s.undo("alice"));
     assertThrows(IllegalStateException.class, () -> s.redo("alice"));
+    // Closed is reported before any argument is checked, author ids and strokes included (before:
+    // IllegalArgumentException for a bad author, NullPointerException for a null stroke).
+    Stroke stroke = Stroke.paint(0, 2f, 4, 4, 20, 10);
+    assertThrows(IllegalStateException.class, () -> s.applyStroke(0, stroke, null));
+    assertThrows(IllegalStateException.class, () -> s.applyStroke(0, null));
+    assertThrows(IllegalStateException.class, () -> s.clearFrame(0, " "));
+    assertThrows(IllegalStateException.class, () -> s.undo(" "));
+    assertThrows(IllegalStateException.class, () -> s.canUndo(null));
+    assertThrows(IllegalStateException.class, () -> s.canRedo(""));
     TrainingProgress p = s.progress();
     assertTrue(p.paused());
     assertEquals(0.0, p.stepsPerSecond());
