@@ -54,6 +54,15 @@ class FieldTrainerTest {
         .build();
   }
 
+  /** {@link #trainer} after {@code steps} steps. */
+  static FieldTrainer trained(MethodPreset method, long seed, int steps) throws Exception {
+    FieldTrainer t = trainer(method, seed);
+    for (int i = 0; i < steps; i++) {
+      t.step();
+    }
+    return t;
+  }
+
   @Test
   void countsTheStepsThatSawLabelsAndKeepsTheCountInCheckpoints() throws Exception {
     FieldTrainer labelled = trainer(MethodPreset.SNERF_FREQ, 5);
@@ -147,10 +156,7 @@ class FieldTrainerTest {
 
   @Test
   void checkpointReloadsToBitIdenticalRendersAndResumesExactly() throws Exception {
-    FieldTrainer a = trainer(MethodPreset.OURS, 3);
-    for (int i = 0; i < 20; i++) {
-      a.step();
-    }
+    FieldTrainer a = trained(MethodPreset.OURS, 3, 20);
     Path ckpt = tmp.resolve("model.ckpt");
     Checkpoint.save(a, ckpt);
     Frame f = scene.frame(4);
@@ -341,10 +347,7 @@ class FieldTrainerTest {
    */
   @Test
   void checkpointWithTrainerSettingsOutOfRangeLoadsAsAModelThatRendersTheSame() throws Exception {
-    FieldTrainer a = trainer(MethodPreset.OURS, 3);
-    for (int i = 0; i < 5; i++) {
-      a.step();
-    }
+    FieldTrainer a = trained(MethodPreset.OURS, 3, 5);
     Path ckpt = tmp.resolve("settings.ckpt");
     Checkpoint.save(a, ckpt);
     byte[] b = Files.readAllBytes(ckpt);
