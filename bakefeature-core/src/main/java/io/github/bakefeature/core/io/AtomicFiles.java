@@ -31,6 +31,117 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
+  /**
+   * What this JVM is writing: the temporary files and staging folders of each target (absolute),
+   * until they are renamed onto it or removed. Guarded by itself; renames onto a target hold it, so
+   * {@link #abandon} never removes a temporary that is being renamed into place.
+   */
+  private static final java.util.Map<Path, Set<Path>> IN_FLIGHT = new java.util.HashMap<>();
+
+  /** Functional rename. */
+  @FunctionalInterface
+  private interface Rename {
+    void run() throws IOException;
+  }
+
+  private static void begin(Path target, Path temporary) {
+    synchronized (IN_FLIGHT) {
+      IN_FLIGHT.computeIfAbsent(key(target), k -> new java.util.HashSet<>()).add(temporary);
+    }
+  }
+
+  private static void end(Path target, Path temporary) {
+    synchronized (IN_FLIGHT) {
+      Set<Path> s = IN_FLIGHT.get(key(target));
+      if (s != null && s.remove(temporary) && s.isEmpty()) {
+        IN_FLIGHT.remove(key(target));
+      }
+    }
+  }
+
+  /** Renames {@code temporary} onto {@code target} unless {@link #abandon} took it away. */
+  private static void commit(Path target, Path temporary, Rename rename) throws IOException {
+    synchronized (IN_FLIGHT) {
+      Set<Path> s = IN_FLIGHT.get(key(target));
+      if (s == null || !s.contains(temporary)) {
+        throw new java.io.InterruptedIOException(target + ": not written, the process is stopping");
+      }
+      rename.run();
+    }
+  }
+
+  /**
+   * Removes what this JVM is still writing for {@code target} (a file of {@link #write}, a scene
+   * folder of {@link #writeDirectory}) and makes that write fail instead of completing: for a
+   * command's shutdown hook, so that Ctrl-C during a save leaves neither the new content nor a
+   * hidden temporary file (a checkpoint's is hundreds of MB) behind. What is already in place stays.
+   */
+  public static void abandon(Path target) {
+    Set<Path> gone;
+    synchronized (IN_FLIGHT) {
+      gone = IN_FLIGHT.remove(key(target));
+    }
+    if (gone == null) {
+      return;
+    }
+    for (Path p : gone) {
+      try {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          deleteRecursively(p);
+        } else {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException | RuntimeException e) {
+        // Best effort: the writer may still be adding files; what is left is a hidden leftover.
+      }
+    }
+  }
+
+  /**
+   * {@link #abandon}s every write in flight: for the shutdown hook of a program none of whose
+   * writes may complete once it is stopping (a command-line tool on Ctrl-C; not an app whose own
+   * hook saves on the way out).
+   */
+  public static void abandonAll() {
+    java.util.List<Path> targets;
+    synchronized (IN_FLIGHT) {
+      targets = java.util.List.copyOf(IN_FLIGHT.keySet());
+    }
+    targets.forEach(AtomicFiles::abandon);
+  }
+
+  private static Path key(Path target) {
+    return target.toAbsolutePath().normalize();
+  }
+
+  /** Writes the content of a folder. */
+  @FunctionalInterface
+  public interface DirectoryWriter {
+    void write(Path dir) throws IOException;
+  }
+
+  /**
+   * Creates folder {@code target} (new or empty) from what {@code writer} puts into a hidden
+   * staging folder next to it, renamed into place only once complete: a failure, or
+   * {@link #abandon}, leaves no folder at {@code target} and removes the staging one.
+   */
+  public static void writeDirectory(Path target, String tag, DirectoryWriter writer) throws IOException {
+    Path parent = target.toAbsolutePath().getParent();
+    Path staging = createStagingDirectory(parent, target, tag);
+    begin(target, staging);
+    boolean done = false;
+    try {
+      writer.write(staging);
+      commit(target, staging, () -> moveDirectory(staging, target));
+      done = true;
+    } finally {
+      end(target, staging);
+      if (!done) {
+        deleteRecursively(staging);
+      }
+    }
+  }
+
   /** Atomically replaces {@code target} with what {@code writer} produces. */
   public static void write(Path target, Writer writer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
@@ -46,6 +157,7 @@ public final class AtomicFiles {
       throw new FileSystemException(target.toString(), null, "cannot create a file in " + dir + " ("
           + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()) + ")");
     }
+    begin(target, tmp);
     try {
       // java.io, not a FileChannel: an interruptible channel closes itself when the writing thread is
       // interrupted (ClosedByInterruptException), so a save from a thread with its interrupt status
@@ -56,17 +168,20 @@ public final class AtomicFiles {
         out.flush();
         file.getFD().sync();
       }
-      try {
+      commit(target, tmp, () -> {
         try {
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+          try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+          }
+        } catch (java.nio.file.FileSystemException e) {
+          throw renameFailed(target, e);
         }
-      } catch (java.nio.file.FileSystemException e) {
-        throw renameFailed(target, e);
-      }
+      });
       syncDirectory(dir);
     } finally {
+      end(target, tmp);
       Files.deleteIfExists(tmp);
     }
   }

@@ -72,20 +72,11 @@ public final class SceneWriter {
           "expected a new or empty folder for the scene, found " + (Files.isDirectory(target) ? "a non-empty folder" : "a file"));
     }
     checkCameras(scene);
-    Path parent = target.getParent();
-    Files.createDirectories(parent);
-    Path staging = AtomicFiles.createStagingDirectory(parent, target, "partial");
-    boolean done = false;
-    try {
+    Files.createDirectories(target.getParent());
+    AtomicFiles.writeDirectory(target, "partial", staging -> {
       writeInto(scene, staging, progress);
       checkOpens(staging, target);
-      AtomicFiles.moveDirectory(staging, target);
-      done = true;
-    } finally {
-      if (!done) {
-        AtomicFiles.deleteRecursively(staging);
-      }
-    }
+    });
   }
 
   /**

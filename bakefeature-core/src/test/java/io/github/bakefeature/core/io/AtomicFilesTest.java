@@ -34,6 +34,65 @@ class AtomicFilesTest {
     }
   }
 
+  /**
+   * What a command's Ctrl-C hook does: before, a save interrupted by the JVM's exit left its
+   * hidden temporary file (a 180 MB checkpoint's) behind for good.
+   */
+  @Test
+  void abandonRemovesAWriteInFlightAndTheWriteThenFailsLeavingTheOldContent() throws Exception {
+    Path f = tmp.resolve("model.ckpt");
+    AtomicFiles.writeString(f, "old");
+    java.util.concurrent.CountDownLatch halfway = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch abandoned = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Void> write = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        AtomicFiles.write(f, out -> {
+          out.write("new, first half".getBytes());
+          out.flush();
+          halfway.countDown();
+          try {
+            abandoned.await();
+          } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException();
+          }
+          out.write(" and second half".getBytes());
+        });
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertTrue(halfway.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertEquals(2, s.count(), "the file and its temporary");
+    }
+    AtomicFiles.abandon(tmp.resolve("sub/../model.ckpt")); // any spelling of the target
+    abandoned.countDown();
+    var e = assertThrows(java.util.concurrent.CompletionException.class, write::join);
+    assertTrue(e.getCause().getCause() instanceof java.io.InterruptedIOException
+        && e.getCause().getMessage().contains(f + ": not written, the process is stopping"), e.toString());
+    assertEquals("old", Files.readString(f));
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertEquals(1, s.count(), "no temporary left");
+    }
+    AtomicFiles.writeString(f, "later"); // the target is not blocked for later writes
+    assertEquals("later", Files.readString(f));
+  }
+
+  @Test
+  void abandonedFolderWriteLeavesNoFolderAndNoStagingBehind() throws Exception {
+    Path scene = tmp.resolve("scene");
+    var e = assertThrows(java.io.InterruptedIOException.class, () -> AtomicFiles.writeDirectory(scene, "partial", dir -> {
+      Files.writeString(dir.resolve("metadata.json"), "{}");
+      AtomicFiles.abandonAll();
+    }));
+    assertTrue(e.getMessage().contains("not written"), e.getMessage());
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertEquals(0, s.count(), "neither the scene nor its staging folder");
+    }
+    AtomicFiles.writeDirectory(scene, "partial", dir -> Files.writeString(dir.resolve("metadata.json"), "{}"));
+    assertEquals("{}", Files.readString(scene.resolve("metadata.json")));
+  }
+
   @Test
   void failedRenameNamesTheUsersFileNotTheTemporaryOne() throws IOException {
     // Before: the error read "/dir/.a.txt.<random>.tmp -> /dir/a.txt: Operation not permitted",

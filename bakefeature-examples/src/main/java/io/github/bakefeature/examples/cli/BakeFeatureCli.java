@@ -34,6 +34,12 @@ public final class BakeFeatureCli implements java.util.concurrent.Callable<Integ
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    if (args.length == 0 || !args[0].equals("gui")) { // the app's own hook saves the session on Ctrl-C
+      // Ctrl-C during a save: no half-written output and no hidden temporary file left behind
+      // (a checkpoint's is hundreds of MB, a scene's staging folder as large as the scene).
+      Runtime.getRuntime().addShutdownHook(new Thread(io.github.bakefeature.core.io.AtomicFiles::abandonAll,
+          "bakefeature-abandon-writes"));
+    }
     System.exit(run(args));
   }
 

@@ -48,7 +48,8 @@ public final class TrainCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--holdout-every", defaultValue = "5",
-      description = "Hold out every N-th frame for evaluation, 0 = none (default: ${DEFAULT-VALUE}).")
+      description = "Hold out every N-th frame for evaluation, 0 = none (default: ${DEFAULT-VALUE}); with "
+          + "--labels scribbles, frames with scribbles are trained on instead.")
   int holdoutEvery;
 
   @Option(names = "--rays", defaultValue = "1024", description = "Rays per step (default: ${DEFAULT-VALUE}).")
@@ -62,6 +63,33 @@ public final class TrainCommand implements Callable<Integer> {
           + "semantic head (0.1 of its gradient, none, all; default: damped for ours, end-to-end for the snerf "
           + "baselines).")
   String semanticHead;
+
+  /**
+   * {@code heldOut} without the frames that have scribbles: a person's labels are trained on, never
+   * set aside for evaluation without a word (with --labels scribbles only the training frames'
+   * scribbles reach the field). Says on stderr which frames it kept for training.
+   */
+  private int[] withoutScribbledFrames(Scene s, int[] heldOut) throws java.io.IOException {
+    java.util.List<Integer> kept = new java.util.ArrayList<>();
+    java.util.List<Integer> moved = new java.util.ArrayList<>();
+    long pixels = 0;
+    for (int f : heldOut) {
+      int n = s.frame(f).scribbles().map(io.github.bakefeature.api.scene.LabelImage::labelledCount).orElse(0);
+      if (n > 0) {
+        moved.add(f);
+        pixels += n;
+      } else {
+        kept.add(f);
+      }
+    }
+    if (!moved.isEmpty()) {
+      spec.commandLine().getErr().println("train: frame" + (moved.size() == 1 ? " " : "s ") + moved
+          + " would be held out (--holdout-every " + holdoutEvery + ") but " + (moved.size() == 1 ? "has" : "have")
+          + " scribbles (" + pixels + " pixels): trained on instead; " + kept.size() + " frame"
+          + (kept.size() == 1 ? " is" : "s are") + " held out");
+    }
+    return kept.stream().mapToInt(Integer::intValue).toArray();
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -85,9 +113,12 @@ public final class TrainCommand implements Callable<Integer> {
     if (labelMode == Training.Labels.GROUND_TRUTH && !s.hasGroundTruth()) {
       throw new IllegalArgumentException("--labels gt: the scene " + scene + " has no gt_semantic/ ground truth");
     }
-    int[] train = holdoutEvery > 1 ? Evaluation.training(s.size(), holdoutEvery, holdoutEvery - 1)
-        : java.util.stream.IntStream.range(0, s.size()).toArray();
     int[] test = holdoutEvery > 1 ? Evaluation.heldOut(s.size(), holdoutEvery, holdoutEvery - 1) : new int[0];
+    if (labelMode == Training.Labels.SCRIBBLES) {
+      test = withoutScribbledFrames(s, test);
+    }
+    java.util.Set<Integer> heldOut = java.util.Arrays.stream(test).boxed().collect(java.util.stream.Collectors.toSet());
+    int[] train = java.util.stream.IntStream.range(0, s.size()).filter(i -> !heldOut.contains(i)).toArray();
     Training.Builder tb = Training.builder(s)
         .optMethod(preset)
         .optTrainingFrames(train)
@@ -109,26 +140,47 @@ public final class TrainCommand implements Callable<Integer> {
           + ": the semantic head stays untrained and no mIoU is reported");
     }
     long t0 = System.nanoTime();
-    try (ProgressBar pb = Progress.bar("train " + preset.id(), iters)) {
-      for (int i = 0; i < iters; i++) {
-        StepResult r = trainer.step();
-        pb.step();
-        if (i % 10 == 0 || i == iters - 1) {
-          pb.setExtraMessage(String.format(" loss %.4f rgb %.4f depth %.4f sem %.3f feat %.3f",
-              r.total(), r.rgb(), r.depth(), r.semantic(), r.feature()));
+    // Ctrl-C ends the JVM mid-loop: say what was lost rather than leave a half-drawn progress bar.
+    java.util.concurrent.atomic.AtomicLong stepsDone = new java.util.concurrent.atomic.AtomicLong();
+    java.io.PrintWriter err = spec.commandLine().getErr();
+    Thread onInterrupt = new Thread(() -> {
+      err.println();
+      err.println(stepsDone.get() < iters
+          ? "train: interrupted after " + stepsDone.get() + " of " + iters + " steps; nothing was written to " + out
+          : "train: interrupted while writing the checkpoint; " + out + " was not replaced");
+      err.flush();
+    }, "train-interrupted");
+    Runtime.getRuntime().addShutdownHook(onInterrupt);
+    double seconds;
+    try {
+      try (ProgressBar pb = Progress.bar("train " + preset.id(), iters)) {
+        for (int i = 0; i < iters; i++) {
+          StepResult r = trainer.step();
+          stepsDone.incrementAndGet();
+          pb.step();
+          if (i % 10 == 0 || i == iters - 1) {
+            pb.setExtraMessage(String.format(" loss %.4f rgb %.4f depth %.4f sem %.3f feat %.3f",
+                r.total(), r.rgb(), r.depth(), r.semantic(), r.feature()));
+          }
         }
       }
+      seconds = (System.nanoTime() - t0) / 1e9;
+      long[] phases = trainer.phaseNanos();
+      String[] names = FieldTrainer.phaseNames();
+      StringBuilder sb = new StringBuilder("time per step:");
+      for (int i = 0; i < phases.length; i++) {
+        sb.append(String.format(" %s %.1f ms", names[i], phases[i] / 1e6 / Math.max(1, iters)));
+      }
+      err.println(sb);
+      Checkpoint.save(trainer, out);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C already started the hooks: its message is on its way.
+      }
     }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    long[] phases = trainer.phaseNanos();
-    String[] names = FieldTrainer.phaseNames();
-    StringBuilder sb = new StringBuilder("time per step:");
-    for (int i = 0; i < phases.length; i++) {
-      sb.append(String.format(" %s %.1f ms", names[i], phases[i] / 1e6 / Math.max(1, iters)));
-    }
-    spec.commandLine().getErr().println(sb);
-    Checkpoint.save(trainer, out);
-    spec.commandLine().getErr().println("checkpoint written to " + out.toAbsolutePath());
+    err.println("checkpoint written to " + out.toAbsolutePath());
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("method", preset.id());
     extra.put("iters", iters);

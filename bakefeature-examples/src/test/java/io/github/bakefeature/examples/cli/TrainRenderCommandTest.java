@@ -62,6 +62,60 @@ class TrainRenderCommandTest {
   }
 
   @Test
+  void scribblesOnAFrameThatWouldBeHeldOutAreTrainedOnAndTrainSaysSo(@TempDir Path tmp) throws Exception {
+    // Before: every N-th frame was held out whatever it held, so scribbles drawn there were
+    // silently dropped, and with all of them there train said "no training frame has scribbles".
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    java.awt.image.BufferedImage scribble = new java.awt.image.BufferedImage(32, 24,
+        java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    for (int x = 4; x < 12; x++) {
+      scribble.getRaster().setSample(x, 10, 0, 2); // class 1
+    }
+    Files.createDirectories(scene.resolve("semantic"));
+    javax.imageio.ImageIO.write(scribble, "png", scene.resolve("semantic/00003.png").toFile());
+    Cli.Result r = Cli.run("train", "--scene", scene.toString(), "--method", "snerf-freq", "--iters", "2", "--rays", "32",
+        "--holdout-every", "2", "--out", tmp.resolve("m.ckpt").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("frame [3] would be held out (--holdout-every 2) but has scribbles (8 pixels): trained on"
+        + " instead; 1 frame is held out"), r.err());
+    assertTrue(!r.err().contains("no training frame"), r.err());
+    assertEquals(1, JSON.readTree(r.out().strip().split("\n")[0]).get("held_out_frames").asInt(), r.out());
+  }
+
+  /** Ctrl-C (here SIGTERM, the same shutdown) in a real process, as a user stops a long run. */
+  @Test
+  void stoppingTrainSaysWhatWasLostAndLeavesNoCheckpointOrTemporaryFile(@TempDir Path tmp) throws Exception {
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", scene.toString()).code());
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    Path err = tmp.resolve("err.txt");
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(javaBin, "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+        BakeFeatureCli.class.getName(), "train", "--scene", scene.toString(), "--method", "snerf-freq",
+        "--iters", "1000000", "--rays", "32", "--holdout-every", "0", "--out", out.resolve("m.ckpt").toString())
+        .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (!(Files.exists(err) && Files.readString(err).contains("train snerf-freq")) && p.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(p.isAlive(), "training started: " + Files.readString(err));
+      p.destroy();
+      assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      p.destroyForcibly();
+    }
+    String text = Files.readString(err);
+    assertTrue(text.matches("(?s).*train: interrupted after \\d+ of 1000000 steps; nothing was written to .*m\\.ckpt.*"),
+        text);
+    try (java.util.stream.Stream<Path> files = Files.list(out)) {
+      assertEquals(java.util.List.of(), files.toList());
+    }
+  }
+
+  @Test
   void trainShowsTheProgressOfRenderingItsHeldOutFramesOnStderr(@TempDir Path tmp) throws Exception {
     Path scene = tmp.resolve("scene");
     assertEquals(0, Cli.run("synth", "--frames", "4", "--width", "32", "--height", "24", "--out", scene.toString()).code());
