@@ -73,6 +73,10 @@ public final class BakeFeatureCli implements java.util.concurrent.Callable<Integ
     // A mistyped or missing option: one line, as for a bad value (not picocli's full usage text).
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
+      if (ex instanceof CommandLine.MissingParameterException && !c.getUnmatchedArguments().isEmpty()) {
+        // "train --scnee X": the typo is the news, not the --scene it leaves missing.
+        ex = new CommandLine.UnmatchedArgumentException(c, c.getUnmatchedArguments());
+      }
       String name = c.getCommandSpec().qualifiedName();
       String hint = ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
           ? "; did you mean " + String.join(" or ", u.getSuggestions()) + "?" : "";

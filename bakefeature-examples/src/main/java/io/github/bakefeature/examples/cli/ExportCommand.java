@@ -105,15 +105,20 @@ public final class ExportCommand implements Callable<Integer> {
     MaskExporter masks = null;
     PointCloudExporter cloud = null;
     if (masksDir != null) {
-      masks = MaskExporter.builder().optKeepComponents(keep == null ? 0 : keep)
-          .optConnectivity(ConnectedComponents.Connectivity.of(connectivity == null ? 4 : connectivity))
-          .optMinConfidence(minConfidence == null ? 0f : minConfidence)
-          .optRenderScale(renderScale == null ? 1 : renderScale).build();
+      MaskExporter.Builder b = MaskExporter.builder();
+      OptionValues.set("--keep-components", () -> b.optKeepComponents(keep == null ? 0 : keep));
+      OptionValues.set("--connectivity", () -> b.optConnectivity(
+          ConnectedComponents.Connectivity.of(connectivity == null ? 4 : connectivity)));
+      OptionValues.set("--min-confidence", () -> b.optMinConfidence(minConfidence == null ? 0f : minConfidence));
+      OptionValues.set("--render-scale", () -> b.optRenderScale(renderScale == null ? 1 : renderScale));
+      masks = b.build();
     } else {
-      PointCloudExporter.Builder b = PointCloudExporter.builder().optFrames(f).optFrameStride(stride == null ? 1 : stride)
-          .optRenderScale(renderScale == null ? 1 : renderScale).optMinConfidence(minConfidence == null ? 0.5f : minConfidence);
+      PointCloudExporter.Builder b = PointCloudExporter.builder().optFrames(f);
+      OptionValues.set("--frame-stride", () -> b.optFrameStride(stride == null ? 1 : stride));
+      OptionValues.set("--render-scale", () -> b.optRenderScale(renderScale == null ? 1 : renderScale));
+      OptionValues.set("--min-confidence", () -> b.optMinConfidence(minConfidence == null ? 0.5f : minConfidence));
       if (voxel != null) {
-        b.optVoxelSize(voxel);
+        OptionValues.set("--voxel", () -> b.optVoxelSize(voxel));
       }
       cloud = b.build();
       // Every frame's render size (frame size x --render-scale) is within the render limits.

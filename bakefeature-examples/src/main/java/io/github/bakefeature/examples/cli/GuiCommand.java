@@ -90,9 +90,7 @@ public final class GuiCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     features.validate(scene);
-    if (rays < 1) {
-      throw new IllegalArgumentException("--rays must be >= 1, found " + rays);
-    }
+    TrainerConfig trainerConfig = OptionValues.trainer(rays).build();
     if (checkpointEvery < 0) {
       throw new IllegalArgumentException("--checkpoint-every must be >= 0, found " + checkpointEvery);
     }
@@ -133,7 +131,7 @@ public final class GuiCommand implements Callable<Integer> {
     DefaultLabelSession.Builder sb = DefaultLabelSession.builder(s)
         .optMethod(preset)
         .optFeatures(cache)
-        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(rays).build())
+        .optTrainerConfig(trainerConfig)
         .optCheckpointEvery(checkpointEvery)
         .optAutoStart(!paused);
     if (hashTableLog2 != 0) {

@@ -52,9 +52,12 @@ public final class SegmentCommand implements Callable<Integer> {
     Scene s = input.openScene();
     int[] f = FrameList.parse(frames, s.size());
     OutputPaths.folder("--out", out, input.scene);
-    MaskExporter ex = MaskExporter.builder().optKeepComponents(keepComponents)
-        .optConnectivity(ConnectedComponents.Connectivity.of(connectivity)).optMinConfidence(minConfidence)
-        .optRenderScale(renderScale).build();
+    MaskExporter.Builder b = MaskExporter.builder();
+    OptionValues.set("--keep-components", () -> b.optKeepComponents(keepComponents));
+    OptionValues.set("--connectivity", () -> b.optConnectivity(ConnectedComponents.Connectivity.of(connectivity)));
+    OptionValues.set("--min-confidence", () -> b.optMinConfidence(minConfidence));
+    OptionValues.set("--render-scale", () -> b.optRenderScale(renderScale));
+    MaskExporter ex = b.build();
     SemanticFieldModel model = input.loadLabelledModel(s, spec.commandLine().getErr());
     long t0 = System.nanoTime();
     MaskExporter.Summary sum;

@@ -97,6 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--iters must be >= 0, found " + iters);
     }
     features.validate(scene);
+    TrainerConfig trainerConfig = OptionValues.trainer(rays).optSeed(seed).build();
     MethodPreset preset = MethodPreset.fromId(method);
     Training.Labels labelMode = switch (labels) {
       case "scribbles" -> Training.Labels.SCRIBBLES;
@@ -124,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
         .optTrainingFrames(train)
         .optLabels(labelMode)
         .optSeed(seed)
-        .optTrainerConfig(TrainerConfig.builder().optRaysPerBatch(rays).optSeed(seed).build());
+        .optTrainerConfig(trainerConfig);
     if (semanticHead != null) {
       SemanticHead head = SemanticHead.fromId(semanticHead);
       tb.optFieldOptions(b -> b.optSemanticHead(head));

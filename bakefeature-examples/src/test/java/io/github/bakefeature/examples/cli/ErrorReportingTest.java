@@ -58,6 +58,45 @@ class ErrorReportingTest {
   }
 
   @Test
+  void aMistypedRequiredOptionIsReportedAsTheTypoNotAsMissing() {
+    // Before: "Missing required option: '--scene=DIR'", which sends the user looking for the wrong fix.
+    Cli.Result typo = run(false, "info", "--scnee", tmp.toString());
+    assertEquals(2, typo.code());
+    assertEquals(1, typo.err().strip().lines().count(), typo.err());
+    assertTrue(typo.err().startsWith("bakefeature info: Unknown options: '--scnee'") && typo.err().contains("did you mean --scene?"),
+        typo.err());
+  }
+
+  @Test
+  void valuesTheLibraryRefusesAreReportedUnderTheOptionsName() throws Exception {
+    // Before: "components to keep must be >= 0, found -1" and the like, naming no option.
+    Path scene = tmp.resolve("scene");
+    assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "16", "--height", "12", "--out", scene.toString()).code());
+    Path ckpt = tmp.resolve("absent.ckpt");
+    String[][] cases = {
+        {"--keep-components: components to keep must be >= 0, found -1", "export", "--masks", tmp.resolve("m").toString(),
+            "--keep-components", "-1"},
+        {"--connectivity: connectivity must be 4 or 8, found 5", "segment", "--out", tmp.resolve("s").toString(),
+            "--connectivity", "5"},
+        {"--render-scale: mask render scale must be in (0, 1], found 0.0", "segment", "--out", tmp.resolve("s").toString(),
+            "--render-scale", "0"},
+        {"--frame-stride: frame stride must be >= 1, found 0", "export", "--pointcloud", tmp.resolve("p.ply").toString(),
+            "--frame-stride", "0"},
+        {"--voxel: voxel size must be a positive number of metres, found -1.0", "export", "--pointcloud",
+            tmp.resolve("p.ply").toString(), "--voxel", "-1"}};
+    for (String[] c : cases) {
+      String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of(c[1], "--scene", scene.toString(),
+          "--checkpoint", ckpt.toString()), java.util.Arrays.stream(c, 2, c.length)).toArray(String[]::new);
+      Cli.Result r = run(false, args);
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains(c[0]), r.err());
+    }
+    Cli.Result rays = run(false, "train", "--scene", scene.toString(), "--rays", "1", "--out", ckpt.toString());
+    assertEquals(2, rays.code(), rays.err());
+    assertTrue(rays.err().startsWith("bakefeature train: --rays: rays per batch must be in [2, "), rays.err());
+  }
+
+  @Test
   void invalidOptionValueIsOneLineUnlessDebugAsksForTheStackTrace() throws Exception {
     Path scene = tmp.resolve("scene");
     assertEquals(0, Cli.run("synth", "--frames", "2", "--width", "16", "--height", "12", "--out", scene.toString()).code());

@@ -1,0 +1,36 @@
+package io.github.bakefeature.examples.cli;
+
+import io.github.bakefeature.core.pipelines.TrainerConfig;
+
+/**
+ * Option values handed to the library's builders: a value they refuse is reported under the
+ * option's name ("--keep-components: components to keep must be >= 0, found -1"), as the README
+ * promises for every bad option, instead of in the library's own words alone.
+ */
+final class OptionValues {
+  private OptionValues() {}
+
+  /** Runs {@code set}, which passes {@code option}'s value on; its refusal names the option. */
+  static void set(String option, Runnable set) {
+    get(option, () -> {
+      set.run();
+      return null;
+    });
+  }
+
+  /** {@link #set}, for a value computed from the option. */
+  static <T> T get(String option, java.util.function.Supplier<T> value) {
+    try {
+      return value.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The trainer settings of a command's {@code --rays} and seed. */
+  static TrainerConfig.Builder trainer(int rays) {
+    TrainerConfig.Builder b = TrainerConfig.builder();
+    set("--rays", () -> b.optRaysPerBatch(rays));
+    return b;
+  }
+}
