@@ -108,6 +108,16 @@ public final class MaskExporter {
     if (overlays) {
       Files.createDirectories(outDir.resolve(OVERLAYS));
     }
+    // The legend first: the masks of an export stopped half-way (Ctrl-C) can still be read.
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("classes", ExportClasses.legend(legend));
+    doc.put("encoding", "pixel value = class id; " + (wide ? UNKNOWN_16 : UNKNOWN_8) + " = unknown");
+    doc.put("unknown", wide ? UNKNOWN_16 : UNKNOWN_8);
+    doc.put("bit_depth", wide ? 16 : 8);
+    doc.put("keep_components", keepComponents);
+    doc.put("connectivity", connectivity == ConnectedComponents.Connectivity.FOUR ? 4 : 8);
+    doc.put("render_scale", renderScale);
+    AtomicFiles.writeString(outDir.resolve(LEGEND), JSON.writeValueAsString(doc));
     ConnectedComponents cc = keepComponents > 0 ? new ConnectedComponents(connectivity) : null;
     long cleaned = 0;
     long unknown = 0;
@@ -141,15 +151,6 @@ public final class MaskExporter {
             outDir.resolve(OVERLAYS).resolve(f.name() + ".png"));
       }
     }
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("classes", ExportClasses.legend(legend));
-    doc.put("encoding", "pixel value = class id; " + (wide ? UNKNOWN_16 : UNKNOWN_8) + " = unknown");
-    doc.put("unknown", wide ? UNKNOWN_16 : UNKNOWN_8);
-    doc.put("bit_depth", wide ? 16 : 8);
-    doc.put("keep_components", keepComponents);
-    doc.put("connectivity", connectivity == ConnectedComponents.Connectivity.FOUR ? 4 : 8);
-    doc.put("render_scale", renderScale);
-    AtomicFiles.writeString(outDir.resolve(LEGEND), JSON.writeValueAsString(doc));
     return new Summary(outDir, frames.length, wide ? 16 : 8, cleaned, unknown);
   }
 

@@ -235,6 +235,23 @@ class MaskExporterTest {
   }
 
   @Test
+  void anExportStoppedHalfWayAlreadyHasItsLegend() throws Exception {
+    // Before: classes.json was written last, so masks of an export stopped half-way (Ctrl-C, a
+    // failed render) could not be read (which value is which class, which is unknown).
+    ViewSource constant = ExportFixtures.constant(classes(), confidence());
+    ViewSource failsOnFrame1 = (frame, camera, outputs) -> {
+      if (frame == 1) {
+        throw new IllegalStateException("render failed");
+      }
+      return constant.render(frame, camera, outputs);
+    };
+    assertThrows(IllegalStateException.class,
+        () -> MaskExporter.builder().build().export(failsOnFrame1, scene(), 3, new int[] {0, 1}, tmp));
+    assertTrue(Files.isRegularFile(tmp.resolve("masks/00000.png")));
+    assertEquals(255, new ObjectMapper().readTree(tmp.resolve(MaskExporter.LEGEND).toFile()).get("unknown").asInt());
+  }
+
+  @Test
   void rejectsFramesOutsideTheScene() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MaskExporter.builder().build()
         .export(ExportFixtures.constant(classes(), confidence()), scene(), 3, new int[] {2}, tmp));
