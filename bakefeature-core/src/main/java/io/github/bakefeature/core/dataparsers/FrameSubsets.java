@@ -117,6 +117,11 @@ public final class FrameSubsets {
     }
 
     @Override
+    public Optional<Path> sourceFile() {
+      return source instanceof FileBackedFrame fb ? fb.sourceFile() : Optional.empty();
+    }
+
+    @Override
     public RgbImage rgb() throws IOException {
       return source.rgb();
     }

@@ -172,6 +172,11 @@ final class ImportedScene implements Scene {
     }
 
     @Override
+    public Optional<Path> sourceFile() {
+      return Optional.of(rgb);
+    }
+
+    @Override
     public RgbImage rgb() throws IOException {
       return cache.get(rgb.toString(), (long) k.width() * k.height() * 3, () -> {
         RgbImage img = ImageFiles.readRgb(rgb);

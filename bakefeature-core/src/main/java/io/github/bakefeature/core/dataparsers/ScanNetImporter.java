@@ -510,6 +510,11 @@ public final class ScanNetImporter implements SceneImporter {
     }
 
     @Override
+    public Optional<Path> sourceFile() {
+      return Optional.of(rgb);
+    }
+
+    @Override
     public RgbImage rgb() throws IOException {
       return cache.get("rgb:" + rgb, (long) r.depth.width() * r.depth.height() * 3, () -> {
         RgbImage c = ImageFiles.readRgb(rgb);

@@ -81,6 +81,34 @@ public final class ImportCommand implements Callable<Integer> {
           + "(their NYU40 classes; needs --label-table).")
   String labelSet;
 
+  /** Which dataset file each frame of an imported scene came from: {@code frame<TAB>path under --in}. */
+  static final String SOURCE_FRAMES = "source_frames.tsv";
+
+  /**
+   * Writes {@link #SOURCE_FRAMES} into the new scene folder, so that frames and the masks exported
+   * for them can be matched to the raw capture (its file names, TUM's timestamps) after --every,
+   * skipped frames and renumbering; null when no frame knows its source file.
+   */
+  static Path writeSourceFrames(Scene scene, Path in, Path out) throws java.io.IOException {
+    StringBuilder sb = new StringBuilder("frame\tsource\n");
+    boolean any = false;
+    Path root = in.toAbsolutePath().normalize();
+    for (io.github.bakefeature.api.scene.Frame f : scene.frames()) {
+      java.util.Optional<Path> src = f instanceof io.github.bakefeature.core.scene.FileBackedFrame fb
+          ? fb.sourceFile() : java.util.Optional.empty();
+      any |= src.isPresent();
+      Path p = src.map(x -> x.toAbsolutePath().normalize()).orElse(null);
+      sb.append(f.name()).append('\t')
+          .append(p == null ? "" : (p.startsWith(root) ? root.relativize(p) : p).toString().replace('\\', '/')).append('\n');
+    }
+    if (!any) {
+      return null;
+    }
+    Path file = out.resolve(SOURCE_FRAMES);
+    io.github.bakefeature.core.io.AtomicFiles.writeString(file, sb.toString());
+    return file;
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintStream err = System.err;
@@ -132,6 +160,7 @@ public final class ImportCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--out " + out + ": expected a new or empty folder"
           + (e.getReason() == null ? "" : " (" + e.getReason() + ")"), e);
     }
+    Path sources = writeSourceFrames(scene, in, out);
     SceneFolder written = SceneFolder.open(out);
     // What `info` checks, said at once: a wrong assumed camera (e.g. Replica renders of another
     // field of view) or pose convention imports without an error but shows here.
@@ -143,6 +172,9 @@ public final class ImportCommand implements Callable<Integer> {
     m.put("in", in.toString());
     m.put("out", out.toString());
     m.put("frames", written.size());
+    if (sources != null) {
+      m.put("source_frames", sources.toString());
+    }
     m.put("width", written.width());
     m.put("height", written.height());
     m.put("classes", written.classNames().size());

@@ -118,6 +118,10 @@ class ImportCommandTest {
     for (int i = 0; i < 3; i++) {
       SceneAssertions.assertPoseEquals(depth.frame(original[i]).pose(), s.frame(i).pose(), 1e-5, "frame " + i);
     }
+    // Frames renumbered after --every and the skipped pose: which raw frame each one is.
+    assertEquals(out.resolve("source_frames.tsv").toString(), j.get("source_frames").asText());
+    assertEquals(java.util.List.of("frame\tsource", "00000\tcolor/0.jpg", "00001\tcolor/2.jpg", "00002\tcolor/6.jpg"),
+        Files.readAllLines(out.resolve("source_frames.tsv")));
   }
 
   @Test
