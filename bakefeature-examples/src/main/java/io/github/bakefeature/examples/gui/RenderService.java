@@ -282,30 +282,73 @@ final class RenderService implements AutoCloseable {
     }
   }
 
-  /** A job on the worker: waits for the budget, then runs; completes {@code result} either way. */
+  /** One queued job: runs {@code job} and completes its result, or fails it. */
+  private record Job<T>(CompletableFuture<T> result, Callable<T> job, Consumer<Throwable> onFailure) {
+    void run() {
+      try {
+        result.complete(job.call());
+      } catch (Throwable t) {
+        fail(t);
+      }
+    }
+
+    void fail(Throwable t) {
+      onFailure.accept(t);
+      result.completeExceptionally(t instanceof InterruptedException
+          ? new IllegalStateException("the app is shutting down") : t);
+    }
+  }
+
+  /**
+   * Jobs waiting for the worker, newest first: a person scrubbing through frames wants the frame
+   * they stopped on, not the ones passed on the way (first in, first out served those first, each
+   * after its share of the budget: 2.5 minutes behind on a 640x480 capture). Guarded by {@link #lock}.
+   */
+  private final java.util.ArrayDeque<Job<?>> waiting = new java.util.ArrayDeque<>();
+
+  /**
+   * A job on the worker: waits for the budget (not while training is paused: there is no training
+   * to leave time to), then runs the newest waiting job; completes {@code result} either way.
+   */
   private <T> void submit(CompletableFuture<T> result, Callable<T> job, Consumer<Throwable> onFailure) {
     jobs.incrementAndGet();
+    Job<T> j = new Job<>(result, job, onFailure);
+    synchronized (lock) {
+      waiting.addFirst(j);
+    }
     try {
       worker.execute(() -> {
+        Job<?> next = null;
         try {
-          for (long d = budget.delayNanos(); d > 0; d = budget.delayNanos()) {
+          for (long d = budget.delayNanos(); d > 0 && !session.isPaused(); d = budget.delayNanos()) {
             sleeper.sleep(d);
           }
-          result.complete(job.call());
+          synchronized (lock) {
+            next = waiting.pollFirst();
+          }
+          if (next != null) {
+            next.run();
+          }
         } catch (InterruptedException e) {
-          onFailure.accept(e);
-          result.completeExceptionally(new IllegalStateException("the app is shutting down"));
-        } catch (Throwable t) {
-          onFailure.accept(t);
-          result.completeExceptionally(t);
+          synchronized (lock) {
+            next = waiting.pollFirst();
+          }
+          if (next != null) {
+            next.fail(e);
+          }
         } finally {
           jobs.decrementAndGet();
         }
       });
     } catch (RejectedExecutionException e) {
       jobs.decrementAndGet();
-      onFailure.accept(new InterruptedException());
-      result.completeExceptionally(new IllegalStateException("the app is shutting down"));
+      boolean mine;
+      synchronized (lock) {
+        mine = waiting.remove(j);
+      }
+      if (mine) {
+        j.fail(new InterruptedException());
+      }
     }
   }
 
@@ -393,7 +436,13 @@ final class RenderService implements AutoCloseable {
    */
   private boolean modelSawALabel() {
     if (!modelLabelled) {
-      modelLabelled = !(session instanceof DefaultLabelSession d) || !d.model().unlabelled();
+      if (session instanceof DefaultLabelSession d) {
+        try (var m = d.model()) { // a handle of the caller's: closed
+          modelLabelled = !m.unlabelled();
+        }
+      } else {
+        modelLabelled = true;
+      }
     }
     return modelLabelled;
   }

@@ -76,6 +76,7 @@ class RenderBudgetTest {
   @Test
   void liveRendersOfManyViewedFramesShareOneBudgetRoundRobinMostRecentlyViewedFirst() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 8)) {
+      f.session.resume(); // the fixture starts paused, and a paused session's renders need no budget
       AtomicLong clock = new AtomicLong(5_000 * MS);
       AtomicLong step = new AtomicLong();
       List<Integer> order = Collections.synchronizedList(new ArrayList<>());
@@ -132,6 +133,7 @@ class RenderBudgetTest {
   @Test
   void onDemandRendersWaitForTheSameBudget() throws Exception {
     try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
+      f.session.resume(); // the fixture starts paused, and a paused session's renders need no budget
       AtomicLong clock = new AtomicLong(5_000 * MS);
       AtomicLong step = new AtomicLong();
       List<Integer> order = Collections.synchronizedList(new ArrayList<>());
@@ -154,6 +156,67 @@ class RenderBudgetTest {
         assertTrue(elapsed <= 6.0 / 0.25 + 1, "and not much more: " + elapsed + " s");
         assertTrue(slept.size() >= 15, "the worker waited between renders: " + slept.size());
         assertTrue(rs.suggest().get(10, TimeUnit.SECONDS) >= 0, "a suggestion also runs within the budget");
+      }
+    }
+  }
+  @Test
+  void whileTrainingIsPausedRendersDoNotWaitForTheBudget() throws Exception {
+    // Before: the budget, which leaves three quarters of the time to training, also held back
+    // renders of a paused session: 6-12 s for a 1.5 s render on a 640x480 capture, with nothing to
+    // leave the time to.
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 2)) {
+      assertTrue(f.session.isPaused());
+      AtomicLong clock = new AtomicLong(5_000 * MS);
+      AtomicLong step = new AtomicLong();
+      List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+      List<Long> slept = Collections.synchronizedList(new ArrayList<>());
+      try (RenderService rs = new RenderService(f.session, source(clock, 300, step, order), false, null, 48,
+          (l, c) -> {}, clock::get, n -> {
+            slept.add(n);
+            clock.addAndGet(n);
+          }, 0.25, 1_000 * MS)) {
+        for (int i = 0; i < 20; i++) {
+          rs.request(i % 2).get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(20, order.size());
+        assertEquals(List.of(), slept, "no waiting while paused");
+      }
+    }
+  }
+
+  @Test
+  void waitingRendersRunNewestFirstSoTheFrameAScrubStopsOnIsNext() throws Exception {
+    // Before: first in, first out: scrubbing through 11 frames on a real capture put the frame the
+    // person stopped on 2.5 minutes behind the renders of the frames passed on the way.
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 6)) {
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+      RenderService.ViewSource blocking = (frame, outputs) -> {
+        order.add(frame);
+        started.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        short[] classes = new short[12];
+        return new io.github.bakefeature.api.field.RenderedView(4, 3, new float[36], new float[12], null, 0, classes,
+            new float[12], 0);
+      };
+      try (RenderService rs = new RenderService(f.session, blocking, false, null, 48, (l, c) -> {})) {
+        CompletableFuture<RenderService.Layers> first = rs.request(0);
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        List<CompletableFuture<RenderService.Layers>> passed = new ArrayList<>();
+        for (int fr = 1; fr <= 5; fr++) {
+          passed.add(rs.request(fr));
+        }
+        release.countDown();
+        for (CompletableFuture<RenderService.Layers> r : passed) {
+          r.get(10, TimeUnit.SECONDS);
+        }
+        first.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(0, 5, 4, 3, 2, 1), order, "the one running, then the newest request first");
       }
     }
   }
