@@ -481,6 +481,8 @@ final class Api {
       return;
     }
     ctx.header("X-Step", Long.toString(l.step));
+    // How old the render is: the page shows it ("15 s ago" counted from the fetch was minutes off).
+    ctx.header("X-Render-Age-Ms", Long.toString(Math.max(0, (renders.now() - l.renderedAtNanos) / 1_000_000)));
     ctx.header("X-Labelled", Boolean.toString(l.labelled));
     png(ctx, png, "r-" + token + "-" + l.frame + "-" + l.step + "-" + layer + (layer.equals("segmentation") ? "-" + cv : ""), false);
   }

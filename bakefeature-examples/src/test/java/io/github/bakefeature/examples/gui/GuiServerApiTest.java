@@ -390,6 +390,10 @@ class GuiServerApiTest {
       assertEquals(200, seg.status(), seg.text());
       assertEquals("0", seg.header("X-Step"), "training is paused: the model is at step 0");
       assertEquals("false", seg.header("X-Labelled"), "a scribble, but the paused model has not trained on it");
+      // The render's age, for the page's "Overlay: step N, 15 s ago" (before, counted from the fetch).
+      long age = Long.parseLong(seg.header("X-Render-Age-Ms"));
+      Thread.sleep(30);
+      assertTrue(Long.parseLong(f.get("/api/frames/1/segmentation.png").header("X-Render-Age-Ms")) >= age + 30);
       assertEquals(0, seg.image().getRGB(10, 10) >>> 24, "no overlay of the untrained head's arbitrary classes");
       assertEquals(48, seg.image().getWidth());
       for (String layer : List.of("colour", "depth", "confidence")) {

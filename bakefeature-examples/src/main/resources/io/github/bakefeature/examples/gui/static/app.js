@@ -248,6 +248,7 @@ async function loadRendered(frame, step, signal = undefined) {
     }
     const s = Number(res.headers.get('X-Step') ?? -1);
     const labelled = res.headers.get('X-Labelled') === 'true';
+    const renderedAt = Date.now() - Number(res.headers.get('X-Render-Age-Ms') ?? 0);
     const blob = await res.blob();
     if (frame !== S.frame || s < S.overlay.step) {
       return;
@@ -274,7 +275,7 @@ async function loadRendered(frame, step, signal = undefined) {
     seg.dataset.step = String(s);
     seg.dataset.labelled = String(labelled);
     applyOpacity();
-    S.overlay = { frame, step: s, at: Date.now(), labelled };
+    S.overlay = { frame, step: s, at: renderedAt, labelled };
     updateOverlayInfo();
     swapImage($('view-colour'), frame, s, 'colour');
     swapImage($('view-depth'), frame, s, 'depth');
