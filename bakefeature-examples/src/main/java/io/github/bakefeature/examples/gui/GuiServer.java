@@ -289,6 +289,7 @@ public final class GuiServer implements AutoCloseable {
     }
     closed = true;
     stopping = true;
+    renders.cancelWaiting(); // requests waiting for renders get their answer (503) now
     long deadline = System.nanoTime() + DRAIN_NANOS;
     boolean interrupted = false;
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {

@@ -476,8 +476,23 @@ final class RenderService implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Fails every job still waiting for the worker ("the app is shutting down"); the one running
+   * finishes. For a stopping app: the requests waiting for those renders are answered now, with an
+   * error, instead of holding the shutdown until they time out and then losing their connection.
+   */
+  void cancelWaiting() {
+    java.util.List<Job<?>> cancelled;
+    synchronized (lock) {
+      cancelled = new java.util.ArrayList<>(waiting);
+      waiting.clear();
+    }
+    cancelled.forEach(j -> j.fail(new InterruptedException()));
+  }
+
   @Override
   public void close() {
+    cancelWaiting();
     worker.shutdownNow();
     try {
       worker.awaitTermination(30, TimeUnit.SECONDS);

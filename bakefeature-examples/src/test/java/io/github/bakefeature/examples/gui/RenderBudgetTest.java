@@ -1,6 +1,7 @@
 package io.github.bakefeature.examples.gui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bakefeature.api.field.RenderedView;
@@ -217,6 +218,41 @@ class RenderBudgetTest {
         }
         first.get(10, TimeUnit.SECONDS);
         assertEquals(List.of(0, 5, 4, 3, 2, 1), order, "the one running, then the newest request first");
+      }
+    }
+  }
+
+  @Test
+  void aStoppingAppAnswersTheRequestsWaitingForRendersAtOnce() throws Exception {
+    // Before: a stopping app waited for the requests in flight, which waited for renders queued
+    // behind the budget, until the drain timed out (11 s with 12 queued); then they lost their
+    // connection instead of getting an error.
+    try (GuiFixture f = GuiFixture.start(tmp, o -> o.frames = 3)) {
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      RenderService.ViewSource blocking = (frame, outputs) -> {
+        started.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return new RenderedView(4, 3, new float[36], new float[12], null, 0, new short[12], new float[12], 0);
+      };
+      try (RenderService rs = new RenderService(f.session, blocking, false, null, 48, (l, c) -> {})) {
+        CompletableFuture<RenderService.Layers> running = rs.request(0);
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        CompletableFuture<RenderService.Layers> waiting1 = rs.request(1);
+        CompletableFuture<Integer> waitingSuggestion = rs.suggest();
+        rs.cancelWaiting();
+        for (CompletableFuture<?> w : List.of(waiting1, waitingSuggestion)) {
+          var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+              () -> w.get(1, TimeUnit.SECONDS));
+          assertEquals("the app is shutting down", e.getCause().getMessage());
+        }
+        assertFalse(rs.isQueued(1));
+        release.countDown();
+        assertEquals(0, running.get(10, TimeUnit.SECONDS).frame, "the render running finishes");
       }
     }
   }
