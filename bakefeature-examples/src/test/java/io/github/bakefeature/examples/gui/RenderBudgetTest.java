@@ -55,6 +55,15 @@ class RenderBudgetTest {
     };
   }
 
+  /** A service on {@code clock} (300 ms renders, a quarter of the time, 1 s burst) whose waits are recorded in {@code slept}. */
+  private static RenderService sleepRecording(GuiFixture f, AtomicLong clock, AtomicLong step, List<Integer> order,
+      List<Long> slept) {
+    return new RenderService(f.session, source(clock, 300, step, order), false, null, 48, (l, c) -> {}, clock::get, n -> {
+      slept.add(n);
+      clock.addAndGet(n);
+    }, 0.25, 1_000 * MS);
+  }
+
   private static void awaitIdle(RenderService rs) throws InterruptedException {
     for (int i = 0; i < 10_000 && rs.pendingJobs() > 0; i++) {
       Thread.sleep(1);
@@ -139,11 +148,7 @@ class RenderBudgetTest {
       AtomicLong step = new AtomicLong();
       List<Integer> order = Collections.synchronizedList(new ArrayList<>());
       List<Long> slept = Collections.synchronizedList(new ArrayList<>());
-      try (RenderService rs = new RenderService(f.session, source(clock, 300, step, order), false, null, 48,
-          (l, c) -> {}, clock::get, n -> {
-            slept.add(n);
-            clock.addAndGet(n);
-          }, 0.25, 1_000 * MS)) {
+      try (RenderService rs = sleepRecording(f, clock, step, order, slept)) {
         long t0 = clock.get();
         for (int i = 0; i < 20; i++) {
           step.incrementAndGet();
@@ -160,6 +165,7 @@ class RenderBudgetTest {
       }
     }
   }
+
   @Test
   void whileTrainingIsPausedRendersDoNotWaitForTheBudget() throws Exception {
     // Before: the budget, which leaves three quarters of the time to training, also held back
@@ -171,11 +177,7 @@ class RenderBudgetTest {
       AtomicLong step = new AtomicLong();
       List<Integer> order = Collections.synchronizedList(new ArrayList<>());
       List<Long> slept = Collections.synchronizedList(new ArrayList<>());
-      try (RenderService rs = new RenderService(f.session, source(clock, 300, step, order), false, null, 48,
-          (l, c) -> {}, clock::get, n -> {
-            slept.add(n);
-            clock.addAndGet(n);
-          }, 0.25, 1_000 * MS)) {
+      try (RenderService rs = sleepRecording(f, clock, step, order, slept)) {
         for (int i = 0; i < 20; i++) {
           rs.request(i % 2).get(10, TimeUnit.SECONDS);
         }
