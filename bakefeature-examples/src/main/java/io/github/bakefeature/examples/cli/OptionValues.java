@@ -12,22 +12,14 @@ final class OptionValues {
 
   /** Runs {@code set}, which passes {@code option}'s value on; its refusal names the option. */
   static void set(String option, Runnable set) {
-    get(option, () -> {
-      set.run();
-      return null;
-    });
-  }
-
-  /** {@link #set}, for a value computed from the option. */
-  static <T> T get(String option, java.util.function.Supplier<T> value) {
     try {
-      return value.get();
+      set.run();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
     }
   }
 
-  /** The trainer settings of a command's {@code --rays} and seed. */
+  /** Trainer settings with a command's {@code --rays} (a refused value named as the option). */
   static TrainerConfig.Builder trainer(int rays) {
     TrainerConfig.Builder b = TrainerConfig.builder();
     set("--rays", () -> b.optRaysPerBatch(rays));
